@@ -1,0 +1,3 @@
+import CNcursesw
+import TerminalUI
+public enum CursesBackendModule {}

@@ -1,0 +1,45 @@
+/// VT-d second-stage paging entries (vtd.md §7; Linux `DMA_PTE_*`, QEMU `VTD_SL_*`,
+/// `VTD_SPTE_PAGE_*_RSVD_MASK`; field names beyond R/W/PS/SNP from the spec via NoirVisor).
+public enum VTdSecondStagePTEFormat {
+    public static let r = Field(flag: "r", bit: 0, "read allowed")
+    public static let w = Field(flag: "w", bit: 1, "write allowed")
+    public static let x = Field(flag: "x", bit: 2, "execute allowed")
+    public static let emt = Field("emt", 5, 3, .choice([0: "UC", 1: "WC", 4: "WT", 5: "WP", 6: "WB"]), "extended memory type (leaf)")
+    public static let ipat = Field(flag: "ipat", bit: 6, "ignore PAT (leaf)")
+    public static let ps = Field(flag: "ps", bit: 7, "page size: this entry maps a 2 MiB or 1 GiB page")
+    public static let a = Field(flag: "a", bit: 8, "accessed")
+    public static let d = Field(flag: "d", bit: 9, "dirty (leaf)")
+    public static let snp = Field(flag: "snp", bit: 11, "snoop (leaf)")
+    public static let table = Field("addr", 51, 12, .address, "next-level table address")
+    public static let page4K = Field("addr", 51, 12, .address, "4 KiB page address")
+    public static let page2M = Field("addr", 51, 21, .address, "2 MiB page address")
+    public static let page1G = Field("addr", 51, 30, .address, "1 GiB page address")
+
+    static let source = "VT-d spec 9.8; Linux DMA_PTE_READ/WRITE/LARGE_PAGE/SNP; QEMU VTD_SL_R/W, VTD_SL_IGN_COM, VTD_SPTE_PAGE_L*_RSVD_MASK"
+    static let ignoredHigh = [BitRun(61, 52), BitRun(63, 63)]
+
+    /// Non-leaf entry (PS = 0) at level 2..5; bit 11 is reserved here, bit 62 is reserved everywhere.
+    public static let nonLeaf = StructureLayout(
+        kind: "vtd-sspte", title: "Second-stage paging-structure entry (non-leaf)", words: 1, source: source,
+        fields: [r, w, x, ps, a, table], ignored: [BitRun(6, 3), BitRun(10, 9)] + ignoredHigh)
+    public static let leaf4K = StructureLayout(
+        kind: "vtd-sspte", title: "Second-stage PTE (4 KiB page, level 1)", words: 1, source: source,
+        fields: [r, w, x, emt, ipat, a, d, snp, page4K], ignored: [BitRun(7, 7), BitRun(10, 10)] + ignoredHigh)
+    public static let leaf2M = StructureLayout(
+        kind: "vtd-sspte", title: "Second-stage PDE (2 MiB page, level 2)", words: 1, source: source,
+        fields: [r, w, x, emt, ipat, ps, a, d, snp, page2M], ignored: [BitRun(10, 10)] + ignoredHigh)
+    public static let leaf1G = StructureLayout(
+        kind: "vtd-sspte", title: "Second-stage PDPE (1 GiB page, level 3)", words: 1, source: source,
+        fields: [r, w, x, emt, ipat, ps, a, d, snp, page1G], ignored: [BitRun(10, 10)] + ignoredHigh)
+
+    /// The layout that applies to `value` read at `level`.
+    public static func layout(level: Int, value: UInt64) -> StructureLayout {
+        let isLarge = value & ps.runs[0].mask != 0
+        switch level {
+        case 1: return leaf4K
+        case 2 where isLarge: return leaf2M
+        case 3 where isLarge: return leaf1G
+        default: return nonLeaf
+        }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// The root command: with no subcommand it opens the UI on the bundled default scenario.
+struct NestScope: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nestscope",
+        abstract: "Inspect IOMMU translation state: VT-d and SMMUv3 nesting, caches, invalidations, locked_vm.",
+        subcommands: [DecodeCommand.self, EncodeCommand.self])
+}
