@@ -1,0 +1,175 @@
+/// Compares every VT-d cache entry with a fresh, cache-free walk of memory. It re-walks only what the
+/// caches hold, never the address space (design.md, "The checker").
+public enum VTdStaleChecker {
+    public static func check(_ unit: VTdUnit, memory: PhysicalMemory) -> [StaleFinding] {
+        var out: [StaleFinding] = []
+        let caches = unit.caches
+        for s in caches.context.slotsByRecency { if let f = checkContext(caches.context.payload(s), unit, memory) { out.append(f) } }
+        for s in caches.pasid.slotsByRecency { if let f = checkPASID(caches.pasid.payload(s), unit, memory) { out.append(f) } }
+        for s in caches.iotlb.slotsByRecency { if let f = checkIOTLB(caches.iotlb.payload(s), unit, memory) { out.append(f) } }
+        for s in caches.pwcStage1.slotsByRecency { if let f = checkPWC(caches.pwcStage1.payload(s), stage: 1, unit, memory) { out.append(f) } }
+        for s in caches.pwcStage2.slotsByRecency { if let f = checkPWC(caches.pwcStage2.payload(s), stage: 2, unit, memory) { out.append(f) } }
+        for sid in caches.deviceTLBs.keys.sorted() {
+            let atc = caches.deviceTLBs[sid]!
+            for s in atc.slotsByRecency { if let f = checkATC(atc.payload(s), unit, memory) { out.append(f) } }
+        }
+        return out
+    }
+
+    /// A descriptor built from its field table (type and field names as `decode vtd-qi` shows them).
+    public static func descriptor(_ fields: [(String, UInt64)]) -> (String, [UInt64]) {
+        guard let kind = try? StructureCatalog.kind(named: "vtd-qi"), let (layout, words) = try? kind.encode(fields, words: 4) else {
+            return (fields.map { "\($0.0)=\(hex($0.1))" }.joined(separator: " "), [])
+        }
+        return (VTdUnit.summary(of: layout.widened(to: words.count).decode(words), name: VTdUnit.descriptorName(fields.first { $0.0 == "type" }?.1 ?? 0)), words)
+    }
+
+    static func fresh(_ req: DMARequest, _ unit: VTdUnit, _ memory: PhysicalMemory) -> (VTdTranslationOutcome, WalkTrace) {
+        var scratch = unit
+        var trace = WalkTrace()
+        var outcome = scratch.translate(req, memory: memory, trace: &trace, policy: .none)
+        if case .fault(let f) = outcome, f.reason == .smUserDenied || f.reason == .smWriteDenied {
+            // The entry may have been filled by a privileged or read request: ask as that.
+            var r = req
+            r.privileged = f.reason == .smUserDenied
+            trace.reset()
+            outcome = scratch.translate(r, memory: memory, trace: &trace, policy: .none)
+        }
+        return (outcome, trace)
+    }
+
+    static func path(_ trace: WalkTrace) -> [UInt64] { trace.references.filter { $0.source == .memory }.map(\.hpa) }
+
+    static func checkIOTLB(_ e: VTdIOTLBEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
+        let req = DMARequest(sourceID: UInt32(e.sid), pasid: e.noPASID ? nil : e.pasid, address: e.iova, access: .read)
+        let (now, trace) = fresh(req, unit, memory)
+        var problem: String? = nil
+        switch now {
+        case .fault(let f): problem = "fault 0x\(String(f.reason.rawValue, radix: 16)) (\(f.reason.text))"
+        case .translated(let t):
+            if t.hpa != e.hpa { problem = "hpa \(groupedHex(t.hpa))" }
+            else if t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) { problem = "hpa \(groupedHex(t.hpa)) \(t.perms.label)" }
+            else if t.pageShift < e.pageShift {
+                // Memory now maps the range in smaller pieces: check the entry's last page too.
+                let last = DMARequest(sourceID: req.sourceID, pasid: req.pasid, address: e.iova + e.size - 4096, access: .read)
+                if case .translated(let u) = fresh(last, unit, memory).0, u.hpa == e.hpa + e.size - 4096 {} else {
+                    problem = "a different mapping inside the \(sizeLabel(e.pageShift)) range"
+                }
+            }
+        }
+        guard let problem else { return nil }
+        let fields: [(String, UInt64)]
+        switch e.type {
+        case .firstStage, .nested:
+            fields = [("type", 6), ("g", 3), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid)), ("addr", e.iova),
+                      ("am", UInt64(e.pageShift) - 12), ("ih", 1)]
+        case .passThrough:
+            fields = [("type", 6), ("g", 2), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))]
+        case .secondStage, .legacy:
+            fields = [("type", 2), ("g", 3), ("did", UInt64(e.did)), ("addr", e.iova), ("am", UInt64(e.pageShift) - 12), ("ih", 1)]
+        }
+        let (fix, words) = descriptor(fields)
+        return StaleFinding(cache: "IOTLB", entry: e.summary, holds: "hpa \(groupedHex(e.hpa)) \(e.perms.label)",
+                            memoryNow: problem, fix: fix, fixWords: words, pathAddresses: path(trace))
+    }
+
+    static func checkATC(_ e: VTdDeviceTLBEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
+        let req = DMARequest(sourceID: UInt32(e.sid), pasid: e.pasid, address: e.iova, access: .read)
+        let (now, trace) = fresh(req, unit, memory)
+        var problem: String? = nil
+        switch now {
+        case .fault(let f): problem = "fault 0x\(String(f.reason.rawValue, radix: 16)) (\(f.reason.text))"
+        case .translated(let t):
+            if t.hpa != e.hpa || t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) { problem = "hpa \(groupedHex(t.hpa)) \(t.perms.label)" }
+        }
+        guard let problem else { return nil }
+        let sizeOrder = UInt64(e.pageShift) - 12
+        // S = 1 with ones below the size bit encodes 2^order pages (vtd.md §9.3); order 0 is S = 0.
+        let addr = sizeOrder == 0 ? e.iova : (e.iova | ((UInt64(1) << (sizeOrder - 1 + 12)) - 1)) & ~0xfff
+        var fields: [(String, UInt64)] = [("sid", UInt64(e.sid)), ("addr", addr), ("s", sizeOrder == 0 ? 0 : 1)]
+        if let p = e.pasid { fields = [("type", 8), ("pasid", UInt64(p))] + fields } else { fields = [("type", 3)] + fields }
+        let (fix, words) = descriptor(fields)
+        return StaleFinding(cache: "ATC", entry: e.summary, holds: "hpa \(groupedHex(e.hpa)) \(e.perms.label)",
+                            memoryNow: problem, fix: fix, fixWords: words, pathAddresses: path(trace))
+    }
+
+    static func checkPWC(_ e: VTdPagingCacheEntry, stage: Int, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
+        var freshValue: UInt64? = nil
+        var addresses: [UInt64] = []
+        if stage == 1 {
+            let req = DMARequest(sourceID: UInt32(e.sid), pasid: e.requestPASID, address: e.base, access: .read)
+            let (_, trace) = fresh(req, unit, memory)
+            addresses = path(trace)
+            freshValue = trace.references.first { $0.kind == .stage1 && $0.level == Int8(e.level) && $0.source == .memory }?.value
+        } else {
+            // Redo the second-stage walk from the root the filling PASID entry names now.
+            var scratch = WalkTrace()
+            let sid = e.sid
+            if case .success(let ctx) = unit.readContext(sid: sid, memory: memory, trace: &scratch) {
+                let pasid = e.requestPASID ?? UInt32(VTdScalableContextEntryFormat.rid_pasid.value(in: ctx.words))
+                if case .success(let pe) = unit.readPASIDEntry(sid: sid, pasid: pasid, context: ctx, memory: memory, trace: &scratch) {
+                    let f = VTdPASIDEntryFormat.self
+                    var table = f.ssptptr.value(in: pe.words)
+                    var level = Int(f.aw.value(in: pe.words)) + 2
+                    while level >= Int(e.level) {
+                        let ea = table + ((e.base >> UInt64(12 + 9 * (level - 1))) & 511) * 8
+                        let v = memory.read64(ea)
+                        addresses.append(ea)
+                        if level == Int(e.level) { freshValue = v; break }
+                        if v & 3 == 0 || (v & 0x80 != 0 && level <= 3) { break }
+                        table = v & VTdEntryBits.address
+                        level -= 1
+                    }
+                }
+            }
+        }
+        let stillLeadsThere = freshValue.map { v in
+            v == e.value || (v & VTdEntryBits.address == e.value & VTdEntryBits.address && v & 0x80 == 0 && (v & 1 != 0 || stage == 2))
+        } ?? false
+        if stillLeadsThere { return nil }
+        let nowText: String
+        if let v = freshValue {
+            nowText = v & 0x80 != 0 ? "a large-page leaf \(hex(v)) (the table is gone)" : (v == 0 ? "not present" : "entry \(hex(v)) → table \(groupedHex(v & VTdEntryBits.address))")
+        } else {
+            nowText = "the walk no longer reaches level \(e.level)"
+        }
+        let fields: [(String, UInt64)] = stage == 1
+            ? [("type", 6), ("g", 3), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid)), ("addr", e.base), ("am", 0), ("ih", 0)]
+            : [("type", 2), ("g", 3), ("did", UInt64(e.did)), ("addr", e.base), ("am", 0), ("ih", 0)]
+        let (fix, words) = descriptor(fields)
+        return StaleFinding(cache: stage == 1 ? "PWC-S1" : "PWC-S2", entry: e.summary(stage: stage),
+                            holds: "L\(e.level) entry \(hex(e.value)) → table \(groupedHex(e.nextTableHPA))",
+                            memoryNow: nowText, fix: fix + " (IH = 0: a leaf-only hint keeps paging-structure entries)",
+                            fixWords: words, pathAddresses: addresses)
+    }
+
+    static func checkPASID(_ e: VTdPASIDCacheEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
+        var scratch = WalkTrace()
+        var now = "not reachable"
+        if case .success(let ctx) = unit.readContext(sid: e.sid, memory: memory, trace: &scratch) {
+            switch unit.readPASIDEntry(sid: e.sid, pasid: e.pasid, context: ctx, memory: memory, trace: &scratch) {
+            case .success(let fresh):
+                if fresh.words == e.words { return nil }
+                now = "entry " + fresh.words.map { hex($0) }.joined(separator: " ")
+            case .failure(let f): now = f.reason.text
+            }
+        }
+        let (fix, words) = descriptor([("type", 7), ("g", 1), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))])
+        return StaleFinding(cache: "PASID cache", entry: e.summary, holds: "entry " + e.words.map { hex($0) }.joined(separator: " "),
+                            memoryNow: now, fix: fix, fixWords: words, pathAddresses: scratch.references.map(\.hpa))
+    }
+
+    static func checkContext(_ e: VTdContextCacheEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
+        var scratch = WalkTrace()
+        let now: String
+        switch unit.readContext(sid: e.sid, memory: memory, trace: &scratch) {
+        case .success(let fresh):
+            if fresh.words == e.words { return nil }
+            now = "entry " + fresh.words.map { hex($0) }.joined(separator: " ")
+        case .failure(let f): now = f.reason.text
+        }
+        let (fix, words) = descriptor([("type", 1), ("g", 3), ("sid", UInt64(e.sid)), ("did", UInt64(e.did ?? 0)), ("fm", 0)])
+        return StaleFinding(cache: "context cache", entry: e.summary, holds: "entry " + e.words.map { hex($0) }.joined(separator: " "),
+                            memoryNow: now, fix: fix, fixWords: words, pathAddresses: scratch.references.map(\.hpa))
+    }
+}

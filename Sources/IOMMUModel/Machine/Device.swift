@@ -1,0 +1,13 @@
+/// A DMA-capable device as the IOMMU sees it: its requester id and whether it has an ATC (ATS).
+public struct Device: Sendable, Equatable {
+    public var name: String
+    /// VT-d source id (bus << 8 | devfn) or SMMUv3 StreamID.
+    public var sid: UInt32
+    public var ats: Bool
+
+    public init(name: String, sid: UInt32, ats: Bool = false) {
+        self.name = name
+        self.sid = sid
+        self.ats = ats
+    }
+}

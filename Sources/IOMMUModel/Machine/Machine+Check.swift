@@ -1,0 +1,64 @@
+/// Assertions and the stale-entry report at machine level.
+extension Machine {
+    /// Stale entries in every cache now, with the step that last changed the memory behind each.
+    public func staleFindings() -> [StaleFinding] {
+        guard let unit = vtd else { return [] }
+        return VTdStaleChecker.check(unit, memory: memory)
+    }
+
+    /// The latest command step that wrote one of `addresses`, and what it wrote.
+    public func lastChange(of addresses: [UInt64]) -> (step: Int, what: String)? {
+        addresses.compactMap { writeHistory[$0 & ~7] }.max { $0.step < $1.step }
+    }
+
+    mutating func expect(_ e: Expectation) throws(MachineError) -> StepOutcome {
+        let (ok, text) = evaluate(e)
+        if ok { return StepOutcome(.ok, "expect \(text): ok") }
+        failExpectation(text)
+        return StepOutcome(.expectFailed, "expect FAILED: \(text)")
+    }
+
+    func evaluate(_ e: Expectation) -> (Bool, String) {
+        let dma = lastDMA
+        switch e {
+        case .translatesTo(let hpa):
+            guard let t = dma?.outcome.translation else { return (false, "translation to \(groupedHex(hpa)), but the last DMA \(dma == nil ? "does not exist" : "faulted")") }
+            return (t.hpa == hpa, "translation to \(groupedHex(hpa))" + (t.hpa == hpa ? "" : ", got \(groupedHex(t.hpa))"))
+        case .faults(let reason):
+            guard let f = dma?.outcome.fault else { return (false, "a fault\(reason.map { " 0x" + String($0, radix: 16) } ?? ""), but the last DMA \(dma == nil ? "does not exist" : "translated")") }
+            let match = reason.map { $0 == f.reason.rawValue } ?? true
+            return (match, "fault\(reason.map { " 0x" + String($0, radix: 16) } ?? "")" + (match ? "" : ", got 0x\(String(f.reason.rawValue, radix: 16)) (\(f.reason.text))"))
+        case .servedBy(let source):
+            let got = dma?.outcome.translation?.servedBy
+            return (got == source, "served by \(source.label)" + (got == source ? "" : ", got \(got?.label ?? "no translation")"))
+        case .walkReads(let n):
+            let got = dma?.trace.walkReads ?? -1
+            return (got == n, "\(n) walk reads" + (got == n ? "" : ", got \(got)"))
+        case .staleEntries(let n):
+            let got = staleFindings().count
+            return (got == n, "\(n) stale entries" + (got == n ? "" : ", found \(got)"))
+        case .cacheEntries(let cache, let n):
+            let got = cacheCount(cache)
+            return (got == n, "\(cache) holds \(n)" + (got == n ? "" : ", holds \(got.map(String.init) ?? "nothing (unknown cache)")"))
+        case .removed(let n):
+            let got = lastInvalidation.reduce(0) { $0 + $1.removed.count }
+            return (got == n, "invalidation removed \(n)" + (got == n ? "" : ", removed \(got)"))
+        case .refused(let want):
+            let got = lastInvalidation.last.map { !$0.accepted } ?? false
+            return (got == want, want ? "invalidation refused" : "invalidation accepted")
+        }
+    }
+
+    public func cacheCount(_ name: String) -> Int? {
+        guard let c = vtd?.caches else { return nil }
+        switch name.lowercased() {
+        case "iotlb": return c.iotlb.count
+        case "pwc-s1": return c.pwcStage1.count
+        case "pwc-s2": return c.pwcStage2.count
+        case "pasid": return c.pasid.count
+        case "context": return c.context.count
+        case "atc": return c.deviceTLBs.values.reduce(0) { $0 + $1.count }
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,228 @@
+/// Building page tables: what a kernel or guest driver does when it maps and unmaps. Entries are
+/// written as the hardware reads them; a guest's tables are written through its stage 2.
+extension Machine {
+    mutating func createSpace(name: String, format: PageTableFormat, levels: Int, backing: TableBacking,
+                              root: UInt64?) throws(MachineError) -> StepOutcome {
+        guard spaces[name] == nil else { throw .duplicateName(kind: "address space", name: name) }
+        let valid: ClosedRange<Int> = format == .vtdFirstStage ? 4...5 : 3...5
+        guard valid.contains(levels) else {
+            throw .invalid("\(format.label) tables have \(valid.lowerBound)-\(valid.upperBound) levels, not \(levels)")
+        }
+        if case .guest(let s2) = backing {
+            let backingSpace = try space(named: s2)
+            guard backingSpace.backing == .host else { throw .invalid("a guest's stage 2 (\(s2)) must live in host memory") }
+        }
+        let rootAddress: UInt64
+        if let r = root {
+            guard r & 0xfff == 0 else { throw .invalid("root table address \(groupedHex(r)) is not 4 KiB aligned") }
+            reserveTableFrame(r, backing: backing)
+            rootAddress = r
+        } else {
+            rootAddress = try allocateTable(backing: backing)
+        }
+        if case .guest(let s2) = backing { _ = try guestToHost(rootAddress, stage2: s2, purpose: "root table of \(name)") }
+        spaces[name] = AddressSpace(name: name, format: format, levels: levels, root: rootAddress, backing: backing)
+        let whereText: String
+        switch backing {
+        case .host: whereText = "HPA \(groupedHex(rootAddress))"
+        case .guest(let s2): whereText = "GPA \(groupedHex(rootAddress)) (guest memory behind \(s2))"
+        }
+        return StepOutcome(.ok, "\(name): \(levels)-level \(format.label) table, root at \(whereText)")
+    }
+
+    mutating func allocateTable(backing: TableBacking) throws(MachineError) -> UInt64 {
+        do {
+            switch backing {
+            case .host: return try hostTables.allocate()
+            case .guest(let s2):
+                var pool = guestTables[s2] ?? FrameAllocator(name: "guest table pool of \(s2)", base: 0x10_0000, size: 0x1000_0000)
+                let a = try pool.allocate()
+                guestTables[s2] = pool
+                return a
+            }
+        } catch { throw .memory(error) }
+    }
+
+    mutating func reserveTableFrame(_ address: UInt64, backing: TableBacking) {
+        switch backing {
+        case .host: hostTables.reserve(address)
+        case .guest(let s2):
+            var pool = guestTables[s2] ?? FrameAllocator(name: "guest table pool of \(s2)", base: 0x10_0000, size: 0x1000_0000)
+            pool.reserve(address)
+            guestTables[s2] = pool
+        }
+    }
+
+    /// Translates a guest-physical address through a stage-2 space in software (no caches, no trace):
+    /// what the host kernel does to reach guest memory.
+    public func guestToHost(_ gpa: UInt64, stage2: String, purpose: String) throws(MachineError) -> UInt64 {
+        let s2 = try space(named: stage2)
+        guard let (leaf, level) = leafEntry(s2, input: gpa) else {
+            throw .invalid("GPA \(groupedHex(gpa)) (\(purpose)) is not mapped by stage 2 space \(stage2): map guest memory there first")
+        }
+        let shift = UInt64(s2.format.shift(level: level))
+        return s2.format.outputAddress(leaf, level: level) | (gpa & ((1 << shift) - 1))
+    }
+
+    /// Host address of a table address in a space's backing.
+    func hostAddress(_ address: UInt64, backing: TableBacking, purpose: String) throws(MachineError) -> UInt64 {
+        switch backing {
+        case .host: return address
+        case .guest(let s2): return try guestToHost(address, stage2: s2, purpose: purpose)
+        }
+    }
+
+    /// Reads the entry at `address` in a backing (zero when a guest address is not mapped).
+    func readTable(_ address: UInt64, backing: TableBacking) -> UInt64 {
+        guard let h = try? hostAddress(address, backing: backing, purpose: "read") else { return 0 }
+        return memory.read64(h)
+    }
+
+    /// The leaf entry translating `input` in a space, with its level; nil when not mapped.
+    public func leafEntry(_ s: AddressSpace, input: UInt64) -> (UInt64, Int)? {
+        var table = s.root
+        var level = s.levels
+        while level >= 1 {
+            let v = readTable(table + ((input >> UInt64(s.format.shift(level: level))) & 511) * 8, backing: s.backing)
+            guard s.format.isPresent(v) else { return nil }
+            if s.format.isLeaf(v, level: level) { return (v, level) }
+            table = s.format.outputAddress(v, level: level)
+            level -= 1
+        }
+        return nil
+    }
+
+    /// Software translation of `input` through a space (for expectations and views).
+    public func softwareTranslate(_ spaceName: String, _ input: UInt64) -> UInt64? {
+        guard let s = spaces[spaceName], let (v, level) = leafEntry(s, input: input) else { return nil }
+        let shift = UInt64(s.format.shift(level: level))
+        return s.format.outputAddress(v, level: level) | (input & ((1 << shift) - 1))
+    }
+
+    /// Address (in the backing) of the entry at `level` on the path of `input`, creating tables above
+    /// it when `create` is set.
+    mutating func entryAddress(_ name: String, input: UInt64, level target: Int, create: Bool) throws(MachineError) -> UInt64 {
+        var s = try space(named: name)
+        var table = s.root
+        var level = s.levels
+        while level > target {
+            let ea = table + ((input >> UInt64(s.format.shift(level: level))) & 511) * 8
+            let v = readTable(ea, backing: s.backing)
+            if s.format.isPresent(v) {
+                if s.format.isLeaf(v, level: level) {
+                    throw .invalid("\(name): \(groupedHex(input)) is inside a \(sizeLabel(UInt8(s.format.shift(level: level)))) page mapped at level \(level); unmap it first")
+                }
+                table = s.format.outputAddress(v, level: level)
+            } else {
+                guard create else { throw .invalid("\(name): no level-\(level - 1) table on the path of \(groupedHex(input))") }
+                let next = try allocateTable(backing: s.backing)
+                try writeEntry(s, ea, s.format.tableEntry(next), what: "\(name) L\(level) table entry for \(groupedHex(input))")
+                s.tableCount += 1
+                spaces[name] = s
+                table = next
+            }
+            level -= 1
+        }
+        return table + ((input >> UInt64(s.format.shift(level: target))) & 511) * 8
+    }
+
+    mutating func writeEntry(_ s: AddressSpace, _ address: UInt64, _ value: UInt64, what: String) throws(MachineError) {
+        let h = try hostAddress(address, backing: s.backing, purpose: "table entry of \(s.name)")
+        try writeHost(h, value, what)
+    }
+
+    mutating func map(space name: String, input: UInt64, output: UInt64, size: UInt64, perms: Permissions,
+                      pageSize: UInt64?) throws(MachineError) -> StepOutcome {
+        let s = try space(named: name)
+        guard size > 0, input & 0xfff == 0, output & 0xfff == 0, size & 0xfff == 0 else {
+            throw .invalid("map needs 4 KiB-aligned input, output and size (got \(groupedHex(input)) → \(groupedHex(output)), \(groupedHex(size)))")
+        }
+        let limit = UInt64(1) << UInt64(min(s.inputBits, 63))
+        guard input < limit, size <= limit - input else {
+            throw .invalid("\(name) translates \(s.inputBits)-bit addresses; \(groupedHex(input))+\(byteSizeLabel(size)) is beyond")
+        }
+        var leafLevels = s.format.leafLevels(levels: s.levels)
+        if let p = pageSize {
+            guard let l = leafLevels.first(where: { UInt64(1) << UInt64(s.format.shift(level: $0)) == p }) else {
+                throw .invalid("\(name) cannot map \(byteSizeLabel(p)) pages (sizes: \(leafLevels.map { byteSizeLabel(1 << UInt64(s.format.shift(level: $0))) }.joined(separator: ", ")))")
+            }
+            guard input & (p - 1) == 0, output & (p - 1) == 0, size & (p - 1) == 0 else {
+                throw .invalid("\(byteSizeLabel(p)) pages need input, output and size aligned to \(byteSizeLabel(p))")
+            }
+            leafLevels = [l]
+        }
+        var offset: UInt64 = 0
+        var count = 0
+        while offset < size {
+            let va = input + offset, pa = output + offset
+            // The largest leaf that is aligned for both addresses and fits what is left.
+            let level = leafLevels.reversed().first { l in
+                let p = UInt64(1) << UInt64(s.format.shift(level: l))
+                return va & (p - 1) == 0 && pa & (p - 1) == 0 && size - offset >= p
+            } ?? 1
+            let ea = try entryAddress(name, input: va, level: level, create: true)
+            var cur = try space(named: name)
+            try writeEntry(cur, ea, s.format.leafEntry(pa, level: level, perms: perms),
+                           what: "\(name) map \(groupedHex(va)) → \(groupedHex(pa))")
+            cur.leafCount += 1
+            spaces[name] = cur
+            offset += UInt64(1) << UInt64(s.format.shift(level: level))
+            count += 1
+        }
+        return StepOutcome(.ok, "\(name): map \(groupedHex(input)) → \(groupedHex(output)) \(byteSizeLabel(size)) \(perms.label) (\(count) entr\(count == 1 ? "y" : "ies"))")
+    }
+
+    mutating func unmap(space name: String, input: UInt64, size: UInt64) throws(MachineError) -> StepOutcome {
+        let s = try space(named: name)
+        guard size > 0, input & 0xfff == 0, size & 0xfff == 0 else {
+            throw .invalid("unmap needs a 4 KiB-aligned address and size")
+        }
+        var offset: UInt64 = 0
+        var cleared = 0
+        while offset < size {
+            let va = input + offset
+            var table = s.root
+            var level = s.levels
+            var found = false
+            while level >= 1 {
+                let ea = table + ((va >> UInt64(s.format.shift(level: level))) & 511) * 8
+                let v = readTable(ea, backing: s.backing)
+                let span = UInt64(1) << UInt64(s.format.shift(level: level))
+                if !s.format.isPresent(v) { offset += span - (va & (span - 1)); found = true; break }
+                if s.format.isLeaf(v, level: level) {
+                    guard va & (span - 1) == 0, size - offset >= span else {
+                        throw .invalid("\(name): unmapping \(groupedHex(va)) would split the \(byteSizeLabel(span)) page at level \(level)")
+                    }
+                    try writeEntry(s, ea, 0, what: "\(name) unmap \(groupedHex(va))")
+                    cleared += 1
+                    offset += span
+                    found = true
+                    break
+                }
+                table = s.format.outputAddress(v, level: level)
+                level -= 1
+            }
+            if !found { offset += 4096 }
+        }
+        var cur = try space(named: name)
+        cur.leafCount = max(0, cur.leafCount - cleared)
+        spaces[name] = cur
+        return StepOutcome(.ok, "\(name): unmap \(groupedHex(input)) \(byteSizeLabel(size)) (\(cleared) entr\(cleared == 1 ? "y" : "ies") cleared, no invalidation)")
+    }
+
+    mutating func setEntry(space name: String, input: UInt64, level: Int, value: UInt64) throws(MachineError) -> StepOutcome {
+        let s = try space(named: name)
+        guard (1...s.levels).contains(level) else { throw .invalid("\(name) has levels 1-\(s.levels), not \(level)") }
+        let ea = try entryAddress(name, input: input, level: level, create: false)
+        let old = readTable(ea, backing: s.backing)
+        try writeEntry(s, ea, value, what: "\(name) L\(level) entry for \(groupedHex(input)) set")
+        return StepOutcome(.ok, "\(name): L\(level) entry for \(groupedHex(input)) \(hex(old)) → \(hex(value)) (no invalidation)")
+    }
+
+    mutating func writeMemory(address: UInt64, value: UInt64, through: String?) throws(MachineError) -> StepOutcome {
+        var h = address
+        if let s = through { h = try guestToHost(address, stage2: s, purpose: "write") }
+        try writeHost(h, value, "write \(groupedHex(address))")
+        return StepOutcome(.ok, "write \(hex(value)) to \(through.map { "GPA \(groupedHex(address)) via \($0) = " } ?? "")HPA \(groupedHex(h))")
+    }
+}

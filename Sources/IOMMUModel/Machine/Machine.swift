@@ -1,0 +1,120 @@
+/// The whole modelled machine: physical memory with the real encoded tables, the IOMMU, the
+/// devices, the named page tables, and what the last steps did. A value type: copying it is a
+/// snapshot, and the same commands always give the same state.
+public struct Machine: Sendable {
+    public var memory = PhysicalMemory()
+    public var vtd: VTdUnit?
+    public internal(set) var devices: [Device] = []
+    public internal(set) var spaces: [String: AddressSpace] = [:]
+    /// Frames for host-side tables (root/context/PASID tables, stage-2 and FS-only tables).
+    public var hostTables = FrameAllocator(name: "host table pool", base: 0x0010_0000, size: 0x4000_0000)
+    /// Frames for each guest's tables, by the stage-2 space that backs them (GPAs).
+    public var guestTables: [String: FrameAllocator] = [:]
+    /// Step count: how many commands have been applied.
+    public internal(set) var step = 0
+    /// For each qword a command wrote, the step that last wrote it and what it was.
+    public internal(set) var writeHistory: [UInt64: (step: Int, what: String)] = [:]
+    public internal(set) var lastDMA: DMARecord?
+    public internal(set) var lastInvalidation: [VTdInvalidationResult] = []
+    /// Every DMA that was served from a stale entry, with its step.
+    public internal(set) var staleUses: [(step: Int, use: StaleUse)] = []
+    /// Narration of the last `note`.
+    public internal(set) var lastNote: String?
+    /// Failed expectations, with their step.
+    public internal(set) var failedExpectations: [(step: Int, message: String)] = []
+
+    public init() {}
+
+    /// Applies one command. On a thrown error nothing changes: commands validate before they write,
+    /// and the few that allocate as they go (map, attach) keep a copy to restore.
+    @discardableResult
+    public mutating func apply(_ command: MachineCommand) throws(MachineError) -> StepOutcome {
+        let outcome: StepOutcome
+        if command.writesTables {
+            let before = self
+            do { outcome = try perform(command) } catch { self = before; throw error }
+        } else {
+            outcome = try perform(command)
+        }
+        step += 1
+        return outcome
+    }
+
+    mutating func perform(_ command: MachineCommand) throws(MachineError) -> StepOutcome {
+        switch command {
+        case .note(let text):
+            lastNote = text
+            return StepOutcome(.ok, "note")
+        case .vtdSetup(let scalable, let configuration): return try setUpVTd(scalable: scalable, configuration: configuration)
+        case .addDevice(let d): return try addDevice(d)
+        case .createSpace(let name, let format, let levels, let backing, let root):
+            return try createSpace(name: name, format: format, levels: levels, backing: backing, root: root)
+        case .guestTablePool(let s2, let base, let size):
+            guard spaces[s2] != nil else { throw .unknownName(kind: "address space", name: s2, known: spaceNames) }
+            guestTables[s2] = FrameAllocator(name: "guest table pool of \(s2)", base: base, size: size)
+            return StepOutcome(.ok, "guest tables of \(s2) at GPA \(groupedHex(base)) (\(byteSizeLabel(size)))")
+        case .map(let space, let input, let output, let size, let perms, let pageSize):
+            return try map(space: space, input: input, output: output, size: size, perms: perms, pageSize: pageSize)
+        case .unmap(let space, let input, let size): return try unmap(space: space, input: input, size: size)
+        case .setEntry(let space, let input, let level, let value): return try setEntry(space: space, input: input, level: level, value: value)
+        case .writeMemory(let address, let value, let through): return try writeMemory(address: address, value: value, through: through)
+        case .vtdAttach(let a): return try vtdAttach(a)
+        case .vtdDetach(let device, let pasid): return try vtdDetach(device: device, pasid: pasid)
+        case .vtdLegacyAttach(let device, let did, let space, let tt):
+            return try vtdLegacyAttach(device: device, did: did, space: space, translationType: tt)
+        case .dma(let device, let pasid, let address, let access, let privileged):
+            return try dma(device: device, pasid: pasid, address: address, access: access, privileged: privileged)
+        case .vtdInvalidate(let descriptors): return try vtdInvalidate(descriptors)
+        case .setCacheCapacity(let cache, let entries): return try setCacheCapacity(cache: cache, entries: entries)
+        case .expect(let e): return try expect(e)
+        }
+    }
+
+    // MARK: lookups
+
+    public var spaceNames: [String] { spaces.keys.sorted() }
+
+    public func device(named name: String) throws(MachineError) -> Device {
+        guard let d = devices.first(where: { $0.name == name }) else {
+            throw .unknownName(kind: "device", name: name, known: devices.map(\.name))
+        }
+        return d
+    }
+
+    public func space(named name: String) throws(MachineError) -> AddressSpace {
+        guard let s = spaces[name] else { throw .unknownName(kind: "address space", name: name, known: spaceNames) }
+        return s
+    }
+
+    func requireVTd() throws(MachineError) -> VTdUnit {
+        guard let v = vtd else { throw .notConfigured("no VT-d unit: add `vtd scalable` (or `vtd legacy`) first") }
+        return v
+    }
+
+    mutating func addDevice(_ d: Device) throws(MachineError) -> StepOutcome {
+        guard !devices.contains(where: { $0.name == d.name }) else { throw .duplicateName(kind: "device", name: d.name) }
+        if let other = devices.first(where: { $0.sid == d.sid }) {
+            throw .invalid("source id \(hex(UInt64(d.sid))) is already used by device '\(other.name)'")
+        }
+        devices.append(d)
+        return StepOutcome(.ok, "device \(d.name) sid \(VTdUnit.bdf(UInt16(truncatingIfNeeded: d.sid)))\(d.ats ? " with ATS" : "")")
+    }
+
+    // MARK: memory writes with history
+
+    /// Writes a qword of host memory and remembers which step did it and why.
+    mutating func writeHost(_ address: UInt64, _ value: UInt64, _ what: String) throws(MachineError) {
+        do { try memory.write64(address, value) } catch { throw .memory(error) }
+        writeHistory[address & ~7] = (step + 1, what)
+    }
+
+    mutating func writeHost(_ address: UInt64, _ words: [UInt64], _ what: String) throws(MachineError) {
+        for (i, w) in words.enumerated() { try writeHost(address + UInt64(i * 8), w, what) }
+    }
+
+    mutating func recordStaleUse(_ use: StaleUse) { staleUses.append((step + 1, use)) }
+    mutating func setLastDMA(_ r: DMARecord) { lastDMA = r }
+    mutating func setLastInvalidation(_ r: [VTdInvalidationResult]) { lastInvalidation = r }
+    mutating func failExpectation(_ m: String) { failedExpectations.append((step + 1, m)) }
+    mutating func setSpace(_ s: AddressSpace) { spaces[s.name] = s }
+}

@@ -1,0 +1,93 @@
+/// Sparse, page-granular physical memory holding the real encoded structures: 512 little-endian
+/// qwords per 4 KiB page, looked up by frame number. Unbacked memory reads as zero. Pages are
+/// shared copy-on-write between snapshots, so a checkpoint per step copies only the page list.
+public struct PhysicalMemory: @unchecked Sendable {
+    /// One 4 KiB page. Reads go through `pointers`; the object only owns the storage.
+    @usableFromInline final class Page {
+        let words: UnsafeMutablePointer<UInt64>
+        init() {
+            words = .allocate(capacity: 512)
+            words.initialize(repeating: 0, count: 512)
+        }
+        init(copying other: Page) {
+            words = .allocate(capacity: 512)
+            words.initialize(from: other.words, count: 512)
+        }
+        deinit { words.deallocate() }
+    }
+
+    @usableFromInline var index = FrameIndex()
+    @usableFromInline var pages: [Page] = []
+    @usableFromInline var pointers: [UnsafeMutablePointer<UInt64>] = []
+    @usableFromInline var frameOfSlot: [UInt64] = []
+    /// Highest page count allowed, so a runaway scenario gets an error instead of exhausting memory.
+    public var pageLimit: Int
+
+    public init(pageLimit: Int = 1 << 22) { self.pageLimit = pageLimit }
+
+    /// The qword at `address` (aligned down to 8 bytes).
+    @inlinable @inline(__always)
+    public func read64(_ address: UInt64) -> UInt64 {
+        let slot = index.find(address >> 12)
+        if slot < 0 { return 0 }
+        return pointers.withUnsafeBufferPointer { $0[Int(slot)][Int((address >> 3) & 511)] }
+    }
+
+    /// Stores a qword at `address` (aligned down to 8 bytes), backing the page on first write.
+    public mutating func write64(_ address: UInt64, _ value: UInt64) throws(MemoryError) {
+        let slot = try writableSlot(frame: address >> 12)
+        pointers[slot][Int((address >> 3) & 511)] = value
+    }
+
+    /// `count` qwords starting at `address` (a structure such as a 512-bit PASID entry).
+    public func read(_ address: UInt64, count: Int) -> [UInt64] {
+        (0..<count).map { read64(address &+ UInt64($0 * 8)) }
+    }
+
+    public mutating func write(_ address: UInt64, _ words: [UInt64]) throws(MemoryError) {
+        for (i, w) in words.enumerated() { try write64(address &+ UInt64(i * 8), w) }
+    }
+
+    /// True when the page holding `address` has been written.
+    public func isBacked(_ address: UInt64) -> Bool { index.find(address >> 12) >= 0 }
+
+    /// Number of backed 4 KiB pages.
+    public var pageCount: Int { pages.count }
+
+    /// Backed frame numbers, ascending.
+    public var frames: [UInt64] { frameOfSlot.sorted() }
+
+    /// Bytes the model spends to hold this memory (pages plus index), for the memory budget.
+    public var footprint: Int { pages.count * (4096 + 48) + index.footprint + frameOfSlot.count * 8 }
+
+    private mutating func writableSlot(frame: UInt64) throws(MemoryError) -> Int {
+        let found = index.find(frame)
+        if found >= 0 {
+            let s = Int(found)
+            if !isKnownUniquelyReferenced(&pages[s]) {
+                let copy = Page(copying: pages[s])
+                pages[s] = copy
+                pointers[s] = copy.words
+            }
+            return s
+        }
+        guard pages.count < pageLimit else { throw .limitReached(pages: pageLimit) }
+        let page = Page()
+        pages.append(page)
+        pointers.append(page.words)
+        frameOfSlot.append(frame)
+        index.insert(frame, Int32(pages.count - 1))
+        return pages.count - 1
+    }
+}
+
+public enum MemoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case limitReached(pages: Int)
+    case outOfFrames(region: String)
+    public var description: String {
+        switch self {
+        case .limitReached(let p): return "model memory limit reached (\(p) pages of 4 KiB); raise it or map less"
+        case .outOfFrames(let r): return "no free frames left in \(r)"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// A device with ATS keeps translations in its own ATC: it asks the IOMMU only on a miss
+/// (PCIe ATS; VT-d spec 4.1). Invalidating the IOTLB leaves the ATC alone.
+extension VTdUnit {
+    /// Translates for a device; with ATS the device's ATC is consulted and filled first.
+    public mutating func deviceRequest(_ req: DMARequest, ats: Bool, memory: PhysicalMemory, trace: inout WalkTrace,
+                                       policy: VTdCachePolicy = .all) -> VTdTranslationOutcome {
+        guard ats && policy.contains(.deviceTLB) else { return translate(req, memory: memory, trace: &trace, policy: policy) }
+        let sid = UInt16(truncatingIfNeeded: req.sourceID)
+        var atc = caches.deviceTLB(sid)
+        let hi = VTdCaches.iotlbKey(sid: sid, pasid: req.pasid)
+        for sizeIndex in 0..<3 {
+            let lo = VTdCaches.iotlbPage(req.address, sizeIndex: sizeIndex)
+            if atc.find(hi, lo) >= 0 {
+                let e = atc.payload(atc.lookup(hi, lo))
+                caches.deviceTLBs[sid] = atc
+                let offset = req.address & ((UInt64(1) << UInt64(e.pageShift)) - 1)
+                trace.record(MemoryReference(kind: .translation, source: .deviceTLB, row: 0, input: req.address,
+                                             gpa: 0, hpa: e.hpa | offset, value: e.hpa | UInt64(e.perms.rawValue)))
+                if let denied = VTdUnit.permissionFault(e.perms, req, type: .nested, address: req.address, cachedIn: "device's ATC") {
+                    return .fault(denied)
+                }
+                return .translated(VTdTranslation(hpa: e.hpa | offset, pageShift: e.pageShift, perms: e.perms, type: .nested,
+                                                  did: 0, pasid: req.pasid ?? 0, gpa: 0, servedBy: .deviceTLB))
+            }
+        }
+        atc.countMiss()
+        caches.deviceTLBs[sid] = atc
+        let outcome = translate(req, memory: memory, trace: &trace, policy: policy)
+        if case .translated(let t) = outcome {
+            let mask = (UInt64(1) << UInt64(t.pageShift)) - 1
+            let e = VTdDeviceTLBEntry(sid: sid, pasid: req.pasid, iova: req.address & ~mask, pageShift: t.pageShift,
+                                      hpa: t.hpa & ~mask, perms: t.perms)
+            let sizeIndex = (Int(t.pageShift) - 12) / 9
+            var c = caches.deviceTLB(sid)
+            c.insert(hi, VTdCaches.iotlbPage(e.iova, sizeIndex: sizeIndex), e,
+                     groups: (UInt64(req.pasid ?? 0xfffff), TagCache<VTdDeviceTLBEntry>.noGroup, TagCache<VTdDeviceTLBEntry>.noGroup))
+            caches.deviceTLBs[sid] = c
+        }
+        return outcome
+    }
+}
+

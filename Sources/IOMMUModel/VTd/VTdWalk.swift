@@ -1,0 +1,364 @@
+/// The page walk proper: pass-through, second-stage only, first-stage only and nested
+/// (VT-d spec 3.6-3.8). In nested mode every first-stage table pointer and the final output are
+/// guest-physical and go through a second-stage walk, so a cold n×m walk reads (n+1)(m+1)−1 entries.
+extension VTdUnit {
+    /// Walks, then files the paging-structure entries the walk read. Filling at the end keeps a cold
+    /// walk cold: its later stage-2 walks cannot hit entries its earlier ones just cached, so a cold
+    /// n×m walk reads exactly (n+1)(m+1)−1 entries, the figure the design and the tests rely on.
+    mutating func walk(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
+                       policy: VTdCachePolicy) -> VTdTranslationOutcome {
+        let outcome = walkUncommitted(req, memory: memory, trace: &trace, policy: policy)
+        if !pendingFills.isEmpty {
+            for (stage, e) in pendingFills { caches.insertPWC(stage: stage, e) }
+            pendingFills.removeAll(keepingCapacity: true)
+        }
+        return outcome
+    }
+
+    mutating func walkUncommitted(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
+                                  policy: VTdCachePolicy) -> VTdTranslationOutcome {
+        let sid = UInt16(truncatingIfNeeded: req.sourceID)
+        let context: VTdContextCacheEntry
+        switch fetchContext(sid: sid, memory: memory, trace: &trace, policy: policy) {
+        case .success(let c): context = c
+        case .failure(let f): return .fault(f)
+        }
+        guard scalableMode else { return legacyWalk(req, context: context, memory: memory, trace: &trace, policy: policy) }
+
+        let ce = context.words
+        if req.pasid != nil && VTdScalableContextEntryFormat.paside.value(in: ce) == 0 {
+            return .fault(VTdFault(.smContextPASIDEClear, address: req.address,
+                                   "request with PASID \(req.pasid!) but the context entry of \(VTdUnit.bdf(sid)) has PASIDE = 0"))
+        }
+        let pasid = req.pasid ?? UInt32(VTdScalableContextEntryFormat.rid_pasid.value(in: ce))
+        let pe: VTdPASIDCacheEntry
+        switch fetchPASIDEntry(sid: sid, pasid: pasid, context: context, memory: memory, trace: &trace, policy: policy) {
+        case .success(let e): pe = e
+        case .failure(var f):
+            if VTdScalableContextEntryFormat.fpd.value(in: ce) == 1 { f.suppressed = true }
+            return .fault(f)
+        }
+        let w = pe.words
+        let f = VTdPASIDEntryFormat.self
+        let pgtt = f.pgtt.value(in: w)
+        let did = pe.did
+        var result: VTdTranslationOutcome
+        if req.privileged && f.sre.value(in: w) == 0 && (pgtt == 1 || pgtt == 3) {
+            result = .fault(VTdFault(.smPASIDEntrySREClear, address: req.address, "supervisor request but PASID \(pasid) entry has SRE = 0"))
+        } else {
+            switch pgtt {
+            case 4:
+                result = passThrough(req, did: did, pasid: pasid, trace: &trace)
+            case 2:
+                let levels = Int(f.aw.value(in: w)) + 2
+                result = secondStageOnly(req, root: f.ssptptr.value(in: w), levels: levels, did: did, pasid: pasid,
+                                         memory: memory, trace: &trace, policy: policy, type: .secondStage)
+            default:
+                let n = 4 + Int(f.fspm.value(in: w))
+                let nested = pgtt == 3
+                let stage2 = nested ? (root: f.ssptptr.value(in: w), levels: Int(f.aw.value(in: w)) + 2) : (root: UInt64(0), levels: 0)
+                result = firstStage(req, root: f.fsptptr.value(in: w), levels: n, stage2: stage2, nested: nested,
+                                    wpe: f.wpe.value(in: w) == 1, did: did, pasid: pasid,
+                                    memory: memory, trace: &trace, policy: policy)
+            }
+        }
+        if case .fault(var fault) = result, f.fpd.value(in: w) == 1 || VTdScalableContextEntryFormat.fpd.value(in: ce) == 1 {
+            fault.suppressed = true
+            result = .fault(fault)
+        }
+        return result
+    }
+
+    func passThrough(_ req: DMARequest, did: UInt16, pasid: UInt32, trace: inout WalkTrace) -> VTdTranslationOutcome {
+        let haw = configuration.hostAddressWidth
+        if haw < 64 && req.address >> UInt64(haw) != 0 {
+            return .fault(VTdFault(.smAddressBeyondMax, address: req.address, "pass-through address beyond the \(haw)-bit host address width"))
+        }
+        return .translated(VTdTranslation(hpa: req.address, pageShift: 12, perms: .all, type: .passThrough, did: did, pasid: pasid,
+                                          gpa: req.address, servedBy: .memory))
+    }
+
+    /// Outcome of one second-stage walk, kept flat so the nested loop does not box results.
+    struct SecondStageResult {
+        var hpa: UInt64 = 0
+        var pageShift: UInt8 = 12
+        var perms: Permissions = [.read, .write, .execute]
+        var fault: VTdFaultReason? = nil
+        var faultDetail = ""
+    }
+
+    /// Walks a second-stage table for `input` (a GPA, or the IOVA in second-stage-only mode).
+    mutating func secondStageWalk(root: UInt64, levels: Int, input: UInt64, did: UInt16, row: Int8, origin: (UInt16, UInt32?),
+                                  memory: PhysicalMemory, trace: inout WalkTrace, policy: VTdCachePolicy) -> SecondStageResult {
+        var r = SecondStageResult()
+        let width = 30 + 9 * (levels - 2)
+        if width < 64 && input >> UInt64(width) != 0 {
+            r.fault = .smSSAddressBeyondMax
+            r.faultDetail = "GPA \(hex(input)) beyond the \(width)-bit second-stage width"
+            return r
+        }
+        if root & rules.aboveHAW != 0 {
+            r.fault = .smSSPointerInvalid
+            r.faultDetail = "second-stage root \(hex(root)) beyond the host address width"
+            return r
+        }
+        let addressMask = rules.addressMask
+        var table = root & addressMask
+        var level = levels
+        var perms: Permissions = [.read, .write, .execute]
+        let usePWC = policy.contains(.pagingStructures)
+        if usePWC && caches.pwcStage2.count > 0 && levels > 1 {
+            var hit = false
+            for l in 2...levels {
+                let key = VTdCaches.pwcKey(did: did, pasid: 0, level: l)
+                let tag = VTdCaches.pwcTag(input, level: l)
+                if caches.pwcStage2.find(key, tag) >= 0 {
+                    let e = caches.pwcStage2.payload(caches.pwcStage2.lookup(key, tag))
+                    table = e.nextTableHPA
+                    level = l - 1
+                    perms = e.perms
+                    trace.record(MemoryReference(kind: .stage2, source: .stage2WalkCache, level: Int8(l), row: row, input: input,
+                                                 gpa: 0, hpa: 0, value: e.value))
+                    hit = true
+                    break
+                }
+            }
+            if !hit { caches.pwcStage2.countMiss() }
+        }
+        while true {
+            let shift = UInt64(12 + 9 * (level - 1))
+            let entryAddress = table + ((input >> shift) & 511) * 8
+            let v = memory.read64(entryAddress)
+            trace.record(MemoryReference(kind: .stage2, level: Int8(level), row: row, input: input, gpa: entryAddress, hpa: entryAddress, value: v))
+            if v & 3 == 0 {
+                r.fault = .smSSPermission
+                r.faultDetail = "second-stage L\(level) entry for GPA \(hex(input)) not present (R = W = 0) at \(hex(entryAddress))"
+                return r
+            }
+            let isLeaf = level == 1 || (v & 0x80 != 0 && level <= 3)
+            let reserved: UInt64
+            if !isLeaf { reserved = rules.ssReservedNonLeaf[level] }
+            else if level == 1 { reserved = rules.ssReserved4K }
+            else if level == 2 { reserved = rules.ssReserved2M }
+            else { reserved = rules.ssReserved1G }
+            if v & reserved != 0 {
+                r.fault = .smSSEntryReserved
+                r.faultDetail = "reserved bits \(hex(v & reserved)) set in second-stage L\(level) entry \(hex(v)) at \(hex(entryAddress))"
+                return r
+            }
+            if v & 1 == 0 { perms.remove(.read) }
+            if v & 2 == 0 { perms.remove(.write) }
+            if v & 4 == 0 { perms.remove(.execute) }
+            if isLeaf {
+                let pageMask = (UInt64(1) << shift) - 1
+                r.hpa = (v & addressMask & ~pageMask) | (input & pageMask)
+                r.pageShift = UInt8(shift)
+                r.perms = perms
+                return r
+            }
+            let next = v & addressMask
+            if usePWC {
+                pendingFills.append((2, VTdPagingCacheEntry(did: did, pasid: 0, level: UInt8(level), tag: VTdCaches.pwcTag(input, level: level),
+                                                              value: v, nextTableHPA: next, nextTableGPA: next, perms: perms,
+                                                              sid: origin.0, requestPASID: origin.1)))
+            }
+            table = next
+            level -= 1
+        }
+    }
+
+    mutating func secondStageOnly(_ req: DMARequest, root: UInt64, levels: Int, did: UInt16, pasid: UInt32, memory: PhysicalMemory,
+                                  trace: inout WalkTrace, policy: VTdCachePolicy, type: VTdTranslationType) -> VTdTranslationOutcome {
+        let sid = UInt16(truncatingIfNeeded: req.sourceID)
+        let s2 = secondStageWalk(root: root, levels: levels, input: req.address, did: did, row: 0, origin: (sid, req.pasid),
+                                 memory: memory, trace: &trace, policy: policy)
+        if let reason = s2.fault {
+            let legacyReason: VTdFaultReason
+            switch reason {
+            case .smSSEntryReserved: legacyReason = .pagingEntryReserved
+            case .smSSAddressBeyondMax: legacyReason = .addressBeyondMGAW
+            case .smSSPointerInvalid: legacyReason = .nextPointerInvalid
+            default: legacyReason = req.access.contains(.write) ? .writeDenied : .readDenied
+            }
+            var sm = reason
+            if reason == .smSSAddressBeyondMax { sm = .smAddressBeyondMax }
+            return .fault(VTdFault(type == .legacy ? legacyReason : sm, address: req.address, s2.faultDetail))
+        }
+        if let denied = VTdUnit.permissionFault(s2.perms.union(.user), req, type: type, address: req.address, cachedIn: nil) {
+            return .fault(VTdFault(type == .legacy ? denied.reason : .smSSPermission, address: req.address,
+                                   denied.detail + " (second-stage R/W/X bits)"))
+        }
+        return .translated(VTdTranslation(hpa: s2.hpa, pageShift: s2.pageShift, perms: s2.perms.union([.user, .privileged]), type: type,
+                                          did: did, pasid: pasid, gpa: req.address, servedBy: .memory))
+    }
+
+    /// First-stage walk; with `nested` every table pointer and the output go through stage 2.
+    mutating func firstStage(_ req: DMARequest, root: UInt64, levels n: Int, stage2: (root: UInt64, levels: Int), nested: Bool,
+                             wpe: Bool, did: UInt16, pasid: UInt32, memory: PhysicalMemory, trace: inout WalkTrace,
+                             policy: VTdCachePolicy) -> VTdTranslationOutcome {
+        let iova = req.address
+        let sid = UInt16(truncatingIfNeeded: req.sourceID)
+        let origin = (sid, req.pasid)
+        // Canonical check: bits above the first-stage width must copy its top bit (fault 0x80).
+        let width = UInt64(48 + 9 * (n - 4))
+        let top = iova >> (width - 1)
+        if top != 0 && top != (UInt64.max >> (width - 1)) {
+            return .fault(VTdFault(.smNonCanonical, address: iova, "IOVA \(hex(iova)) is not canonical for a \(width)-bit first stage"))
+        }
+        let addressMask = rules.addressMask
+        var tableGPA = root & addressMask
+        var tableHPA: UInt64 = 0
+        var haveHPA = false
+        var level = n
+        var row: Int8 = 0
+        var perms: Permissions = [.read, .write, .execute, .user]
+        let usePWC = policy.contains(.pagingStructures)
+        if usePWC && caches.pwcStage1.count > 0 {
+            var hit = false
+            for l in 2...n {
+                let key = VTdCaches.pwcKey(did: did, pasid: pasid, level: l)
+                let tag = VTdCaches.pwcTag(iova, level: l)
+                if caches.pwcStage1.find(key, tag) >= 0 {
+                    let e = caches.pwcStage1.payload(caches.pwcStage1.lookup(key, tag))
+                    tableGPA = e.nextTableGPA
+                    tableHPA = e.nextTableHPA
+                    haveHPA = true
+                    level = l - 1
+                    row = Int8(n - l + 1)
+                    perms = e.perms
+                    trace.record(MemoryReference(kind: .stage1, source: .stage1WalkCache, level: Int8(l), row: Int8(n - l), input: iova,
+                                                 gpa: 0, hpa: 0, value: e.value))
+                    hit = true
+                    break
+                }
+            }
+            if !hit { caches.pwcStage1.countMiss() }
+        }
+        var pendingPWC: VTdPagingCacheEntry? = nil
+        var outGPA: UInt64 = 0
+        var fsShift: UInt64 = 12
+        while true {
+            if !haveHPA {
+                if nested {
+                    let s2 = secondStageWalk(root: stage2.root, levels: stage2.levels, input: tableGPA, did: did, row: row, origin: origin,
+                                             memory: memory, trace: &trace, policy: policy)
+                    if let reason = s2.fault {
+                        let what = row == 0 ? "first-stage root (FSPTPTR)" : "first-stage L\(level) table"
+                        let mapped: VTdFaultReason
+                        switch reason {
+                        case .smSSAddressBeyondMax: mapped = .smNestedFSAddressBeyondMGAW
+                        case .smSSPermission: mapped = row == 0 ? .smNestedFSPML4ReadDenied : .smNestedFSEntryReadDenied
+                        default: mapped = reason
+                        }
+                        return .fault(VTdFault(mapped, address: iova, "second-stage walk of the \(what) at GPA \(hex(tableGPA)): \(s2.faultDetail)"))
+                    }
+                    if !s2.perms.contains(.read) {
+                        return .fault(VTdFault(row == 0 ? .smNestedFSPML4ReadDenied : .smNestedFSEntryReadDenied, address: iova,
+                                               "second stage gives no read permission for the first-stage table at GPA \(hex(tableGPA))"))
+                    }
+                    tableHPA = s2.hpa
+                } else {
+                    tableHPA = tableGPA
+                }
+            }
+            haveHPA = false
+            if var p = pendingPWC {
+                p.nextTableHPA = tableHPA
+                pendingFills.append((1, p))
+                pendingPWC = nil
+            }
+            let shift = UInt64(12 + 9 * (level - 1))
+            let offset = ((iova >> shift) & 511) * 8
+            let entryHPA = tableHPA + offset
+            let v = memory.read64(entryHPA)
+            trace.record(MemoryReference(kind: .stage1, level: Int8(level), row: row, input: iova, gpa: tableGPA + offset, hpa: entryHPA, value: v))
+            if v & 1 == 0 {
+                return .fault(VTdFault(.smFSEntryNotPresent, address: iova,
+                                       "first-stage L\(level) entry for IOVA \(hex(iova)) not present (P = 0) at \(nested ? "GPA \(hex(tableGPA + offset)), " : "")HPA \(hex(entryHPA))"))
+            }
+            let isLeaf = level == 1 || (v & 0x80 != 0 && level <= 3)
+            let reserved: UInt64
+            if !isLeaf { reserved = rules.fsReservedNonLeaf[level] }
+            else if level == 1 { reserved = rules.fsReserved4K }
+            else if level == 2 { reserved = rules.fsReserved2M }
+            else { reserved = rules.fsReserved1G }
+            if v & reserved != 0 {
+                return .fault(VTdFault(.smFSEntryReserved, address: iova,
+                                       "reserved bits \(hex(v & reserved)) set in first-stage L\(level) entry \(hex(v))"))
+            }
+            if v & 2 == 0 { perms.remove(.write) }
+            if v & 4 == 0 { perms.remove(.user) }
+            if v & (1 << 63) != 0 { perms.remove(.execute) }
+            if isLeaf {
+                fsShift = shift
+                let pageMask = (UInt64(1) << shift) - 1
+                outGPA = (v & addressMask & ~pageMask) | (iova & pageMask)
+                break
+            }
+            let next = v & addressMask
+            if usePWC {
+                pendingPWC = VTdPagingCacheEntry(did: did, pasid: pasid, level: UInt8(level), tag: VTdCaches.pwcTag(iova, level: level),
+                                                 value: v, nextTableHPA: 0, nextTableGPA: next, perms: perms, sid: sid, requestPASID: req.pasid)
+            }
+            tableGPA = next
+            level -= 1
+            row += 1
+        }
+        var hpa = outGPA
+        var shift = UInt8(fsShift)
+        if nested {
+            let s2 = secondStageWalk(root: stage2.root, levels: stage2.levels, input: outGPA, did: did, row: Int8(n), origin: origin,
+                                     memory: memory, trace: &trace, policy: policy)
+            if let reason = s2.fault {
+                return .fault(VTdFault(reason == .smSSAddressBeyondMax ? .smNestedFSAddressBeyondMGAW : reason, address: iova,
+                                       "second-stage walk of the output GPA \(hex(outGPA)): \(s2.faultDetail)"))
+            }
+            if req.access.contains(.write) && !s2.perms.contains(.write) {
+                return .fault(VTdFault(.smSSPermission, address: iova, "write to GPA \(hex(outGPA)), which stage 2 maps read-only"))
+            }
+            if req.access.contains(.read) && !s2.perms.contains(.read) {
+                return .fault(VTdFault(.smSSPermission, address: iova, "read of GPA \(hex(outGPA)), which stage 2 maps without read permission"))
+            }
+            hpa = s2.hpa
+            shift = min(shift, s2.pageShift)
+            perms = perms.intersection(s2.perms.union(.user))
+        } else if hpa & rules.aboveHAW != 0 {
+            return .fault(VTdFault(.smAddressBeyondMax, address: iova, "output address \(hex(hpa)) beyond the host address width"))
+        }
+        // Supervisor writes ignore R/W unless WPE is set (x86 CR0.WP semantics; VT-d spec 3.6.1).
+        var effective = perms
+        if req.privileged && !wpe && (!nested || perms.contains(.read)) { effective.insert(.write) }
+        effective.insert(.privileged)
+        let check = req.privileged ? effective : perms.union(.privileged)
+        if let denied = VTdUnit.permissionFault(check, req, type: nested ? .nested : .firstStage, address: iova, cachedIn: nil) {
+            return .fault(denied)
+        }
+        return .translated(VTdTranslation(hpa: hpa, pageShift: shift, perms: perms.union(.privileged), type: nested ? .nested : .firstStage,
+                                          did: did, pasid: pasid, gpa: outGPA, servedBy: .memory))
+    }
+
+    /// Legacy mode: context entry TT selects a second-stage walk or pass-through (VT-d spec 3.4.2).
+    mutating func legacyWalk(_ req: DMARequest, context: VTdContextCacheEntry, memory: PhysicalMemory, trace: inout WalkTrace,
+                             policy: VTdCachePolicy) -> VTdTranslationOutcome {
+        let w = context.words
+        let did = context.did ?? 0
+        if req.pasid != nil {
+            return .fault(VTdFault(.translationTypeBlocks, address: req.address, "request with PASID to a legacy-mode unit"))
+        }
+        var result: VTdTranslationOutcome
+        if VTdContextEntryFormat.tt.value(in: w) == 2 {
+            result = passThrough(req, did: did, pasid: 0, trace: &trace)
+            if case .fault(let f) = result { result = .fault(VTdFault(.addressBeyondMGAW, address: f.address, f.detail)) }
+            if case .translated(var t) = result { t.type = .legacy; result = .translated(t) }
+        } else {
+            let aw = VTdContextEntryFormat.aw.value(in: w)
+            guard (1...3).contains(aw) else {
+                return .fault(VTdFault(.contextInvalid, address: req.address, "context entry AW = \(aw) is not 1-3"))
+            }
+            result = secondStageOnly(req, root: VTdContextEntryFormat.ssptptr.value(in: w), levels: Int(aw) + 2, did: did, pasid: 0,
+                                     memory: memory, trace: &trace, policy: policy, type: .legacy)
+        }
+        if case .fault(var f) = result, VTdContextEntryFormat.fpd.value(in: w) == 1 { f.suppressed = true; result = .fault(f) }
+        return result
+    }
+}
