@@ -64,7 +64,8 @@ public struct DecodedStructure: Sendable {
         for v in values.sorted(by: { $0.field.runs[0].absoluteLow < $1.field.runs[0].absoluteLow }) {
             let w = v.field.runs[0].word
             let row = Row(bits: v.field.bitsLabel(absolute: absolute), name: v.field.name,
-                          value: DecodedStructure.valueText(v.field, v.value), meaning: DecodedStructure.meaningText(v))
+                          value: DecodedStructure.valueText(v.field, v.value), meaning: DecodedStructure.meaningText(v),
+                          key: v.field.runs[0].absoluteLow)
             if case .flag = v.field.format {
                 flagRows[w].append(row)
                 if v.value != 0 { setFlags[w].append(v.field.name) }
@@ -74,11 +75,12 @@ public struct DecodedStructure: Sendable {
         }
         for r in reservedNonzero {
             sections[r.run.word].append(Row(bits: absolute ? r.run.absoluteLabel : r.run.label, name: r.name,
-                                            value: hex(r.value), meaning: "RESERVED bits set (must be 0)"))
+                                            value: hex(r.value), meaning: "RESERVED bits set (must be 0)", key: r.run.absoluteLow))
         }
+        for w in sections.indices { sections[w].sort { $0.key < $1.key } }
         for w in sections.indices where !flagRows[w].isEmpty {
             let names = setFlags[w].isEmpty ? "none set" : setFlags[w].joined(separator: " ")
-            sections[w].append(Row(bits: "", name: "flags", value: names, meaning: ""))
+            sections[w].append(Row(bits: "", name: "flags", value: names, meaning: "", key: Int.max))
             sections[w] += flagRows[w]
         }
         let all = sections.flatMap { $0 }
@@ -134,6 +136,8 @@ public struct DecodedStructure: Sendable {
         let name: String
         let value: String
         let meaning: String
+        /// Absolute low bit, for ordering rows within a word.
+        let key: Int
     }
 
     static func qwordText(_ w: UInt64) -> String { "0x" + String(w, radix: 16).leftPadded(to: 16, with: "0") }

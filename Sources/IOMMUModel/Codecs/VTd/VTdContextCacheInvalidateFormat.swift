@@ -17,7 +17,7 @@ public enum VTdContextCacheInvalidateFormat {
 
     public static let layout = StructureLayout(
         kind: "vtd-qi-cc", title: "Context-cache invalidate descriptor (type 1, 128-bit)", words: 2,
-        source: "VT-d spec 6.5.2.1; Linux iommu.h QI_CC_FM/SID/DID/GRAN; QEMU VTD_INV_DESC_CC_RSVD 0xfffc00000000f1c0, vtd_context_device_invalidate",
+        source: "VT-d spec 6.5.2 (queued-invalidation descriptors); Linux iommu.h QI_CC_FM/SID/DID/GRAN; QEMU VTD_INV_DESC_CC_RSVD 0xfffc00000000f1c0, vtd_context_device_invalidate",
         fields: [type, g, did, sid, fm],
         defaults: ["type": VTdQueuedInvalidation.DescriptorType.contextCache.rawValue],
         rules: [

@@ -13,7 +13,7 @@ public enum VTdDeviceTLBInvalidateFormat {
 
     public static let layout = StructureLayout(
         kind: "vtd-qi-devtlb", title: "Device-TLB invalidate descriptor (type 3, 128-bit)", words: 2,
-        source: "VT-d spec 6.5.2.5; Linux iommu.h QI_DEV_IOTLB_SID/QDEP/PFSID/SIZE; QEMU VTD_INV_DESC_DEVICE_IOTLB_RSVD_LO 0xffff0000ffe0f1f0, RSVD_HI 0xffe",
+        source: "VT-d spec 6.5.2 (queued-invalidation descriptors); Linux iommu.h QI_DEV_IOTLB_SID/QDEP/PFSID/SIZE; QEMU VTD_INV_DESC_DEVICE_IOTLB_RSVD_LO 0xffff0000ffe0f1f0, RSVD_HI 0xffe",
         fields: [type, pfsid, mip, sid, s, addr],
         defaults: ["type": VTdQueuedInvalidation.DescriptorType.deviceTLB.rawValue],
         rules: [

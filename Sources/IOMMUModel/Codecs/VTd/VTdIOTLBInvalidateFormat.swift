@@ -21,7 +21,7 @@ public enum VTdIOTLBInvalidateFormat {
 
     public static let layout = StructureLayout(
         kind: "vtd-qi-iotlb", title: "IOTLB invalidate descriptor (type 2, 128-bit)", words: 2,
-        source: "VT-d spec 6.5.2.3; Linux iommu.h QI_IOTLB_DID/DR/DW/GRAN/IH/AM; QEMU VTD_INV_DESC_IOTLB_RSVD_LO 0xffffffff0000f100, RSVD_HI 0xf80, VTD_MAMV",
+        source: "VT-d spec 6.5.2 (queued-invalidation descriptors); Linux iommu.h QI_IOTLB_DID/DR/DW/GRAN/IH/AM; QEMU VTD_INV_DESC_IOTLB_RSVD_LO 0xffffffff0000f100, RSVD_HI 0xf80, VTD_MAMV",
         fields: [type, g, dw, dr, did, am, ih, addr],
         defaults: ["type": VTdQueuedInvalidation.DescriptorType.iotlb.rawValue],
         rules: [

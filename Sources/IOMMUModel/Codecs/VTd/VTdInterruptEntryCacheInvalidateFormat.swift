@@ -11,7 +11,7 @@ public enum VTdInterruptEntryCacheInvalidateFormat {
 
     public static let layout = StructureLayout(
         kind: "vtd-qi-iec", title: "Interrupt-entry-cache invalidate descriptor (type 4, 128-bit)", words: 2,
-        source: "VT-d spec 6.5.2.7; Linux iommu.h QI_IEC_SELECTIVE/IIDEX/IM, dmar.c qi_global_iec; QEMU VTD_INV_DESC_IEC_RSVD 0xffff000007fff1e0",
+        source: "VT-d spec 6.5.2 (queued-invalidation descriptors); Linux iommu.h QI_IEC_SELECTIVE/IIDEX/IM, dmar.c qi_global_iec; QEMU VTD_INV_DESC_IEC_RSVD 0xffff000007fff1e0",
         fields: [type, g, im, iidx],
         defaults: ["type": VTdQueuedInvalidation.DescriptorType.interruptEntryCache.rawValue],
         rules: [

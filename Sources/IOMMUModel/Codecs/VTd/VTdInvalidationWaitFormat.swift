@@ -11,7 +11,7 @@ public enum VTdInvalidationWaitFormat {
 
     public static let layout = StructureLayout(
         kind: "vtd-qi-wait", title: "Invalidation wait descriptor (type 5, 128-bit)", words: 2,
-        source: "VT-d spec 6.5.2.8; Linux iommu.h QI_IWD_STATUS_DATA/STATUS_WRITE/FENCE/PRQ_DRAIN; QEMU VTD_INV_DESC_WAIT_RSVD_LO 0xfffff180, RSVD_HI 0x3",
+        source: "VT-d spec 6.5.2 (queued-invalidation descriptors); Linux iommu.h QI_IWD_STATUS_DATA/STATUS_WRITE/FENCE/PRQ_DRAIN; QEMU VTD_INV_DESC_WAIT_RSVD_LO 0xfffff180, RSVD_HI 0x3",
         fields: [type, `if`, sw, fn, pd, statusData, statusAddr],
         defaults: ["type": VTdQueuedInvalidation.DescriptorType.wait.rawValue],
         rules: [

@@ -11,7 +11,7 @@ public enum VTdPASIDCacheInvalidateFormat {
     public static let pasid = Field("pasid", 51, 32, .number, "PASID")
 
     static let fields = [type, g, did, pasid]
-    static let source = "VT-d spec 6.5.2.2; Linux iommu.h QI_PC_PASID/DID/GRAN, QI_PC_ALL_PASIDS/PASID_SEL/GLOBAL; QEMU VTD_INV_DESC_PASIDC_* (reserved 0xfff000000000f1c0)"
+    static let source = "VT-d spec 6.5.2 (queued-invalidation descriptors); Linux iommu.h QI_PC_PASID/DID/GRAN, QI_PC_ALL_PASIDS/PASID_SEL/GLOBAL; QEMU VTD_INV_DESC_PASIDC_* (reserved 0xfff000000000f1c0)"
     static let rules: [StructureRule] = [
         VTdQueuedInvalidation.typeMismatch(.pasidCache),
         VTdQueuedInvalidation.ignored("did", unless: { $0["g"] != 3 }, "global invalidation"),

@@ -18,7 +18,7 @@ public enum VTdPASIDDeviceTLBInvalidateFormat {
 
     public static let layout = StructureLayout(
         kind: "vtd-qi-pdevtlb", title: "PASID-based device-TLB invalidate descriptor (type 8, 256-bit)", words: 4,
-        source: "VT-d spec 6.5.2.6; Linux iommu.h QI_DEV_EIOTLB_ADDR/SIZE/PASID/SID/QDEP/PFSID; QEMU VTD_INV_DESC_PASID_DEVICE_IOTLB_RSVD_VAL0 0xfff000000000f000, RSVD_VAL1 0x7fe",
+        source: "VT-d spec 6.5.2 (queued-invalidation descriptors); Linux iommu.h QI_DEV_EIOTLB_ADDR/SIZE/PASID/SID/QDEP/PFSID; QEMU VTD_INV_DESC_PASID_DEVICE_IOTLB_RSVD_VAL0 0xfff000000000f000, RSVD_VAL1 0x7fe",
         fields: [type, mip, pfsid, sid, pasid, g, s, addr],
         defaults: ["type": VTdQueuedInvalidation.DescriptorType.pasidDeviceTLB.rawValue],
         rules: [

@@ -16,7 +16,7 @@ public enum VTdPASIDIOTLBInvalidateFormat {
 
     public static let layout = StructureLayout(
         kind: "vtd-qi-piotlb", title: "PASID-based IOTLB invalidate descriptor (type 6, 256-bit)", words: 4,
-        source: "VT-d spec 6.5.2.4; Linux iommu.h QI_EIOTLB_ADDR/IH/AM/PASID/DID/GRAN, qi_desc_piotlb; QEMU VTD_INV_DESC_PIOTLB_RSVD_VAL0 0xfff000000000f1c0, RSVD_VAL1 0xf80",
+        source: "VT-d spec 6.5.2 (queued-invalidation descriptors); Linux iommu.h QI_EIOTLB_ADDR/IH/AM/PASID/DID/GRAN, qi_desc_piotlb; QEMU VTD_INV_DESC_PIOTLB_RSVD_VAL0 0xfff000000000f1c0, RSVD_VAL1 0xf80",
         fields: [type, g, did, pasid, am, ih, addr],
         defaults: ["type": VTdQueuedInvalidation.DescriptorType.pasidIOTLB.rawValue],
         rules: [

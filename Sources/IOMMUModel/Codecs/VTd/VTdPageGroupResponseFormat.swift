@@ -13,7 +13,7 @@ public enum VTdPageGroupResponseFormat {
     public static let privDataLo = Field("priv_data_lo", word: 2, 63, 0, .hex, "private data, first qword (copied from the page request)")
     public static let privDataHi = Field("priv_data_hi", word: 3, 63, 0, .hex, "private data, second qword")
 
-    static let source = "VT-d spec 6.5.2.9 (3.0+ layout); Linux iommu.h QI_PGRP_PASID_P/PDP/RESP_CODE/DID(rid)/PASID/LPIG/IDX, prq.c (qw2/qw3 = priv_data)"
+    static let source = "VT-d spec 6.5.2 (queued-invalidation descriptors, 3.0+ layout); Linux iommu.h QI_PGRP_PASID_P/PDP/RESP_CODE/DID(rid)/PASID/LPIG/IDX, prq.c (qw2/qw3 = priv_data)"
     static let rules: [StructureRule] = [
         VTdQueuedInvalidation.typeMismatch(.pageGroupResponse),
         VTdQueuedInvalidation.ignored("pasid", unless: { $0["p"] != 0 }, "P=0"),

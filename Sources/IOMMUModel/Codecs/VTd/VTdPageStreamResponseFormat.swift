@@ -13,7 +13,7 @@ public enum VTdPageStreamResponseFormat {
 
     public static let layout = StructureLayout(
         kind: "vtd-qi-pstrm-resp", title: "Page-stream response descriptor (type 0xa, pre-3.0, 128-bit, summary)", words: 2,
-        source: "VT-d spec 2.x page-stream response; Linux v4.x intel-iommu.h QI_PSTRM_ADDR/DEVFN/RESP_CODE/IDX/PRIV/BUS/PASID; removed in VT-d 3.0",
+        source: "pre-3.0 VT-d spec page-stream response; Linux v4.x intel-iommu.h QI_PSTRM_ADDR/DEVFN/RESP_CODE/IDX/PRIV/BUS/PASID; removed in VT-d 3.0",
         fields: [type, bus, privData, prgi, rc, devfn, addr],
         ignored: [BitRun(8, 4), BitRun(23, 12)],  // the old PASID field, qw0[23:4], minus the type bits
         defaults: ["type": VTdQueuedInvalidation.DescriptorType.pageStreamResponse.rawValue],
