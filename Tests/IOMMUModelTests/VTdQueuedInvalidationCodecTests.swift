@@ -226,6 +226,9 @@ import Testing
     @Test func pasidIOTLBAllRangeWithAM52() throws {
         let d = try decode([0x5_0003_0036, 52, 0, 0])
         #expect(d.meaning("am")?.contains("the whole 64-bit space") == true)
+        #expect(d.warnings.isEmpty)
+        // Linux limits the mask to MAX_AGAW_PFN_WIDTH (52); 53 draws a warning.
+        #expect(try decode([0x5_0003_0036, 53, 0, 0]).warnings.contains { $0.hasPrefix("am=53 is above 52") })
     }
 
     // QEMU refuses type 6 in a 128-bit queue (vtd_inv_desc_reserved_check with dw=true).

@@ -22,6 +22,9 @@ public enum VTdPASIDIOTLBInvalidateFormat {
         rules: [
             VTdQueuedInvalidation.typeMismatch(.pasidIOTLB),
             VTdQueuedInvalidation.unalignedMask(when: isPSI),
+            // Linux caps the mask at MAX_AGAW_PFN_WIDTH (52), the spec's largest address-mask encoding
+            // (cache.c calculate_psi_aligned_address; "Invalidate Descriptor Address Mask Encodings").
+            .maximum("am", 52, why: "a mask of more than 52 page bits covers nothing more than the whole 64-bit space; Linux never writes more than 52", when: isPSI),
             .meaning(of: "am") { v in
                 isPSI(v) ? VTdQueuedInvalidation.maskedRange(addr: v["addr"], am: v["am"])
                          : (v["am"] == 0 ? nil : "ignored (used only by page-selective, g=3)")
