@@ -14,6 +14,8 @@ public struct StructureLayout: Sendable {
     public let source: String
     /// Values a fresh encode starts from (the type or opcode of a descriptor).
     public let defaults: [String: UInt64]
+    /// Warnings and derived meanings that look at several fields (see `StructureRule`).
+    public let rules: [StructureRule]
     /// The reserved runs: every bit not covered by a field or an ignored run.
     public let reserved: [BitRun]
     /// Names the JSON and text use for the reserved runs, parallel to `reserved`.
@@ -22,7 +24,7 @@ public struct StructureLayout: Sendable {
     public let reservedMasks: [UInt64]
 
     public init(kind: String, title: String, words: Int, source: String, fields: [Field],
-                ignored: [BitRun] = [], defaults: [String: UInt64] = [:]) {
+                ignored: [BitRun] = [], defaults: [String: UInt64] = [:], rules: [StructureRule] = []) {
         self.kind = kind
         self.title = title
         self.words = words
@@ -30,6 +32,7 @@ public struct StructureLayout: Sendable {
         self.fields = fields
         self.ignored = ignored
         self.defaults = defaults
+        self.rules = rules
         var covered = [UInt64](repeating: 0, count: words)
         for f in fields { for r in f.runs { precondition(r.word < words, "\(kind).\(f.name) is outside the structure"); covered[r.word] |= r.mask } }
         for r in ignored { covered[r.word] |= r.mask }
@@ -65,7 +68,7 @@ public struct StructureLayout: Sendable {
     public func widened(to count: Int) -> StructureLayout {
         guard count > words else { return self }
         return StructureLayout(kind: kind, title: title, words: count, source: source, fields: fields,
-                               ignored: ignored, defaults: defaults)
+                               ignored: ignored, defaults: defaults, rules: rules)
     }
 
     /// True when any reserved bit is set: the fast check a walker uses.
@@ -81,7 +84,7 @@ public struct StructureLayout: Sendable {
         for f in fields {
             let v = f.value(in: input)
             values.append(.init(field: f, value: v, meaning: f.meaning(of: v)))
-            if f.isUndefined(v) { warnings.append("\(f.name)=\(v) is not a defined value") }
+            if f.isUndefined(v) { warnings.append("\(f.name)=\(v) is not a defined value\(f.definedValuesNote)") }
         }
         var hits: [DecodedStructure.ReservedHit] = []
         for (i, r) in reserved.enumerated() where r.word < input.count {
