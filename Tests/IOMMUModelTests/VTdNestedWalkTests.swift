@@ -17,7 +17,7 @@ import Testing
         let config = dma.trace.references.prefix(4).map(\.kind)
         #expect(config == [.rootEntry, .contextEntry, .pasidDirectoryEntry, .pasidEntry])
         // GPA 0x20_0000 sits at HPA 0x1_0000_0000 + 0x20_0000; the page offset carries through.
-        #expect(dma.outcome.translation?.hpa == 0x1_0020_0123)
+        #expect(dma.outcome.hpa == 0x1_0020_0123)
     }
 
     @Test func gridRowsAndColumns() throws {
@@ -39,7 +39,7 @@ import Testing
         _ = try m.read(0x4000_0000)
         _ = try m.read(0x4000_0008)
         let dma = try #require(m.lastDMA)
-        #expect(dma.outcome.translation?.servedBy == .iotlb)
+        #expect(dma.outcome.servedBy == .iotlb)
         #expect(dma.trace.walkReads == 0)
         #expect(dma.trace.memoryReads == 0)
     }
@@ -52,7 +52,7 @@ import Testing
         // stage-2 walk itself starts from the PWC-S2 PDE entry: 1 read.
         _ = try m.read(0x4000_1000)
         let dma = try #require(m.lastDMA)
-        #expect(dma.outcome.translation?.hpa == 0x1_0020_1000)
+        #expect(dma.outcome.hpa == 0x1_0020_1000)
         #expect(dma.trace.references.contains { $0.source == .stage1WalkCache && $0.level == 2 })
         #expect(dma.trace.walkReads == 2)
     }
@@ -69,13 +69,13 @@ import Testing
         try m.apply(.vtdAttach(VTdAttachment(device: "dev0", pasid: 2, pgtt: 2, did: 3, secondStage: "ss")))
         try m.apply(.vtdAttach(VTdAttachment(device: "dev0", pasid: 3, pgtt: 4, did: 1)))
         _ = try m.read(0x1000, pasid: 1)
-        #expect(m.lastDMA?.outcome.translation?.hpa == 0x5000_0000)
+        #expect(m.lastDMA?.outcome.hpa == 0x5000_0000)
         #expect(m.lastDMA?.trace.walkReads == 4)            // 4-level first stage in host memory
         _ = try m.read(0x2010, pasid: 2)
-        #expect(m.lastDMA?.outcome.translation?.hpa == 0x6000_0010)
+        #expect(m.lastDMA?.outcome.hpa == 0x6000_0010)
         #expect(m.lastDMA?.trace.walkReads == 3)            // AW=1: 3-level second stage
         _ = try m.read(0x7777_7000, pasid: 3)
-        #expect(m.lastDMA?.outcome.translation?.hpa == 0x7777_7000)
+        #expect(m.lastDMA?.outcome.hpa == 0x7777_7000)
         #expect(m.lastDMA?.trace.walkReads == 0)
     }
 }

@@ -22,14 +22,14 @@ extension Machine {
         let dma = lastDMA
         switch e {
         case .translatesTo(let hpa):
-            guard let t = dma?.outcome.translation else { return (false, "translation to \(groupedHex(hpa)), but the last DMA \(dma == nil ? "does not exist" : "faulted")") }
-            return (t.hpa == hpa, "translation to \(groupedHex(hpa))" + (t.hpa == hpa ? "" : ", got \(groupedHex(t.hpa))"))
+            guard let got = dma?.outcome.hpa else { return (false, "translation to \(groupedHex(hpa)), but the last DMA \(dma == nil ? "does not exist" : "faulted")") }
+            return (got == hpa, "translation to \(groupedHex(hpa))" + (got == hpa ? "" : ", got \(groupedHex(got))"))
         case .faults(let reason):
-            guard let f = dma?.outcome.fault else { return (false, "a fault\(reason.map { " 0x" + String($0, radix: 16) } ?? ""), but the last DMA \(dma == nil ? "does not exist" : "translated")") }
-            let match = reason.map { $0 == f.reason.rawValue } ?? true
-            return (match, "fault\(reason.map { " 0x" + String($0, radix: 16) } ?? "")" + (match ? "" : ", got 0x\(String(f.reason.rawValue, radix: 16)) (\(f.reason.text))"))
+            guard case .fault(let code, let name, _)? = dma?.outcome else { return (false, "a fault\(reason.map { " 0x" + String($0, radix: 16) } ?? ""), but the last DMA \(dma == nil ? "does not exist" : "translated")") }
+            let match = reason.map { $0 == code } ?? true
+            return (match, "fault\(reason.map { " 0x" + String($0, radix: 16) } ?? "")" + (match ? "" : ", got 0x\(String(code, radix: 16)) (\(name))"))
         case .servedBy(let source):
-            let got = dma?.outcome.translation?.servedBy
+            let got = dma?.outcome.servedBy
             return (got == source, "served by \(source.label)" + (got == source ? "" : ", got \(got?.label ?? "no translation")"))
         case .walkReads(let n):
             let got = dma?.trace.walkReads ?? -1

@@ -18,7 +18,7 @@ extension Machine {
         }
         vtd = unit
         let geometry = stageGeometry(for: req, unit: unit)
-        lastDMA = DMARecord(device: name, request: req, outcome: outcome, trace: trace, staleUse: stale,
+        lastDMA = DMARecord(device: name, request: req, outcome: DMAOutcome(outcome), trace: trace, staleUse: stale,
                             stage1Levels: geometry.0, stage2Levels: geometry.1)
         let what = "dma \(access.contains(.write) ? "write" : (access.contains(.execute) ? "exec" : "read")) \(name)\(pasid.map { " pasid \($0)" } ?? "") \(groupedHex(address))"
         let refs = "\(trace.walkReads) walk reads"

@@ -23,7 +23,16 @@ public struct Machine: Sendable {
     /// Failed expectations, with their step.
     public internal(set) var failedExpectations: [(step: Int, message: String)] = []
 
+    /// The step number a front end shows (a scenario step may hold several commands); histories
+    /// and stale-use records use it. Without a front end it is the command count.
+    public var storyStep: Int?
+
     public init() {}
+
+    /// Sets the narration of the current step without applying a command.
+    public mutating func narrate(_ text: String?) { lastNote = text }
+
+    var historyStep: Int { storyStep ?? step + 1 }
 
     /// Applies one command. On a thrown error nothing changes: commands validate before they write,
     /// and the few that allocate as they go (map, attach) keep a copy to restore.
@@ -105,16 +114,16 @@ public struct Machine: Sendable {
     /// Writes a qword of host memory and remembers which step did it and why.
     mutating func writeHost(_ address: UInt64, _ value: UInt64, _ what: String) throws(MachineError) {
         do { try memory.write64(address, value) } catch { throw .memory(error) }
-        writeHistory[address & ~7] = (step + 1, what)
+        writeHistory[address & ~7] = (historyStep, what)
     }
 
     mutating func writeHost(_ address: UInt64, _ words: [UInt64], _ what: String) throws(MachineError) {
         for (i, w) in words.enumerated() { try writeHost(address + UInt64(i * 8), w, what) }
     }
 
-    mutating func recordStaleUse(_ use: StaleUse) { staleUses.append((step + 1, use)) }
+    mutating func recordStaleUse(_ use: StaleUse) { staleUses.append((historyStep, use)) }
     mutating func setLastDMA(_ r: DMARecord) { lastDMA = r }
     mutating func setLastInvalidation(_ r: [VTdInvalidationResult]) { lastInvalidation = r }
-    mutating func failExpectation(_ m: String) { failedExpectations.append((step + 1, m)) }
+    mutating func failExpectation(_ m: String) { failedExpectations.append((historyStep, m)) }
     mutating func setSpace(_ s: AddressSpace) { spaces[s.name] = s }
 }

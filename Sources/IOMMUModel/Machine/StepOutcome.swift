@@ -1,13 +1,33 @@
 /// How a step ended, for the log's colour and for `check`.
 public enum StepStatus: String, Sendable {
     case ok, fault, refused, stale, expectFailed = "expect-failed"
+    /// The command itself was wrong (unknown name, bad range): nothing was changed.
+    case error
+}
+
+/// What a DMA got, in terms every architecture shares (the views and `expect` read this).
+public enum DMAOutcome: Sendable, Equatable {
+    case translated(hpa: UInt64, perms: Permissions, pageShift: UInt8, servedBy: ReferenceSource)
+    /// `code` is the VT-d fault reason or the SMMUv3 event id; `name` how Linux prints it.
+    case fault(code: UInt8, name: String, detail: String)
+
+    public var hpa: UInt64? { if case .translated(let h, _, _, _) = self { return h }; return nil }
+    public var servedBy: ReferenceSource? { if case .translated(_, _, _, let s) = self { return s }; return nil }
+    public var faultCode: UInt8? { if case .fault(let c, _, _) = self { return c }; return nil }
+
+    public init(_ o: VTdTranslationOutcome) {
+        switch o {
+        case .translated(let t): self = .translated(hpa: t.hpa, perms: t.perms, pageShift: t.pageShift, servedBy: t.servedBy)
+        case .fault(let f): self = .fault(code: f.reason.rawValue, name: f.reason.text, detail: f.detail)
+        }
+    }
 }
 
 /// A DMA and what happened to it.
 public struct DMARecord: Sendable {
     public var device: String
     public var request: DMARequest
-    public var outcome: VTdTranslationOutcome
+    public var outcome: DMAOutcome
     public var trace: WalkTrace
     /// Set when the answer came from a cache entry that disagrees with memory.
     public var staleUse: StaleUse?

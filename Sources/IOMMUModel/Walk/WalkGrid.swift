@@ -1,0 +1,69 @@
+/// A walk laid out as the two-dimensional grid teachers draw: one row per guest-physical address
+/// the walk must translate (the stage-1 root, each stage-1 table, the final output), the stage-2
+/// references of that row left to right from the top level down, then the stage-1 entry read from
+/// the row's table. The CLI's `walk`, its SVG and the UI's walk pane all draw this.
+public struct WalkGrid: Sendable {
+    public struct Row: Sendable {
+        /// `FS root`, `L4→`, ..., `page`.
+        public var label: String
+        /// The address this row's stage-2 walk translates (a GPA), or the table address when there is
+        /// no stage 2.
+        public var address: UInt64?
+        /// Stage-2 references by column (column 0 = top level).
+        public var stage2: [MemoryReference?]
+        /// The stage-1 entry read in this row (none in the last row).
+        public var stage1: MemoryReference?
+    }
+
+    public var stage1Levels: Int
+    public var stage2Levels: Int
+    public var rows: [Row]
+    /// Root/context/PASID/STE/CD fetches before the walk.
+    public var configuration: [MemoryReference]
+    /// The finished translation when a TLB supplied it.
+    public var tlbHit: MemoryReference?
+    public var walkReads: Int
+    public var memoryReads: Int
+
+    public init(trace: WalkTrace, stage1Levels n: Int, stage2Levels m: Int, stage1Label: String = "FS") {
+        stage1Levels = n
+        stage2Levels = m
+        let rowCount = n > 0 ? n + 1 : 1
+        rows = (0..<rowCount).map { k in
+            let label: String
+            if n == 0 { label = m > 0 ? "input" : "-" }
+            else if k == 0 { label = "\(stage1Label) root" }
+            else if k == n { label = "page" }
+            else { label = "L\(n - k + 1)→" }
+            return Row(label: label, address: nil, stage2: [MemoryReference?](repeating: nil, count: max(m, 0)), stage1: nil)
+        }
+        configuration = []
+        tlbHit = nil
+        walkReads = trace.walkReads
+        memoryReads = trace.memoryReads
+        for r in trace.references {
+            switch r.kind {
+            case .stage2:
+                let row = Int(r.row), col = m - Int(r.level)
+                guard row >= 0 && row < rows.count else { continue }
+                rows[row].address = r.input
+                if col >= 0 && col < m { rows[row].stage2[col] = r }
+                else if r.source.isCache && m > 0 { rows[row].stage2[0] = r }
+            case .stage1:
+                let row = Int(r.row)
+                guard row >= 0 && row < rows.count else { continue }
+                rows[row].stage1 = r
+                if m == 0 && r.source == .memory { rows[row].address = r.gpa & ~0xfff }
+            case .translation:
+                tlbHit = r
+            default:
+                configuration.append(r)
+            }
+        }
+    }
+
+    /// Cells that hold a reference (memory read or cache hit).
+    public var referenceCount: Int {
+        rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.count + ($1.stage1 == nil ? 0 : 1) }
+    }
+}

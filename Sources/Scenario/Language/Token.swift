@@ -1,0 +1,53 @@
+/// One word of a scenario line, with the column it starts at (1-based) for error messages.
+public struct Token: Sendable, Equatable {
+    public var text: String
+    public var column: Int
+
+    /// `key=value` split at the first `=`, or nil for a bare word.
+    public var keyValue: (key: String, value: String)? {
+        guard let i = text.firstIndex(of: "="), i != text.startIndex else { return nil }
+        return (String(text[..<i]).lowercased(), String(text[text.index(after: i)...]))
+    }
+    /// Column of the value part of a `key=value` token.
+    public var valueColumn: Int {
+        guard let i = text.firstIndex(of: "=") else { return column }
+        return column + text.distance(from: text.startIndex, to: i) + 1
+    }
+}
+
+/// Splits a line into tokens: whitespace separates, `#` starts a comment, double quotes group.
+public enum Lexer {
+    public static let maxLineLength = 4096
+
+    public static func tokens(_ line: String) -> [Token] {
+        var out: [Token] = []
+        var current = ""
+        var start = 0
+        var quoted = false
+        for (i, c) in line.enumerated() {
+            if quoted {
+                if c == "\"" { quoted = false } else { current.append(c) }
+                continue
+            }
+            if c == "#" { break }
+            if c == "\"" { if current.isEmpty { start = i + 1 }; quoted = true; continue }
+            if c == " " || c == "\t" {
+                if !current.isEmpty { out.append(Token(text: current, column: start)); current = "" }
+                continue
+            }
+            if current.isEmpty { start = i + 1 }
+            current.append(c)
+        }
+        if !current.isEmpty { out.append(Token(text: current, column: start)) }
+        return out
+    }
+
+    /// The text after the first word, as written (for `note` and `step` titles), comments kept.
+    public static func rest(_ line: String, after token: Token) -> String {
+        let drop = token.column - 1 + token.text.count
+        var s = Substring(line.dropFirst(drop))
+        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+        while s.last == " " || s.last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
