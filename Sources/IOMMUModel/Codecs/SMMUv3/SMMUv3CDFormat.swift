@@ -6,14 +6,14 @@
 public enum SMMUv3CDFormat {
     // dw0
     public static let t0sz = Field("t0sz", 5, 0, .number, "TTB0 input size: VA bits = 64 − T0SZ", explain: { "\(64 - Int($0))-bit VA range" })
-    public static let tg0 = Field("tg0", 7, 6, .choice(SMMUv3Encodings.tg0), "TTB0 granule (0 = 4K, 1 = 64K, 2 = 16K)")
+    public static let tg0 = Field("tg0", 7, 6, .choice(SMMUv3Encodings.tg0.merging([3: "reserved (ILLEGAL unless EPD0 = 1)"]) { a, _ in a }), "TTB0 granule (0 = 4K, 1 = 64K, 2 = 16K)")
     public static let ir0 = Field("ir0", 9, 8, .choice(SMMUv3Encodings.cacheability), "TTB0 walk inner cacheability")
     public static let or0 = Field("or0", 11, 10, .choice(SMMUv3Encodings.cacheability), "TTB0 walk outer cacheability")
     public static let sh0 = Field("sh0", 13, 12, .choice(SMMUv3Encodings.shareability), "TTB0 walk shareability")
     public static let epd0 = Field(flag: "epd0", bit: 14, "no walks through TTB0 (a miss faults)")
     public static let endi = Field("endi", 15, 15, .choice([0: "little-endian", 1: "big-endian"]), "table endianness")
     public static let t1sz = Field("t1sz", 21, 16, .number, "TTB1 input size: VA bits = 64 − T1SZ", explain: { "\(64 - Int($0))-bit VA range" })
-    public static let tg1 = Field("tg1", 23, 22, .choice(SMMUv3Encodings.tg1), "TTB1 granule (different encoding: 1 = 16K, 2 = 4K, 3 = 64K)")
+    public static let tg1 = Field("tg1", 23, 22, .choice(SMMUv3Encodings.tg1.merging([0: "reserved (ILLEGAL unless EPD1 = 1)"]) { a, _ in a }), "TTB1 granule (different encoding: 1 = 16K, 2 = 4K, 3 = 64K)")
     public static let ir1 = Field("ir1", 25, 24, .choice(SMMUv3Encodings.cacheability), "TTB1 walk inner cacheability")
     public static let or1 = Field("or1", 27, 26, .choice(SMMUv3Encodings.cacheability), "TTB1 walk outer cacheability")
     public static let sh1 = Field("sh1", 29, 28, .choice(SMMUv3Encodings.shareability), "TTB1 walk shareability")
@@ -85,7 +85,7 @@ public enum SMMUv3CDFormat {
             let bits = 64 - Int(sz)
             guard let g else { return }
             if let start = LPAEGeometry.startLevel(g, inputBits: bits) {
-                d.meanings[name] = "\(bits)-bit VA range; \(g) walk starts at level \(start) (\(4 - start) levels, \(LPAEGeometry.startTableEntries(g, inputBits: bits, startLevel: start)) start-table entries)"
+                d.meanings[name] = "\(bits)-bit VA range; \(g) granule walk starts at level \(start) (\(4 - start) levels, \(LPAEGeometry.startTableEntries(g, inputBits: bits, startLevel: start)) start-table entries)"
             } else {
                 d.meanings[name] = "\(bits)-bit VA range: no VMSAv8-64 walk with the \(g) granule covers it"
             }
@@ -95,6 +95,13 @@ public enum SMMUv3CDFormat {
         if v.value(in: w) == 0 {
             d.meanings["v"] = "invalid: the rest is ignored; traffic using it gets C_BAD_CD"
             return d
+        }
+        // SMMUv3 5.4: a reserved TGx is ILLEGAL (C_BAD_CD) unless EPDx = 1 makes the TTBx half IGNORED.
+        if epd0.value(in: w) == 0 && tg0.value(in: w) == 3 {
+            d.warnings.append("tg0=3 is reserved: the CD is ILLEGAL (C_BAD_CD) unless EPD0=1 (SMMUv3 5.4 TG0)")
+        }
+        if epd1.value(in: w) == 0 && tg1.value(in: w) == 0 {
+            d.warnings.append("tg1=0 is reserved: the CD is ILLEGAL (C_BAD_CD) unless EPD1=1 (SMMUv3 5.4 TG1)")
         }
         if epd0.value(in: w) == 0 {
             let t = t0sz.value(in: w)
