@@ -59,3 +59,13 @@ enum ArmRoundTrip {
         }
     }
 }
+
+/// The message of the CodecError `body` throws, or nil when it does not throw.
+func codecErrorText(_ body: () throws(CodecError) -> Void) -> String? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return error.description
+    }
+}
