@@ -83,8 +83,10 @@ public enum LPAEDescriptorFormat {
     public static let apTableNames: [UInt64: String] = [0: "no effect", 1: "no unprivileged access below",
                                                         2: "read-only below", 3: "read-only and no unprivileged access below"]
     /// Stage-2 XN[1:0] with FEAT_XNX; without it only bit 54 counts (Linux sets both for no-exec).
-    public static let xnNames: [UInt64: String] = [0: "executable", 1: "not executable at EL1, executable at EL0 (FEAT_XNX)",
-                                                   2: "execute-never", 3: "executable at EL1, not at EL0 (FEAT_XNX)"]
+    public static let xnNames: [UInt64: String] = [
+        0: "executable", 1: "with FEAT_XNX: not executable at EL1, executable at EL0 (bit 53 is RES0 without it)",
+        2: "execute-never",
+        3: "execute-never without FEAT_XNX (bit 54); with it, executable at EL1 but not EL0 (Linux ARM_LPAE_PTE_XN sets both bits)"]
 
     /// Stage-2 MemAttr[3:0] (without FWB): 0b00xx Device, otherwise outer = [3:2], inner = [1:0].
     @Sendable public static func describeMemAttr(_ v: UInt64) -> String? {
