@@ -97,6 +97,10 @@ import Testing
         // smmuv3.md §3d / Linux arm_smmu_atc_inv_to_cmd: pages 8..11 ⇒ Size = fls(8 ^ 11) = 2, Address = 8 << 12 = 0x8000.
         // CMD_ATC_INV: Global [9], SSV [11], SSID [31:12], SID [63:32]; dw1 Size [5:0], Address [63:12].
         let cmd = try kind("smmu-cmd")
+        #expect(SMMUv3ATCRange.linuxCommand(firstPage: 8, lastPage: 11) == (size: 2, address: 0x8000))
+        #expect(SMMUv3ATCRange.linuxCommand(firstPage: 7, lastPage: 10) == (size: 4, address: 0))
+        #expect(SMMUv3ATCRange(size: 2, address: 0x9000) == SMMUv3ATCRange(size: 2, address: 0x8000))
+        #expect(SMMUv3ATCRange(size: 52, address: 0x1234_5000).contains(.max))
         let (_, w) = try cmd.encode([("opcode", 0x40), ("sid", 0x10), ("size", 2), ("addr", 0x8000)])
         #expect(w == [0x0000_0010_0000_0040, 0x8002])
         let d = try cmd.decode(w)

@@ -106,8 +106,8 @@ public enum SMMUv3CommandFormat {
             d.meanings["addr"] = "ignored for the span: the whole address space"
             if size > 52 { d.warnings.append("size=\(size) is above 52: the SMMU may raise CERROR_ILL or use an UNKNOWN span (SMMUv3 4.5.1)") }
         } else {
-            let span = UInt64(1) << (size + 12)
-            let first = addr & ~(span - 1)
+            let r = SMMUv3ATCRange(size: size, address: addr)
+            let span = r.length ?? 0, first = r.start
             d.meanings["size"] = "2^\(size) × 4 KiB = \(LPAEGeometry.sizeText(span))"
             var text = "invalidates \(hex(first))–\(hex(first &+ span &- 1))"
             if first != addr { text += " (the SMMU aligns \(hex(addr)) down to \(hex(first)))" }

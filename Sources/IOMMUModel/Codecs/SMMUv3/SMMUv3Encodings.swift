@@ -1,4 +1,8 @@
 /// Value tables several SMMUv3 structures share (SMMUv3 spec 5.2 STE, 5.4 CD, 4.7.3 CMD_SYNC).
+///
+/// "SMMUv3 spec" in this folder is Arm IHI 0070 as rendered to Markdown in github.com/wuyongzheng/arm-md-specs
+/// (smmu/smmu-4.*.md commands, 5.1–5.4 structures, 7.3 events), found with the project's `search` tool; its
+/// field text settled the [unverified] rows of smmuv3.md. Record diagrams that were images there are not used.
 public enum SMMUv3Encodings {
     /// Inner/outer cacheability of structure and table-walk accesses (STE.S1CIR/S1COR, S2IR0/S2OR0, CD.IRx/ORx).
     public static let cacheability: [UInt64: String] = [

@@ -11,6 +11,7 @@ public enum SMMUv3STEFormat {
     // dw0
     public static let v = Field(flag: "v", bit: 0, "STE valid")
     public static let config = Field("config", 3, 1, .choice(configNames), "stream configuration")
+    // S1Fmt 1 (4 KiB leaf tables) is in SMMUv3 5.2 and FreeBSD smmureg.h STE0_S1FMT_4KB_L2 (smmuv3.md had it [unverified]).
     public static let s1fmt = Field("s1fmt", 5, 4, .choice([
         0: "linear CD table", 1: "2-level CD table, 4 KiB leaf tables (64 CDs)",
         2: "2-level CD table, 64 KiB leaf tables (1024 CDs)", 3: "reserved (behaves as linear)"]), "stage-1 CD table format")
