@@ -1,20 +1,21 @@
 import Testing
 @testable import IOMMUModel
 
-/// A small deterministic generator (SplitMix64) so round-trip failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
+/// Round-trip checks and small helpers for the Arm codec suites (namespaced to stay clear of other suites).
 enum ArmRoundTrip {
+    /// A small deterministic generator (SplitMix64) so round-trip failures reproduce.
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     /// A random value that fits `field` (an address field keeps its bits in place).
     static func randomValue(for field: Field, using rng: inout SplitMix64) -> UInt64 {
         let r = rng.next()
@@ -58,14 +59,14 @@ enum ArmRoundTrip {
             #expect(again == raw, "iteration \(i): \(layout.kind) decode→encode changed \(raw.map(hex)) into \(again.map(hex))")
         }
     }
-}
 
-/// The message of the CodecError `body` throws, or nil when it does not throw.
-func codecErrorText(_ body: () throws(CodecError) -> Void) -> String? {
-    do {
-        try body()
-        return nil
-    } catch {
-        return error.description
+    /// The message of the CodecError `body` throws, or nil when it does not throw.
+    static func errorText(_ body: () throws(CodecError) -> Void) -> String? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return error.description
+        }
     }
 }

@@ -105,9 +105,9 @@ import Testing
             (["granule": "64k", "level": "0"], "lpae: the 64 KiB granule has no level 0 (its walks start at level 1)"),
         ]
         for (params, message) in cases {
-            #expect(codecErrorText { () throws(CodecError) in _ = try lpae.decode([3], params: params) } == message)
+            #expect(ArmRoundTrip.errorText { () throws(CodecError) in _ = try lpae.decode([3], params: params) } == message)
         }
-        #expect(codecErrorText { () throws(CodecError) in _ = try lpae.encode([("addr", 0x1000)]) }?.contains("say which descriptor with type=N") == true)
+        #expect(ArmRoundTrip.errorText { () throws(CodecError) in _ = try lpae.encode([("addr", 0x1000)]) }?.contains("say which descriptor with type=N") == true)
         #expect(throws: CodecError.wrongWordCount(kind: "lpae", expected: [1], got: 2)) { try lpae.decode([3, 0]) }
         // Defaults: stage 1, 4k, level 3.
         #expect(try LPAEParameters([:]) == LPAEParameters(stage: 1, granule: .k4, level: 3))
@@ -190,6 +190,15 @@ import Testing
         #expect([0, 1, 2, 3].map { LPAEGeometry.blockAllowed(.k16, level: $0) } == [false, false, true, false])
         #expect([1, 2, 3].map { LPAEGeometry.blockAllowed(.k64, level: $0) } == [false, true, false])
         #expect(LPAEGeometry.blockAllowed(.k64, level: 1, lpa52: true))
+    }
+
+    @Test func indexAtEachLevel() {
+        // smmuv3.md §4: index = (addr >> shift(level)) & (2^(g−3) − 1); 0x4000_1000 at 4K is L1 index 1, L3 index 1.
+        #expect(LPAEGeometry.index(of: 0x4000_1000, .k4, level: 1) == 1)
+        #expect(LPAEGeometry.index(of: 0x4000_1000, .k4, level: 3) == 1)
+        #expect(LPAEGeometry.index(of: 0x4000_1000, .k4, level: 2) == 0)
+        // A concatenated start level indexes with more bits (§5g: 2 level-1 tables for a 40-bit IPA ⇒ 10 bits).
+        #expect(LPAEGeometry.index(of: 0x80_0000_0000, .k4, level: 1, bits: 10) == 512)
     }
 
     @Test func outputSizes() {

@@ -165,7 +165,7 @@ import Testing
     @Test func unknownOpcodeSaysWhichExist() throws {
         // SMMUv3 4.1.1: 0x08 is Reserved, 0x80–0x8F IMPLEMENTATION DEFINED; decode names the opcodes it knows.
         let cmd = try kind("smmu-cmd")
-        let message = codecErrorText { () throws(CodecError) in _ = try cmd.decode([0x99, 0]) } ?? ""
+        let message = ArmRoundTrip.errorText { () throws(CodecError) in _ = try cmd.decode([0x99, 0]) } ?? ""
         #expect(message.contains("opcode 0x99 (Reserved: CERROR_ILL) is not a command this decoder knows"))
         #expect(message.contains("0x12 CMD_TLBI_NH_VA") && message.contains("0x46 CMD_SYNC"))
         #expect(throws: CodecError.self) { try kind("smmu-cmd").decode([0x85, 0]) }

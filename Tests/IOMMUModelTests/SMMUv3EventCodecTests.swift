@@ -79,7 +79,7 @@ import Testing
         #expect(d.warnings.contains { $0.contains("event id 0x77") && $0.contains("0x10 F_TRANSLATION") })
         // Encoding one needs a known id.
         let e = try kind("smmu-event")
-        #expect(codecErrorText { () throws(CodecError) in _ = try e.encode([("id", 0x77)]) }?.contains("not an event this encoder knows") == true)
+        #expect(ArmRoundTrip.errorText { () throws(CodecError) in _ = try e.encode([("id", 0x77)]) }?.contains("not an event this encoder knows") == true)
     }
 
     @Test func wrongDwordCount() throws {
@@ -90,5 +90,21 @@ import Testing
     @Test(arguments: SMMUv3EventFormat.all)
     func roundTripEveryEvent(_ layout: StructureLayout) throws {
         try ArmRoundTrip.check(layout, kind: try kind("smmu-event"), fixed: ["id": layout.defaults["id"] ?? 0])
+    }
+
+    @Test func randomInputNeverCrashes() throws {
+        // COMMON.md: bad input never crashes — every Arm kind decodes random words or throws a CodecError.
+        var rng = ArmRoundTrip.SplitMix64(seed: 42)
+        let kinds = SMMUv3Kinds.all + LPAEKinds.all
+        for k in kinds {
+            for _ in 0..<50 {
+                let words = (0..<k.wordCounts[0]).map { _ in rng.next() }
+                let params = k.name == "lpae" ? ["stage": String(rng.next() % 2 + 1), "granule": ["4k", "16k", "64k"][Int(rng.next() % 3)],
+                                                  "level": String(rng.next() % 3 + 1)] : [:]
+                if let d = try? k.decode(words, params: params) {
+                    #expect(d.values.count == d.layout.fields.count)
+                }
+            }
+        }
     }
 }

@@ -135,7 +135,8 @@ public enum LPAEGeometry {
     /// Index of `address` in the table at `level` (the start level's index may be wider: pass `bits`).
     public static func index(of address: UInt64, _ granule: LPAEGranule, level: Int, bits: Int? = nil) -> Int {
         let width = bits ?? granule.bitsPerLevel
-        return Int((address >> UInt64(levelShift(granule, level: level))) & ((1 << UInt64(width)) - 1))
+        let mask: UInt64 = width >= 64 ? ~0 : (1 << UInt64(width)) - 1
+        return Int(truncatingIfNeeded: (address >> UInt64(levelShift(granule, level: level))) & mask)
     }
 
     /// Output size in bits for the PS/IPS/S2PS encoding shared by CD.IPS and STE.S2PS (0 = 32 … 6 = 52, 7 = 56).
