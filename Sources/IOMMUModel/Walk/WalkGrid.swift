@@ -45,7 +45,8 @@ public struct WalkGrid: Sendable {
             switch r.kind {
             case .stage2:
                 let row = Int(r.row), col = m - Int(r.level)
-                guard row >= 0 && row < rows.count else { continue }
+                // Stage-2 walks of configuration structures (an SMMUv3 CD at an IPA) have row -1.
+                guard row >= 0 && row < rows.count else { configuration.append(r); continue }
                 rows[row].address = r.input
                 if col >= 0 && col < m { rows[row].stage2[col] = r }
                 else if r.source.isCache && m > 0 { rows[row].stage2[0] = r }
