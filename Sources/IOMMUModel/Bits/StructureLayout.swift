@@ -22,24 +22,9 @@ public struct StructureLayout: Sendable {
     public let reservedNames: [String]
     /// Per-word masks of the reserved bits, for fast checks.
     public let reservedMasks: [UInt64]
-    /// Meanings and warnings that need several fields at once (a TLBI's range from TG, NUM and SCALE).
-    public let derive: (@Sendable (_ words: [UInt64]) -> Derived)?
-
-    /// What `derive` adds to a decode: meanings by field name (replacing the field's own) and warnings.
-    public struct Derived: Sendable {
-        public var meanings: [String: String]
-        public var warnings: [String]
-        public init(meanings: [String: String] = [:], warnings: [String] = []) {
-            self.meanings = meanings
-            self.warnings = warnings
-        }
-    }
-
     public init(kind: String, title: String, words: Int, source: String, fields: [Field],
-                ignored: [BitRun] = [], defaults: [String: UInt64] = [:], rules: [StructureRule] = [],
-                derive: (@Sendable (_ words: [UInt64]) -> Derived)? = nil) {
+                ignored: [BitRun] = [], defaults: [String: UInt64] = [:], rules: [StructureRule] = []) {
         self.kind = kind
-        self.derive = derive
         self.title = title
         self.words = words
         self.source = source
@@ -82,7 +67,7 @@ public struct StructureLayout: Sendable {
     public func widened(to count: Int) -> StructureLayout {
         guard count > words else { return self }
         return StructureLayout(kind: kind, title: title, words: count, source: source, fields: fields,
-                               ignored: ignored, defaults: defaults, rules: rules, derive: derive)
+                               ignored: ignored, defaults: defaults, rules: rules)
     }
 
     /// True when any reserved bit is set: the fast check a walker uses.
@@ -95,13 +80,11 @@ public struct StructureLayout: Sendable {
     public func decode(_ input: [UInt64]) -> DecodedStructure {
         var values: [DecodedStructure.FieldValue] = []
         var warnings: [String] = []
-        let derived = derive?(input)
         for f in fields {
             let v = f.value(in: input)
-            values.append(.init(field: f, value: v, meaning: derived?.meanings[f.name] ?? f.meaning(of: v)))
+            values.append(.init(field: f, value: v, meaning: f.meaning(of: v)))
             if f.isUndefined(v) { warnings.append("\(f.name)=\(v) is not a defined value\(f.definedValuesNote)") }
         }
-        warnings += derived?.warnings ?? []
         var hits: [DecodedStructure.ReservedHit] = []
         for (i, r) in reserved.enumerated() where r.word < input.count {
             let v = r.extract(input[r.word])

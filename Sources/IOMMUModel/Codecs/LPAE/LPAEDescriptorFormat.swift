@@ -120,14 +120,14 @@ public enum LPAEDescriptorFormat {
         case .invalid, .reserved:
             let title = k.type == .invalid ? "VMSAv8-64 invalid descriptor (\(where_))"
                                            : "VMSAv8-64 reserved descriptor (\(where_))"
-            var derive: (@Sendable ([UInt64]) -> StructureLayout.Derived)? = nil
+            var rules: [StructureRule] = []
             if k.type == .reserved {
                 let why = level == 3 ? "level 3 has pages, not blocks" : "the \(g) granule has no blocks at level \(level)"
                 let warning = "bits[1:0]=01 is reserved here (\(why)): the walk takes a translation fault (QEMU is_reserved_pte)"
-                derive = { _ in StructureLayout.Derived(warnings: [warning]) }
+                rules.append(.warning { _ in warning })
             }
             return StructureLayout(kind: kind, title: title, words: 1, source: source, fields: [typeField(level: level)],
-                                   ignored: [BitRun(63, 2)], derive: derive)
+                                   ignored: [BitRun(63, 2)], rules: rules)
         case .table:
             return tableLayout(k, title: "VMSAv8-64 table descriptor (\(where_))")
         case .block, .page:
@@ -157,13 +157,9 @@ public enum LPAEDescriptorFormat {
         let span = LPAEGeometry.entrySpan(g, level: k.level)
         return StructureLayout(kind: "lpae", title: title, words: 1, source: source, fields: fields, ignored: ignored,
                                defaults: ["type": 3],
-                               derive: { w in
-                                   var d = StructureLayout.Derived()
-                                   let a = w.first.map { $0 & BitRun(47, g.shift).mask } ?? 0
-                                   let hi = g == .k64 ? ((w.first ?? 0) >> 12) & 0xF : 0
-                                   d.meanings["addr"] = "next-level table at \(hex(a | hi << 48)); each entry here covers \(LPAEGeometry.sizeText(span))"
-                                   return d
-                               })
+                               rules: [.meaning(of: "addr") { v in
+                                   "next-level table at \(hex(v["addr"] | v["addr_51_48"] << 48)); each entry here covers \(LPAEGeometry.sizeText(span))"
+                               }])
     }
 
     static func leafLayout(_ k: Key, title: String) -> StructureLayout {
@@ -207,16 +203,13 @@ public enum LPAEDescriptorFormat {
         let isPage = k.type == .page
         return StructureLayout(kind: "lpae", title: title, words: 1, source: source, fields: fields, ignored: ignored,
                                defaults: ["type": isPage ? 3 : 1],
-                               derive: { w in
-                                   var d = StructureLayout.Derived()
-                                   let v = w.first ?? 0
-                                   let a = v & BitRun(47, shift).mask
-                                   let hi = g == .k64 ? (v >> 12) & 0xF : 0
-                                   d.meanings["addr"] = "maps \(LPAEGeometry.sizeText(span)) at \(hex(a | hi << 48))"
-                                   if g == .k64 && level == 1 {
-                                       d.warnings.append("a level-1 block with the 64 KiB granule (4 TiB) needs 52-bit PAs (FEAT_LPA)")
-                                   }
-                                   return d
-                               })
+                               rules: [
+                                   .meaning(of: "addr") { v in
+                                       "maps \(LPAEGeometry.sizeText(span)) at \(hex(v["addr"] | v["addr_51_48"] << 48))"
+                                   },
+                                   .warning { _ in
+                                       g == .k64 && level == 1 ? "a level-1 block with the 64 KiB granule (4 TiB) needs 52-bit PAs (FEAT_LPA)" : nil
+                                   },
+                               ])
     }
 }

@@ -76,45 +76,40 @@ public enum SMMUv3CDFormat {
                  nscfg1, had1, e0pd1, aie, ttb1, ds, pie, hwu159, hwu160, hwu161, hwu162,
                  mair, amair, partid, pmg, piiu, piip],
         ignored: [BitRun(word: 5, 31, 0)],  // IMPLEMENTATION DEFINED (SMMUv3 5.4, bits [351:320])
-        derive: derive)
+        rules: rules)
 
-    /// Walk geometry of each half (T0SZ with TG0, T1SZ with TG1) and combinations the spec calls reserved.
-    @Sendable static func derive(_ w: [UInt64]) -> StructureLayout.Derived {
-        var d = StructureLayout.Derived()
-        func walk(_ sz: UInt64, _ g: LPAEGranule?, _ name: String) {
-            let bits = 64 - Int(sz)
-            guard let g else { return }
-            if let start = LPAEGeometry.startLevel(g, inputBits: bits) {
-                d.meanings[name] = "\(bits)-bit VA range; \(g) granule walk starts at level \(start) (\(4 - start) levels, \(LPAEGeometry.startTableEntries(g, inputBits: bits, startLevel: start)) start-table entries)"
-            } else {
-                d.meanings[name] = "\(bits)-bit VA range: no VMSAv8-64 walk with the \(g) granule covers it"
-            }
+    /// The walk geometry one half describes (T0SZ with TG0, or T1SZ with TG1).
+    static func walkMeaning(_ sz: UInt64, _ g: LPAEGranule?) -> String? {
+        let bits = 64 - Int(sz)
+        guard let g else { return nil }
+        guard let start = LPAEGeometry.startLevel(g, inputBits: bits) else {
+            return "\(bits)-bit VA range: no VMSAv8-64 walk with the \(g) granule covers it"
         }
-        walk(t0sz.value(in: w), LPAEGranule(tg0: tg0.value(in: w)), "t0sz")
-        walk(t1sz.value(in: w), LPAEGranule(tg1: tg1.value(in: w)), "t1sz")
-        if v.value(in: w) == 0 {
-            d.meanings["v"] = "invalid: the rest is ignored; traffic using it gets C_BAD_CD"
-            return d
-        }
-        // SMMUv3 5.4: a reserved TGx is ILLEGAL (C_BAD_CD) unless EPDx = 1 makes the TTBx half IGNORED.
-        if epd0.value(in: w) == 0 && tg0.value(in: w) == 3 {
-            d.warnings.append("tg0=3 is reserved: the CD is ILLEGAL (C_BAD_CD) unless EPD0=1 (SMMUv3 5.4 TG0)")
-        }
-        if epd1.value(in: w) == 0 && tg1.value(in: w) == 0 {
-            d.warnings.append("tg1=0 is reserved: the CD is ILLEGAL (C_BAD_CD) unless EPD1=1 (SMMUv3 5.4 TG1)")
-        }
-        if epd0.value(in: w) == 0 {
-            let t = t0sz.value(in: w)
-            if t > 39 || t < 16 {
-                d.warnings.append("t0sz=\(t) is outside 16…39 (the range without SMMU_IDR3.STT / 52-bit VAs; QEMU accepts only 16…39)")
-            }
-        }
-        if aa64.value(in: w) == 0 {
-            d.warnings.append("aa64=0 selects VMSAv8-32 LPAE (or VMSAv9-128) tables; this decoder reads the CD as VMSAv8-64 (Linux always sets AA64)")
-        }
-        if hd.value(in: w) == 1 && ha.value(in: w) == 0 {
-            d.warnings.append("HD=1 with HA=0 is reserved (behaves as no hardware update) (SMMUv3 5.4 HA)")
-        }
-        return d
+        return "\(bits)-bit VA range; \(g) granule walk starts at level \(start) (\(4 - start) levels, \(LPAEGeometry.startTableEntries(g, inputBits: bits, startLevel: start)) start-table entries)"
     }
+
+    /// Walk geometry of each half and combinations the spec calls reserved (checked only in a valid CD).
+    static let rules: [StructureRule] = [
+        .meaning(of: "t0sz") { v in walkMeaning(v["t0sz"], LPAEGranule(tg0: v["tg0"])) },
+        .meaning(of: "t1sz") { v in walkMeaning(v["t1sz"], LPAEGranule(tg1: v["tg1"])) },
+        .meaning(of: "v") { v in v["v"] == 0 ? "invalid: the rest is ignored; traffic using it gets C_BAD_CD" : nil },
+        // SMMUv3 5.4: a reserved TGx is ILLEGAL (C_BAD_CD) unless EPDx = 1 makes the TTBx half IGNORED.
+        .warning { v in
+            v["v"] == 1 && v["epd0"] == 0 && v["tg0"] == 3 ? "tg0=3 is reserved: the CD is ILLEGAL (C_BAD_CD) unless EPD0=1 (SMMUv3 5.4 TG0)" : nil
+        },
+        .warning { v in
+            v["v"] == 1 && v["epd1"] == 0 && v["tg1"] == 0 ? "tg1=0 is reserved: the CD is ILLEGAL (C_BAD_CD) unless EPD1=1 (SMMUv3 5.4 TG1)" : nil
+        },
+        .warning { v in
+            let t = v["t0sz"]
+            guard v["v"] == 1, v["epd0"] == 0, t > 39 || t < 16 else { return nil }
+            return "t0sz=\(t) is outside 16…39 (the range without SMMU_IDR3.STT / 52-bit VAs; QEMU accepts only 16…39)"
+        },
+        .warning { v in
+            v["v"] == 1 && v["aa64"] == 0 ? "aa64=0 selects VMSAv8-32 LPAE (or VMSAv9-128) tables; this decoder reads the CD as VMSAv8-64 (Linux always sets AA64)" : nil
+        },
+        .warning { v in
+            v["v"] == 1 && v["hd"] == 1 && v["ha"] == 0 ? "HD=1 with HA=0 is reserved (behaves as no hardware update) (SMMUv3 5.4 HA)" : nil
+        },
+    ]
 }

@@ -6,27 +6,23 @@ public enum SMMUv3CommandFormat {
 
     static let source = "SMMUv3 spec (IHI 0070) ch. 4; Linux arm-smmu-v3.h CMDQ_*, arm_smmu_cmdq_build_cmd; QEMU smmuv3-internal.h CMD_*"
 
-    /// One command's layout: its fields after the opcode, with common and command-specific checks.
+    /// One command's layout: its fields after the opcode, with common and command-specific rules.
     static func command(_ op: UInt64, fields: [Field], ignored: [BitRun] = [], kind: String? = nil, title: String? = nil,
-                        defaults: [String: UInt64] = [:],
-                        rules: (@Sendable ([UInt64], inout StructureLayout.Derived) -> Void)? = nil) -> StructureLayout {
+                        defaults: [String: UInt64] = [:], rules: [StructureRule] = []) -> StructureLayout {
         let name = SMMUv3Opcode.names[op] ?? "opcode \(hex2(op))"
+        var common: [StructureRule] = [.warning { v in
+            v["opcode"] == op ? nil : "opcode=\(SMMUv3Opcode.describe(v["opcode"])) is not \(name); decoded with \(name)'s layout as asked"
+        }]
+        if fields.contains(where: { $0.name == "ssec" }) {
+            common.append(.warning { v in
+                v["ssec"] == 1 ? "SSec=1 is ILLEGAL on the Non-secure (and Realm) Command queue: CERROR_ILL (SMMUv3 4.1.6)" : nil
+            })
+        }
         return StructureLayout(
             kind: kind ?? SMMUv3Opcode.kindName(name), title: title ?? "SMMUv3 \(name) (opcode \(hex2(op)))", words: 2,
             source: source, fields: [F.opcode] + fields, ignored: ignored,
             defaults: defaults.merging(["opcode": op], uniquingKeysWith: { a, _ in a }),
-            derive: { w in
-                var d = StructureLayout.Derived()
-                let got = F.opcode.value(in: w)
-                if got != op {
-                    d.warnings.append("opcode=\(SMMUv3Opcode.describe(got)) is not \(name); decoded with \(name)'s layout as asked")
-                }
-                if fields.contains(where: { $0.name == "ssec" }), F.ssec.value(in: w) == 1 {
-                    d.warnings.append("SSec=1 is ILLEGAL on the Non-secure (and Realm) Command queue: CERROR_ILL (SMMUv3 4.1.6)")
-                }
-                rules?(w, &d)
-                return d
-            })
+            rules: common + rules)
     }
 
     // MARK: prefetch and configuration invalidation (SMMUv3 4.2, 4.3)
@@ -44,24 +40,19 @@ public enum SMMUv3CommandFormat {
     /// CMD_CFGI_ALL is CMD_CFGI_STE_RANGE with Range = 31 (SMMUv3 4.3.6; Linux `CMDQ_OP_CFGI_ALL` 0x4).
     public static let cfgiAll = command(0x04, fields: [F.ssec, F.sid, range], kind: "smmu-cmd-cfgi-all",
                                         title: "SMMUv3 CMD_CFGI_ALL (CMD_CFGI_STE_RANGE, opcode 0x04, with Range = 31)",
-                                        defaults: ["range": 31], rules: { w, d in
-                                            steRangeRules(w, &d)
-                                            let r = range.value(in: w)
-                                            if r != 31 { d.warnings.append("CMD_CFGI_ALL needs range=31; range=\(r) makes this a CMD_CFGI_STE_RANGE") }
-                                        })
+                                        defaults: ["range": 31], rules: steRangeRules + [.warning { v in
+                                            v["range"] == 31 ? nil : "CMD_CFGI_ALL needs range=31; range=\(v["range"]) makes this a CMD_CFGI_STE_RANGE"
+                                        }])
     public static let cfgiCd = command(0x05, fields: [F.ssec, F.ssid, F.sid, F.leaf])
     public static let cfgiCdAll = command(0x06, fields: [F.ssec, F.sid])
 
-    @Sendable static func steRangeRules(_ w: [UInt64], _ d: inout StructureLayout.Derived) {
-        let r = range.value(in: w), sid = F.sid.value(in: w)
-        if r == 31 {
-            d.meanings["range"] = "31: CMD_CFGI_ALL — every StreamID of this Security state (SID ignored)"
-        } else {
-            let count = UInt64(1) << (r + 1)
-            let first = sid & ~(count - 1)
-            d.meanings["range"] = "2^\(r + 1) = \(count) StreamIDs: \(hex(first))–\(hex(first + count - 1))"
-        }
-    }
+    static let steRangeRules: [StructureRule] = [.meaning(of: "range") { v in
+        let r = v["range"], sid = v["sid"]
+        if r == 31 { return "31: CMD_CFGI_ALL — every StreamID of this Security state (SID ignored)" }
+        let count = UInt64(1) << (r + 1)
+        let first = sid & ~(count - 1)
+        return "2^\(r + 1) = \(count) StreamIDs: \(hex(first))–\(hex(first + count - 1))"
+    }]
 
     // MARK: TLB invalidation (SMMUv3 4.4)
 
@@ -89,8 +80,8 @@ public enum SMMUv3CommandFormat {
     public static let tlbiSS12Vmall = command(0x58, fields: [F.vmid])
     public static let tlbiSnhAll = command(0x60, fields: [])
 
-    @Sendable static func vaRules(_ w: [UInt64], _ d: inout StructureLayout.Derived) { SMMUv3TLBIRange.rules(w, &d, space: "VA") }
-    @Sendable static func ipaRules(_ w: [UInt64], _ d: inout StructureLayout.Derived) { SMMUv3TLBIRange.rules(w, &d, space: "IPA") }
+    static let vaRules = SMMUv3TLBIRange.rules(space: "VA")
+    static let ipaRules = SMMUv3TLBIRange.rules(space: "IPA")
 
     // MARK: ATS, PRI, stalls, sync, DPT (SMMUv3 4.5–4.7)
 
@@ -98,34 +89,36 @@ public enum SMMUv3CommandFormat {
     public static let atcSize = Field("size", word: 1, 5, 0, .number, "span = 2^Size × 4 KiB, aligned; 52 = everything")
     public static let atcInv = command(0x40, fields: [global, F.ssv, F.ssid, F.sid, atcSize, F.va], rules: atcRules)
 
-    @Sendable static func atcRules(_ w: [UInt64], _ d: inout StructureLayout.Derived) {
-        let size = atcSize.value(in: w), addr = F.va.value(in: w)
-        if size >= 52 {
-            d.meanings["size"] = size == 52 ? "52: whole ATC of this StreamID (2^64 bytes; Linux ATC_INV_SIZE_ALL)"
-                                            : "\(size): above 52 (CERROR_ILL or an UNKNOWN span)"
-            d.meanings["addr"] = "ignored for the span: the whole address space"
-            if size > 52 { d.warnings.append("size=\(size) is above 52: the SMMU may raise CERROR_ILL or use an UNKNOWN span (SMMUv3 4.5.1)") }
-        } else {
+    static let atcRules: [StructureRule] = [
+        .meaning(of: "size") { v in
+            let size = v["size"]
+            if size == 52 { return "52: whole ATC of this StreamID (2^64 bytes; Linux ATC_INV_SIZE_ALL)" }
+            if size > 52 { return "\(size): above 52 (CERROR_ILL or an UNKNOWN span)" }
+            return "2^\(size) × 4 KiB = \(LPAEGeometry.sizeText(SMMUv3ATCRange(size: size, address: 0).length ?? 0))"
+        },
+        .meaning(of: "addr") { v in
+            let size = v["size"], addr = v["addr"]
+            if size >= 52 { return "ignored for the span: the whole address space" }
             let r = SMMUv3ATCRange(size: size, address: addr)
             let span = r.length ?? 0, first = r.start
-            d.meanings["size"] = "2^\(size) × 4 KiB = \(LPAEGeometry.sizeText(span))"
             var text = "invalidates \(hex(first))–\(hex(first &+ span &- 1))"
             if first != addr { text += " (the SMMU aligns \(hex(addr)) down to \(hex(first)))" }
-            d.meanings["addr"] = text
-        }
-        if F.ssv.value(in: w) == 0 {
-            d.meanings["ssv"] = "no PASID prefix: PASID-tagged ATC entries in the range go too"
-            if global.value(in: w) == 1 { d.warnings.append("global=1 is ignored when SSV=0 (SMMUv3 4.5.1)") }
-        }
-    }
+            return text
+        },
+        .warning { v in
+            v["size"] > 52 ? "size=\(v["size"]) is above 52: the SMMU may raise CERROR_ILL or use an UNKNOWN span (SMMUv3 4.5.1)" : nil
+        },
+        .meaning(of: "ssv") { v in v["ssv"] == 0 ? "no PASID prefix: PASID-tagged ATC entries in the range go too" : nil },
+        .warning { v in v["ssv"] == 0 && v["global"] == 1 ? "global=1 is ignored when SSV=0 (SMMUv3 4.5.1)" : nil },
+    ]
 
     public static let priGrpid = Field("grpid", word: 1, 8, 0, .number, "page request group index (PRGIndex)")
     public static let priResp = Field("resp", word: 1, 13, 12, .choice([
         0: "ResponseFailure (Linux DENY)", 1: "InvalidRequest (Linux FAIL)", 2: "Success (Linux SUCC)",
         3: "reserved (ILLEGAL)"]), "page request group response")
-    public static let priRespCommand = command(0x41, fields: [F.ssv, F.ssid, F.sid, priGrpid, priResp], rules: { w, d in
-        if priResp.value(in: w) == 3 { d.warnings.append("resp=3 is Reserved: the command is ILLEGAL (SMMUv3 4.5.2)") }
-    })
+    public static let priRespCommand = command(0x41, fields: [F.ssv, F.ssid, F.sid, priGrpid, priResp], rules: [.warning { v in
+        v["resp"] == 3 ? "resp=3 is Reserved: the command is ILLEGAL (SMMUv3 4.5.2)" : nil
+    }])
 
     // SMMUv3 4.7.1: Action (Ac, bit 12) and Abort (Ab, bit 13); Linux packs both as RESP[13:12].
     public static let resumeResp = Field("resp", 13, 12, .choice([
@@ -142,15 +135,18 @@ public enum SMMUv3CommandFormat {
     public static let msidata = Field("msidata", 63, 32, .hex, "MSI payload")
     // MSIAddress is [55:2] in the spec (4.7.3); Linux's CMDQ_SYNC_1_MSIADDR_MASK stops at 51.
     public static let msiaddr = Field("msiaddr", word: 1, 55, 2, .address, "MSI target physical address (0 = no MSI)")
-    public static let sync = command(0x46, fields: [cs, msh, msiattr, msidata, msiaddr], rules: { w, d in
-        switch cs.value(in: w) {
-        case 0: d.meanings["msiaddr"] = "ignored (CS = SIG_NONE)"
-        case 1 where msiaddr.value(in: w) == 0: d.meanings["msiaddr"] = "0: no MSI write; a wired interrupt only"
-        case 1: d.meanings["msiaddr"] = "completion writes MSIData to \(hex(msiaddr.value(in: w)))"
-        case 2: d.meanings["msiaddr"] = "ignored (CS = SIG_SEV)"
-        default: d.warnings.append("cs=3 is Reserved: CERROR_ILL (SMMUv3 4.7.3)")
-        }
-    })
+    public static let sync = command(0x46, fields: [cs, msh, msiattr, msidata, msiaddr], rules: [
+        .meaning(of: "msiaddr") { v in
+            switch v["cs"] {
+            case 0: return "ignored (CS = SIG_NONE)"
+            case 1 where v["msiaddr"] == 0: return "0: no MSI write; a wired interrupt only"
+            case 1: return "completion writes MSIData to \(hex(v["msiaddr"]))"
+            case 2: return "ignored (CS = SIG_SEV)"
+            default: return nil
+            }
+        },
+        .warning { v in v["cs"] == 3 ? "cs=3 is Reserved: CERROR_ILL (SMMUv3 4.7.3)" : nil },
+    ])
 
     public static let dptiAll = command(0x70, fields: [])
 
@@ -176,7 +172,7 @@ public enum SMMUv3CommandFormat {
             kind: SMMUv3Opcode.kindName(name), title: "SMMUv3 \(name) (opcode \(hex2(op)); fields not modelled)", words: 2,
             source: source, fields: [F.opcode], ignored: [BitRun(word: 0, 63, 8), BitRun(word: 1, 63, 0)],
             defaults: ["opcode": op],
-            derive: { _ in .init(warnings: ["\(name) is architected, but its field positions are not in the sources this decoder was built from; only the opcode is decoded"]) }))
+            rules: [.warning { _ in "\(name) is architected, but its field positions are not in the sources this decoder was built from; only the opcode is decoded" }]))
     })
 
     /// The layout that decodes these words: by opcode, with Range = 31 making CMD_CFGI_STE_RANGE into CMD_CFGI_ALL.

@@ -40,20 +40,16 @@ public enum SMMUv3EventFormat {
     static let header = [id, ssv, ssid, sid]
 
     static func record(_ ev: UInt64, fields: [Field], ignored: [BitRun] = [], note: String? = nil,
-                       rules: (@Sendable ([UInt64], inout StructureLayout.Derived) -> Void)? = nil) -> StructureLayout {
+                       rules: [StructureRule] = []) -> StructureLayout {
         let name = names[ev] ?? hex2(ev)
+        var common: [StructureRule] = []
+        if fields.contains(where: { $0.name == "ssv" }) {
+            common.append(.meaning(of: "ssid") { v in v["ssv"] == 0 ? "not valid (SSV = 0: no SubstreamID came with the transaction)" : nil })
+        }
+        if let note { common.append(.warning { _ in note }) }
         return StructureLayout(
             kind: "smmu-event-" + name.lowercased().replacingUnderscores(), title: "SMMUv3 event \(hex2(ev)) \(name)",
-            words: 4, source: source, fields: fields, ignored: ignored, defaults: ["id": ev],
-            derive: { w in
-                var d = StructureLayout.Derived()
-                if fields.contains(where: { $0.name == "ssv" }) && ssv.value(in: w) == 0 {
-                    d.meanings["ssid"] = "not valid (SSV = 0: no SubstreamID came with the transaction)"
-                }
-                if let note { d.warnings.append(note) }
-                rules?(w, &d)
-                return d
-            })
+            words: 4, source: source, fields: fields, ignored: ignored, defaults: ["id": ev], rules: common + rules)
     }
 
     /// Translation-related faults: header, dw1 attributes, InputAddr, and dw3 as IPA (or FetchAddr for F_WALK_EABT).
@@ -63,19 +59,21 @@ public enum SMMUv3EventFormat {
                    BitRun(word: 1, 43, 42), BitRun(word: 1, 63, 45)]
         ign += walk ? [BitRun(word: 3, 2, 0), BitRun(word: 3, 63, 56)] : [BitRun(word: 3, 11, 0), BitRun(word: 3, 63, 56)]
         return record(ev, fields: header + [stag, stall, pnu, ind, rnw, s2, klass, ttrnw, inputaddr, walk ? fetchaddr : ipa],
-                      ignored: ign, rules: { w, d in
-            let stage2 = s2.value(in: w) == 1, c = klass.value(in: w)
-            d.meanings["inputaddr"] = stage2 && c == 2 ? "input address (an IPA when the stream is stage-2 only)" : "input address (IOVA/VA)"
-            if !walk {
-                switch (stage2, c) {
-                case (false, _): d.meanings["ipa"] = "UNKNOWN for a stage-1 fault"
-                case (true, 0): d.meanings["ipa"] = "IPA of the CD being fetched"
-                case (true, 1): d.meanings["ipa"] = "IPA of the stage-1 table descriptor being fetched"
-                default: d.meanings["ipa"] = "the faulting IPA"
+                      ignored: ign, rules: [
+            .meaning(of: "inputaddr") { v in
+                v["s2"] == 1 && v["class"] == 2 ? "input address (an IPA when the stream is stage-2 only)" : "input address (IOVA/VA)"
+            },
+            .meaning(of: "ipa") { v in
+                guard !walk else { return nil }
+                switch (v["s2"] == 1, v["class"]) {
+                case (false, _): return "UNKNOWN for a stage-1 fault"
+                case (true, 0): return "IPA of the CD being fetched"
+                case (true, 1): return "IPA of the stage-1 table descriptor being fetched"
+                default: return "the faulting IPA"
                 }
-            }
-            if ev != 0x13 && !walk { d.meanings["ttrnw"] = "meaningful only in F_PERMISSION with CLASS = TT" }
-        })
+            },
+            .meaning(of: "ttrnw") { _ in ev != 0x13 && !walk ? "meaningful only in F_PERMISSION with CLASS = TT" : nil },
+        ])
     }
 
     // Records by id.
@@ -116,9 +114,9 @@ public enum SMMUv3EventFormat {
     public static let unknown = StructureLayout(
         kind: "smmu-event", title: "SMMUv3 event record (unknown id)", words: 4, source: source, fields: [id],
         ignored: [BitRun(word: 0, 63, 8), BitRun(word: 1, 63, 0), BitRun(word: 2, 63, 0), BitRun(word: 3, 63, 0)],
-        derive: { w in
-            .init(warnings: ["event id \(hex2(id.value(in: w))) is not one the SMMUv3 spec defines (known: \(knownList)); the kernel prints it as UNKNOWN. Only the id is decoded"])
-        })
+        rules: [.warning { v in
+            "event id \(hex2(v["id"])) is not one the SMMUv3 spec defines (known: \(knownList)); the kernel prints it as UNKNOWN. Only the id is decoded"
+        }])
 
     /// The layout for these words, by event id.
     public static func layout(for words: [UInt64]) -> StructureLayout {

@@ -15,19 +15,14 @@ public enum SMMUv3L1STDFormat {
         kind: "smmu-l1std", title: "SMMUv3 level-1 stream table descriptor (8 bytes)", words: 1,
         source: "SMMUv3 spec (IHI 0070) 5.1; Linux STRTAB_L1_DESC_SPAN/L2PTR_MASK; QEMU L1STD_SPAN, l1std_l2ptr",
         fields: [span, l2ptr],
-        derive: { w in
-            var d = StructureLayout.Derived()
-            let s = span.value(in: w), p = l2ptr.value(in: w)
-            if (1...11).contains(s) {
-                let size = UInt64(1) << UInt64(s - 1 + 6)   // 64-byte STEs
-                if p & (size - 1) != 0 {
-                    d.warnings.append("l2ptr=\(hex(p)) is not aligned to the \(LPAEGeometry.sizeText(size)) array: the SMMU treats L2Ptr[\(5 + s - 1):0] as zero (SMMUv3 5.1)")
-                }
-            } else if s > 11 {
-                d.warnings.append("span=\(s) is reserved and behaves as 0 (invalid) (SMMUv3 5.1)")
-            }
-            return d
-        })
+        rules: [.warning { v in
+            let s = v["span"], p = v["l2ptr"]
+            if s > 11 { return "span=\(s) is reserved and behaves as 0 (invalid) (SMMUv3 5.1)" }
+            guard s >= 1 else { return nil }
+            let size = UInt64(1) << UInt64(s - 1 + 6)   // 64-byte STEs
+            guard p & (size - 1) != 0 else { return nil }
+            return "l2ptr=\(hex(p)) is not aligned to the \(LPAEGeometry.sizeText(size)) array: the SMMU treats L2Ptr[\(5 + s - 1):0] as zero (SMMUv3 5.1)"
+        }])
 }
 
 public enum SMMUv3L1CDFormat {

@@ -128,48 +128,45 @@ public enum SMMUv3STEFormat {
                  s2poi],
         // IMPLEMENTATION DEFINED runs (SMMUv3 5.2): dw1[63:52], dw2[31:16], dw4[15:0].
         ignored: [BitRun(word: 1, 63, 52), BitRun(word: 2, 31, 16), BitRun(word: 4, 15, 0)],
-        derive: derive)
+        rules: rules)
 
     /// Cross-field meanings: the stage-2 start level and table concatenation (S2SL0 with S2TG and S2T0SZ),
     /// reserved Config values, and checks the spec calls ILLEGAL.
-    @Sendable static func derive(_ w: [UInt64]) -> StructureLayout.Derived {
-        var d = StructureLayout.Derived()
-        let cfg = config.value(in: w)
-        let stage2 = cfg & 0b110 == 0b110
-        if (1...3).contains(cfg) {
-            d.warnings.append("config=\(cfg) is reserved and behaves as 0b000: traffic is aborted without an event (SMMUv3 5.2 Config)")
-        }
-        if v.value(in: w) == 0 {
-            d.meanings["v"] = "invalid: the other fields are ignored; traffic gets C_BAD_STE"
-        }
-        let ipaBits = 64 - Int(s2t0sz.value(in: w))
-        let sl0 = s2sl0.value(in: w)
-        if let g = LPAEGranule(tg0: s2tg.value(in: w)) {
-            if let start = LPAEGeometry.startLevel(g, sl0: sl0) {
-                if let tables = LPAEGeometry.concatenatedTables(g, inputBits: ipaBits, startLevel: start) {
-                    let concat = tables > 1 ? ", \(tables) concatenated level-\(start) tables" : ""
-                    d.meanings["s2sl0"] = "stage-2 walk starts at level \(start) (\(g) granule)\(concat) for a \(ipaBits)-bit IPA"
-                } else {
-                    d.meanings["s2sl0"] = "start level \(start) (\(g) granule) does not fit a \(ipaBits)-bit IPA"
-                    if stage2 {
-                        d.warnings.append("S2SL0=\(sl0), S2TG=\(g), S2T0SZ=\(64 - ipaBits) are inconsistent (level \(start) cannot cover a \(ipaBits)-bit IPA with at most 16 concatenated tables): ILLEGAL, C_BAD_STE (SMMUv3 5.2)")
-                    }
-                }
-            } else {
-                d.meanings["s2sl0"] = "reserved for the \(g) granule (needs FEAT_TTST/LPA2; QEMU rejects it)"
-                if stage2 { d.warnings.append("s2sl0=\(sl0) is reserved for the \(g) granule: the STE is ILLEGAL when stage 2 translates") }
+    static let rules: [StructureRule] = [
+        .warning { v in
+            (1...3).contains(v["config"]) ? "config=\(v["config"]) is reserved and behaves as 0b000: traffic is aborted without an event (SMMUv3 5.2 Config)" : nil
+        },
+        .meaning(of: "v") { v in v["v"] == 0 ? "invalid: the other fields are ignored; traffic gets C_BAD_STE" : nil },
+        .meaning(of: "s2sl0") { v in
+            guard let g = LPAEGranule(tg0: v["s2tg"]) else { return nil }
+            let ipaBits = 64 - Int(v["s2t0sz"])
+            guard let start = LPAEGeometry.startLevel(g, sl0: v["s2sl0"]) else {
+                return "reserved for the \(g) granule (needs FEAT_TTST/LPA2; QEMU rejects it)"
             }
-        }
-        if stage2 && s2t0sz.value(in: w) > 39 {
-            d.warnings.append("s2t0sz=\(s2t0sz.value(in: w)) exceeds 39 (the maximum without SMMU_IDR3.STT; QEMU rejects it)")
-        }
-        let e = eats.value(in: w)
-        if e == 2 && cfg != 7 && cfg & 3 != 0 {
-            d.warnings.append("eats=2 (split-stage ATS) is ILLEGAL unless config=7 (nested) (SMMUv3 5.2 EATS)")
-        }
-        if s2hd.value(in: w) == 1 && s2ha.value(in: w) == 0 {
-            d.warnings.append("S2HD=1 with S2HA=0 is reserved (behaves as no hardware update) (SMMUv3 5.2 S2HA)")
-        }
-        return d
-    }
+            guard let tables = LPAEGeometry.concatenatedTables(g, inputBits: ipaBits, startLevel: start) else {
+                return "start level \(start) (\(g) granule) does not fit a \(ipaBits)-bit IPA"
+            }
+            let concat = tables > 1 ? ", \(tables) concatenated level-\(start) tables" : ""
+            return "stage-2 walk starts at level \(start) (\(g) granule)\(concat) for a \(ipaBits)-bit IPA"
+        },
+        .warning { v in
+            guard v["config"] & 0b110 == 0b110, let g = LPAEGranule(tg0: v["s2tg"]) else { return nil }
+            let ipaBits = 64 - Int(v["s2t0sz"]), sl0 = v["s2sl0"]
+            guard let start = LPAEGeometry.startLevel(g, sl0: sl0) else {
+                return "s2sl0=\(sl0) is reserved for the \(g) granule: the STE is ILLEGAL when stage 2 translates"
+            }
+            guard LPAEGeometry.concatenatedTables(g, inputBits: ipaBits, startLevel: start) == nil else { return nil }
+            return "S2SL0=\(sl0), S2TG=\(g), S2T0SZ=\(64 - ipaBits) are inconsistent (level \(start) cannot cover a \(ipaBits)-bit IPA with at most 16 concatenated tables): ILLEGAL, C_BAD_STE (SMMUv3 5.2)"
+        },
+        .warning { v in
+            v["config"] & 0b110 == 0b110 && v["s2t0sz"] > 39 ? "s2t0sz=\(v["s2t0sz"]) exceeds 39 (the maximum without SMMU_IDR3.STT; QEMU rejects it)" : nil
+        },
+        .warning { v in
+            let c = v["config"]
+            return v["eats"] == 2 && c != 7 && c & 3 != 0 ? "eats=2 (split-stage ATS) is ILLEGAL unless config=7 (nested) (SMMUv3 5.2 EATS)" : nil
+        },
+        .warning { v in
+            v["s2hd"] == 1 && v["s2ha"] == 0 ? "S2HD=1 with S2HA=0 is reserved (behaves as no hardware update) (SMMUv3 5.2 S2HA)" : nil
+        },
+    ]
 }

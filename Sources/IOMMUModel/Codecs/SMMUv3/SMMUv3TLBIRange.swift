@@ -32,54 +32,64 @@ public struct SMMUv3TLBIRange: Sendable, Equatable {
         return address >= start && address - start < length
     }
 
-    /// The derived meanings and warnings for one TLBI_*_VA/VAA/IPA command.
-    static func rules(_ w: [UInt64], _ d: inout StructureLayout.Derived, space: String) {
-        typealias F = SMMUv3CommandFields
-        let tg = F.tg.value(in: w), num = F.num.value(in: w), scale = F.scale.value(in: w)
-        let ttl = F.ttl.value(in: w), ttl128 = F.ttl128.value(in: w), leaf = F.leaf.value(in: w)
-        let addrField = space == "IPA" ? F.ipa : F.va
-        let addr = addrField.value(in: w)
-        let r = SMMUv3TLBIRange(tg: tg, num: num, scale: scale, ttl: ttl, address: addr)
-        guard let g = r.granule else {
-            d.meanings["addr"] = "single \(space) \(hex(addr)) (non-range): every cached \(leaf == 1 ? "leaf " : "")entry that contains it"
-            d.meanings["ttl"] = "no level hint (TTL is RES0 when TG = 0)"
-            if num != 0 || scale != 0 || ttl != 0 || ttl128 != 0 {
-                d.warnings.append("TG=0 (non-range) but NUM=\(num) SCALE=\(scale) TTL=\(ttl) TTL128=\(ttl128): these fields are RES0 when TG=0 (SMMUv3 4.4.1.1)")
-            }
-            return
-        }
-        let effScale = min(scale, 39)
-        if let len = r.length {
-            let (end, over) = addr.addingReportingOverflow(len)
-            let last = over ? "top of the address space" : hex(end &- 1)
-            d.meanings["addr"] = "\(space) range \(hex(addr))–\(last): \(LPAEGeometry.sizeText(len)) = \(num + 1) × 2^\(effScale) × \(g)"
-        } else {
-            d.meanings["addr"] = "\(space) range from \(hex(addr)): (\(num + 1) × 2^\(effScale)) × \(g) exceeds 64 bits"
-        }
-        switch ttl {
-        case 0:
-            d.meanings["ttl"] = "0: no level hint (leaf entries at any level of a \(g) table)"
-        case 1 where g == .k16:
-            d.meanings["ttl"] = "1: reserved for 16 KiB without SMMU_IDR5.DS (treated as 0)"
-            d.warnings.append("TTL=1 with TG=2 (16 KiB) is reserved unless SMMU_IDR5.DS=1; hardware treats it as TTL=0 (SMMUv3 4.4.1.1)")
-        default:
-            let span = LPAEGeometry.entrySpan(g, level: Int(ttl))
-            d.meanings["ttl"] = "\(ttl): leaf entries at level \(ttl) (\(LPAEGeometry.sizeText(span)) \(ttl == 3 ? "pages" : "blocks") of a \(g) table)"
-        }
-        if num == 0 && scale == 0 && ttl == 0 {
-            d.warnings.append("TG=\(tg) with NUM=0, SCALE=0, TTL=0 is a Reserved combination: CERROR_ILL (SMMUv3 4.4.1.1; generic_pt kunit_iommu_iotlb.h)")
-        }
-        if scale > 31 {
-            d.warnings.append("SCALE=\(scale) needs SMMU_IDR5.DS=1 (bit 25 is RES0 otherwise)\(scale > 39 ? "; values above 39 are treated as 39" : "") (SMMUv3 4.4.1.1)")
-        }
-        if ttl128 == 1 && ttl == 0 {
-            d.warnings.append("TTL128=1 with TTL=0: TTL128 is RES0 when TTL=0 (SMMUv3 4.4.1.1)")
-        }
-        // The range is UNPREDICTABLE unless Address is aligned to the TTL level's entry (or the granule when TTL = 0).
-        let level = r.leafLevel ?? 3
-        let align = LPAEGeometry.entrySpan(g, level: level)
-        if addr & (align - 1) != 0 {
-            d.warnings.append("addr=\(hex(addr)) is not aligned to \(LPAEGeometry.sizeText(align)) (TG=\(tg), TTL=\(ttl)): the range invalidated is UNPREDICTABLE (SMMUv3 4.4.1.1)")
-        }
+    /// The range a decoded command names.
+    init(_ v: FieldValues) {
+        self.init(tg: v["tg"], num: v["num"], scale: v["scale"], ttl: v["ttl"], address: v["addr"])
+    }
+
+    /// The meanings and warnings of one TLBI_*_VA/VAA/IPA command's layout; `space` is "VA" or "IPA".
+    static func rules(space: String) -> [StructureRule] {
+        [
+            .meaning(of: "addr") { v in
+                let r = SMMUv3TLBIRange(v), addr = v["addr"]
+                guard let g = r.granule else {
+                    return "single \(space) \(hex(addr)) (non-range): every cached \(v["leaf"] == 1 ? "leaf " : "")entry that contains it"
+                }
+                let head = "(\(v["num"] + 1) × 2^\(min(v["scale"], 39))) × \(g)"
+                guard let len = r.length else { return "\(space) range from \(hex(addr)): \(head) exceeds 64 bits" }
+                let (end, over) = addr.addingReportingOverflow(len)
+                let last = over ? "top of the address space" : hex(end &- 1)
+                return "\(space) range \(hex(addr))–\(last): \(LPAEGeometry.sizeText(len)) = \(v["num"] + 1) × 2^\(min(v["scale"], 39)) × \(g)"
+            },
+            .meaning(of: "ttl") { v in
+                guard let g = LPAEGranule(commandTG: v["tg"]) else { return "no level hint (TTL is RES0 when TG = 0)" }
+                let ttl = v["ttl"]
+                switch ttl {
+                case 0: return "0: no level hint (leaf entries at any level of a \(g) table)"
+                case 1 where g == .k16: return "1: reserved for 16 KiB without SMMU_IDR5.DS (treated as 0)"
+                default:
+                    let span = LPAEGeometry.entrySpan(g, level: Int(ttl))
+                    return "\(ttl): leaf entries at level \(ttl) (\(LPAEGeometry.sizeText(span)) \(ttl == 3 ? "pages" : "blocks") of a \(g) table)"
+                }
+            },
+            .warning { v in
+                guard v["tg"] == 0, v["num"] != 0 || v["scale"] != 0 || v["ttl"] != 0 || v["ttl128"] != 0 else { return nil }
+                return "TG=0 (non-range) but NUM=\(v["num"]) SCALE=\(v["scale"]) TTL=\(v["ttl"]) TTL128=\(v["ttl128"]): these fields are RES0 when TG=0 (SMMUv3 4.4.1.1)"
+            },
+            .warning { v in
+                guard v["tg"] == 2, v["ttl"] == 1 else { return nil }
+                return "TTL=1 with TG=2 (16 KiB) is reserved unless SMMU_IDR5.DS=1; hardware treats it as TTL=0 (SMMUv3 4.4.1.1)"
+            },
+            .warning { v in
+                guard v["tg"] != 0, v["num"] == 0, v["scale"] == 0, v["ttl"] == 0 else { return nil }
+                return "TG=\(v["tg"]) with NUM=0, SCALE=0, TTL=0 is a Reserved combination: CERROR_ILL (SMMUv3 4.4.1.1; generic_pt kunit_iommu_iotlb.h)"
+            },
+            .warning { v in
+                let scale = v["scale"]
+                guard v["tg"] != 0, scale > 31 else { return nil }
+                return "SCALE=\(scale) needs SMMU_IDR5.DS=1 (bit 25 is RES0 otherwise)\(scale > 39 ? "; values above 39 are treated as 39" : "") (SMMUv3 4.4.1.1)"
+            },
+            .warning { v in
+                v["tg"] != 0 && v["ttl128"] == 1 && v["ttl"] == 0 ? "TTL128=1 with TTL=0: TTL128 is RES0 when TTL=0 (SMMUv3 4.4.1.1)" : nil
+            },
+            // The range is UNPREDICTABLE unless Address is aligned to the TTL level's entry (or the granule when TTL = 0).
+            .warning { v in
+                let r = SMMUv3TLBIRange(v), addr = v["addr"]
+                guard let g = r.granule else { return nil }
+                let align = LPAEGeometry.entrySpan(g, level: r.leafLevel ?? 3)
+                guard addr & (align - 1) != 0 else { return nil }
+                return "addr=\(hex(addr)) is not aligned to \(LPAEGeometry.sizeText(align)) (TG=\(v["tg"]), TTL=\(v["ttl"])): the range invalidated is UNPREDICTABLE (SMMUv3 4.4.1.1)"
+            },
+        ]
     }
 }
