@@ -4,10 +4,7 @@ extension Machine {
     mutating func createSpace(name: String, format: PageTableFormat, levels: Int, backing: TableBacking,
                               root: UInt64?) throws(MachineError) -> StepOutcome {
         guard spaces[name] == nil else { throw .duplicateName(kind: "address space", name: name) }
-        let valid: ClosedRange<Int> = format == .vtdFirstStage ? 4...5 : 3...5
-        guard valid.contains(levels) else {
-            throw .invalid("\(format.label) tables have \(valid.lowerBound)-\(valid.upperBound) levels, not \(levels)")
-        }
+        try PageTableFormat.validate(format, levels: levels)
         if case .guest(let s2) = backing {
             let backingSpace = try space(named: s2)
             guard backingSpace.backing == .host else { throw .invalid("a guest's stage 2 (\(s2)) must live in host memory") }
@@ -15,10 +12,12 @@ extension Machine {
         let rootAddress: UInt64
         if let r = root {
             guard r & 0xfff == 0 else { throw .invalid("root table address \(groupedHex(r)) is not 4 KiB aligned") }
-            reserveTableFrame(r, backing: backing)
+            let size = format.rootBytes(levels: levels)
+            guard r & (size - 1) == 0 else { throw .invalid("root table address \(groupedHex(r)) is not aligned to its \(byteSizeLabel(size))") }
+            reserveTableFrame(r + size - 4096, backing: backing)
             rootAddress = r
         } else {
-            rootAddress = try allocateTable(backing: backing)
+            rootAddress = try allocateTable(backing: backing, bytes: format.rootBytes(levels: levels))
         }
         if case .guest(let s2) = backing { _ = try guestToHost(rootAddress, stage2: s2, purpose: "root table of \(name)") }
         spaces[name] = AddressSpace(name: name, format: format, levels: levels, root: rootAddress, backing: backing)
@@ -30,13 +29,15 @@ extension Machine {
         return StepOutcome(.ok, "\(name): \(levels)-level \(format.label) table, root at \(whereText)")
     }
 
-    mutating func allocateTable(backing: TableBacking) throws(MachineError) -> UInt64 {
+    /// A zeroed table of `bytes` (a 4 KiB page, a 16/64 KiB Arm table, a concatenated root), aligned to its size.
+    mutating func allocateTable(backing: TableBacking, bytes: UInt64 = 4096) throws(MachineError) -> UInt64 {
+        let pages = Int((bytes + 4095) / 4096)
         do {
             switch backing {
-            case .host: return try hostTables.allocate()
+            case .host: return pages == 1 ? try hostTables.allocate() : try hostTables.allocate(pages: pages, alignment: bytes)
             case .guest(let s2):
                 var pool = guestTables[s2] ?? FrameAllocator(name: "guest table pool of \(s2)", base: 0x10_0000, size: 0x1000_0000)
-                let a = try pool.allocate()
+                let a = pages == 1 ? try pool.allocate() : try pool.allocate(pages: pages, alignment: bytes)
                 guestTables[s2] = pool
                 return a
             }
@@ -83,7 +84,7 @@ extension Machine {
         var table = s.root
         var level = s.levels
         while level >= 1 {
-            let v = readTable(table + ((input >> UInt64(s.format.shift(level: level))) & 511) * 8, backing: s.backing)
+            let v = readTable(table + s.index(of: input, level: level) * 8, backing: s.backing)
             guard s.format.isPresent(v) else { return nil }
             if s.format.isLeaf(v, level: level) { return (v, level) }
             table = s.format.outputAddress(v, level: level)
@@ -106,24 +107,24 @@ extension Machine {
         var table = s.root
         var level = s.levels
         while level > target {
-            let ea = table + ((input >> UInt64(s.format.shift(level: level))) & 511) * 8
+            let ea = table + s.index(of: input, level: level) * 8
             let v = readTable(ea, backing: s.backing)
             if s.format.isPresent(v) {
                 if s.format.isLeaf(v, level: level) {
-                    throw .invalid("\(name): \(groupedHex(input)) is inside a \(sizeLabel(UInt8(s.format.shift(level: level)))) page mapped at level \(level); unmap it first")
+                    throw .invalid("\(name): \(groupedHex(input)) is inside a \(sizeLabel(UInt8(s.format.shift(level: level)))) page mapped at level \(s.format.levelLabel(level)); unmap it first")
                 }
                 table = s.format.outputAddress(v, level: level)
             } else {
-                guard create else { throw .invalid("\(name): no level-\(level - 1) table on the path of \(groupedHex(input))") }
-                let next = try allocateTable(backing: s.backing)
-                try writeEntry(s, ea, s.format.tableEntry(next), what: "\(name) L\(level) table entry for \(groupedHex(input))")
+                guard create else { throw .invalid("\(name): no \(s.format.levelLabel(level - 1)) table on the path of \(groupedHex(input))") }
+                let next = try allocateTable(backing: s.backing, bytes: s.format.tableBytes)
+                try writeEntry(s, ea, s.format.tableEntry(next), what: "\(name) \(s.format.levelLabel(level)) table entry for \(groupedHex(input))")
                 s.tableCount += 1
                 spaces[name] = s
                 table = next
             }
             level -= 1
         }
-        return table + ((input >> UInt64(s.format.shift(level: target))) & 511) * 8
+        return table + s.index(of: input, level: target) * 8
     }
 
     mutating func writeEntry(_ s: AddressSpace, _ address: UInt64, _ value: UInt64, what: String) throws(MachineError) {
@@ -134,9 +135,11 @@ extension Machine {
     mutating func map(space name: String, input: UInt64, output: UInt64, size: UInt64, perms: Permissions,
                       pageSize: UInt64?) throws(MachineError) -> StepOutcome {
         let s = try space(named: name)
-        guard size > 0, input & 0xfff == 0, output & 0xfff == 0, size & 0xfff == 0 else {
-            throw .invalid("map needs 4 KiB-aligned input, output and size (got \(groupedHex(input)) → \(groupedHex(output)), \(groupedHex(size)))")
+        let grain = s.format.tableBytes
+        guard size > 0, input & (grain - 1) == 0, output & (grain - 1) == 0, size & (grain - 1) == 0 else {
+            throw .invalid("map needs \(byteSizeLabel(grain))-aligned input, output and size (got \(groupedHex(input)) → \(groupedHex(output)), \(groupedHex(size)))")
         }
+        if let why = s.format.problem(with: perms) { throw .invalid("\(name): \(why)") }
         let limit = UInt64(1) << UInt64(min(s.inputBits, 63))
         guard input < limit, size <= limit - input else {
             throw .invalid("\(name) translates \(s.inputBits)-bit addresses; \(groupedHex(input))+\(byteSizeLabel(size)) is beyond")
@@ -174,8 +177,9 @@ extension Machine {
 
     mutating func unmap(space name: String, input: UInt64, size: UInt64) throws(MachineError) -> StepOutcome {
         let s = try space(named: name)
-        guard size > 0, input & 0xfff == 0, size & 0xfff == 0 else {
-            throw .invalid("unmap needs a 4 KiB-aligned address and size")
+        let grain = s.format.tableBytes
+        guard size > 0, input & (grain - 1) == 0, size & (grain - 1) == 0 else {
+            throw .invalid("unmap needs a \(byteSizeLabel(grain))-aligned address and size")
         }
         var offset: UInt64 = 0
         var cleared = 0
@@ -185,13 +189,13 @@ extension Machine {
             var level = s.levels
             var found = false
             while level >= 1 {
-                let ea = table + ((va >> UInt64(s.format.shift(level: level))) & 511) * 8
+                let ea = table + s.index(of: va, level: level) * 8
                 let v = readTable(ea, backing: s.backing)
                 let span = UInt64(1) << UInt64(s.format.shift(level: level))
                 if !s.format.isPresent(v) { offset += span - (va & (span - 1)); found = true; break }
                 if s.format.isLeaf(v, level: level) {
                     guard va & (span - 1) == 0, size - offset >= span else {
-                        throw .invalid("\(name): unmapping \(groupedHex(va)) would split the \(byteSizeLabel(span)) page at level \(level)")
+                        throw .invalid("\(name): unmapping \(groupedHex(va)) would split the \(byteSizeLabel(span)) page at level \(s.format.levelLabel(level))")
                     }
                     try writeEntry(s, ea, 0, what: "\(name) unmap \(groupedHex(va))")
                     cleared += 1
@@ -202,7 +206,7 @@ extension Machine {
                 table = s.format.outputAddress(v, level: level)
                 level -= 1
             }
-            if !found { offset += 4096 }
+            if !found { offset += grain }
         }
         var cur = try space(named: name)
         cur.leafCount = max(0, cur.leafCount - cleared)
@@ -210,13 +214,18 @@ extension Machine {
         return StepOutcome(.ok, "\(name): unmap \(groupedHex(input)) \(byteSizeLabel(size)) (\(cleared) entr\(cleared == 1 ? "y" : "ies") cleared, no invalidation)")
     }
 
-    mutating func setEntry(space name: String, input: UInt64, level: Int, value: UInt64) throws(MachineError) -> StepOutcome {
+    /// `level` is numbered as the architecture does (VT-d 1 = 4 KiB entries; Arm 0-3 from the top).
+    mutating func setEntry(space name: String, input: UInt64, level userLevel: Int, value: UInt64) throws(MachineError) -> StepOutcome {
         let s = try space(named: name)
-        guard (1...s.levels).contains(level) else { throw .invalid("\(name) has levels 1-\(s.levels), not \(level)") }
+        let level = s.format.builderLevel(fromUser: userLevel)
+        guard (1...s.levels).contains(level) else {
+            throw .invalid("\(name) has levels \(s.format.levelLabel(s.levels))-\(s.format.levelLabel(1)), not \(userLevel)")
+        }
         let ea = try entryAddress(name, input: input, level: level, create: false)
         let old = readTable(ea, backing: s.backing)
-        try writeEntry(s, ea, value, what: "\(name) L\(level) entry for \(groupedHex(input)) set")
-        return StepOutcome(.ok, "\(name): L\(level) entry for \(groupedHex(input)) \(hex(old)) → \(hex(value)) (no invalidation)")
+        let label = s.format.levelLabel(level)
+        try writeEntry(s, ea, value, what: "\(name) \(label) entry for \(groupedHex(input)) set")
+        return StepOutcome(.ok, "\(name): \(label) entry for \(groupedHex(input)) \(hex(old)) → \(hex(value)) (no invalidation)")
     }
 
     mutating func writeMemory(address: UInt64, value: UInt64, through: String?) throws(MachineError) -> StepOutcome {

@@ -18,5 +18,8 @@ public struct AddressSpace: Sendable, Equatable {
     public var tableCount = 1
 
     /// Bits of input address the space translates.
-    public var inputBits: Int { format.shift(level: levels) + 9 }
+    public var inputBits: Int { format.inputBits(levels: levels) }
+
+    /// Index of `input` in the table at builder level `level` (wider at a concatenated root).
+    public func index(of input: UInt64, level: Int) -> UInt64 { format.index(of: input, level: level, levels: levels) }
 }
