@@ -2,6 +2,7 @@
 extension Machine {
     /// Stale entries in every cache now, with the step that last changed the memory behind each.
     public func staleFindings() -> [StaleFinding] {
+        if let unit = smmu { return SMMUv3StaleChecker.check(unit, memory: memory) }
         guard let unit = vtd else { return [] }
         return VTdStaleChecker.check(unit, memory: memory)
     }
@@ -41,15 +42,19 @@ extension Machine {
             let got = cacheCount(cache)
             return (got == n, "\(cache) holds \(n)" + (got == n ? "" : ", holds \(got.map(String.init) ?? "nothing (unknown cache)")"))
         case .removed(let n):
-            let got = lastInvalidation.reduce(0) { $0 + $1.removed.count }
+            let got = smmu != nil ? lastSMMUCommands.reduce(0) { $0 + $1.removed.count } : lastInvalidation.reduce(0) { $0 + $1.removed.count }
             return (got == n, "invalidation removed \(n)" + (got == n ? "" : ", removed \(got)"))
         case .refused(let want):
-            let got = lastInvalidation.last.map { !$0.accepted } ?? false
+            let got = smmu != nil ? lastSMMUCommands.last.map { !$0.accepted } ?? false : lastInvalidation.last.map { !$0.accepted } ?? false
             return (got == want, want ? "invalidation refused" : "invalidation accepted")
+        case .eventCount(let n):
+            let got = smmu?.eventQueue.count ?? 0
+            return (got == n, "\(n) event\(n == 1 ? "" : "s") in the SMMUv3 event queue" + (got == n ? "" : ", found \(got)"))
         }
     }
 
     public func cacheCount(_ name: String) -> Int? {
+        if smmu != nil { return smmuCacheCount(name) }
         guard let c = vtd?.caches else { return nil }
         switch name.lowercased() {
         case "iotlb": return c.iotlb.count

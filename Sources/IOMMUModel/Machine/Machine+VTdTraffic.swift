@@ -2,6 +2,7 @@
 /// of an answer, the answer is compared with a fresh walk of memory.
 extension Machine {
     mutating func dma(device name: String, pasid: UInt32?, address: UInt64, access: Access, privileged: Bool) throws(MachineError) -> StepOutcome {
+        if smmu != nil { return try smmuDMA(device: name, pasid: pasid, address: address, access: access, privileged: privileged) }
         var unit = try requireVTd()
         let dev = try device(named: name)
         let req = DMARequest(sourceID: dev.sid, pasid: pasid, address: address, access: access, privileged: privileged)
@@ -103,6 +104,7 @@ extension Machine {
     }
 
     mutating func setCacheCapacity(cache: String, entries: Int) throws(MachineError) -> StepOutcome {
+        if smmu != nil { return try smmuSetCacheCapacity(cache: cache, entries: entries) }
         var unit = try requireVTd()
         guard entries > 0 && entries <= 1 << 22 else { throw .invalid("cache capacity must be 1...\(1 << 22) entries") }
         switch cache.lowercased() {

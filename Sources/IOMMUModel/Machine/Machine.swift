@@ -4,6 +4,8 @@
 public struct Machine: Sendable {
     public var memory = PhysicalMemory()
     public var vtd: VTdUnit?
+    /// The Arm SMMUv3, when the machine has one instead of a VT-d unit.
+    public var smmu: SMMUv3Unit?
     public internal(set) var devices: [Device] = []
     public internal(set) var spaces: [String: AddressSpace] = [:]
     /// Frames for host-side tables (root/context/PASID tables, stage-2 and FS-only tables).
@@ -16,6 +18,8 @@ public struct Machine: Sendable {
     public internal(set) var writeHistory: [UInt64: (step: Int, what: String)] = [:]
     public internal(set) var lastDMA: DMARecord?
     public internal(set) var lastInvalidation: [VTdInvalidationResult] = []
+    /// What the last SMMUv3 command batch did, command by command.
+    public internal(set) var lastSMMUCommands: [SMMUv3CommandResult] = []
     /// Every DMA that was served from a stale entry, with its step.
     public internal(set) var staleUses: [(step: Int, use: StaleUse)] = []
     /// Narration of the last `note`.
@@ -74,6 +78,12 @@ public struct Machine: Sendable {
         case .dma(let device, let pasid, let address, let access, let privileged):
             return try dma(device: device, pasid: pasid, address: address, access: access, privileged: privileged)
         case .vtdInvalidate(let descriptors): return try vtdInvalidate(descriptors)
+        case .smmuSetup(let c): return try setUpSMMU(c)
+        case .smmuSTE(let spec): return try smmuWriteSTE(spec)
+        case .smmuCD(let spec): return try smmuWriteCD(spec)
+        case .smmuEditSTE(let device, let fields): return try smmuEditSTE(device: device, fields: fields)
+        case .smmuEditCD(let device, let index, let fields): return try smmuEditCD(device: device, index: index, fields: fields)
+        case .smmuCommands(let commands): return try smmuCommands(commands)
         case .setCacheCapacity(let cache, let entries): return try setCacheCapacity(cache: cache, entries: entries)
         case .expect(let e): return try expect(e)
         }

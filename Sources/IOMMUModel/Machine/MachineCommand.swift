@@ -28,10 +28,24 @@ public enum MachineCommand: Sendable, Equatable {
     /// Writes a legacy-mode context entry (TT 0/1 = second stage, 2 = pass-through).
     case vtdLegacyAttach(device: String, did: UInt16, space: String?, translationType: UInt8)
 
+    // MARK: SMMUv3 setup
+    /// Creates the SMMUv3 and its (linear or two-level) stream table.
+    case smmuSetup(SMMUv3Configuration)
+    /// Writes `device`'s STE (and its L1STD and CD table when needed) the way Linux does.
+    case smmuSTE(SMMUv3STESpec)
+    /// Writes one CD of `device`'s CD table (through stage 2 when the STE is nested).
+    case smmuCD(SMMUv3CDSpec)
+    /// Rewrites fields of `device`'s STE in memory, with no invalidation.
+    case smmuEditSTE(device: String, fields: [SMMUv3FieldValue])
+    /// Rewrites fields of CD `index` of `device`'s CD table in memory, with no invalidation.
+    case smmuEditCD(device: String, index: UInt32, fields: [SMMUv3FieldValue])
+
     // MARK: traffic and invalidation
     case dma(device: String, pasid: UInt32?, address: UInt64, access: Access, privileged: Bool)
     /// Queued-invalidation descriptors, submitted as one batch (each is its own step in the log).
     case vtdInvalidate(descriptors: [[UInt64]])
+    /// SMMUv3 command-queue entries (2 dwords each), consumed in order until the first ILLEGAL one.
+    case smmuCommands(commands: [[UInt64]])
     /// Resizes a cache (entries).
     case setCacheCapacity(cache: String, entries: Int)
 
@@ -43,7 +57,8 @@ extension MachineCommand {
     /// Commands that may fail after writing part of their tables, so `apply` keeps a copy to restore.
     var writesTables: Bool {
         switch self {
-        case .map, .unmap, .setEntry, .vtdAttach, .vtdDetach, .vtdLegacyAttach, .vtdSetup, .createSpace, .writeMemory: return true
+        case .map, .unmap, .setEntry, .vtdAttach, .vtdDetach, .vtdLegacyAttach, .vtdSetup, .createSpace, .writeMemory,
+             .smmuSetup, .smmuSTE, .smmuCD, .smmuEditSTE, .smmuEditCD: return true
         default: return false
         }
     }
@@ -93,4 +108,6 @@ public enum Expectation: Sendable, Equatable {
     case removed(Int)
     /// The last invalidation was refused (or accepted when false).
     case refused(Bool)
+    /// The SMMUv3 event queue holds exactly this many records.
+    case eventCount(Int)
 }

@@ -15,6 +15,13 @@ public enum DMAOutcome: Sendable, Equatable {
     public var servedBy: ReferenceSource? { if case .translated(_, _, _, let s) = self { return s }; return nil }
     public var faultCode: UInt8? { if case .fault(let c, _, _) = self { return c }; return nil }
 
+    public init(_ o: SMMUv3TranslationOutcome) {
+        switch o {
+        case .translated(let t): self = .translated(hpa: t.pa, perms: t.perms, pageShift: t.pageShift, servedBy: t.servedBy)
+        case .fault(let f): self = .fault(code: f.code, name: f.name, detail: f.detail)
+        }
+    }
+
     public init(_ o: VTdTranslationOutcome) {
         switch o {
         case .translated(let t): self = .translated(hpa: t.hpa, perms: t.perms, pageShift: t.pageShift, servedBy: t.servedBy)
@@ -34,6 +41,14 @@ public struct DMARecord: Sendable {
     /// Geometry for drawing the 2-D walk: stage-1 levels and stage-2 levels (0 when absent).
     public var stage1Levels: Int
     public var stage2Levels: Int
+    /// Arm start levels of each stage (nil on VT-d, whose levels count down to 1).
+    public var armStartLevels: (stage1: Int, stage2: Int)? = nil
+
+    /// The walk as the 2-D grid, with the architecture's level numbering.
+    public var grid: WalkGrid {
+        WalkGrid(trace: trace, stage1Levels: stage1Levels, stage2Levels: stage2Levels,
+                 stage1Label: armStartLevels == nil ? "FS" : "TTB0", armStartLevels: armStartLevels)
+    }
 }
 
 /// A DMA served from a stale cache entry: what the cache said and what memory says.
@@ -51,6 +66,7 @@ public struct StepOutcome: Sendable {
     public var details: [String] = []
     public var dma: DMARecord?
     public var invalidations: [VTdInvalidationResult] = []
+    public var smmuCommands: [SMMUv3CommandResult] = []
 
     public init(_ status: StepStatus, _ summary: String, details: [String] = []) {
         self.status = status

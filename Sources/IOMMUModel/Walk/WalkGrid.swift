@@ -25,7 +25,10 @@ public struct WalkGrid: Sendable {
     public var walkReads: Int
     public var memoryReads: Int
 
-    public init(trace: WalkTrace, stage1Levels n: Int, stage2Levels m: Int, stage1Label: String = "FS") {
+    /// `armStartLevels` switches to Arm numbering: levels count up from the start level (0-3), so the
+    /// column of a stage-2 reference is its level minus stage 2's start level.
+    public init(trace: WalkTrace, stage1Levels n: Int, stage2Levels m: Int, stage1Label: String = "FS",
+                armStartLevels: (stage1: Int, stage2: Int)? = nil) {
         stage1Levels = n
         stage2Levels = m
         let rowCount = n > 0 ? n + 1 : 1
@@ -34,6 +37,7 @@ public struct WalkGrid: Sendable {
             if n == 0 { label = m > 0 ? "input" : "-" }
             else if k == 0 { label = "\(stage1Label) root" }
             else if k == n { label = "page" }
+            else if let arm = armStartLevels { label = "L\(arm.stage1 + k - 1)→" }
             else { label = "L\(n - k + 1)→" }
             return Row(label: label, address: nil, stage2: [MemoryReference?](repeating: nil, count: max(m, 0)), stage1: nil)
         }
@@ -44,7 +48,7 @@ public struct WalkGrid: Sendable {
         for r in trace.references {
             switch r.kind {
             case .stage2:
-                let row = Int(r.row), col = m - Int(r.level)
+                let row = Int(r.row), col = armStartLevels.map { Int(r.level) - $0.stage2 } ?? m - Int(r.level)
                 // Stage-2 walks of configuration structures (an SMMUv3 CD at an IPA) have row -1.
                 guard row >= 0 && row < rows.count else { configuration.append(r); continue }
                 rows[row].address = r.input

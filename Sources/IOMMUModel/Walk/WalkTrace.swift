@@ -29,9 +29,10 @@ public struct WalkTrace: Sendable {
     public var references: [MemoryReference] { (0..<count).map { storage[$0] } }
 
     /// Memory reads of the page walk itself, configuration fetches excluded: the (n+1)(m+1)−1 figure.
+    /// Stage-2 walks of configuration structures (an SMMUv3 CD at an IPA: row -1) are configuration too.
     public var walkReads: Int {
         var n = 0
-        for i in 0..<count where storage[i].source == .memory && (storage[i].kind == .stage1 || storage[i].kind == .stage2) { n += 1 }
+        for i in 0..<count where storage[i].source == .memory && storage[i].row >= 0 && (storage[i].kind == .stage1 || storage[i].kind == .stage2) { n += 1 }
         return n
     }
 }

@@ -15,6 +15,10 @@ extension Statements {
             try a.finish(positionalCount: 0, accepted: ["stale"])
             return .expect(.staleEntries(Int(min(n, 1 << 30))))
         }
+        if let n = try a.numberOption("events") {
+            try a.finish(positionalCount: 0, accepted: ["events"])
+            return .expect(.eventCount(Int(min(n, 1 << 30))))
+        }
         if let n = try a.numberOption("removed") {
             try a.finish(positionalCount: 0, accepted: ["removed"])
             return .expect(.removed(Int(min(n, 1 << 30))))
@@ -33,14 +37,14 @@ extension Statements {
             return .expect(.faults(reason: code))
         case "hit":
             let c = try a.positional(1, "a cache: iotlb, atc, or memory (a full walk)")
-            let sources: [String: ReferenceSource] = ["iotlb": .iotlb, "atc": .deviceTLB, "devtlb": .deviceTLB, "memory": .memory, "walk": .memory]
+            let sources: [String: ReferenceSource] = ["iotlb": .iotlb, "tlb": .iotlb, "atc": .deviceTLB, "devtlb": .deviceTLB, "memory": .memory, "walk": .memory]
             guard let s = sources[c.text.lowercased()] else { throw LineError(c.column, "expect hit: iotlb, atc or memory, got '\(c.text)'") }
             try a.finish(positionalCount: 2, accepted: [])
             return .expect(.servedBy(s))
         case "entries":
             guard let (k, t) = a.options.first, let kv = t.keyValue else { throw LineError(a.endColumn + 1, "expect entries: expected CACHE=N (iotlb, pwc-s1, pwc-s2, pasid, context, atc)") }
-            guard ["iotlb", "pwc-s1", "pwc-s2", "pasid", "context", "atc"].contains(k) else {
-                throw LineError(t.column, "unknown cache '\(k)' (iotlb, pwc-s1, pwc-s2, pasid, context, atc)")
+            guard ["iotlb", "pwc-s1", "pwc-s2", "pasid", "context", "atc", "tlb", "walk-s1", "walk-s2", "ste", "cd", "l1", "config"].contains(k) else {
+                throw LineError(t.column, "unknown cache '\(k)' (VT-d: iotlb, pwc-s1, pwc-s2, pasid, context, atc; SMMUv3: tlb, walk-s1, walk-s2, ste, cd, l1, config, atc)")
             }
             let n = try a.requireNumber(k)
             _ = kv

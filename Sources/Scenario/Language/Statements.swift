@@ -4,7 +4,7 @@ import IOMMUModel
 /// Every keyword is documented in `Statements.help`, which the UI's help and `nestscope language` print.
 enum Statements {
     static let keywords = ["vtd", "device", "space", "guest-tables", "map", "unmap", "set-entry", "write", "attach",
-                           "detach", "legacy-attach", "dma", "qi", "cache", "expect", "note", "step"]
+                           "detach", "legacy-attach", "dma", "qi", "cache", "expect", "note", "step"] + smmuKeywords
 
     /// The command for a statement, or nil when the keyword is unknown.
     static func parse(_ keyword: String, _ a: inout Arguments) throws(LineError) -> MachineCommand? {
@@ -24,7 +24,7 @@ enum Statements {
         case "qi": return try parseQI(&a)
         case "cache": return try parseCache(&a)
         case "expect": return try parseExpect(&a)
-        default: return nil
+        default: return try parseSMMU(keyword, &a)
         }
     }
 
@@ -47,11 +47,11 @@ enum Statements {
         ("qi KIND field=value... [; KIND ...]  |  qi raw QW0 QW1 [QW2 QW3]",
          "submit queued-invalidation descriptors (KIND: cc, iotlb, devtlb, iec, wait, piotlb, pc, pdevtlb)"),
         ("cache iotlb|pwc-s1|pwc-s2|pasid|context|atc capacity=N", "resize a cache"),
-        ("expect hpa=ADDR | fault [CODE] | hit CACHE|memory | walk-reads=N | stale=N | entries CACHE=N | removed=N | refused | accepted",
+        ("expect hpa=ADDR | fault [CODE] | hit CACHE|memory | walk-reads=N | stale=N | entries CACHE=N | removed=N | refused | accepted | events=N",
          "assert on the last step (a failed expect fails `check`)"),
         ("note TEXT", "narration shown beside the next step"),
         ("step [TITLE]", "start a new step: everything up to the next `step` runs as one"),
-    ]
+    ] + smmuHelp
 
     static func parseVTd(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         let mode = try a.positional(0, "scalable or legacy")
@@ -92,12 +92,13 @@ enum Statements {
 
     static func parseSpace(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         let name = try a.positional(0, "a space name")
-        let formatToken = try a.positional(1, "a table format (vtd-ss or vtd-fs)")
+        let formatToken = try a.positional(1, "a table format (vtd-ss, vtd-fs, arm-s1, arm-s2)")
         let format: PageTableFormat
         switch formatToken.text.lowercased() {
         case "vtd-ss": format = .vtdSecondStage
         case "vtd-fs": format = .vtdFirstStage
-        default: throw LineError(formatToken.column, "unknown table format '\(formatToken.text)' (vtd-ss, vtd-fs)")
+        case "arm-s1", "arm-s2": return try parseArmSpace(&a, name: name, formatToken: formatToken)
+        default: throw LineError(formatToken.column, "unknown table format '\(formatToken.text)' (vtd-ss, vtd-fs, arm-s1, arm-s2)")
         }
         let levels = try a.requireNumber("levels")
         var backing = TableBacking.host

@@ -1,0 +1,205 @@
+/// Compares every SMMUv3 cache entry with a fresh, cache-free read of memory and names the smallest
+/// command that removes a stale one. It re-walks only what the caches hold (design.md, "The checker").
+public enum SMMUv3StaleChecker {
+    public static func check(_ unit: SMMUv3Unit, memory: PhysicalMemory) -> [StaleFinding] {
+        var out: [StaleFinding] = []
+        let c = unit.caches
+        for s in c.ste.slotsByRecency { if let f = checkSTE(c.ste.payload(s), unit, memory) { out.append(f) } }
+        for s in c.l1.slotsByRecency { if let f = checkL1(c.l1.payload(s), unit, memory) { out.append(f) } }
+        for s in c.cd.slotsByRecency { if let f = checkCD(c.cd.payload(s), unit, memory) { out.append(f) } }
+        for s in c.tlb.slotsByRecency { if let f = checkTLB(c.tlb.payload(s), unit, memory) { out.append(f) } }
+        for s in c.walkStage1.slotsByRecency { if let f = checkWalk(c.walkStage1.payload(s), unit, memory) { out.append(f) } }
+        for s in c.walkStage2.slotsByRecency { if let f = checkWalk(c.walkStage2.payload(s), unit, memory) { out.append(f) } }
+        for sid in c.atcs.keys.sorted() {
+            guard let atc = c.atcs[sid] else { continue }
+            for s in atc.slotsByRecency { if let f = checkATC(atc.payload(s), unit, memory) { out.append(f) } }
+        }
+        return out
+    }
+
+    /// A command built from its field table (names as `decode smmu-cmd` prints them), in one line and as dwords.
+    public static func command(_ opcode: UInt64, _ fields: [(String, UInt64)]) -> (String, [UInt64]) {
+        let name = SMMUv3Opcode.names[opcode] ?? hex2(opcode)
+        guard let kind = try? StructureCatalog.kind(named: "smmu-cmd"),
+              let (layout, words) = try? kind.encode([("opcode", opcode)] + fields) else {
+            return (([name] + fields.map { "\($0.0)=\(hex($0.1))" }).joined(separator: " "), [])
+        }
+        return (SMMUv3Unit.summary(of: layout.decode(words), name: name), words)
+    }
+
+    static func path(_ trace: WalkTrace) -> [UInt64] { trace.references.filter { $0.source == .memory }.map(\.hpa) }
+
+    static func wordsText(_ w: [UInt64]) -> String { "entry " + w.prefix(4).map { hex($0) }.joined(separator: " ") }
+
+    static func checkSTE(_ e: SMMUv3STECacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
+        var scratch = unit
+        var trace = WalkTrace()
+        let now: String
+        switch scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
+        case .success(let fresh):
+            if fresh.words == e.words { return nil }
+            now = wordsText(fresh.words)
+        case .failure(let f): now = f.description
+        }
+        let (fix, words) = command(0x03, [("sid", UInt64(e.sid)), ("leaf", 1)])
+        return StaleFinding(cache: "STE cache", entry: e.summary, holds: wordsText(e.words), memoryNow: now, fix: fix, fixWords: words,
+                            pathAddresses: path(trace))
+    }
+
+    static func checkL1(_ e: SMMUv3L1CacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
+        var scratch = unit
+        var trace = WalkTrace()
+        var now: UInt64? = nil
+        let fix: (String, [UInt64])
+        switch e.kind {
+        case .streamTable:
+            now = memory.read64(unit.streamTableBase + UInt64(e.index) * 8)
+            trace.record(MemoryReference(kind: .streamTableL1, hpa: unit.streamTableBase + UInt64(e.index) * 8, value: now ?? 0))
+            fix = command(0x03, [("sid", UInt64(e.sid)), ("leaf", 0)])
+        case .contextTable:
+            if case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
+                let req = DMARequest(sourceID: e.sid, pasid: e.index << UInt32(e.split), address: 0)
+                let l1IPA = ste.config.contextPointer + UInt64(e.index) * 8
+                if ste.config.cdSplit == Int(e.split),
+                   case .success(let pa) = scratch.cdTableAccess(l1IPA, cfg: ste.config, what: "L1CD", req: req, origin: (e.sid, nil),
+                                                                  memory: memory, trace: &trace, policy: .none) {
+                    now = memory.read64(pa)
+                }
+            }
+            fix = command(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index) << UInt64(e.split)), ("leaf", 0)])
+        }
+        if now == e.value { return nil }
+        return StaleFinding(cache: "L1 descriptor cache", entry: e.summary, holds: hex(e.value),
+                            memoryNow: now.map { hex($0) } ?? "not reachable", fix: fix.0 + " (Leaf = 0: the leaf form keeps level-1 descriptors)",
+                            fixWords: fix.1, pathAddresses: path(trace))
+    }
+
+    static func checkCD(_ e: SMMUv3CDCacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
+        var scratch = unit
+        var trace = WalkTrace()
+        var now = "not reachable"
+        if case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
+            guard ste.config.kind.translatesStage1 else {
+                // The STE no longer uses a CD table: the entry is unreachable until an STE points there again.
+                now = "the STE of StreamID \(hex(UInt64(e.sid))) no longer translates stage 1"
+                let (fix, words) = command(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index)), ("leaf", 1)])
+                return StaleFinding(cache: "CD cache", entry: e.summary, holds: wordsText(e.words), memoryNow: now, fix: fix,
+                                    fixWords: words, pathAddresses: path(trace))
+            }
+            let req = DMARequest(sourceID: e.sid, pasid: e.index, address: 0)
+            switch scratch.readCD(ste: ste, index: e.index, req: req, memory: memory, trace: &trace, policy: .none) {
+            case .success(let fresh):
+                if fresh.words == e.words { return nil }
+                now = wordsText(fresh.words)
+            case .failure(let f): now = f.description
+            }
+        }
+        let (fix, words) = command(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index)), ("leaf", 1)])
+        return StaleFinding(cache: "CD cache", entry: e.summary, holds: wordsText(e.words), memoryNow: now, fix: fix, fixWords: words,
+                            pathAddresses: path(trace))
+    }
+
+    /// A fresh translation for a cache entry's input: read first, then write when reads are not allowed.
+    static func fresh(_ req: DMARequest, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> (SMMUv3TranslationOutcome, WalkTrace) {
+        var scratch = unit
+        var trace = WalkTrace()
+        var r = req
+        r.privileged = true
+        var outcome = scratch.translate(r, memory: memory, trace: &trace, policy: .none)
+        if case .fault(let f) = outcome, f.event == .fPermission {
+            r.access = .write
+            trace.reset()
+            outcome = scratch.translate(r, memory: memory, trace: &trace, policy: .none)
+        }
+        return (outcome, trace)
+    }
+
+    /// The smallest TLB invalidation for an entry: non-range (TG = 0) by address, leaf only.
+    static func tlbFix(_ e: SMMUv3TLBEntry) -> (String, [UInt64]) {
+        switch e.kind {
+        case .stage2: return command(0x2A, [("vmid", UInt64(e.vmid)), ("addr", e.input), ("leaf", 1)])
+        case .stage1, .nested: return command(0x12, [("vmid", UInt64(e.vmid)), ("asid", UInt64(e.asid)), ("addr", e.input), ("leaf", 1)])
+        }
+    }
+
+    static func checkTLB(_ e: SMMUv3TLBEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
+        let req = DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read)
+        let (now, trace) = fresh(req, unit, memory)
+        var problem: String? = nil
+        switch now {
+        case .fault(let f): problem = Machine.describe(now) + (f.event == nil ? "" : ": \(f.detail)")
+        case .translated(let t):
+            // An entry whose tags the configuration no longer uses cannot be hit: not stale, just dead.
+            if t.kind != e.kind || t.vmid != e.vmid || (!e.isGlobal && e.kind != .stage2 && t.asid != e.asid) { return nil }
+            if t.pa != e.output || t.attributes != e.attributes {
+                problem = "pa \(groupedHex(t.pa)) \(t.perms.label)"
+            } else if t.pageShift < e.pageShift {
+                // Memory now maps the range in smaller pieces: check the entry's last page too.
+                let last = DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input + e.size - 1, access: .read)
+                if case .translated(let u) = fresh(last, unit, memory).0, u.pa == e.output + e.size - 1 {} else {
+                    problem = "a different mapping inside the \(sizeLabel(e.pageShift)) range"
+                }
+            }
+        }
+        guard let problem else { return nil }
+        let (fix, words) = tlbFix(e)
+        return StaleFinding(cache: "TLB", entry: e.summary, holds: "pa \(groupedHex(e.output)) \(e.attributes.permissions.label)",
+                            memoryNow: problem, fix: fix, fixWords: words, pathAddresses: path(trace))
+    }
+
+    static func checkWalk(_ e: SMMUv3WalkCacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
+        var scratch = unit
+        var trace = WalkTrace()
+        var freshRef: MemoryReference? = nil
+        var nextRef: MemoryReference? = nil
+        let kind: ReferenceKind = e.stage == 1 ? .stage1 : .stage2
+        if e.stage == 1 {
+            (_, trace) = fresh(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.base, access: .read), unit, memory)
+        } else if case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none), let g2 = ste.config.stage2 {
+            _ = scratch.stage2Walk(g2, vmid: ste.config.vmid, input: e.base, row: 0, origin: (e.sid, e.ssid), memory: memory,
+                                   trace: &trace, policy: .none)
+        }
+        let refs = trace.references.filter { $0.kind == kind && $0.source == .memory && $0.input == e.base && (e.stage == 2 ? $0.row == 0 : true) }
+        freshRef = refs.first { $0.level == e.level }
+        nextRef = refs.first { $0.level == e.level + 1 }
+        let tableMask = SMMUv3Unit.address48 & ~((UInt64(1) << UInt64(e.granule.shift)) - 1)
+        var stillLeadsThere = false
+        if let v = freshRef?.value, v & 3 == 3, v & tableMask == e.value & tableMask, v >> 59 == e.value >> 59 {
+            // The next table's physical address (through stage 2 in nested mode) must not have moved either.
+            if let n = nextRef { stillLeadsThere = n.hpa &- (n.gpa &- e.nextTableIPA) == e.nextTable } else { stillLeadsThere = true }
+        }
+        if stillLeadsThere { return nil }
+        let nowText: String
+        if let v = freshRef?.value {
+            if v & 1 == 0 { nowText = "invalid descriptor \(hex(v))" }
+            else if v & 3 == 1 { nowText = "a block descriptor \(hex(v)) (the table is gone)" }
+            else if v & tableMask != e.value & tableMask { nowText = "table descriptor \(hex(v)) → table \(groupedHex(v & tableMask))" }
+            else { nowText = "descriptor \(hex(v)); the next table now sits at PA \(nextRef.map { groupedHex($0.hpa &- ($0.gpa &- e.nextTableIPA)) } ?? "?")" }
+        } else {
+            nowText = "the walk no longer reaches level \(e.level)"
+        }
+        let (fix, words) = e.stage == 1
+            ? command(0x12, [("vmid", UInt64(e.vmid)), ("asid", UInt64(e.asid)), ("addr", e.base), ("leaf", 0)])
+            : command(0x2A, [("vmid", UInt64(e.vmid)), ("addr", e.base), ("leaf", 0)])
+        return StaleFinding(cache: e.stage == 1 ? "WC-S1" : "WC-S2", entry: e.summary,
+                            holds: "L\(e.level) table descriptor \(hex(e.value)) → table \(groupedHex(e.nextTable))",
+                            memoryNow: nowText, fix: fix + " (Leaf = 0: a leaf-only command keeps walk-cache entries)",
+                            fixWords: words, pathAddresses: path(trace))
+    }
+
+    static func checkATC(_ e: SMMUv3ATCEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
+        let (now, trace) = fresh(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read), unit, memory)
+        var problem: String? = nil
+        switch now {
+        case .fault: problem = Machine.describe(now)
+        case .translated(let t):
+            if t.pa != e.output || t.perms != e.attributes.permissions { problem = "pa \(groupedHex(t.pa)) \(t.perms.label)" }
+        }
+        guard let problem else { return nil }
+        var fields: [(String, UInt64)] = [("sid", UInt64(e.sid)), ("size", UInt64(e.pageShift) - 12), ("addr", e.input)]
+        if let ssid = e.ssid { fields += [("ssv", 1), ("ssid", UInt64(ssid))] }
+        let (fix, words) = command(0x40, fields)
+        return StaleFinding(cache: "ATC", entry: e.summary, holds: "pa \(groupedHex(e.output)) \(e.attributes.permissions.label)",
+                            memoryNow: problem, fix: fix, fixWords: words, pathAddresses: path(trace))
+    }
+}

@@ -1,0 +1,152 @@
+/// DMA and command-queue traffic on the SMMUv3, with stale-use detection: when a cache supplied any
+/// part of an answer, the answer is compared with a fresh walk of memory.
+extension Machine {
+    mutating func smmuDMA(device name: String, pasid: UInt32?, address: UInt64, access: Access, privileged: Bool) throws(MachineError) -> StepOutcome {
+        var unit = try requireSMMU()
+        let dev = try device(named: name)
+        let req = DMARequest(sourceID: dev.sid, pasid: pasid, address: address, access: access, privileged: privileged)
+        var trace = WalkTrace()
+        let eventsBefore = unit.eventQueue.count
+        let outcome = unit.deviceRequest(req, ats: dev.ats, memory: memory, trace: &trace)
+        var stale: StaleUse? = nil
+        if let cache = Machine.smmuCacheUsed(trace) {
+            var scratch = unit
+            var freshTrace = WalkTrace()
+            let fresh = scratch.translate(req, memory: memory, trace: &freshTrace, policy: .none)
+            if !Machine.sameAnswer(outcome, fresh) {
+                stale = StaleUse(cache: cache, cached: Machine.describe(outcome), fresh: Machine.describe(fresh))
+            }
+        }
+        smmu = unit
+        let g = unit.walkGeometry(for: req, memory: memory)
+        setLastDMA(DMARecord(device: name, request: req, outcome: DMAOutcome(outcome), trace: trace, staleUse: stale,
+                             stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels,
+                             armStartLevels: (g.stage1Start, g.stage2Start)))
+        let what = "dma \(access.contains(.write) ? "write" : (access.contains(.execute) ? "exec" : "read")) \(name)\(pasid.map { " ssid \($0)" } ?? "") \(groupedHex(address))"
+        let refs = "\(trace.walkReads) walk reads"
+        if let stale {
+            recordStaleUse(stale)
+            return StepOutcome(.stale, "\(what) → \(Machine.describe(outcome)) FROM STALE \(stale.cache)!",
+                               details: ["memory now says: \(stale.fresh)", refs])
+        }
+        switch outcome {
+        case .translated(let t):
+            let source = t.servedBy == .memory ? refs : "\(t.servedBy == .iotlb ? "TLB" : t.servedBy.label) hit"
+            return StepOutcome(.ok, "\(what) → pa \(groupedHex(t.pa)) \(t.perms.label) (\(source))")
+        case .fault(let f):
+            var details = [f.detail]
+            if unit.eventQueue.count > eventsBefore, let e = unit.eventQueue.last { details.append("event queue: \(e.summary)") }
+            else if f.event != nil { details.append("no event recorded (\(f.event == .fBadATSTReq ? "" : "CD.R / STE.S2R = 0, or an ATS Translation Request"))") }
+            return StepOutcome(.fault, "\(what) → \(f.event == nil ? "ABORT" : "FAULT \(hex2(UInt64(f.code))) \(f.name)")\(f.stage2 ? " (stage 2)" : "")",
+                               details: details)
+        }
+    }
+
+    /// The cache that supplied the deepest part of the answer, if any.
+    static func smmuCacheUsed(_ trace: WalkTrace) -> String? {
+        let rank: [ReferenceSource: (Int, String)] = [.configCache: (1, "config cache"), .stage2WalkCache: (2, "WC-S2"),
+                                                      .stage1WalkCache: (3, "WC-S1"), .iotlb: (4, "TLB"), .deviceTLB: (5, "ATC")]
+        var best: (Int, String)? = nil
+        for r in trace.references where r.source.isCache {
+            if let x = rank[r.source], x.0 > (best?.0 ?? 0) { best = x }
+        }
+        return best?.1
+    }
+
+    static func sameAnswer(_ a: SMMUv3TranslationOutcome, _ b: SMMUv3TranslationOutcome) -> Bool {
+        switch (a, b) {
+        case (.translated(let x), .translated(let y)): return x.pa == y.pa && x.perms == y.perms
+        case (.fault(let x), .fault(let y)): return x.event == y.event && x.stage2 == y.stage2
+        default: return false
+        }
+    }
+
+    static func describe(_ o: SMMUv3TranslationOutcome) -> String {
+        switch o {
+        case .translated(let t): return "pa \(groupedHex(t.pa)) \(t.perms.label)"
+        case .fault(let f): return f.event.map { "fault \(hex2(UInt64($0.rawValue))) (\($0.name)\(f.stage2 ? ", stage 2" : ""))" } ?? "abort"
+        }
+    }
+
+    mutating func smmuCommands(_ commands: [[UInt64]]) throws(MachineError) -> StepOutcome {
+        var unit = try requireSMMU()
+        guard !commands.isEmpty else { throw .invalid("no command to submit") }
+        var results: [SMMUv3CommandResult] = []
+        for c in commands {
+            let r = unit.execute(c, memory: &memory)
+            results.append(r)
+            if !r.accepted { break }   // the SMMU stops consuming at an ILLEGAL command (CMDQ_CONS.ERR)
+        }
+        smmu = unit
+        lastSMMUCommands = results
+        var out: StepOutcome
+        if let last = results.last, let bad = last.error {
+            let skipped = commands.count - results.count
+            out = StepOutcome(.refused, "\(last.summary): \(bad.name) — \(bad.message)",
+                              details: ["the queue stops at this command: SMMU_CMDQ_CONS.ERR = \(bad.name) (\(bad.code)) and GERROR.CMDQ_ERR is raised",
+                                        "Linux's arm_smmu_cmdq_skip_err overwrites it with a CMD_SYNC and lets the queue run on"]
+                                + (skipped > 0 ? ["\(skipped) later command\(skipped == 1 ? " was" : "s were") not consumed"] : [])
+                                + results.dropLast().flatMap { $0.removed.map { "removed: \($0)" } })
+        } else {
+            let removed = results.reduce(0) { $0 + $1.removed.count }
+            out = StepOutcome(.ok, results.map(\.summary).joined(separator: "; ") + " → removed \(removed)")
+            out.details = results.flatMap { $0.removed.map { "removed: \($0)" } + $0.notes }
+        }
+        out.smmuCommands = results
+        return out
+    }
+
+    mutating func smmuSetCacheCapacity(cache: String, entries: Int) throws(MachineError) -> StepOutcome {
+        var unit = try requireSMMU()
+        guard entries > 0 && entries <= 1 << 22 else { throw .invalid("cache capacity must be 1...\(1 << 22) entries") }
+        switch cache.lowercased() {
+        case "tlb", "iotlb": unit.caches.tlb.resize(to: entries); unit.caches.recountTLBSizes()
+        case "walk-s1", "wc-s1", "pwc-s1": unit.caches.walkStage1.resize(to: entries)
+        case "walk-s2", "wc-s2", "pwc-s2": unit.caches.walkStage2.resize(to: entries)
+        case "ste": unit.caches.ste.resize(to: entries)
+        case "cd": unit.caches.cd.resize(to: entries)
+        case "l1": unit.caches.l1.resize(to: entries)
+        case "atc":
+            unit.caches.sizes.atc = entries
+            for k in unit.caches.atcs.keys { unit.caches.atcs[k]?.resize(to: entries) }
+        default: throw .invalid("unknown SMMUv3 cache '\(cache)' (tlb, walk-s1, walk-s2, ste, cd, l1, atc)")
+        }
+        smmu = unit
+        return StepOutcome(.ok, "\(cache) capacity \(entries) entries")
+    }
+
+    /// Entries in an SMMUv3 cache by the names `expect entries` and `cache` take.
+    func smmuCacheCount(_ name: String) -> Int? {
+        guard let c = smmu?.caches else { return nil }
+        switch name.lowercased() {
+        case "tlb", "iotlb": return c.tlb.count
+        case "walk-s1", "wc-s1", "pwc-s1": return c.walkStage1.count
+        case "walk-s2", "wc-s2", "pwc-s2": return c.walkStage2.count
+        case "ste": return c.ste.count
+        case "cd": return c.cd.count
+        case "l1": return c.l1.count
+        case "config": return c.configurationCount
+        case "atc": return c.atcs.values.reduce(0) { $0 + $1.count }
+        default: return nil
+        }
+    }
+}
+
+extension SMMUv3Unit {
+    /// Levels and start levels of the translation `req` would take now (for drawing the grid),
+    /// read without caches.
+    public func walkGeometry(for req: DMARequest, memory: PhysicalMemory) -> (stage1Levels: Int, stage2Levels: Int, stage1Start: Int, stage2Start: Int) {
+        var scratch = self
+        var trace = WalkTrace()
+        guard case .success(let ste) = scratch.readSTE(sid: req.sourceID, memory: memory, trace: &trace, policy: .none) else { return (0, 0, 0, 0) }
+        let g2 = ste.config.stage2
+        let s2 = (g2?.levels ?? 0, g2?.startLevel ?? 0)
+        guard ste.config.kind.translatesStage1, case .success(.cd(let index)) = scratch.substream(ste.config, req),
+              case .success(let cd) = scratch.readCD(ste: ste, index: index, req: req, memory: memory, trace: &trace, policy: .none) else {
+            return (0, ste.config.kind == .stage2 || ste.config.kind == .nested ? s2.0 : 0, 0, s2.1)
+        }
+        let upper = (req.address >> 55) & 1 == 1
+        guard let g1 = upper ? cd.config.ttb1 : cd.config.ttb0 else { return (0, s2.0, 0, s2.1) }
+        return (g1.levels, ste.config.kind == .nested ? s2.0 : 0, g1.startLevel, s2.1)
+    }
+}

@@ -1,0 +1,42 @@
+/// A device with ATS keeps translations in its own ATC and asks the SMMU (an ATS Translation
+/// Request) only on a miss (PCIe ATS; SMMUv3 3.9). TLB invalidation leaves the ATC alone: only
+/// CMD_ATC_INV reaches it (SMMUv3 4.5.1).
+extension SMMUv3Unit {
+    /// Translates for a device; with ATS the device's ATC is consulted first and filled from the SMMU's answer.
+    public mutating func deviceRequest(_ req: DMARequest, ats: Bool, memory: PhysicalMemory, trace: inout WalkTrace,
+                                       policy: SMMUv3CachePolicy = .all) -> SMMUv3TranslationOutcome {
+        guard ats && configuration.ats && policy.contains(.atc) else { return translate(req, memory: memory, trace: &trace, policy: policy) }
+        var atc = caches.atc(req.sourceID)
+        let hi = SMMUv3Caches.requestKey(sid: req.sourceID, ssid: req.pasid)
+        for shift in SMMUv3Caches.pageShifts {
+            let lo = SMMUv3Caches.pageKey(req.address, shift: shift)
+            guard atc.find(hi, lo) >= 0 else { continue }
+            let e = atc.payload(atc.lookup(hi, lo))
+            caches.atcs[req.sourceID] = atc
+            let offset = req.address & (e.size - 1)
+            trace.record(MemoryReference(kind: .translation, source: .deviceTLB, row: 0, input: req.address, gpa: 0,
+                                         hpa: e.output | offset, value: e.output | UInt64(e.attributes.rawValue)))
+            // The device itself refuses an access its ATC entry does not allow; the SMMU sees nothing.
+            if let why = e.attributes.stage1Fault(req) ?? e.attributes.stage2Fault(req) {
+                var f = SMMUv3Fault(.fPermission, address: req.address, stage2: e.attributes.stage1Fault(req) == nil,
+                                    "\(why) (permissions cached in the device's ATC)")
+                f.recorded = false
+                return .fault(f)
+            }
+            return .translated(SMMUv3Translation(pa: e.output | offset, pageShift: e.pageShift, attributes: e.attributes, kind: nil,
+                                                 vmid: 0, asid: 0, granule: .k4, level: 3, stage2Level: -1, ipa: 0, servedBy: .deviceTLB))
+        }
+        atc.countMiss()
+        caches.atcs[req.sourceID] = atc
+        let outcome = translate(req, memory: memory, trace: &trace, policy: policy, translationRequest: true)
+        if case .translated(let t) = outcome, t.kind != nil {
+            let mask = (UInt64(1) << UInt64(t.pageShift)) - 1
+            let e = SMMUv3ATCEntry(sid: req.sourceID, ssid: req.pasid, input: req.address & ~mask, pageShift: t.pageShift,
+                                   output: t.pa & ~mask, attributes: t.attributes)
+            var c = caches.atc(req.sourceID)
+            c.insert(hi, SMMUv3Caches.pageKey(e.input, shift: e.pageShift), e)
+            caches.atcs[req.sourceID] = c
+        }
+        return outcome
+    }
+}

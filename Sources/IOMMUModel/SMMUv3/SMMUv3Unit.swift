@@ -1,0 +1,188 @@
+/// One Arm SMMUv3: its stream table base, caches, event queue and command-queue error state.
+/// Translation reads the real encoded STEs, CDs and VMSAv8-64 tables from `PhysicalMemory`
+/// (SMMUv3 spec ch. 3, 5; QEMU hw/arm/smmuv3.c and smmu-common.c for the same split).
+public struct SMMUv3Unit: Sendable {
+    public var configuration: SMMUv3Configuration
+    /// SMMU_STRTAB_BASE.ADDR.
+    public var streamTableBase: UInt64
+    public var caches: SMMUv3Caches
+    /// Event records in the order the SMMU wrote them, newest last.
+    public private(set) var eventQueue: [SMMUv3Event] = []
+    /// Records dropped because the modelled queue was full (SMMU_EVENTQ overflow).
+    public private(set) var eventsLost = 0
+    /// Command-queue errors (SMMU_CMDQ_CONS.ERR), newest last.
+    public var commandErrors: [SMMUv3CommandError] = []
+    /// CMD_SYNCs completed.
+    public var syncs = 0
+    /// Walk-cache entries read by the translation in progress, filed when it ends.
+    var pendingFills: [SMMUv3WalkCacheEntry] = []
+    public static let eventQueueLimit = 4096
+
+    public init(configuration: SMMUv3Configuration = SMMUv3Configuration(), streamTableBase: UInt64) {
+        self.configuration = configuration
+        self.streamTableBase = streamTableBase
+        self.caches = SMMUv3Caches(sizes: configuration.cacheSizes)
+        pendingFills.reserveCapacity(16)
+    }
+
+    mutating func record(_ f: SMMUv3Fault, _ req: DMARequest) {
+        guard let id = f.event, f.recorded else { return }
+        if eventQueue.count >= SMMUv3Unit.eventQueueLimit {
+            eventsLost += 1
+            return
+        }
+        eventQueue.append(SMMUv3Event(id: id, sid: req.sourceID, ssid: req.pasid, inputAddress: req.address, ipa: f.ipa,
+                                      fetchAddress: f.fetchAddress, stage2: f.stage2, eventClass: f.eventClass,
+                                      read: !req.access.contains(.write), privileged: req.privileged,
+                                      instruction: req.access.contains(.execute), detail: f.detail))
+    }
+
+    /// Empties the event queue (software consumed it).
+    public mutating func drainEvents() { eventQueue.removeAll() }
+
+    /// Translates one transaction. The configuration comes first (STE, then CD, through the
+    /// configuration cache), as on hardware, so a changed STE takes effect even for addresses the TLB
+    /// holds; then the TLB is probed (keyed by what the transaction carries, with its VMID/ASID tags
+    /// checked against the configuration); on a miss the tables are walked and the walk caches filled
+    /// at the end. Every reference lands in `trace`.
+    public mutating func translate(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
+                                   policy: SMMUv3CachePolicy = .all, translationRequest: Bool = false) -> SMMUv3TranslationOutcome {
+        var outcome = resolve(req, memory: memory, trace: &trace, policy: policy, translationRequest: translationRequest)
+        // An ATS Translation Request's fault goes back to the device in the completion; only
+        // F_BAD_ATS_TREQ is recorded for it (SMMUv3 7.3.6: "Translation Requests do not cause other events").
+        if translationRequest, case .fault(var f) = outcome, f.event != .fBadATSTReq {
+            f.recorded = false
+            outcome = .fault(f)
+        }
+        if !pendingFills.isEmpty {
+            for e in pendingFills { caches.insertWalk(e) }
+            pendingFills.removeAll(keepingCapacity: true)
+        }
+        switch outcome {
+        case .translated(let t):
+            if t.servedBy == .memory, let kind = t.kind, policy.contains(.tlb) {
+                let mask = (UInt64(1) << UInt64(t.pageShift)) - 1
+                caches.insertTLB(SMMUv3TLBEntry(sid: req.sourceID, ssid: req.pasid, vmid: t.vmid, asid: t.asid, kind: kind,
+                                                granule: t.granule, level: t.level, stage2Level: t.stage2Level,
+                                                input: req.address & ~mask, pageShift: t.pageShift, output: t.pa & ~mask,
+                                                ipa: t.ipa & ~mask, attributes: t.attributes))
+            }
+        case .fault(let f):
+            if policy.contains(.recordEvents) { record(f, req) }
+        }
+        return outcome
+    }
+
+    mutating func resolve(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
+                          policy: SMMUv3CachePolicy, translationRequest: Bool = false) -> SMMUv3TranslationOutcome {
+        let ste: SMMUv3STECacheEntry
+        switch fetchSTE(sid: req.sourceID, memory: memory, trace: &trace, policy: policy) {
+        case .success(let e): ste = e
+        case .failure(let f): return .fault(f)
+        }
+        let cfg = ste.config
+        if translationRequest && cfg.kind != .abort && (cfg.eats == 0 || cfg.kind == .bypass) {
+            return .fault(SMMUv3Fault(.fBadATSTReq, address: req.address,
+                                      "ATS Translation Request but the STE's effective EATS is 0\(cfg.kind == .bypass ? " (Config = bypass)" : "") (SMMUv3 7.3.6)"))
+        }
+        switch cfg.kind {
+        case .abort:
+            return .fault(SMMUv3Fault(nil, address: req.address, "STE.Config = abort: the transaction is terminated and no event is recorded (SMMUv3 7.3.7)"))
+        case .bypass:
+            if req.pasid != nil { return .fault(badSubstream(req, "a SubstreamID came with the transaction but stage 1 is disabled (Config = bypass)")) }
+            return .translated(SMMUv3Translation(pa: req.address, pageShift: 12, attributes: [], kind: nil, vmid: cfg.vmid, asid: 0,
+                                                 granule: .k4, level: 3, stage2Level: -1, ipa: req.address, servedBy: .memory))
+        case .stage2:
+            if req.pasid != nil { return .fault(badSubstream(req, "a SubstreamID came with the transaction but stage 1 is disabled (Config = stage 2 only)")) }
+            return stage2Only(req, cfg: cfg, memory: memory, trace: &trace, policy: policy)
+        case .stage1, .nested:
+            let index: UInt32
+            switch substream(cfg, req) {
+            case .failure(let f): return .fault(f)
+            case .success(.bypassStage1):
+                if cfg.kind == .nested { return stage2Only(req, cfg: cfg, memory: memory, trace: &trace, policy: policy) }
+                return .translated(SMMUv3Translation(pa: req.address, pageShift: 12, attributes: [], kind: nil, vmid: cfg.vmid, asid: 0,
+                                                     granule: .k4, level: 3, stage2Level: -1, ipa: req.address, servedBy: .memory))
+            case .success(.cd(let i)): index = i
+            }
+            let cd: SMMUv3CDCacheEntry
+            switch fetchCD(ste: ste, index: index, req: req, memory: memory, trace: &trace, policy: policy) {
+            case .success(let e): cd = e
+            case .failure(let f): return .fault(f)
+            }
+            let kind: SMMUv3TranslationKind = cfg.kind == .nested ? .nested : .stage1
+            if policy.contains(.tlb), let hit = probeTLB(req, vmid: cfg.vmid, asid: cd.config.asid, kind: kind, trace: &trace) {
+                return hit
+            }
+            return stage1Walk(req, cfg: cfg, cd: cd.config, memory: memory, trace: &trace, policy: policy)
+        }
+    }
+
+    func badSubstream(_ req: DMARequest, _ why: String) -> SMMUv3Fault {
+        SMMUv3Fault(.cBadSubstreamID, address: req.address, why)
+    }
+
+    /// The CD index for this transaction, stage-1 bypass, or the event (SMMUv3 5.2 S1CDMax/S1DSS;
+    /// 7.3.7 F_STREAM_DISABLED; 7.3.9 C_BAD_SUBSTREAMID).
+    func substream(_ cfg: SMMUv3StreamConfig, _ req: DMARequest) -> Result<SMMUv3SubstreamChoice, SMMUv3Fault> {
+        guard let p = req.pasid else {
+            if cfg.cdMax == 0 { return .success(.cd(0)) }
+            switch cfg.s1dss {
+            case 1: return .success(.bypassStage1)
+            case 2: return .success(.cd(0))
+            default:
+                return .failure(SMMUv3Fault(.fStreamDisabled, address: req.address,
+                                            "no SubstreamID and STE.S1DSS = \(cfg.s1dss == 0 ? "terminate" : "reserved (behaves as terminate)") while S1CDMax = \(cfg.cdMax)"))
+            }
+        }
+        if configuration.substreamIDBits == 0 { return .failure(badSubstream(req, "SubstreamID \(p) but SMMU_IDR1.SSIDSIZE = 0")) }
+        if cfg.cdMax == 0 { return .failure(badSubstream(req, "SubstreamID \(p) but substreams are disabled (STE.S1CDMax = 0)")) }
+        if UInt64(p) >> UInt64(cfg.cdMax) != 0 {
+            return .failure(badSubstream(req, "SubstreamID \(p) ≥ 2^S1CDMax = \(1 << Int(cfg.cdMax))"))
+        }
+        if p == 0 && cfg.s1dss == 2 {
+            return .failure(SMMUv3Fault(.fStreamDisabled, address: req.address,
+                                        "SubstreamID 0 with STE.S1DSS = SSID0: CD 0 is reserved for traffic without a SubstreamID"))
+        }
+        return .success(.cd(p))
+    }
+
+    /// A TLB hit for this transaction whose tags match the current configuration, checked for
+    /// permission; nil on a miss. An entry with other tags stays (hardware would not match it).
+    mutating func probeTLB(_ req: DMARequest, vmid: UInt16, asid: UInt16, kind: SMMUv3TranslationKind,
+                           trace: inout WalkTrace) -> SMMUv3TranslationOutcome? {
+        let hi = SMMUv3Caches.requestKey(sid: req.sourceID, ssid: req.pasid)
+        for i in 0..<8 where caches.tlbShiftCounts[i] > 0 {
+            let lo = SMMUv3Caches.pageKey(req.address, shift: SMMUv3Caches.pageShifts[i])
+            let s = caches.tlb.find(hi, lo)
+            guard s >= 0 else { continue }
+            let e = caches.tlb.payload(s)
+            guard e.kind == kind && e.vmid == vmid && (e.isGlobal || kind == .stage2 || e.asid == asid) else { continue }
+            _ = caches.tlb.lookup(hi, lo)
+            let offset = req.address & (e.size - 1)
+            trace.record(MemoryReference(kind: .translation, source: .iotlb, level: e.level, row: 0, input: req.address,
+                                         gpa: e.ipa | offset, hpa: e.output | offset, value: e.output | UInt64(e.attributes.rawValue)))
+            if let why = e.attributes.stage1Fault(req) {
+                return .fault(SMMUv3Fault(.fPermission, address: req.address, "\(why) (permissions cached in the TLB)"))
+            }
+            if let why = e.attributes.stage2Fault(req) {
+                return .fault(SMMUv3Fault(.fPermission, address: req.address, stage2: true, ipa: e.ipa | offset,
+                                          "\(why) (permissions cached in the TLB)"))
+            }
+            return .translated(SMMUv3Translation(pa: e.output | offset, pageShift: e.pageShift, attributes: e.attributes, kind: e.kind,
+                                                 vmid: e.vmid, asid: e.asid, granule: e.granule, level: e.level,
+                                                 stage2Level: e.stage2Level, ipa: e.ipa | offset, servedBy: .iotlb))
+        }
+        caches.tlb.countMiss()
+        return nil
+    }
+}
+
+/// A command-queue error as SMMU_CMDQ_CONS.ERR records it (SMMUv3 7.1).
+public struct SMMUv3CommandError: Sendable, Equatable {
+    /// 1 CERROR_ILL, 2 CERROR_ABT, 3 CERROR_ATC_INV_SYNC.
+    public var code: UInt8
+    public var words: [UInt64]
+    public var message: String
+    public var name: String { ["CERROR_NONE", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC"][Int(min(code, 3))] }
+}
