@@ -37,7 +37,7 @@ public enum SMMUv3StaleChecker {
         let now: String
         switch scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
         case .success(let fresh):
-            if fresh.words == e.words { return nil }
+            if fresh.dwords == e.dwords { return nil }
             now = wordsText(fresh.words)
         case .failure(let f): now = f.description
         }
@@ -89,7 +89,7 @@ public enum SMMUv3StaleChecker {
             let req = DMARequest(sourceID: e.sid, pasid: e.index, address: 0)
             switch scratch.readCD(ste: ste, index: e.index, req: req, memory: memory, trace: &trace, policy: .none) {
             case .success(let fresh):
-                if fresh.words == e.words { return nil }
+                if fresh.dwords == e.dwords { return nil }
                 now = wordsText(fresh.words)
             case .failure(let f): now = f.description
             }

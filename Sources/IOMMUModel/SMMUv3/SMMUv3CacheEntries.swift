@@ -1,7 +1,23 @@
+/// The 8 dwords of an STE or CD kept inline, so a cache entry holds no heap reference and a hit
+/// copies it without reference counting.
+public struct SMMUv3Dwords: Sendable, Equatable {
+    var storage = InlineArray<8, UInt64>(repeating: 0)
+    public init(_ words: [UInt64]) {
+        for i in 0..<min(8, words.count) { storage[i] = words[i] }
+    }
+    public subscript(_ i: Int) -> UInt64 { storage[i] }
+    public var array: [UInt64] { (0..<8).map { storage[$0] } }
+    public static func == (a: SMMUv3Dwords, b: SMMUv3Dwords) -> Bool {
+        for i in 0..<8 where a.storage[i] != b.storage[i] { return false }
+        return true
+    }
+}
+
 /// A configuration-cache STE: the 8 dwords as read and their decoded meaning.
 public struct SMMUv3STECacheEntry: Sendable, Equatable {
     public var sid: UInt32
-    public var words: [UInt64]
+    public var dwords: SMMUv3Dwords
+    public var words: [UInt64] { dwords.array }
     public var config: SMMUv3StreamConfig
     /// Physical address the STE was read from.
     public var address: UInt64
@@ -12,7 +28,8 @@ public struct SMMUv3STECacheEntry: Sendable, Equatable {
 public struct SMMUv3CDCacheEntry: Sendable, Equatable {
     public var sid: UInt32
     public var index: UInt32
-    public var words: [UInt64]
+    public var dwords: SMMUv3Dwords
+    public var words: [UInt64] { dwords.array }
     public var config: SMMUv3ContextConfig
     /// Where the CD sits: an IPA when stage 2 translates, else equal to `hpa`.
     public var address: UInt64

@@ -32,6 +32,18 @@ public struct SMMUv3Caches: Sendable {
     /// Every page or block size a VMSAv8-64 translation can leave (4K/16K/64K pages, 2M/32M/512M/1G
     /// blocks, 4T for 64K level 1): a combined nested entry takes the smaller of its two sizes.
     public static let pageShifts: [UInt8] = [12, 14, 16, 21, 25, 29, 30, 42]
+    @inline(__always) static func pageShift(index i: Int) -> UInt8 {
+        switch i {
+        case 0: return 12
+        case 1: return 14
+        case 2: return 16
+        case 3: return 21
+        case 4: return 25
+        case 5: return 29
+        case 6: return 30
+        default: return 42
+        }
+    }
     @inline(__always) static func shiftIndex(_ s: UInt8) -> Int {
         switch s {
         case 12: return 0
@@ -71,7 +83,7 @@ public struct SMMUv3Caches: Sendable {
     public mutating func lookupTLB(sid: UInt32, ssid: UInt32?, address: UInt64) -> Int32 {
         let hi = SMMUv3Caches.requestKey(sid: sid, ssid: ssid)
         for i in 0..<8 where tlbShiftCounts[i] > 0 {
-            let lo = SMMUv3Caches.pageKey(address, shift: SMMUv3Caches.pageShifts[i])
+            let lo = SMMUv3Caches.pageKey(address, shift: SMMUv3Caches.pageShift(index: i))
             if tlb.find(hi, lo) >= 0 { return tlb.lookup(hi, lo) }
         }
         tlb.countMiss()
@@ -121,7 +133,7 @@ public struct SMMUv3Caches: Sendable {
             where overlaps(tlb.payload(s)) { out.append(s) }
         }
         for i in 4..<8 where tlbShiftCounts[i] > 0 {
-            let size = UInt64(1) << UInt64(SMMUv3Caches.pageShifts[i])
+            let size = UInt64(1) << UInt64(SMMUv3Caches.pageShift(index: i))
             visit((start & ~(size - 1)) >> SMMUv3Caches.regionShift)
         }
         var r = start >> SMMUv3Caches.regionShift

@@ -17,14 +17,27 @@ extension SMMUv3Unit {
     mutating func fetchSTE(sid: UInt32, memory: PhysicalMemory, trace: inout WalkTrace,
                            policy: SMMUv3CachePolicy) -> Result<SMMUv3STECacheEntry, SMMUv3Fault> {
         if policy.contains(.configuration) {
-            let slot = caches.ste.lookup(UInt64(sid), 0)
-            if slot >= 0 {
-                let e = caches.ste.payload(slot)
-                trace.record(MemoryReference(kind: .streamTableEntry, source: .configCache, input: UInt64(sid),
-                                             gpa: e.address, hpa: e.address, value: e.words[0]))
-                return .success(e)
-            }
+            let slot = cachedSTE(sid: sid, trace: &trace)
+            if slot >= 0 { return .success(caches.ste.payload(slot)) }
         }
+        return loadSTE(sid: sid, memory: memory, trace: &trace, policy: policy)
+    }
+
+    /// The configuration-cache slot holding `sid`'s STE (its reference recorded), or -1 after a counted miss.
+    @inline(__always)
+    mutating func cachedSTE(sid: UInt32, trace: inout WalkTrace) -> Int32 {
+        let slot = caches.ste.lookup(UInt64(sid), 0)
+        if slot >= 0 {
+            let p = caches.ste.payloads[Int(slot)]
+            trace.record(MemoryReference(kind: .streamTableEntry, source: .configCache, input: UInt64(sid),
+                                         gpa: p?.address ?? 0, hpa: p?.address ?? 0, value: p?.dwords[0] ?? 0))
+        }
+        return slot
+    }
+
+    /// Reads `sid`'s STE from memory and files it in the configuration cache when the policy allows.
+    mutating func loadSTE(sid: UInt32, memory: PhysicalMemory, trace: inout WalkTrace,
+                          policy: SMMUv3CachePolicy) -> Result<SMMUv3STECacheEntry, SMMUv3Fault> {
         let fetched = readSTE(sid: sid, memory: memory, trace: &trace, policy: policy)
         if case .success(let e) = fetched, policy.contains(.configuration) {
             caches.ste.insert(UInt64(sid), 0, e, groups: (SMMUv3Caches.sidGroup(sid), TagCache<SMMUv3STECacheEntry>.noGroup,
@@ -92,7 +105,7 @@ extension SMMUv3Unit {
         let words = memory.read(address, count: 8)
         trace.record(MemoryReference(kind: .streamTableEntry, input: UInt64(sid), gpa: address, hpa: address, value: words[0]))
         switch SMMUv3StreamConfig.decode(words, unit: configuration) {
-        case .success(let c): return .success(SMMUv3STECacheEntry(sid: sid, words: words, config: c, address: address))
+        case .success(let c): return .success(SMMUv3STECacheEntry(sid: sid, dwords: SMMUv3Dwords(words), config: c, address: address))
         case .failure(let e):
             return .failure(SMMUv3Fault(.cBadSTE, address: 0, "STE of StreamID \(hex(UInt64(sid))) at \(groupedHex(address)): \(e.reason)"))
         }
@@ -101,18 +114,32 @@ extension SMMUv3Unit {
     /// The CD at `index` of the STE's CD table, from the configuration cache or memory.
     mutating func fetchCD(ste: SMMUv3STECacheEntry, index: UInt32, req: DMARequest, memory: PhysicalMemory,
                           trace: inout WalkTrace, policy: SMMUv3CachePolicy) -> Result<SMMUv3CDCacheEntry, SMMUv3Fault> {
-        let key = SMMUv3Caches.cdKey(sid: ste.sid, index: index)
         if policy.contains(.configuration) {
-            let slot = caches.cd.lookup(key.0, key.1)
-            if slot >= 0 {
-                let e = caches.cd.payload(slot)
-                trace.record(MemoryReference(kind: .contextDescriptor, source: .configCache, input: UInt64(index),
-                                             gpa: e.address, hpa: e.hpa, value: e.words[0]))
-                return .success(e)
-            }
+            let slot = cachedCD(sid: ste.sid, index: index, trace: &trace)
+            if slot >= 0 { return .success(caches.cd.payload(slot)) }
         }
+        return loadCD(ste: ste, index: index, req: req, memory: memory, trace: &trace, policy: policy)
+    }
+
+    /// The configuration-cache slot holding CD `index` of `sid` (its reference recorded), or -1 after a counted miss.
+    @inline(__always)
+    mutating func cachedCD(sid: UInt32, index: UInt32, trace: inout WalkTrace) -> Int32 {
+        let key = SMMUv3Caches.cdKey(sid: sid, index: index)
+        let slot = caches.cd.lookup(key.0, key.1)
+        if slot >= 0 {
+            let p = caches.cd.payloads[Int(slot)]
+            trace.record(MemoryReference(kind: .contextDescriptor, source: .configCache, input: UInt64(index),
+                                         gpa: p?.address ?? 0, hpa: p?.hpa ?? 0, value: p?.dwords[0] ?? 0))
+        }
+        return slot
+    }
+
+    /// Reads CD `index` from memory and files it in the configuration cache when the policy allows.
+    mutating func loadCD(ste: SMMUv3STECacheEntry, index: UInt32, req: DMARequest, memory: PhysicalMemory,
+                         trace: inout WalkTrace, policy: SMMUv3CachePolicy) -> Result<SMMUv3CDCacheEntry, SMMUv3Fault> {
         let fetched = readCD(ste: ste, index: index, req: req, memory: memory, trace: &trace, policy: policy)
         if case .success(let e) = fetched, policy.contains(.configuration) {
+            let key = SMMUv3Caches.cdKey(sid: ste.sid, index: index)
             caches.cd.insert(key.0, key.1, e, groups: (SMMUv3Caches.sidGroup(ste.sid), TagCache<SMMUv3CDCacheEntry>.noGroup,
                                                        TagCache<SMMUv3CDCacheEntry>.noGroup))
         }
@@ -188,7 +215,7 @@ extension SMMUv3Unit {
         let words = memory.read(cdPA, count: 8)
         trace.record(MemoryReference(kind: .contextDescriptor, input: UInt64(index), gpa: cdIPA, hpa: cdPA, value: words[0]))
         switch SMMUv3ContextConfig.decode(words, unit: configuration) {
-        case .success(let c): return .success(SMMUv3CDCacheEntry(sid: ste.sid, index: index, words: words, config: c, address: cdIPA, hpa: cdPA))
+        case .success(let c): return .success(SMMUv3CDCacheEntry(sid: ste.sid, index: index, dwords: SMMUv3Dwords(words), config: c, address: cdIPA, hpa: cdPA))
         case .failure(let e):
             return .failure(SMMUv3Fault(.cBadCD, address: req.address, "CD \(index) of StreamID \(hex(UInt64(ste.sid))) at \(cfg.kind == .nested ? "IPA" : "PA") \(groupedHex(cdIPA)): \(e.reason)"))
         }

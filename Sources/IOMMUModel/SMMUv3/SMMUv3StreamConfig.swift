@@ -2,15 +2,13 @@
 /// CD (stage 1) so the hot loop reads plain fields.
 public struct SMMUv3StageGeometry: Sendable, Equatable {
     public var granule: LPAEGranule
-    public var startLevel: Int
-    /// 64 − T0SZ (stage 1) or 64 − S2T0SZ (stage 2).
-    public var inputBits: Int
-    /// CD.IPS or STE.S2PS, capped at SMMU_IDR5.OAS.
-    public var outputBits: Int
     /// TTB0/TTB1 or S2TTB, aligned to the start table.
     public var root: UInt64
-    /// Index bits at the start level: wider with concatenated stage-2 tables, narrower for a small start table.
-    public var rootIndexBits: Int
+    // Small stored fields keep cache entries compact: the hit path copies them.
+    var start: Int8
+    var inBits: UInt8
+    var outBits: UInt8
+    var rootBits: UInt8
     /// AF = 0 does not fault: AFFD, or HA (the hardware would set AF; the model does not write it back).
     public var accessFlagFaultsDisabled: Bool
     /// CD.R / STE.S2R: translation-related faults are recorded in the event queue.
@@ -18,9 +16,27 @@ public struct SMMUv3StageGeometry: Sendable, Equatable {
     /// CD.HADx: APTable, PXNTable and UXNTable are ignored.
     public var hierarchicalDisabled: Bool
 
+    public init(granule: LPAEGranule, startLevel: Int, inputBits: Int, outputBits: Int, root: UInt64, rootIndexBits: Int,
+                accessFlagFaultsDisabled: Bool, recordFaults: Bool, hierarchicalDisabled: Bool) {
+        self.granule = granule
+        self.root = root
+        start = Int8(startLevel)
+        inBits = UInt8(inputBits)
+        outBits = UInt8(outputBits)
+        rootBits = UInt8(rootIndexBits)
+        self.accessFlagFaultsDisabled = accessFlagFaultsDisabled
+        self.recordFaults = recordFaults
+        self.hierarchicalDisabled = hierarchicalDisabled
+    }
+
+    public var startLevel: Int { Int(start) }
+    /// 64 − T0SZ (stage 1) or 64 − S2T0SZ (stage 2).
+    public var inputBits: Int { Int(inBits) }
+    /// CD.IPS or STE.S2PS, capped at SMMU_IDR5.OAS.
+    public var outputBits: Int { Int(outBits) }
+    /// Index bits at the start level: wider with concatenated stage-2 tables, narrower for a small start table.
+    public var rootIndexBits: Int { Int(rootBits) }
     public var levels: Int { 4 - startLevel }
-    /// Index bits at `level`.
-    @inline(__always) func indexBits(level: Int) -> Int { level == startLevel ? rootIndexBits : granule.bitsPerLevel }
 }
 
 /// What an STE says, decoded and checked (SMMUv3 5.2, 5.2.2 "Validity of STE"; QEMU `decode_ste`,
@@ -156,8 +172,8 @@ public struct SMMUv3ContextConfig: Sendable, Equatable {
     /// The TTB1 half (nil when EPD1 = 1, as Linux always sets it).
     public var ttb1: SMMUv3StageGeometry?
     /// Input size of each half (for the range check even when its walks are disabled).
-    public var t0Bits: Int
-    public var t1Bits: Int
+    public var t0Bits: UInt8
+    public var t1Bits: UInt8
     /// CD.TBI: bit 0 = TBI0, bit 1 = TBI1.
     public var tbi: UInt8
     /// CD.R: stage-1 translation-related faults are recorded.
@@ -193,7 +209,7 @@ public struct SMMUv3ContextConfig: Sendable, Equatable {
         }
         let tg0 = F.tg0.value(in: w), tg1 = F.tg1.value(in: w)
         var c = SMMUv3ContextConfig(asid: UInt16(F.asid.value(in: w)), ttb0: nil, ttb1: nil,
-                                    t0Bits: 64 - Int(F.t0sz.value(in: w)), t1Bits: 64 - Int(F.t1sz.value(in: w)),
+                                    t0Bits: UInt8(64 - F.t0sz.value(in: w)), t1Bits: UInt8(64 - F.t1sz.value(in: w)),
                                     tbi: UInt8(F.tbi.value(in: w)), recordFaults: record)
         switch half("TTB0", epd: F.epd0, tsz: F.t0sz, granule: LPAEGranule(tg0: tg0), tgValue: tg0, ttb: F.ttb0, had: F.had0) {
         case .success(let g): c.ttb0 = g

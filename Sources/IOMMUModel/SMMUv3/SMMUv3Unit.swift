@@ -75,10 +75,16 @@ public struct SMMUv3Unit: Sendable {
 
     mutating func resolve(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
                           policy: SMMUv3CachePolicy, translationRequest: Bool = false) -> SMMUv3TranslationOutcome {
-        let ste: SMMUv3STECacheEntry
-        switch fetchSTE(sid: req.sourceID, memory: memory, trace: &trace, policy: policy) {
-        case .success(let e): ste = e
-        case .failure(let f): return .fault(f)
+        // The hit path reads cached entries in place; only a miss goes through Result values.
+        var ste: SMMUv3STECacheEntry
+        let steSlot = policy.contains(.configuration) ? cachedSTE(sid: req.sourceID, trace: &trace) : -1
+        if steSlot >= 0 {
+            ste = caches.ste.payload(steSlot)
+        } else {
+            switch loadSTE(sid: req.sourceID, memory: memory, trace: &trace, policy: policy) {
+            case .success(let e): ste = e
+            case .failure(let f): return .fault(f)
+            }
         }
         let cfg = ste.config
         if translationRequest && cfg.kind != .abort && (cfg.eats == 0 || cfg.kind == .bypass) {
@@ -105,16 +111,21 @@ public struct SMMUv3Unit: Sendable {
                                                      granule: .k4, level: 3, stage2Level: -1, ipa: req.address, servedBy: .memory))
             case .success(.cd(let i)): index = i
             }
-            let cd: SMMUv3CDCacheEntry
-            switch fetchCD(ste: ste, index: index, req: req, memory: memory, trace: &trace, policy: policy) {
-            case .success(let e): cd = e
-            case .failure(let f): return .fault(f)
+            let cd: SMMUv3ContextConfig
+            let cdSlot = policy.contains(.configuration) ? cachedCD(sid: req.sourceID, index: index, trace: &trace) : -1
+            if cdSlot >= 0 {
+                cd = caches.cd.payload(cdSlot).config
+            } else {
+                switch loadCD(ste: ste, index: index, req: req, memory: memory, trace: &trace, policy: policy) {
+                case .success(let e): cd = e.config
+                case .failure(let f): return .fault(f)
+                }
             }
             let kind: SMMUv3TranslationKind = cfg.kind == .nested ? .nested : .stage1
-            if policy.contains(.tlb), let hit = probeTLB(req, vmid: cfg.vmid, asid: cd.config.asid, kind: kind, trace: &trace) {
+            if policy.contains(.tlb), let hit = probeTLB(req, vmid: cfg.vmid, asid: cd.asid, kind: kind, trace: &trace) {
                 return hit
             }
-            return stage1Walk(req, cfg: cfg, cd: cd.config, memory: memory, trace: &trace, policy: policy)
+            return stage1Walk(req, cfg: cfg, cd: cd, memory: memory, trace: &trace, policy: policy)
         }
     }
 
@@ -153,7 +164,7 @@ public struct SMMUv3Unit: Sendable {
                            trace: inout WalkTrace) -> SMMUv3TranslationOutcome? {
         let hi = SMMUv3Caches.requestKey(sid: req.sourceID, ssid: req.pasid)
         for i in 0..<8 where caches.tlbShiftCounts[i] > 0 {
-            let lo = SMMUv3Caches.pageKey(req.address, shift: SMMUv3Caches.pageShifts[i])
+            let lo = SMMUv3Caches.pageKey(req.address, shift: SMMUv3Caches.pageShift(index: i))
             let s = caches.tlb.find(hi, lo)
             guard s >= 0 else { continue }
             let e = caches.tlb.payload(s)

@@ -134,7 +134,7 @@ extension SMMUv3Unit {
         }
         // VA[55] picks the half; bits above the input size must all equal it (TBI leaves out the top byte).
         let upper = (va >> 55) & 1 == 1
-        let bits = upper ? cd.t1Bits : cd.t0Bits
+        let bits = Int(upper ? cd.t1Bits : cd.t0Bits)
         let top = (cd.tbi >> (upper ? 1 : 0)) & 1 == 1 ? 56 : 64
         if bits > 0 && bits < top {
             let width = UInt64(top - bits)
@@ -198,16 +198,16 @@ extension SMMUv3Unit {
             if !havePA {
                 if nested, let g2 = cfg.stage2 {
                     let s2 = stage2Walk(g2, vmid: vmid, input: tableIPA, row: row, origin: origin, memory: memory, trace: &trace, policy: policy)
-                    let what = row == 0 ? "stage-1 root (TTB\(upper ? 1 : 0))" : "stage-1 L\(level) table"
+                    func what() -> String { row == 0 ? "stage-1 root (TTB\(upper ? 1 : 0))" : "stage-1 L\(level) table" }
                     if let id = s2.fault {
                         var f = SMMUv3Fault(id, address: va, stage2: true, eventClass: .tableWalk, ipa: tableIPA,
-                                            "stage-2 walk of the \(what) at IPA \(groupedHex(tableIPA)): \(s2.detail)")
+                                            "stage-2 walk of the \(what()) at IPA \(groupedHex(tableIPA)): \(s2.detail)")
                         f.recorded = g2.recordFaults
                         return .fault(f)
                     }
                     if !s2.attributes.contains(.s2Read) {
                         var f = SMMUv3Fault(.fPermission, address: va, stage2: true, eventClass: .tableWalk, ipa: tableIPA,
-                                            "stage 2 gives no read permission for the \(what) at IPA \(groupedHex(tableIPA))")
+                                            "stage 2 gives no read permission for the \(what()) at IPA \(groupedHex(tableIPA))")
                         f.recorded = g2.recordFaults
                         return .fault(f)
                     }
