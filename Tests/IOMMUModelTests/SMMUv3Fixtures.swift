@@ -1,0 +1,50 @@
+@testable import IOMMUModel
+
+/// SMMUv3 test machines, namespaced so they stay clear of the VT-d fixtures.
+enum SMMUFixture {
+    /// A nested SMMUv3 machine: stage 2 (VMID 1) maps 16 MiB of guest RAM at PA 0x1_0000_0000 with
+    /// granule-sized pages (so every stage-2 walk reaches level 3); the guest's stage 1 (ASID 2, in
+    /// guest memory from IPA 0x10_0000) maps VA 0x4000_0000 → IPA 0x20_0000 for two granules.
+    static func nested(granule g: LPAEGranule = .k4, s1Bits: Int = 48, s2Bits: Int = 48, ats: Bool = false,
+                       configuration: SMMUv3Configuration = SMMUv3Configuration()) throws -> Machine {
+        var m = Machine()
+        try m.apply(.smmuSetup(configuration))
+        try m.apply(.addDevice(Device(name: "dev0", sid: 0x10, ats: ats)))
+        try addStage2(&m, name: "s2", granule: g, bits: s2Bits)
+        try m.apply(.map(space: "s2", input: 0, output: 0x1_0000_0000, size: 16 << 20, perms: [.read, .write], pageSize: g.bytes))
+        try m.apply(.guestTablePool(stage2: "s2", base: 0x10_0000, size: 4 << 20))
+        try addStage1(&m, name: "s1", granule: g, bits: s1Bits, backing: .guest(stage2: "s2"))
+        try m.apply(.map(space: "s1", input: 0x4000_0000, output: 0x20_0000, size: 2 * g.bytes, perms: [.read, .write, .user], pageSize: g.bytes))
+        var ste = SMMUv3STESpec(device: "dev0", config: .nested)
+        ste.stage2 = "s2"
+        ste.vmid = 1
+        try m.apply(.smmuSTE(ste))
+        try m.apply(.smmuCD(SMMUv3CDSpec(device: "dev0", index: 0, asid: 2, stage1: "s1")))
+        return m
+    }
+
+    static func addStage2(_ m: inout Machine, name: String, granule g: LPAEGranule, bits: Int) throws {
+        guard let (start, _) = LPAEGeometry.linuxStage2Start(g, inputBits: bits) else { throw MachineError.invalid("no stage-2 start") }
+        try m.apply(.createSpace(name: name, format: .armStage2(g, inputBits: bits, startLevel: start), levels: 4 - start, backing: .host, root: nil))
+    }
+
+    static func addStage1(_ m: inout Machine, name: String, granule g: LPAEGranule, bits: Int, backing: TableBacking) throws {
+        let format = PageTableFormat.armStage1(g, inputBits: bits)
+        guard let levels = format.fixedLevels else { throw MachineError.invalid("no stage-1 start") }
+        try m.apply(.createSpace(name: name, format: format, levels: levels, backing: backing, root: nil))
+    }
+
+    static func dma(_ m: inout Machine, _ address: UInt64, device: String = "dev0", ssid: UInt32? = nil, access: Access = .read,
+                    privileged: Bool = false) throws -> StepOutcome {
+        try m.apply(.dma(device: device, pasid: ssid, address: address, access: access, privileged: privileged))
+    }
+
+    /// Encodes one command with its field table (`smmu-cmd-<name>`), as the scenario language does.
+    static func cmd(_ name: String, _ fields: [(String, UInt64)] = []) throws -> [UInt64] {
+        try StructureCatalog.kind(named: "smmu-cmd-" + name).encode(fields).1
+    }
+
+    static func submit(_ m: inout Machine, _ commands: [[UInt64]]) throws -> StepOutcome {
+        try m.apply(.smmuCommands(commands: commands))
+    }
+}
