@@ -48,3 +48,27 @@ enum SMMUFixture {
         try m.apply(.smmuCommands(commands: commands))
     }
 }
+
+extension SMMUFixture {
+    /// A second VM beside `nested()`: its own stage 2 `s2b` (VMID `vmid`, guest RAM at PA 0x2_0000_0000)
+    /// and stage 1 `s1b` (ASID `asid`) mapping VA 0x4000_0000 → IPA 0x20_0000 for two pages.
+    static func addSecondVM(_ m: inout Machine, device: String = "dev1", sid: UInt32 = 0x20, vmid: UInt16 = 3, asid: UInt16 = 2) throws {
+        try m.apply(.addDevice(Device(name: device, sid: sid)))
+        try addStage2(&m, name: "s2b", granule: .k4, bits: 48)
+        try m.apply(.map(space: "s2b", input: 0, output: 0x2_0000_0000, size: 16 << 20, perms: [.read, .write], pageSize: 4096))
+        try m.apply(.guestTablePool(stage2: "s2b", base: 0x10_0000, size: 4 << 20))
+        try addStage1(&m, name: "s1b", granule: .k4, bits: 48, backing: .guest(stage2: "s2b"))
+        try m.apply(.map(space: "s1b", input: 0x4000_0000, output: 0x20_0000, size: 0x2000, perms: [.read, .write, .user], pageSize: 4096))
+        var ste = SMMUv3STESpec(device: device, config: .nested)
+        ste.stage2 = "s2b"
+        ste.vmid = vmid
+        try m.apply(.smmuSTE(ste))
+        try m.apply(.smmuCD(SMMUv3CDSpec(device: device, index: 0, asid: asid, stage1: "s1b")))
+    }
+
+    /// TLB entries as (kind, vmid, input) for compact expectations.
+    static func tlb(_ m: Machine) -> [String] {
+        guard let c = m.smmu?.caches.tlb else { return [] }
+        return c.slotsByRecency.map { let e = c.payload($0); return "\(e.kind.label) vmid=\(e.vmid) \(hex(e.input))" }.sorted()
+    }
+}
