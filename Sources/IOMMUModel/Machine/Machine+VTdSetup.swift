@@ -3,6 +3,7 @@
 extension Machine {
     mutating func setUpVTd(scalable: Bool, configuration: VTdConfiguration) throws(MachineError) -> StepOutcome {
         guard vtd == nil else { throw .invalid("the VT-d unit is already set up") }
+        guard smmu == nil else { throw .invalid("the machine already has an SMMUv3; a machine has one IOMMU") }
         var unit = VTdUnit(configuration: configuration, scalableMode: scalable)
         do { unit.rootTable = try hostTables.allocate() } catch { throw .memory(error) }
         vtd = unit

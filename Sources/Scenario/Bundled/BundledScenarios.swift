@@ -13,6 +13,7 @@ public enum BundledScenarios {
 
     public static let all: [BundledScenario] = [
         Tour.scenario, VTdNestedBasics.scenario, VTdMissingInvalidation.scenario, VTdLeafHintPitfall.scenario,
+        SMMUv3NestedBasics.scenario, SMMUv3RangeTLBI.scenario,
     ]
 
     public static func named(_ name: String) -> BundledScenario? { all.first { $0.name == name } }
