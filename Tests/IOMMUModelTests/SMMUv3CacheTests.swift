@@ -1,0 +1,58 @@
+import Testing
+@testable import IOMMUModel
+
+/// SMMUv3 cache behaviour: capacities, and TLB tags checked against the configuration.
+@Suite struct SMMUv3CacheTests {
+    typealias F = SMMUFixture
+
+    /// A full TLB evicts its least recently used entry; lookups of every size keep working.
+    @Test func tlbCapacityAndEviction() throws {
+        var m = try F.nested()
+        try m.apply(.setCacheCapacity(cache: "tlb", entries: 2))
+        try m.apply(.map(space: "s1", input: 0x4000_2000, output: 0x20_2000, size: 0x1000, perms: [.read, .user], pageSize: nil))
+        _ = try F.dma(&m, 0x4000_0000)
+        _ = try F.dma(&m, 0x4000_1000)
+        _ = try F.dma(&m, 0x4000_2000)
+        let tlb = try #require(m.smmu).caches.tlb
+        #expect(tlb.count == 2 && tlb.evictions == 1)
+        #expect(m.cacheCount("tlb") == 2)
+        _ = try F.dma(&m, 0x4000_2008)
+        #expect(m.lastDMA?.outcome.servedBy == .iotlb)
+        _ = try F.dma(&m, 0x4000_0008)
+        #expect(m.lastDMA?.outcome.servedBy == .memory)
+        #expect(throws: MachineError.self) { try m.apply(.setCacheCapacity(cache: "pasid", entries: 4)) }
+    }
+
+    /// TLB entries are tagged by VMID and ASID (SMMUv3 3.17): after the CD's ASID changes (with
+    /// CMD_CFGI_CD), the old entry no longer matches, so the walk runs again. The model keys its TLB by
+    /// StreamID, SubstreamID and page, so the new entry takes the old one's slot (an eviction); the old
+    /// ASID's walk-cache entries stay until software invalidates the old ASID, as SMMUv3 4.3.3 asks.
+    @Test func tlbTagsAreCheckedAgainstTheConfiguration() throws {
+        var m = try F.nested()
+        _ = try F.dma(&m, 0x4000_0000)
+        try m.apply(.smmuEditCD(device: "dev0", index: 0, fields: [SMMUv3FieldValue("asid", 9)]))
+        _ = try F.submit(&m, [try F.cmd("cfgi-cd", [("sid", 0x10)])])
+        _ = try F.dma(&m, 0x4000_0000)
+        #expect(m.lastDMA?.outcome.servedBy == .memory)
+        let tlb = try #require(m.smmu).caches.tlb
+        #expect(tlb.slotsByRecency.map { tlb.payload($0).asid } == [9])
+        #expect(m.staleFindings().isEmpty)
+        let wc = try #require(m.smmu).caches.walkStage1
+        #expect(Set(wc.slotsByRecency.map { wc.payload($0).asid }) == [2, 9])
+        _ = try F.submit(&m, [try F.cmd("tlbi-nh-asid", [("vmid", 1), ("asid", 2)])])
+        #expect(m.lastSMMUCommands.first?.removed.count == 3)   // the old ASID's level 0-2 table descriptors
+        #expect(m.smmu?.caches.walkStage1.slotsByRecency.allSatisfy { m.smmu?.caches.walkStage1.payload($0).asid == 9 } == true)
+    }
+
+    /// `expect entries` reads the SMMUv3 caches by name: the configuration cache after one nested DMA
+    /// holds the STE, the CD and the L1STD of the two-level stream table.
+    @Test func cacheCountsByName() throws {
+        var m = try F.nested()
+        _ = try F.dma(&m, 0x4000_0000)
+        #expect(m.cacheCount("ste") == 1 && m.cacheCount("cd") == 1 && m.cacheCount("l1") == 1 && m.cacheCount("config") == 3)
+        #expect(m.cacheCount("walk-s1") == 3)   // levels 0, 1 and 2 table descriptors of the 4-level stage 1
+        #expect(m.cacheCount("tlb") == 1 && m.cacheCount("atc") == 0)
+        try m.apply(.expect(.cacheEntries(cache: "walk-s1", count: 3)))
+        #expect(m.failedExpectations.isEmpty)
+    }
+}
