@@ -20,21 +20,27 @@ extension Machine {
         let geometry = stageGeometry(for: req, unit: unit)
         lastDMA = DMARecord(device: name, request: req, outcome: DMAOutcome(outcome), trace: trace, staleUse: stale,
                             stage1Levels: geometry.0, stage2Levels: geometry.1)
+        let record = lastDMA!
         let what = "dma \(access.contains(.write) ? "write" : (access.contains(.execute) ? "exec" : "read")) \(name)\(pasid.map { " pasid \($0)" } ?? "") \(groupedHex(address))"
         let refs = "\(trace.walkReads) walk reads"
         if let stale {
             recordStaleUse(stale)
-            return StepOutcome(.stale, "\(what) → \(Machine.describe(outcome)) FROM STALE \(stale.cache)!",
-                               details: ["memory now says: \(stale.fresh)", refs])
+            var out = StepOutcome(.stale, "\(what) → \(Machine.describe(outcome)) FROM STALE \(stale.cache)!",
+                                  details: ["memory now says: \(stale.fresh)", refs])
+            out.dma = record
+            return out
         }
+        var out: StepOutcome
         switch outcome {
         case .translated(let t):
             let source = t.servedBy == .memory ? refs : "\(t.servedBy.label) hit"
-            return StepOutcome(.ok, "\(what) → hpa \(groupedHex(t.hpa)) \(t.perms.label) (\(source))")
+            out = StepOutcome(.ok, "\(what) → hpa \(groupedHex(t.hpa)) \(t.perms.label) (\(source))")
         case .fault(let f):
-            return StepOutcome(.fault, "\(what) → FAULT 0x\(String(f.reason.rawValue, radix: 16)) \(f.reason.text)",
-                               details: [f.detail] + (f.suppressed ? ["not recorded: fault processing disabled (FPD)"] : []))
+            out = StepOutcome(.fault, "\(what) → FAULT 0x\(String(f.reason.rawValue, radix: 16)) \(f.reason.text)",
+                              details: [f.detail] + (f.suppressed ? ["not recorded: fault processing disabled (FPD)"] : []))
         }
+        out.dma = record
+        return out
     }
 
     /// The cache that supplied the deepest part of the answer, if any.
