@@ -102,7 +102,8 @@ public struct RecordDecoder {
             return [.decoded(DecodedRecord(line: r.line, text: r.text, source: source, label: label, context: context,
                                            decoded: decoded, warnings: warnings))]
         } catch {
-            return [.issue(ImportIssue(line: r.line, .malformed, format: source, "cannot decode as \(kind): \(error)"))]
+            let remarks = warnings.isEmpty ? "" : " (" + warnings.joined(separator: "; ") + ")"
+            return [.issue(ImportIssue(line: r.line, .malformed, format: source, "cannot decode as \(kind): \(error)\(remarks)"))]
         }
     }
 
