@@ -63,7 +63,11 @@ extension ScenarioBuilder {
     mutating func emitUnmapPlan(_ i: Int, _ iova: UInt64, _ size: UInt64, reason: String, _ out: (String) -> Void) {
         let space = domains[i].space
         let plan = domains[i].shadow.unmap(iova, size)
-        let comment = reason.isEmpty ? "" : "   # \(reason)"
+        var why = reason
+        if plan.start != iova || plan.size != size {
+            why += (why.isEmpty ? "" : why.contains(":") ? "; " : ": ") + "\(hex(iova)) \(ScenarioBuilder.sizeText(size)) lies inside a larger model page: the whole page goes and the rest is mapped back"
+        }
+        let comment = why.isEmpty ? "" : "   # \(why)"
         write("unmap \(space) \(hex(plan.start)) \(ScenarioBuilder.sizeText(plan.size))\(comment)", out)
         for (va, pa, n) in plan.remaps {
             write("map \(space) \(hex(va)) -> \(hex(pa)) \(ScenarioBuilder.sizeText(n)) rw   # the rest of a larger model page, mapped back: the kernel's pages were smaller", out)

@@ -180,7 +180,9 @@ public struct ScenarioBuilder {
     mutating func note(_ text: String, _ out: (String) -> Void) {
         // A note is one line of the language; keep it well inside the lexer's limit.
         let oneLine = text.replacingNewlines()
-        write("note " + (oneLine.count > 1000 ? String(oneLine.prefix(1000)) + "..." : oneLine), out)
+        // Consecutive notes are joined into one narration, so each ends as a sentence.
+        let body = oneLine.count > 1000 ? String(oneLine.prefix(1000)) + "..." : oneLine
+        write("note " + body + (body.hasSuffix(".") ? "" : "."), out)
     }
 
     /// Writes what one record replays as.
