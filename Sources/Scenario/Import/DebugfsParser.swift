@@ -36,8 +36,7 @@ struct DebugfsParser: TraceLineParser {
         }
     }
 
-    mutating func parse(_ text: Substring, line: Int) -> LineMatch {
-        let w = text.words
+    mutating func parse(_ text: Substring, words w: [Substring], line: Int) -> LineMatch {
         guard let first = w.first else { return .notMine }
         let record = { (body: TraceRecord.Body) in TraceRecord(line: line, text: String(text), body) }
 

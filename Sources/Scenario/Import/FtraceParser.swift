@@ -16,8 +16,7 @@ struct FtraceParser: TraceLineParser {
     static let qiNames: Set<Substring> = ["cc_inv", "iotlb_inv", "dev_tlb_inv", "iec_inv", "inv_wait", "p_iotlb_inv",
                                           "pc_inv", "p_dev_tlb_inv", "page_grp_resp"]
 
-    func parse(_ text: Substring, line: Int) -> LineMatch {
-        let w = text.words
+    func parse(_ text: Substring, words w: [Substring], line: Int) -> LineMatch {
         // The event follows the framing's timestamp (`123.456789:`) or starts the line when the framing was cut.
         guard let i = w.indices.first(where: { FtraceParser.events[w[$0]] != nil && ($0 == 0 || w[$0 - 1].hasSuffix(":")) }),
               let event = FtraceParser.events[w[i]] else {

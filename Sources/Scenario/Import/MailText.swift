@@ -37,8 +37,9 @@ enum MailText {
 
     /// `$ cmd`, `user@host:~$ cmd`, `root@host:~# cmd`, `[user@host dir]$ cmd`.
     static func isShellPrompt(_ s: Substring) -> Bool {
-        guard let first = s.words.first else { return false }
-        if first == "$" { return s.words.count > 1 }
+        let words = s.prefix(200).words
+        guard let first = words.first else { return false }
+        if first == "$" { return words.count > 1 }
         if first.hasSuffix("$") || first.hasSuffix("]$") { return first.contains("@") || first.hasPrefix("[") || first.hasPrefix("~") }
         if first.hasSuffix("#") && first.contains("@") { return true }
         return false

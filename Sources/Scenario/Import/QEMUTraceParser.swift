@@ -43,8 +43,7 @@ struct QEMUTraceParser: TraceLineParser {
         return token[token.index(after: colon)...]
     }
 
-    func parse(_ text: Substring, line: Int) -> LineMatch {
-        let w = text.words
+    func parse(_ text: Substring, words w: [Substring], line: Int) -> LineMatch {
         guard let first = w.first else { return .notMine }
         let name = QEMUTraceParser.eventName(first)
         guard name.hasPrefix("vtd_") || name.hasPrefix("smmu_") || name.hasPrefix("smmuv3_") else { return .notMine }

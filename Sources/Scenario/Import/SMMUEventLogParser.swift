@@ -17,8 +17,7 @@ struct SMMUEventLogParser: TraceLineParser {
 
     static let format = "arm-smmu-v3 event"
 
-    mutating func parse(_ text: Substring, line: Int) -> LineMatch {
-        let w = text.words
+    mutating func parse(_ text: Substring, words w: [Substring], line: Int) -> LineMatch {
         guard let j = w.indices.first(where: { w[$0] == "arm-smmu-v3" && $0 + 1 < w.count && w[$0 + 1].hasSuffix(":") }) else {
             // A line ending right after the driver name was wrapped before the device name.
             if w.last == "arm-smmu-v3" { return .incomplete(format: SMMUEventLogParser.format, expected: "the SMMU device name and a message") }

@@ -133,10 +133,11 @@ public struct TraceImporter {
 
     /// The first parser that knows the line decides.
     mutating func dispatch(_ text: Substring, line: Int) -> LineMatch {
-        var m = ftrace.parse(text, line: line)
-        if case .notMine = m { m = smmu.parse(text, line: line) }
-        if case .notMine = m { m = debugfs.parse(text, line: line) }
-        if case .notMine = m { m = qemu.parse(text, line: line) }
+        let words = text.words
+        var m = ftrace.parse(text, words: words, line: line)
+        if case .notMine = m { m = smmu.parse(text, words: words, line: line) }
+        if case .notMine = m { m = debugfs.parse(text, words: words, line: line) }
+        if case .notMine = m { m = qemu.parse(text, words: words, line: line) }
         return m
     }
 

@@ -32,7 +32,8 @@ struct Accepted {
 /// One input format. `parse` may change the parser's state only when it returns `.accepted`, so a
 /// line can be tried alone and then joined with the next one.
 protocol TraceLineParser {
-    mutating func parse(_ text: Substring, line: Int) -> LineMatch
+    /// `words` are `text` split at runs of blanks, split once for all parsers.
+    mutating func parse(_ text: Substring, words: [Substring], line: Int) -> LineMatch
     /// Called at the end of the input: records held back (a split dump) and what was left incomplete.
     mutating func finish() -> Accepted
 }
