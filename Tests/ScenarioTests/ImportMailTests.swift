@@ -144,3 +144,43 @@ import Testing
         #expect(r.records.first?.line == 2)
     }
 }
+
+/// Damaged input never crashes the importer, and every line is counted exactly once.
+@Suite struct ImportRobustnessTests {
+    /// A small deterministic generator (64-bit LCG, Knuth's MMIX constants), so failures reproduce.
+    struct LCG {
+        var state: UInt64
+        mutating func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+    }
+
+    static let corpus = [ImportSamples.qiSubmit2021, ImportSamples.mapUnmapEventOnly2021, ImportSamples.invalidationQueueABIDoc,
+                         ImportSamples.smmuEventRawHNS2019, ImportSynthetic.rangeForm, ImportSynthetic.translationStruct,
+                         ImportSynthetic.qemuVTd, ImportSynthetic.smmuDecoded].joined(separator: "\n")
+
+    @Test(arguments: 0..<24)
+    func damagedInputIsCountedLineByLine(seed: Int) throws {
+        var rng = LCG(state: UInt64(seed) &+ 0x9e37_79b9)
+        var chars = Array(ImportRobustnessTests.corpus)
+        let alphabet = Array("0x:=- \t\n>|[].#$abcdefIOMMUqw0123456789\u{0}é…")
+        for _ in 0..<(40 + seed * 10) {
+            let i = rng.next(chars.count)
+            switch rng.next(3) {
+            case 0: chars[i] = alphabet[rng.next(alphabet.count)]
+            case 1: chars.remove(at: i)
+            default: chars.insert(alphabet[rng.next(alphabet.count)], at: i)
+            }
+        }
+        let text = String(chars)
+        let r = ImportHarness.run(text)
+        let s = r.statistics
+        #expect(s.lines == s.recognised + s.unknown + s.blank + s.comments + s.elisions + s.shellLines + s.overlong, "\(s)")
+        #expect(r.issues.allSatisfy { $0.line >= 1 && $0.line <= s.lines })
+        // Whatever was read still decodes or is reported, and its scenario still runs.
+        _ = r.decodeItems
+        let (_, errors) = try ImportHarness.runScenario(ImportHarness.scenario(text))
+        #expect(errors.isEmpty, "\(errors)")
+    }
+}

@@ -41,7 +41,8 @@ public struct ImportIssue: Sendable, Equatable, CustomStringConvertible {
 public struct ImportStatistics: Sendable, Equatable {
     public var lines = 0
     public var bytes = 0
-    /// Lines that belonged to a record or a header of a known format.
+    /// Lines of a known format (records, headers, and those that could not be read). Every line is
+    /// counted once: recognised, unknown, blank, comment, elision, shell or overlong.
     public var recognised = 0
     public var records = 0
     public var unknown = 0

@@ -125,6 +125,7 @@ public struct TraceImporter {
         case .incomplete(let format, let expected):
             held = Held(line: line, text: String(text), format: format, expected: expected, joins: 0)
         case .malformed(let format, let message):
+            statistics.recognised += 1
             report(ImportIssue(line: line, .malformed, format: format, message), sink)
         case .notMine:
             statistics.noteUnknown(line)
