@@ -103,5 +103,23 @@ import Testing
         #expect(i.line == 1)
         #expect(i.message.contains("full 7-bit type is 0x22"))
     }
-}
 
+    @Test func qemuSMMUv3LinesAreRecognisedAndFaultsKept() throws {
+        // §5.3 formats: smmuv3_cmdq_opcode "<--- %s", smmuv3_translate_abort "%s sid=0x%x abort on iova:0x%x is_write=%d",
+        // smmuv3_cmdq_consume "prod=%d cons=%d prod.wrap=%d cons.wrap=%d"; then a QEMU error_report line, not a trace event.
+        let text = """
+        smmuv3_cmdq_consume prod=3 cons=2 prod.wrap=0 cons.wrap=0
+        smmuv3_cmdq_opcode <--- SMMU_CMD_TLBI_NH_VA
+        smmuv3_translate_abort smmuv3-iommu-memory-region-0-0 sid=0x8 abort on iova:0x10000 is_write=0
+        qemu-system-aarch64: warning: something unrelated
+        """
+        let r = ImportHarness.run(text)
+        #expect(r.issues.isEmpty, "\(r.issues)")
+        #expect(r.statistics.skippedKnown == 2)
+        #expect(r.statistics.unknown == 1 && r.statistics.firstUnknown == [4])
+        guard case .qemuFault(let event, let arguments) = r.records.first?.body else { Issue.record("no QEMU fault record"); return }
+        #expect(event == "smmuv3_translate_abort")
+        #expect(arguments.hasSuffix("abort on iova:0x10000 is_write=0"))
+        #expect(ImportHarness.scenario(text).contains("note line 3: QEMU smmuv3_translate_abort"))
+    }
+}

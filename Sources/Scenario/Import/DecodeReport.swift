@@ -55,7 +55,7 @@ public enum DecodeReport {
         var out = "import: \(s.summary); \(decoded) structure\(decoded == 1 ? "" : "s") decoded"
         if zeroSlots > 0 { out += "; \(zeroSlots) all-zero queue slot\(zeroSlots == 1 ? "" : "s") skipped" }
         if notStructures > 0 {
-            out += "; \(notStructures) map/unmap/fault record\(notStructures == 1 ? "" : "s") hold no structure (import without --decode replays them)"
+            out += "; \(notStructures) map/unmap record\(notStructures == 1 ? "" : "s") hold no structure (import without --decode replays them)"
         }
         return out + "\n"
     }

@@ -30,7 +30,7 @@ public struct RecordDecoder {
     var shownContexts: [String: [UInt64]] = [:]
     /// All-zero queue slots skipped (never used since boot).
     public private(set) var zeroSlots = 0
-    /// map/unmap/fault records: not structures; the scenario output replays them.
+    /// map/unmap records: not structures; the scenario output replays them.
     public private(set) var notStructures = 0
 
     public init() {}
@@ -86,8 +86,28 @@ public struct RecordDecoder {
             }
             return decodeItem(r, kind: "vtd-qi", words: words, source: "QEMU vtd_inv_desc", label: "\(typeName) (QEMU)",
                               context: [], warnings: warnings)
-        case .map, .unmap, .ioPageFault, .smmuDecodedEvent, .qemuFault, .lostEvents, .queueStart, .queueEnd, .remappingOff:
-            if case .queueStart = r.body {} else if case .queueEnd = r.body {} else { notStructures += 1 }
+        case .remappingOff(let unit):
+            return [.info(line: r.line, text: r.text, what: "remapping-off", summary: "DMA remapping is not enabled on \(unit)",
+                          members: [("unit", .string(unit))])]
+        case .ioPageFault(let driver, let device, let iova, let flags):
+            // IOMMU_FAULT_READ 0x0, IOMMU_FAULT_WRITE 0x1 (include/linux/iommu.h).
+            return [.info(line: r.line, text: r.text, what: "io_page_fault",
+                          summary: "io_page_fault: \(device)\(driver.isEmpty ? "" : " (driver \(driver))") at IOVA \(hex(iova)), flags \(hex(flags)) (\(flags & 1 == 1 ? "write" : "read"))",
+                          members: [("driver", .string(driver)), ("device", .string(device)), ("iova", .number(iova)), ("flags", .number(flags))])]
+        case .smmuDecodedEvent(let smmu, let name, _, _, _, let text):
+            return [.info(line: r.line, text: r.text, what: "smmu-event-log",
+                          summary: "\(smmu): \(text) (no raw record before it, so nothing to decode field by field)",
+                          members: [("smmu", .string(smmu)), ("event", .string(name)), ("message", .string(text))])]
+        case .qemuFault(let event, let arguments):
+            return [.info(line: r.line, text: r.text, what: "qemu-event", summary: "QEMU \(event): \(arguments)",
+                          members: [("event", .string(event)), ("arguments", .string(arguments))])]
+        case .lostEvents(let n):
+            return [.info(line: r.line, text: r.text, what: "lost-events", summary: "ftrace lost \(n.map(String.init) ?? "some") events here",
+                          members: n.map { [("count", .number($0))] } ?? [])]
+        case .map, .unmap:
+            notStructures += 1
+            return []
+        case .queueStart, .queueEnd:
             return []
         }
     }
