@@ -28,19 +28,20 @@ enum MailText {
         return (.content, s)
     }
 
+    static let elided: Set<Substring> = ["...", "[...]", "…", "[…]", "<snip>", "[snip]", "<...>", "(...)", "snip"]
+
     static func isElision(_ s: Substring) -> Bool {
-        let elided: Set<Substring> = ["...", "[...]", "…", "[…]", "<snip>", "[snip]", "<...>", "(...)", "snip"]
+        guard let f = s.first, ".[<(…s".contains(f) else { return false }
         if elided.contains(s) { return true }
-        // A row of dots, possibly indented in columns (". . ." or "......").
-        return s.count >= 3 && s.allSatisfy { $0 == "." || $0 == " " || $0 == "\t" } && s.filter({ $0 == "." }).count >= 3
+        // A row of dots, possibly spaced out in columns (". . ." or "......").
+        return f == "." && s.allSatisfy { $0 == "." || $0 == " " || $0 == "\t" } && s.filter({ $0 == "." }).count >= 3
     }
 
     /// `$ cmd`, `user@host:~$ cmd`, `root@host:~# cmd`, `[user@host dir]$ cmd`.
     static func isShellPrompt(_ s: Substring) -> Bool {
-        let words = s.prefix(200).words
-        guard let first = words.first else { return false }
-        if first == "$" { return words.count > 1 }
-        if first.hasSuffix("$") || first.hasSuffix("]$") { return first.contains("@") || first.hasPrefix("[") || first.hasPrefix("~") }
+        let first = s.prefix { $0 != " " && $0 != "\t" }
+        if first == "$" { return first.endIndex < s.endIndex }
+        if first.hasSuffix("$") { return first.contains("@") || first.hasPrefix("[") || first.hasPrefix("~") }
         if first.hasSuffix("#") && first.contains("@") { return true }
         return false
     }

@@ -7,7 +7,24 @@ enum Mismatch: Error {
 
 extension Substring {
     /// Words separated by runs of spaces or tabs (tabs turned into spaces by mail read the same).
-    var words: [Substring] { split(whereSeparator: { $0 == " " || $0 == "\t" }) }
+    /// Scans UTF-8 bytes: splitting by Character costs more than the rest of a line's parsing.
+    var words: [Substring] {
+        var out: [Substring] = []
+        let bytes = utf8
+        var i = bytes.startIndex
+        var start: String.Index? = nil
+        while i != bytes.endIndex {
+            let b = bytes[i]
+            if b == 0x20 || b == 0x09 {
+                if let s = start { out.append(self[s..<i]); start = nil }
+            } else if start == nil {
+                start = i
+            }
+            bytes.formIndex(after: &i)
+        }
+        if let s = start { out.append(self[s..<bytes.endIndex]) }
+        return out
+    }
 }
 
 /// Reads the words of a line one by one, saying what it expected when a word is missing or wrong.
