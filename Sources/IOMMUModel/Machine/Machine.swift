@@ -7,7 +7,7 @@ public struct Machine: Sendable {
     public internal(set) var devices: [Device] = []
     public internal(set) var spaces: [String: AddressSpace] = [:]
     /// Frames for host-side tables (root/context/PASID tables, stage-2 and FS-only tables).
-    public var hostTables = FrameAllocator(name: "host table pool", base: 0x0010_0000, size: 0x4000_0000)
+    public var hostTables = FrameAllocator(name: "host table pool", base: 0x8000_0000, size: 0x4000_0000)
     /// Frames for each guest's tables, by the stage-2 space that backs them (GPAs).
     public var guestTables: [String: FrameAllocator] = [:]
     /// Step count: how many commands have been applied.
