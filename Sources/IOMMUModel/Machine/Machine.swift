@@ -12,8 +12,8 @@ public struct Machine: Sendable {
     public var guestTables: [String: FrameAllocator] = [:]
     /// Step count: how many commands have been applied.
     public internal(set) var step = 0
-    /// For each qword a command wrote, the step that last wrote it and what it was.
-    public internal(set) var writeHistory: [UInt64: (step: Int, what: String)] = [:]
+    /// What each step changed in memory, in words (page write stamps in `memory` point here).
+    public internal(set) var changeLog: [Int: String] = [:]
     public internal(set) var lastDMA: DMARecord?
     public internal(set) var lastInvalidation: [VTdInvalidationResult] = []
     /// Every DMA that was served from a stale entry, with its step.
@@ -42,6 +42,7 @@ public struct Machine: Sendable {
         if command.writesTables {
             let before = self
             do { outcome = try perform(command) } catch { self = before; throw error }
+            describeChange(outcome.summary)
         } else {
             outcome = try perform(command)
         }
@@ -111,14 +112,20 @@ public struct Machine: Sendable {
 
     // MARK: memory writes with history
 
-    /// Writes a qword of host memory and remembers which step did it and why.
-    mutating func writeHost(_ address: UInt64, _ value: UInt64, _ what: String) throws(MachineError) {
+    /// Writes a qword of host memory, stamped with the current step.
+    mutating func writeHost(_ address: UInt64, _ value: UInt64) throws(MachineError) {
+        memory.writeStamp = UInt32(truncatingIfNeeded: historyStep)
         do { try memory.write64(address, value) } catch { throw .memory(error) }
-        writeHistory[address & ~7] = (historyStep, what)
     }
 
-    mutating func writeHost(_ address: UInt64, _ words: [UInt64], _ what: String) throws(MachineError) {
-        for (i, w) in words.enumerated() { try writeHost(address + UInt64(i * 8), w, what) }
+    mutating func writeHost(_ address: UInt64, _ words: [UInt64]) throws(MachineError) {
+        for (i, w) in words.enumerated() { try writeHost(address + UInt64(i * 8), w) }
+    }
+
+    /// Says, once per command, what the writes of this step change.
+    mutating func describeChange(_ what: String) {
+        let k = historyStep
+        changeLog[k] = changeLog[k].map { $0.count < 400 ? $0 + "; " + what : $0 } ?? what
     }
 
     mutating func recordStaleUse(_ use: StaleUse) { staleUses.append((historyStep, use)) }
