@@ -232,7 +232,12 @@ public final class App {
         for f in arrangement.frames where f.rect.contains(x: e.x, y: e.y) {
             if e.kind == .click { focusedPane = f.index }
             let interior = Box.interior(of: f.rect)
-            apply(panes[f.index].handle(.mouse(e.relative(to: Position(x: interior.x, y: interior.y)))))
+            var rel = e.relative(to: Position(x: interior.x, y: interior.y))
+            if rel.y == -1 {
+                // On the title row, x counts from the start of the title accessory (a tab strip).
+                rel.x -= TextMetrics.width("\(f.index + 1) \(panes[f.index].title)  ")
+            }
+            apply(panes[f.index].handle(.mouse(rel)))
             break
         }
         return .keepRunning

@@ -27,7 +27,8 @@ public protocol Pane: AnyObject {
     /// Draws the pane's content into `rect` (the area inside the frame; writes outside it
     /// are clipped away). Called for every frame, so it must only draw what fits.
     func render(into grid: inout ScreenGrid, rect: Rect, focused: Bool)
-    /// Reacts to a key. Mouse events arrive relative to the pane interior (title row y = -1).
+    /// Reacts to a key. Mouse events arrive relative to the pane interior; on the title row
+    /// (y = -1) x counts from the start of `titleAccessory` (see `MouseEvent`).
     func handle(_ key: Key) -> Handled
     /// Narrows the pane's list to rows containing `text` (called as the user types after `/`).
     func setFilter(_ text: String)

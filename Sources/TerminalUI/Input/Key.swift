@@ -24,7 +24,8 @@ public enum Key: Equatable, Hashable, Sendable {
 }
 
 /// A mouse event at a position. For panes the position is relative to the pane's interior
-/// (the cell right below the top-left corner of its frame is (0, 0); the title row is y = -1).
+/// (the cell right below the top-left corner of its frame is (0, 0)); on the title row
+/// (y = -1) x counts from the first column of the pane's `titleAccessory`.
 public struct MouseEvent: Equatable, Hashable, Sendable {
     public enum Kind: Equatable, Hashable, Sendable {
         /// Button 1 pressed or clicked.

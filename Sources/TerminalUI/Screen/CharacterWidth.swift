@@ -99,7 +99,8 @@ public enum TextMetrics {
         return out
     }
 
-    /// Truncates (with an ellipsis) or pads with spaces to exactly `width` columns.
+    /// Truncates (with an ellipsis) or pads with spaces to exactly `width` columns; centred
+    /// text puts an odd leftover column on the right.
     public static func fit(_ s: String, to width: Int, align: Alignment = .left) -> String {
         guard width > 0 else { return "" }
         let t = truncate(s, to: width)

@@ -95,7 +95,8 @@ public struct ScreenGrid: Equatable, Sendable {
     @discardableResult
     public mutating func write(_ text: some StringProtocol, x: Int, y: Int, role: Role = .normal, maxWidth: Int = Int.max) -> Int {
         guard y >= clip.y, y < clip.maxY else { return 0 }
-        let limit = maxWidth >= Int.max - x ? Int.max : x + max(0, maxWidth)
+        // No text is wider than Int32.max columns, and x is near the grid: this cannot overflow.
+        let limit = x + min(max(0, maxWidth), Int(Int32.max))
         var col = x
         for c in text {
             let w = CharacterWidth.of(c)

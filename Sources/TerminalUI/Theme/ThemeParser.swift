@@ -5,8 +5,8 @@
 ///
 /// Colours: `default`, the eight names (`red`), `bright-<name>`, `gray`/`grey`
 /// (= bright-black), `colorN` (0–255) and `#rrggbb`. Attributes: bold, dim, underline,
-/// reverse, italic, blink, standout, normal (none). `#` starts a comment anywhere a token
-/// starts, except in a `#rrggbb` colour. Roles a file does not mention keep the base theme's
+/// reverse, italic, blink, standout, normal (none). `#` starts a comment anywhere a word
+/// starts, unless only hex digits follow it (then it is a colour, and checked as one). Roles a file does not mention keep the base theme's
 /// style; a role given twice takes the last line.
 public enum ThemeParser {
     public static func parse(_ text: String, name: String, file: String, base: Theme?) throws(ThemeError) -> Theme {
@@ -56,7 +56,8 @@ public enum ThemeParser {
         func flush() -> Bool {
             defer { current = "" }
             guard !current.isEmpty else { return true }
-            if current.hasPrefix("#") && color(current) == nil { return false }
+            // A line's first word is never a colour, so `#add …` there is a comment too.
+            if current.hasPrefix("#") && (tokens.isEmpty || !looksLikeHexColour(current)) { return false }
             tokens.append(Token(text: current, column: start))
             return true
         }
@@ -74,6 +75,11 @@ public enum ThemeParser {
         }
         _ = flush()
         return tokens
+    }
+
+    /// `#` and hex digits only: meant as a colour (and reported if malformed), not a comment.
+    static func looksLikeHexColour(_ s: String) -> Bool {
+        s.count > 1 && s.dropFirst().allSatisfy(\.isHexDigit)
     }
 
     /// A colour token, or nil.

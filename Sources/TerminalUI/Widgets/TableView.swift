@@ -15,7 +15,8 @@ public struct TableView: Sendable {
     /// The case-insensitive text rows must contain; empty shows all rows.
     public private(set) var filter = ""
     public var showsHeader = true
-    /// Whether a two-column gutter shows each row's marker.
+    /// Whether a three-column gutter comes first: a scroll mark (↑ on the first row when
+    /// rows are hidden above, ↓ on the last when hidden below), the row's marker, a space.
     public var showsGutter = true
     /// Shown when there are no rows at all.
     public var emptyText = "(none)"
@@ -165,7 +166,7 @@ public struct TableView: Sendable {
     /// Draws the table into `rect`; remembers the viewport height for paging.
     public mutating func render(into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
         guard !rect.isEmpty else { return }
-        let gutter = showsGutter ? 2 : 0
+        let gutter = showsGutter ? 3 : 0
         let widths = columnWidths(for: rect.width - gutter)
         var body = rect
         if showsHeader {
@@ -195,7 +196,7 @@ public struct TableView: Sendable {
             let rowRole: Role = isSelected ? (focused ? .selected : .selectedInactive) : row.role
             grid.fillRow(x: body.x, y: y, width: body.width, role: rowRole)
             if showsGutter, let m = row.marker {
-                grid.write(m.text, x: body.x, y: y, role: isSelected ? rowRole : m.role, maxWidth: 1)
+                grid.write(m.text, x: body.x + 1, y: y, role: isSelected ? rowRole : m.role, maxWidth: 1)
             }
             var x = body.x + gutter
             for (i, c) in columns.enumerated() where widths[i] > 0 {
@@ -206,10 +207,10 @@ public struct TableView: Sendable {
                 if x >= body.maxX { break }
             }
         }
-        // A scroll indicator in the last column when rows are hidden above or below.
-        if visible.count > viewportRows {
-            if scrollOffset > 0 { grid.put("↑", x: body.maxX - 1, y: body.y, role: .dim) }
-            if scrollOffset + viewportRows < visible.count { grid.put("↓", x: body.maxX - 1, y: body.maxY - 1, role: .dim) }
+        // Scroll marks in the gutter when rows are hidden above or below.
+        if showsGutter && visible.count > viewportRows {
+            if scrollOffset > 0 { grid.put("↑", x: body.x, y: body.y, role: .dim) }
+            if scrollOffset + viewportRows < visible.count { grid.put("↓", x: body.x, y: body.maxY - 1, role: .dim) }
         }
     }
 }
