@@ -29,6 +29,8 @@ static inline attr_t cn_a_bold(void)      { return A_BOLD; }
 static inline attr_t cn_a_italic(void)    { return A_ITALIC; }
 static inline attr_t cn_a_blink(void)     { return A_BLINK; }
 static inline attr_t cn_a_standout(void)  { return A_STANDOUT; }
+static inline attr_t cn_a_color(void)     { return A_COLOR; }
+static inline attr_t cn_a_altcharset(void) { return A_ALTCHARSET; }
 static inline int cn_key_f(int n) { return KEY_F(n); }
 
 /* ACS_* index acs_map[], an incomplete array Swift rejects; valid only after newterm.

@@ -30,6 +30,8 @@ public final class CursesTerminal {
     private var failedReads = 0
     /// Set when reading keys keeps failing (the terminal went away).
     public private(set) var inputClosed = false
+    /// The rows the last `draw` wrote (tests check that unchanged rows are skipped).
+    public private(set) var lastDrawnRows: [Int] = []
 
     private init(screen: OpaquePointer, options: Options, isUTF8: Bool) {
         self.screen = screen
@@ -64,8 +66,8 @@ public final class CursesTerminal {
     }
 
     /// Opens ncurses on /dev/null with a fixed size, for tests of the drawing code.
-    static func openHeadless(term: String, width: Int, height: Int, options: Options) throws(TerminalError) -> CursesTerminal {
-        setlocale(LC_ALL, "C.UTF-8")
+    static func openHeadless(term: String, width: Int, height: Int, options: Options, locale: String = "C.UTF-8") throws(TerminalError) -> CursesTerminal {
+        setlocale(LC_ALL, locale)
         setenv("LINES", String(height), 1)
         setenv("COLUMNS", String(width), 1)
         guard let scr = cn_newterm_files(term, "/dev/null", "/dev/null") else { throw .unusableTerm(term) }
@@ -130,7 +132,8 @@ public final class CursesTerminal {
     public func draw(_ grid: ScreenGrid) {
         if grid.width != size.width || grid.height != size.height { previous = nil }
         if previous == nil { werase(window) }
-        for y in grid.rowsDiffering(from: previous) where y < size.height {
+        lastDrawnRows = grid.rowsDiffering(from: previous).filter { $0 < size.height }
+        for y in lastDrawnRows {
             if isUTF8 { blitWide(grid, row: y) } else { blitASCII(grid, row: y) }
         }
         if let c = grid.cursor, c.x >= 0, c.x < size.width, c.y >= 0, c.y < size.height {
