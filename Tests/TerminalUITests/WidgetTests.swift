@@ -41,18 +41,19 @@ func draw(_ w: Int, _ h: Int, _ body: (inout ScreenGrid) -> Void) -> ScreenGrid 
     @Test func rendersHeaderGutterAlignmentAndSelection() {
         var t = table(rows: 3)
         let g = draw(20, 5) { t.render(into: &$0, rect: Rect(x: 0, y: 0, width: 20, height: 5), focused: true) }
-        // Gutter 2, ID right-aligned in 3, one space, Name takes 20-2-3-2-2 = 11, one space, St 2.
+        // Gutter 3 (scroll mark, marker, space), ID right-aligned in 3, one space,
+        // Name takes 20-3-3-2-2 = 10, one space, St 2.
         #expect(g.text == [
-            "   ID Name        St",
-            "    1 name1       no",
-            "!   2 name2       ok",
-            "    3 name3       no",
+            "    ID Name       St",
+            "     1 name1      no",
+            " !   2 name2      ok",
+            "     3 name3      no",
             "",
         ].joined(separator: "\n"))
         let roles = g.roleMap.split(separator: "\n")
         #expect(roles[0] == String(repeating: "h", count: 20))
         #expect(roles[1] == String(repeating: "s", count: 20))           // selected row, focused
-        #expect(roles[2] == "!......" + String(repeating: ".", count: 11) + "oo")
+        #expect(roles[2] == ".!" + String(repeating: ".", count: 16) + "oo")      // the marker keeps its role
         #expect(roles[3].hasSuffix("ee"))
         var u = table(rows: 3)
         let h = draw(20, 3) { u.render(into: &$0, rect: Rect(x: 0, y: 0, width: 20, height: 3), focused: false) }
@@ -95,7 +96,7 @@ func draw(_ w: Int, _ h: Int, _ body: (inout ScreenGrid) -> Void) -> ScreenGrid 
         t.setFilter("zzz")
         #expect(t.visible.isEmpty && t.selection == nil)
         let g = draw(24, 3) { t.render(into: &$0, rect: Rect(x: 0, y: 0, width: 24, height: 3), focused: true) }
-        #expect(g.text.split(separator: "\n")[1] == "  no rows match “zzz”")
+        #expect(g.text.split(separator: "\n")[1] == "   no rows match “zzz”")
         t.setFilter("")
         #expect(t.visible.count == 12)
     }
@@ -110,8 +111,8 @@ func draw(_ w: Int, _ h: Int, _ body: (inout ScreenGrid) -> Void) -> ScreenGrid 
         t.setRows([])
         #expect(t.selection == nil && t.selectedRow == nil)
         let g = draw(12, 2) { t.render(into: &$0, rect: Rect(x: 0, y: 0, width: 12, height: 2), focused: true) }
-        // Name gets 12-2-3-2-2 = 3 columns, below its minimum of 4: cut with an ellipsis.
-        #expect(g.text == "   ID Na… St\n  (none)")
+        // Name gets 12-3-3-2-2 = 2 columns, below its minimum of 4: cut with an ellipsis.
+        #expect(g.text == "    ID N… St\n   (none)")
     }
 
     @Test func flexibleColumnsShareWhatFixedOnesLeave() {
@@ -183,11 +184,11 @@ func draw(_ w: Int, _ h: Int, _ body: (inout ScreenGrid) -> Void) -> ScreenGrid 
         log.setEntries([LogEntry(number: 1, "map", outcome: "ok"), LogEntry(number: 2, "dma read", outcome: "stale", outcomeRole: .stale),
                         LogEntry(number: 10, "unmap", outcome: "ok")], current: 1)
         let g = draw(24, 3) { log.render(into: &$0, rect: Rect(x: 0, y: 0, width: 24, height: 3), focused: false) }
-        // Gutter 2, number right-aligned in 2 (widest "10"), text 24-2-2-5-2 = 13, outcome 5.
+        // Gutter 3, number right-aligned in 2 (widest "10"), text 24-3-2-5-2 = 12, outcome 5.
         #expect(g.text == [
-            "   1 map           ok",
-            "▶  2 dma read      stale",
-            "  10 unmap         ok",
+            "    1 map          ok",
+            " ▶  2 dma read     stale",
+            "   10 unmap        ok",
         ].joined(separator: "\n"))
         #expect(log.selectedEntry?.text == "dma read")
         log.setEntries(log.entries, current: nil)       // no current: the newest is selected
