@@ -266,3 +266,53 @@ func draw(_ w: Int, _ h: Int, _ body: (inout ScreenGrid) -> Void) -> ScreenGrid 
         #expect(g.cursor == Position(x: 7, y: 0))
     }
 }
+
+/// Counts how many rows a lazy source was asked to build.
+final class RowCounter {
+    var built = 0
+}
+
+@Suite struct LazyTableTests {
+    func lazyTable(_ n: Int, counter: RowCounter) -> TableView {
+        var t = TableView(columns: [.fixed("N", 8, .right), .flexible("Text")])
+        t.setRowSource(count: n) { i in
+            counter.built += 1
+            return TableRow([TableCell("\(i)"), TableCell("row \(i)")], id: "\(i)")
+        }
+        return t
+    }
+
+    // The UI budget (design.md): a key press to a finished frame ≤ 16 ms with a million
+    // mappings loaded, "panes show only what fits" — a frame builds only the visible rows.
+    @Test func aMillionRowsBuildOnlyWhatIsOnScreen() {
+        let counter = RowCounter()
+        var t = lazyTable(1_000_000, counter: counter)
+        #expect(counter.built == 0)
+        _ = draw(30, 11) { t.render(into: &$0, rect: Rect(x: 0, y: 0, width: 30, height: 11), focused: true) }
+        #expect(counter.built == 10)                     // 10 body rows under the header
+        counter.built = 0
+        t.moveTo(Int.max)                                // End
+        var g = draw(30, 11) { t.render(into: &$0, rect: Rect(x: 0, y: 0, width: 30, height: 11), focused: true) }
+        #expect(counter.built <= 11)
+        #expect(g.rowText(10).hasPrefix("↓") == false)
+        #expect(g.rowText(10).contains("999999 row 999999"))
+        #expect(t.positionText == "1000000/1000000")
+        t.setFilter("row 99999")                         // 99999 and 999990 … 999999
+        #expect(t.visibleCount == 11)
+        #expect(t.selectedRow?.id == "999999")          // the selected row survives the filter
+        t.setFilter("")
+        #expect(t.selectedRowIndex == 999_999)
+        g = draw(30, 11) { t.render(into: &$0, rect: Rect(x: 0, y: 0, width: 30, height: 11), focused: true) }
+        #expect(g.rowText(1).hasPrefix("↑"))
+    }
+
+    @Test func aNewSourceKeepsTheSelectionPositionClamped() {
+        let counter = RowCounter()
+        var t = lazyTable(100, counter: counter)
+        t.moveTo(50)
+        t.setRowSource(count: 20) { TableRow([TableCell("\($0)")]) }
+        #expect(t.selection == 19)
+        t.setRowSource(count: 0) { TableRow([TableCell("\($0)")]) }
+        #expect(t.selection == nil && t.selectedRow == nil)
+    }
+}

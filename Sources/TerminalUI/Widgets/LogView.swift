@@ -16,7 +16,7 @@ public struct LogEntry: Equatable, Sendable {
 }
 
 /// A log list: step numbers, text, outcomes; the current entry marked with `▶` and kept in view.
-public struct LogView: Sendable {
+public struct LogView {
     public private(set) var entries: [LogEntry] = []
     /// The entry marked as current (an index into `entries`).
     public private(set) var current: Int?
