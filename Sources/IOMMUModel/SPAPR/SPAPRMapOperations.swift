@@ -79,7 +79,7 @@ extension HostState {
                     failure2 = (.EPERM, "the page at \(hex(ua)) is \(bytesText(UInt64(1) << UInt64(pg.pageShift))), smaller than the \(bytesText(ipMask + 1)) IOMMU page", "tce_page_is_contained")
                     break
                 }
-                hpa = (pg.hpa & ~(pageSize - 1)) | (ua & ipMask & (pageSize - 1))
+                hpa = (pg.hpa & ~(pageSize - 1)) | (ua & ~ipMask & (pageSize - 1))   // offset = tce & IOMMU_PAGE_MASK & ~PAGE_MASK
                 spaprContainers[handle]?.v1PinnedPages += 1
             }
             let (old, oldUA, a) = spaprExchange(handle: handle, slot: slot, index: index, value: hpa | perm, ua: c.version == .v2 ? ua : nil)
