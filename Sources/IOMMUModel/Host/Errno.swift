@@ -24,8 +24,34 @@ public enum Errno: Int32, Sendable, CaseIterable, CustomStringConvertible {
     case EADDRINUSE = 98
     case ETIMEDOUT = 110
 
-    /// `EINVAL`.
-    public var name: String { String(describing: self) }
+    /// `EINVAL` (spelled out: `String(describing:)` would call `description` and recurse).
+    public var name: String {
+        switch self {
+        case .EPERM: return "EPERM"
+        case .ENOENT: return "ENOENT"
+        case .ESRCH: return "ESRCH"
+        case .EIO: return "EIO"
+        case .ENXIO: return "ENXIO"
+        case .E2BIG: return "E2BIG"
+        case .EBADF: return "EBADF"
+        case .EAGAIN: return "EAGAIN"
+        case .ENOMEM: return "ENOMEM"
+        case .EACCES: return "EACCES"
+        case .EFAULT: return "EFAULT"
+        case .EBUSY: return "EBUSY"
+        case .EEXIST: return "EEXIST"
+        case .ENODEV: return "ENODEV"
+        case .EINVAL: return "EINVAL"
+        case .ENOTTY: return "ENOTTY"
+        case .ENOSPC: return "ENOSPC"
+        case .ERANGE: return "ERANGE"
+        case .EOVERFLOW: return "EOVERFLOW"
+        case .EMSGSIZE: return "EMSGSIZE"
+        case .EOPNOTSUPP: return "EOPNOTSUPP"
+        case .EADDRINUSE: return "EADDRINUSE"
+        case .ETIMEDOUT: return "ETIMEDOUT"
+        }
+    }
     /// `-EINVAL (22)`, the way kernel people say it.
     public var description: String { "-\(name) (\(rawValue))" }
     /// The strerror text.
