@@ -16,6 +16,8 @@ public struct HostState: Sendable {
     public internal(set) var frames = FrameAllocator()
     /// Next container / iommufd handle (a file descriptor number, for the log).
     public internal(set) var nextHandle = 3
+    /// Next sPAPR preregistered-region id (never reused, so a log line stays unambiguous).
+    public internal(set) var nextRegionID = 1
     /// Next host domain id.
     public internal(set) var nextDomain: HostDomainID = 1
     /// VT-d domain ids in use per unit: host domain → (DID, attach count) (`domain_attach_iommu`).

@@ -242,7 +242,8 @@ extension HostState {
             if mpshift > pageShift && s > pageShift { running = s }
             mpshift = min(mpshift, running)
         }
-        let id = (processes.values.flatMap { $0.spaprRegions.map(\.id) }.max() ?? 0) + 1
+        let id = nextRegionID
+        nextRegionID += 1
         let region = SPAPRMemRegion(id: id, ua: ua, entries: entries, bytes: bytes, pageShift: mpshift, used: 1, mapped: 1, hpas: hpas, pid: pid)
         processes[pid]?.spaprRegions.insert(region, at: 0)
         return .success(region)

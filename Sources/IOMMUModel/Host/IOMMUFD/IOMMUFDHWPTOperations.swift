@@ -370,7 +370,7 @@ extension HostState {
     public mutating func iommufdDestroy(_ handle: Int, id: UInt32) -> HostResult {
         guard var ctx = iommufds[handle] else { return .fail(.EBADF, "no iommufd \(handle)", by: "model") }
         guard let obj = ctx.objects[id] else { return .fail(.ENOENT, "no object \(id)", by: "iommufd_destroy") }
-        let devs = ctx.objects.values.compactMap { o -> IOMMUFDDevice? in if case .device(let d) = o { return d }; return nil }
+        let devs = ctx.objects.keys.sorted().compactMap { k -> IOMMUFDDevice? in if case .device(let d)? = ctx.objects[k] { return d }; return nil }
         func busy(_ why: String) -> HostResult { .fail(.EBUSY, "\(obj.typeName) \(id) is still used: \(why)", by: "iommufd_object_remove") }
         switch obj {
         case .device:
@@ -382,7 +382,9 @@ extension HostState {
             return .ok("IOAS \(id) destroyed with its \(ioas.areas.count) area(s)", by: "iommufd_ioas_destroy")
         case .hwptPaging(let h):
             if let d = devs.first(where: { $0.hwpt == id }) { return busy("device \(d.id) is attached") }
-            if let n = ctx.objects.values.first(where: { if case .hwptNested(let n) = $0 { return n.parent == id }; return false }) { return busy("a nested \(n.typeName) uses it as parent") }
+            if let n = ctx.objects.keys.sorted().first(where: { if case .hwptNested(let n)? = ctx.objects[$0] { return n.parent == id }; return false }) {
+                return busy("nested HWPT \(n) uses it as parent")
+            }
             if ctx.objects.values.contains(where: { if case .viommu(let v) = $0 { return v.hwpt == id }; return false }) { return busy("a vIOMMU uses it") }
             let actions = iommufdRemoveDomain(handle: handle, hwptID: h.id)
             return .ok("paging HWPT \(id) destroyed; its domain is emptied", by: "iommufd_hwpt_paging_destroy", actions: actions)

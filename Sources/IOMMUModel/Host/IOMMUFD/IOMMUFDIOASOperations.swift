@@ -294,7 +294,22 @@ extension HostState {
             }
             guard o.op == IOMMUOptionRequest.opSet else { return .fail(.EOPNOTSUPP, "op \(o.op)", by: "iommufd_ioas_option_huge_pages") }
             guard o.val64 <= 1 else { return .fail(.EINVAL, "val64 must be 0 or 1", by: "iommufd_ioas_option_huge_pages") }
-            ioas.disableLargePages = o.val64 == 0
+            let domainAlign: UInt64 = ioas.domains.isEmpty ? 1 : 4096
+            if o.val64 == 0 && !ioas.disableLargePages {
+                // iopt_disable_large_pages: not once domains hold mappings; alignment becomes PAGE_SIZE.
+                if !ioas.domains.isEmpty && !ioas.areas.isEmpty {
+                    return .fail(.EINVAL, "domains already have pages mapped", by: "iopt_disable_large_pages")
+                }
+                let newAlign = max(domainAlign, pageSize)
+                if let a = ioas.areas.first(where: { $0.iova & (newAlign - 1) != 0 || $0.length & (newAlign - 1) != 0 }) {
+                    return .fail(.EADDRINUSE, "the area at \(hex(a.iova)) is not PAGE_SIZE aligned", by: "iopt_check_iova_alignment")
+                }
+                ioas.ioptAlignment = newAlign
+                ioas.disableLargePages = true
+            } else if o.val64 == 1 && ioas.disableLargePages {
+                ioas.disableLargePages = false
+                ioas.ioptAlignment = domainAlign   // iopt_calculate_iova_alignment
+            }
             ctx.set(ioas.id, .ioas(ioas))
             iommufds[handle] = ctx
             return .ok("huge pages \(ioas.disableLargePages ? "off" : "on") for IOAS \(ioas.id)", by: "iommufd_ioas_option_huge_pages")
