@@ -70,7 +70,8 @@ import Testing
         #expect(h.users[1000]?.lockedVM == 4)
         #expect(h.processes[200]?.lockedVM == 0)
         #expect(h.processes[200]?.pinnedVM == 4)
-        #expect(hw.actions == [.mapRange(domain: 1, iova: 0x10_0000, hpa: FrameAllocator.userBase, size: 0x4000, read: true, write: true)])
+        #expect(hw.actions == [.createDomain(domain: 1, iommu: .vtd(0), format: .vtdFirstStage, addressWidth: 47),
+                               .mapRange(domain: 1, iova: 0x10_0000, hpa: FrameAllocator.userBase, size: 0x4000, read: true, write: true)])
         let more = map(&h, fd, ioas: ioas, va: Self.va + 0x10000, length: 0x2000, iova: 0x20_0000)
         #expect(more.actions.count == 1)
         #expect(h.users[1000]?.lockedVM == 6)
@@ -158,7 +159,7 @@ import Testing
         #expect(h.users[1000]?.lockedVM == 4)
         // A second domain on the same IOAS reads the PFNs from the first: no new pins.
         let second = h.iommufdHWPTAlloc(fd, .paging(devID: dev, ioas: a))
-        #expect(second.succeeded && second.actions.count == 1)
+        #expect(second.succeeded && second.actions.count == 2)   // createDomain + one mapRange
         #expect(h.users[1000]?.lockedVM == 4)
         // IOAS_COPY shares the iopt_pages: mapped into IOAS b's domain, still 4 pages charged.
         let cp = h.iommufdIOASCopy(fd, IOMMUIOASCopy(dstIOASID: b, srcIOASID: a, length: 0x4000, dstIOVA: 0x90_0000, srcIOVA: 0x10_0000))
@@ -231,6 +232,20 @@ import Testing
         // intel_nested_domain_alloc: wrong data type → -EOPNOTSUPP; struct size → -EINVAL.
         #expect(h.iommufdHWPTAlloc(fd, Q(devID: dev, ptID: parent, dataType: Q.dataArmSMMUv3, data: [UInt8](repeating: 0, count: 16))).errno == .EOPNOTSUPP)
         #expect(h.iommufdHWPTAlloc(fd, Q(devID: dev, ptID: parent, dataType: Q.dataVTdS1, data: [UInt8](repeating: 0, count: 16))).errno == .EINVAL)
+    }
+
+    @Test func apertureFollowsTheDomainFormat() {
+        var (h, fd) = setup()
+        let dev = id(h.iommufdBind(fd, device: "vtd-dev"), "out_devid")
+        let ioas = id(h.iommufdIOASAlloc(fd), "out_ioas_id")
+        _ = map(&h, fd, ioas: ioas, length: 0x1000, iova: 1 << 47)
+        // A first-stage domain's aperture ends at 2^47 - 1 (canonical input): the area is outside
+        // it, so iopt_table_add_domain cannot reserve the rest → -EADDRINUSE.
+        #expect(h.iommufdHWPTAlloc(fd, .paging(devID: dev, ioas: ioas)).errno == .EADDRINUSE)
+        // A nest parent is second-stage, 48-bit: it fits.
+        let p = h.iommufdHWPTAlloc(fd, .paging(devID: dev, ioas: ioas, nestParent: true))
+        #expect(p.succeeded)
+        #expect(p.actions.first == .createDomain(domain: 2, iommu: .vtd(0), format: .vtdSecondStage, addressWidth: 48))
     }
 
     @Test func nestParentNeedsECAPNest() {

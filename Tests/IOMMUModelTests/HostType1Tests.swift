@@ -17,10 +17,20 @@ import Testing
     }
 
     @Test func openAttachesTheDeviceWithTheFirstDID() {
-        let (h, c) = host()
-        // domain_attach_iommu allocates DIDs from IDA_START_DID = 2 (drivers/iommu/intel/iommu.h).
-        #expect(h.type1Containers[c]?.tag == .vtdSecondStage(did: 2))
+        var h = HostState()
+        h.createProcess(pid: 100, rlimitMemlock: 1 << 20)
+        h.addDevice(HostDevice(name: Self.dev, iommu: .vtd(0), sid: 0x10))
+        let r = h.type1Open(pid: 100, type: .type1v2, devices: [Self.dev])
+        let c = Int(r[output: "container"] ?? 0)
+        // A plain paging domain is first-stage in scalable mode (first_level_by_default), 47-bit
+        // canonical input; domain_attach_iommu allocates DIDs from IDA_START_DID = 2.
+        #expect(r.actions == [.createDomain(domain: 1, iommu: .vtd(0), format: .vtdFirstStage, addressWidth: 47),
+                              .attachPaging(device: Self.dev, pasid: 0, domain: 1, tag: .vtdFirstStage(did: 2))])
         #expect(h.deviceOwner[Self.dev] == "vfio container \(c)")
+        // The nesting type asks for a second-stage domain.
+        h.addDevice(HostDevice(name: "other", iommu: .vtd(0), sid: 0x18))
+        let n = h.type1Open(pid: 100, type: .nesting, devices: ["other"])
+        #expect(n.actions.last == .attachPaging(device: "other", pasid: 0, domain: 2, tag: .vtdSecondStage(did: 3)))
     }
 
     @Test func mapPinsAndChargesEachPage() {
@@ -141,7 +151,7 @@ import Testing
         let r = h.type1Close(container: c)
         #expect(r.succeeded)
         #expect(h.processes[100]?.lockedVM == 0)
-        #expect(r.actions.last == .detach(device: Self.dev, pasid: 0))
+        #expect(r.actions.suffix(2) == [.detach(device: Self.dev, pasid: 0), .destroyDomain(domain: 1)])
         #expect(h.deviceOwner[Self.dev] == nil)
     }
 

@@ -5,6 +5,15 @@
 ///
 /// Addresses are host physical (HPA) unless a case says otherwise; sizes are bytes.
 public enum HardwareAction: Sendable, Equatable {
+    /// A new domain exists: its I/O page table (empty) in `format`, covering `addressWidth` bits of
+    /// input address. Emitted when the kernel allocates the domain (VFIO_SET_IOMMU, IOMMU_HWPT_ALLOC,
+    /// an automatic domain at attach). Nested domains have no table of their own: their stage 1 is
+    /// the guest's and their stage 2 is the parent's.
+    case createDomain(domain: HostDomainID, iommu: HostIOMMURef, format: DomainFormat, addressWidth: Int)
+
+    /// The domain is freed; nothing refers to it any more.
+    case destroyDomain(domain: HostDomainID)
+
     /// Map `[iova, iova + size)` to `[hpa, hpa + size)` in the I/O page table of a paging domain
     /// (the stage-2 of a nesting parent, or a single-stage domain). The range is physically
     /// contiguous; the engine picks the page sizes. Kernel: `iommu_map` from `vfio_iommu_map`
@@ -16,17 +25,20 @@ public enum HardwareAction: Sendable, Equatable {
     case unmapRange(domain: HostDomainID, iova: UInt64, size: UInt64)
 
     /// The driver's IOTLB sync for a paging domain after unmapping `[iova, iova + size)`
-    /// (`iommu_iotlb_sync`). VT-d: `cache_tag_flush_range` over every cache tag of the domain — a
-    /// type-2 PSI (or DSI) with the domain's DID for a second-stage domain, and for a nesting parent
-    /// also the nested domains' DIDs and a whole-range device-TLB flush. SMMUv3: TLBI_S2_IPA (or
-    /// TLBI_NH_VA for a stage-1 domain) with the domain's VMID/ASID, plus TLBI_NH_ALL/S12_VMALL for
-    /// nesting parents, then CMD_SYNC.
+    /// (`iommu_iotlb_sync`), to be carried out as the driver does for that domain's format. VT-d
+    /// (`cache_tag_flush_range` over the domain's cache tags): a first-stage domain gets type-6
+    /// PASID-based IOTLB invalidations with its DID and PASID; a second-stage domain a type-2 PSI
+    /// (DSI when CAP.PSI is 0 or the mask exceeds CAP.MAMV) with its DID; a nest parent also flushes
+    /// with the DIDs of the nested domains over it and flushes their device TLBs whole (addr 0, mask
+    /// 52); ATS devices get device-TLB invalidations. SMMUv3: TLBI_NH_VA (stage 1, ASID) or
+    /// TLBI_S2_IPA (stage 2, VMID) and, for a nest parent, TLBI_NH_ALL for its VMID, then CMD_SYNC
+    /// and ATC_INV for ATS masters.
     case flushRange(domain: HostDomainID, iova: UInt64, size: UInt64)
 
     /// Point `device` (requests without PASID, i.e. RID_PASID/SSID 0 when `pasid` is 0) at a paging
-    /// domain. `tag` says which format: a VT-d PASID-table entry with PGTT=2 (second-stage only) and
-    /// that DID; an SMMUv3 STE with Config=5 and one CD carrying the ASID; or an STE with Config=6
-    /// and the VMID.
+    /// domain. `tag` says which entry: a VT-d PASID-table entry with PGTT=1 (first stage only) or
+    /// PGTT=2 (second stage only) and that DID; an SMMUv3 STE with Config=5 and one CD carrying the
+    /// ASID; or an STE with Config=6 and the VMID.
     case attachPaging(device: String, pasid: UInt32, domain: HostDomainID, tag: PagingDomainTag)
 
     /// Install a VT-d scalable-mode PASID-table entry with PGTT=3 (nested) for `device`/`pasid`:
@@ -75,8 +87,27 @@ public enum HardwareAction: Sendable, Equatable {
     case tceKill(window: TCEWindowRef, index: UInt64, count: UInt64)
 }
 
+/// The page-table format of a domain.
+public enum DomainFormat: Sendable, Equatable {
+    /// VT-d first-stage (x86-64 format) table: the default for paging domains in scalable mode with
+    /// ECAP.FLTS (`first_level_by_default`); input canonical, so the aperture is 2^(width-1).
+    case vtdFirstStage
+    /// VT-d second-stage table: nest parents and VFIO's nesting type.
+    case vtdSecondStage
+    /// VT-d nested domain: guest stage 1 over a parent's second stage.
+    case vtdNested
+    /// SMMUv3 stage-1 (LPAE, ASID-tagged) table.
+    case smmuStage1
+    /// SMMUv3 stage-2 (LPAE, VMID-tagged) table: nest parents and VFIO's nesting type.
+    case smmuStage2
+    /// SMMUv3 nested domain: the guest's CD table over a parent's stage 2.
+    case smmuNested
+}
+
 /// How a paging domain is installed for a device.
 public enum PagingDomainTag: Sendable, Equatable {
+    /// VT-d first-stage-only PASID entry (PGTT=1) with this DID.
+    case vtdFirstStage(did: UInt16)
     /// VT-d second-stage-only PASID entry (PGTT=2) with this DID.
     case vtdSecondStage(did: UInt16)
     /// SMMUv3 stage-1 domain: STE Config=5, CD with this ASID.

@@ -28,15 +28,21 @@ public struct VTdUnitConfig: Sendable, Equatable {
     public var eafs: Bool
     /// CAP.FS5LP: 5-level first stage (addr_width 57).
     public var fs5lp: Bool
-    /// Second-stage input width (MGAW): the domain aperture ends at 2^mgaw - 1.
+    /// Domain address width (from MGAW/AGAW): a second-stage aperture ends at 2^mgaw - 1, a
+    /// first-stage one at 2^(mgaw-1) - 1 (canonical addresses).
     public var mgaw: Int
+    /// `first_level_by_default`: scalable mode with ECAP.FLTS, so plain paging domains (neither nest
+    /// parent nor dirty tracking) use the first-stage format.
+    public var firstStageByDefault: Bool
 
-    public init(nesting: Bool = true, srs: Bool = true, eafs: Bool = false, fs5lp: Bool = false, mgaw: Int = 48) {
+    public init(nesting: Bool = true, srs: Bool = true, eafs: Bool = false, fs5lp: Bool = false, mgaw: Int = 48,
+                firstStageByDefault: Bool = true) {
         self.nesting = nesting
         self.srs = srs
         self.eafs = eafs
         self.fs5lp = fs5lp
         self.mgaw = mgaw
+        self.firstStageByDefault = firstStageByDefault
     }
 
     /// x86 interrupt window, IOMMU_RESV_MSI (intel_iommu_get_resv_regions: IOAPIC_RANGE_START..END).

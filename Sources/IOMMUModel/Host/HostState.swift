@@ -216,6 +216,31 @@ public struct HostState: Sendable {
         return v
     }
 
+    /// The format a paging domain gets: stage 2 when it must be one (nest parent, VFIO nesting type),
+    /// otherwise VT-d's `first_level_by_default` or SMMUv3's stage 1.
+    func pagingFormat(_ iommu: HostIOMMURef, secondStage: Bool) -> DomainFormat {
+        switch iommu {
+        case .vtd(let u): return secondStage || !config.vtdUnits[u].firstStageByDefault ? .vtdSecondStage : .vtdFirstStage
+        case .smmuv3: return secondStage ? .smmuStage2 : .smmuStage1
+        case .spapr: return .vtdSecondStage
+        }
+    }
+
+    /// Input address width of a domain of `format` on `iommu`.
+    func domainWidth(_ iommu: HostIOMMURef, _ format: DomainFormat) -> Int {
+        switch iommu {
+        case .vtd(let u): return format == .vtdFirstStage ? config.vtdUnits[u].mgaw - 1 : config.vtdUnits[u].mgaw
+        case .smmuv3(let s): return config.smmuUnits[s].ias
+        case .spapr: return 64
+        }
+    }
+
+    /// The last IOVA of the domain aperture (`geometry.aperture_end`).
+    func apertureEnd(_ iommu: HostIOMMURef, _ format: DomainFormat) -> UInt64 {
+        let w = domainWidth(iommu, format)
+        return w >= 64 ? UInt64.max : (UInt64(1) << UInt64(w)) - 1
+    }
+
     mutating func smmuFreeDomainTags(smmu: Int, domain: HostDomainID) {
         smmuVMIDs[smmu]?[domain] = nil
         smmuASIDs[smmu]?[domain] = nil

@@ -1,15 +1,6 @@
 /// iommufd HWPTs, vIOMMUs, vDEVICEs and device attachment (drivers/iommu/iommufd/hw_pagetable.c,
 /// viommu.c, device.c; drivers/iommu/intel/nested.c; arm-smmu-v3-iommufd.c).
 extension HostState {
-    /// The aperture end of a domain on `iommu` (VT-d MGAW / SMMUv3 IAS).
-    func apertureEnd(_ iommu: HostIOMMURef) -> UInt64 {
-        switch iommu {
-        case .vtd(let u): return (UInt64(1) << UInt64(config.vtdUnits[u].mgaw)) - 1
-        case .smmuv3(let s): return (UInt64(1) << UInt64(config.smmuUnits[s].ias)) - 1
-        case .spapr: return UInt64.max
-        }
-    }
-
     /// `iopt_table_add_domain`: alignment to 4 KiB, aperture reserved, every area filled (pinning
     /// and charging if this is the IOAS's first domain). Returns the map actions.
     mutating func iommufdAddDomain(handle: Int, ctx: inout IOMMUFDContext, hwpt: HWPTPaging) -> Result<[HardwareAction], TableFailure> {
@@ -21,7 +12,7 @@ extension HostState {
         if newAlign != ioas.ioptAlignment, let a = ioas.areas.first(where: { $0.iova & (newAlign - 1) != 0 || $0.length & (newAlign - 1) != 0 || ($0.startByte % pageSize) & (newAlign - 1) != 0 }) {
             return .failure(TableFailure(errno: .EADDRINUSE, why: "the area at \(hex(a.iova)) is not aligned to the domain's \(bytesText(newAlign)) pages", function: "iopt_check_iova_alignment"))
         }
-        let end = apertureEnd(hwpt.iommu)
+        let end = apertureEnd(hwpt.iommu, hwpt.format)
         if end != UInt64.max {
             if let a = ioas.areas.first(where: { $0.last > end }) {
                 return .failure(TableFailure(errno: .EADDRINUSE, why: "the area at \(hex(a.iova)) lies beyond the domain aperture end \(hex(end))", function: "iopt_reserve_iova"))
@@ -34,7 +25,8 @@ extension HostState {
         ctx.set(hwpt.id, .hwptPaging(hwpt))
         if let f = iommufdCommit(handle: handle, ctx) { return .failure(f) }
         ctx = iommufds[handle] ?? ctx
-        return .success(iommufdMapActions(ctx, areas: ioas.areas, domain: hwpt.domain))
+        let create = HardwareAction.createDomain(domain: hwpt.domain, iommu: hwpt.iommu, format: hwpt.format, addressWidth: domainWidth(hwpt.iommu, hwpt.format))
+        return .success([create] + iommufdMapActions(ctx, areas: ioas.areas, domain: hwpt.domain))
     }
 
     /// `iopt_table_remove_domain`: unmap every area from the domain; the last domain's removal
@@ -53,7 +45,7 @@ extension HostState {
         ctx.objects[hwptID] = nil
         _ = iommufdCommit(handle: handle, ctx)
         if case .smmuv3(let s) = h.iommu { smmuFreeDomainTags(smmu: s, domain: h.domain) }
-        return actions
+        return actions + [.destroyDomain(domain: h.domain)]
     }
 
     /// A paging domain for `iommu`: SMMUv3 gets its VMID (nest parent, stage 2) or ASID now.
@@ -63,7 +55,8 @@ extension HostState {
         if case .smmuv3(let s) = iommu {
             tag = nestParent ? .smmuStage2(vmid: smmuAllocVMID(smmu: s, domain: domain)) : .smmuStage1(asid: smmuAllocASID(smmu: s, domain: domain))
         }
-        return HWPTPaging(id: id, ioas: ioas, domain: domain, iommu: iommu, nestParent: nestParent, autoDomain: auto, smmuTag: tag)
+        return HWPTPaging(id: id, ioas: ioas, domain: domain, iommu: iommu, format: pagingFormat(iommu, secondStage: nestParent),
+                          nestParent: nestParent, autoDomain: auto, smmuTag: tag)
     }
 
     /// IOMMU_HWPT_ALLOC. Output `out_hwpt_id`.
@@ -125,7 +118,8 @@ extension HostState {
             ctx.set(id, .hwptNested(nested))
             iommufds[handle] = ctx
             return .ok("nested HWPT \(id) over parent \(parent.id): guest stage-1 at GPA \(hex(s1.pgtblAddr)), \(s1.addrWidth)-bit; nothing is installed until a device attaches",
-                       by: "intel_nested_domain_alloc", outputs: [HostOutput("out_hwpt_id", UInt64(id))])
+                       by: "intel_nested_domain_alloc", outputs: [HostOutput("out_hwpt_id", UInt64(id))],
+                       actions: [.createDomain(domain: nested.domain, iommu: dev.iommu, format: .vtdNested, addressWidth: Int(s1.addrWidth))])
         case .viommu(let v):
             if v.iommu != dev.iommu { return .fail(.EINVAL, "vIOMMU \(v.id) is on \(v.iommu), the device on \(dev.iommu)", by: "iommufd_hwpt_alloc") }
             if r.flags & ~Q.faultIDValid != 0 { return .fail(.EOPNOTSUPP, "flags", by: "iommufd_viommu_alloc_hwpt_nested") }
@@ -142,7 +136,8 @@ extension HostState {
                 ctx.set(id, .hwptNested(nested))
                 iommufds[handle] = ctx
                 return .ok("nested HWPT \(id) through vIOMMU \(v.id): vSTE \(kind)\(ats ? ", ATS on" : "")", by: "arm_vsmmu_alloc_domain_nested",
-                           outputs: [HostOutput("out_hwpt_id", UInt64(id))])
+                           outputs: [HostOutput("out_hwpt_id", UInt64(id))],
+                           actions: [.createDomain(domain: nested.domain, iommu: dev.iommu, format: .smmuNested, addressWidth: domainWidth(dev.iommu, .smmuNested))])
             }
         default:
             return .fail(.EINVAL, "pt_id \(r.ptID) is a \(pt.typeName), not an IOAS, paging HWPT or vIOMMU", by: "iommufd_hwpt_alloc")
@@ -153,7 +148,7 @@ extension HostState {
         switch t {
         case .smmuStage1(let a)?: return ", ASID \(a)"
         case .smmuStage2(let v)?: return ", VMID \(v)"
-        case .vtdSecondStage(let d)?: return ", DID \(d)"
+        case .vtdSecondStage(let d)?, .vtdFirstStage(let d)?: return ", DID \(d)"
         case nil: return ""
         }
     }
@@ -294,7 +289,8 @@ extension HostState {
             switch h.iommu {
             case .vtd(let u):
                 let did = vtdAttachDID(unit: u, domain: h.domain)
-                actions.append(.attachPaging(device: dev.name, pasid: 0, domain: h.domain, tag: .vtdSecondStage(did: did)))
+                let tag: PagingDomainTag = h.format == .vtdFirstStage ? .vtdFirstStage(did: did) : .vtdSecondStage(did: did)
+                actions.append(.attachPaging(device: dev.name, pasid: 0, domain: h.domain, tag: tag))
             default:
                 actions.append(.attachPaging(device: dev.name, pasid: 0, domain: h.domain, tag: h.smmuTag ?? .smmuStage1(asid: 0)))
             }
@@ -304,12 +300,13 @@ extension HostState {
             case .vtd(let s1):
                 guard case .vtd(let u) = n.iommu else { break }
                 let unit = config.vtdUnits[u]
+                // intel_pasid_setup_nested, in its order (an LA57 CPU is assumed for 5-level).
+                if !unit.nesting { return .fail(.ENODEV, "\(n.iommu) has no nested translation (ECAP.NEST=0)", by: "intel_pasid_setup_nested") }
                 var why: String?
-                if !unit.nesting { why = "\(n.iommu) has no ECAP.NEST" }
-                else if s1.addrWidth != 48 && s1.addrWidth != 57 { why = "addr_width \(s1.addrWidth) is neither 48 nor 57" }
+                if s1.addrWidth != 48 && s1.addrWidth != 57 { why = "addr_width \(s1.addrWidth) is neither 48 nor 57" }
+                else if s1.addrWidth == 57 && !unit.fs5lp { why = "5-level first stage requested but CAP.FS5LP is 0" }
                 else if s1.sre && !unit.srs { why = "SRE requested but ECAP.SRS is 0" }
                 else if s1.eafe && !unit.eafs { why = "EAFE requested but ECAP.EAFS is 0" }
-                else if s1.addrWidth == 57 && !unit.fs5lp { why = "5-level first stage requested but CAP.FS5LP is 0" }
                 if let why { return .fail(.EINVAL, why, by: "intel_pasid_setup_nested") }
                 let did = vtdAttachDID(unit: u, domain: n.domain)
                 actions.append(.vtdInstallNestedPASIDEntry(device: dev.name, pasid: 0, did: did, stage1: s1, parent: parent.domain))
@@ -388,11 +385,11 @@ extension HostState {
             if ctx.objects.values.contains(where: { if case .viommu(let v) = $0 { return v.hwpt == id }; return false }) { return busy("a vIOMMU uses it") }
             let actions = iommufdRemoveDomain(handle: handle, hwptID: h.id)
             return .ok("paging HWPT \(id) destroyed; its domain is emptied", by: "iommufd_hwpt_paging_destroy", actions: actions)
-        case .hwptNested:
+        case .hwptNested(let n):
             if let d = devs.first(where: { $0.hwpt == id }) { return busy("device \(d.id) is attached") }
             ctx.objects[id] = nil
             iommufds[handle] = ctx
-            return .ok("nested HWPT \(id) destroyed", by: "iommufd_hwpt_nested_destroy")
+            return .ok("nested HWPT \(id) destroyed", by: "iommufd_hwpt_nested_destroy", actions: [.destroyDomain(domain: n.domain)])
         case .viommu(let v):
             if !v.vdevs.isEmpty { return busy("vDEVICE(s) \(v.vdevs.values.sorted().map(String.init).joined(separator: ", "))") }
             if ctx.objects.values.contains(where: { if case .hwptNested(let n) = $0 { return n.viommu == id }; return false }) { return busy("a nested HWPT") }

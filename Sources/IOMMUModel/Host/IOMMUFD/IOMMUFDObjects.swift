@@ -81,6 +81,7 @@ public struct HWPTPaging: Sendable, Equatable {
     public var ioas: UInt32
     public var domain: HostDomainID
     public var iommu: HostIOMMURef
+    public var format: DomainFormat
     /// IOMMU_HWPT_ALLOC_NEST_PARENT: usable as a stage-2 parent.
     public var nestParent: Bool
     /// Created automatically by attaching a device to an IOAS.

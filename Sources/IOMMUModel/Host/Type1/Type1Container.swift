@@ -44,6 +44,7 @@ public struct Type1Container: Sendable, Equatable {
     public var devices: [String]
     public var iommu: HostIOMMURef
     public var domain: HostDomainID
+    public var format: DomainFormat
     public var tag: PagingDomainTag
     /// `iommu->dma_list`, sorted by IOVA.
     public var dmas: [Type1DMA] = []

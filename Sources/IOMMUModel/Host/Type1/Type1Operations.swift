@@ -25,32 +25,27 @@ extension HostState {
         guard devs.allSatisfy({ $0.iommu == iommu }) else {
             return .fail(.EINVAL, "the model keeps one domain per container: \(first) and the others sit behind different IOMMUs", by: "model")
         }
-        var iovaRanges: [ClosedRange<UInt64>]
-        switch iommu {
-        case .spapr:
+        if case .spapr = iommu {
             return .fail(.EINVAL, "\(first) is in an sPAPR IOMMU group; type1 cannot drive it", by: "vfio_ioctl_set_iommu")
-        case .vtd(let u):
-            let unit = config.vtdUnits[u]
-            if type == .nesting && !unit.nesting {
-                // [unverified] intel_iommu_domain_set_attr(DOMAIN_ATTR_NESTING) refuses without ECAP.NEST.
-                return .fail(.ENODEV, "\(iommu) has no nested translation (ECAP.NEST=0)", by: "vfio_iommu_type1_attach_group")
-            }
-            let end = (UInt64(1) << UInt64(unit.mgaw)) - 1
-            iovaRanges = Self.subtract(VTdUnitConfig.msiWindow, from: 0...end)
-        case .smmuv3(let s):
-            let end = (UInt64(1) << UInt64(config.smmuUnits[s].ias)) - 1
-            iovaRanges = Self.subtract(SMMUUnitConfig.swMSIWindow, from: 0...end)
         }
+        if case .vtd(let u) = iommu, type == .nesting, !config.vtdUnits[u].nesting {
+            // [unverified] iommu_domain_set_attr(DOMAIN_ATTR_NESTING) refuses without ECAP.NEST.
+            return .fail(.ENODEV, "\(iommu) has no nested translation (ECAP.NEST=0)", by: "vfio_iommu_type1_attach_group")
+        }
+        let format = pagingFormat(iommu, secondStage: type == .nesting)
+        let msi: ClosedRange<UInt64>
+        if case .smmuv3 = iommu { msi = SMMUUnitConfig.swMSIWindow } else { msi = VTdUnitConfig.msiWindow }
+        let iovaRanges = Self.subtract(msi, from: 0...apertureEnd(iommu, format))
         let handle = newHandle()
         let domain = newDomain()
-        var actions: [HardwareAction] = []
+        var actions: [HardwareAction] = [.createDomain(domain: domain, iommu: iommu, format: format, addressWidth: domainWidth(iommu, format))]
         var tag: PagingDomainTag
         switch iommu {
         case .vtd(let u):
             tag = .vtdSecondStage(did: 0)
             for d in devs {
                 let did = vtdAttachDID(unit: u, domain: domain)
-                tag = .vtdSecondStage(did: did)
+                tag = format == .vtdFirstStage ? .vtdFirstStage(did: did) : .vtdSecondStage(did: did)
                 actions.append(.attachPaging(device: d.name, pasid: 0, domain: domain, tag: tag))
             }
         case .smmuv3(let s):
@@ -62,7 +57,7 @@ extension HostState {
         }
         for n in names { deviceOwner[n] = "vfio container \(handle)" }
         type1Containers[handle] = Type1Container(handle: handle, type: type, devices: names, iommu: iommu, domain: domain,
-                                                 tag: tag, iovaRanges: iovaRanges)
+                                                 format: format, tag: tag, iovaRanges: iovaRanges)
         return .ok("container \(handle): \(type) over \(iommu) for \(names.joined(separator: ", ")), domain \(domain)",
                    by: "vfio_iommu_type1_attach_group", outputs: [HostOutput("container", UInt64(handle))], actions: actions)
     }
@@ -239,6 +234,7 @@ extension HostState {
             if case .vtd(let u) = c.iommu { vtdDetachDID(unit: u, domain: c.domain) }
         }
         if case .smmuv3(let s) = c.iommu { smmuFreeDomainTags(smmu: s, domain: c.domain) }
+        actions.append(.destroyDomain(domain: c.domain))
         type1Containers[handle] = nil
         return .ok("container \(handle) released: \(c.dmas.count) mapping(s) unpinned, \(c.lockedPages) pages uncharged",
                    by: "vfio_iommu_type1_release", actions: actions)
