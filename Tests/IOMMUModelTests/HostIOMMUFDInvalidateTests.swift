@@ -155,10 +155,10 @@ import Testing
         // iommu_copy_struct_from_full_user_array: entry_num 0 → -EINVAL (unlike VT-d's probe).
         #expect(h.iommufdHWPTInvalidate(fd, IOMMUHWPTInvalidateRequest(hwptID: v, dataType: 1, entryLen: 16, entryNum: 0, data: [])).errno == .EINVAL)
         // Wrong data type → -EINVAL.
-        #expect(h.iommufdHWPTInvalidate(fd, IOMMUHWPTInvalidateRequest(hwptID: v, dataType: 0, entryLen: 16, entryNum: 1, data: littleEndianBytes([0x10, 0]))).errno == .EINVAL)
+        #expect(h.iommufdHWPTInvalidate(fd, IOMMUHWPTInvalidateRequest(hwptID: v, dataType: 0, entryLen: 16, entryNum: 1, data: UAPIByteOrder.littleEndianBytes([0x10, 0]))).errno == .EINVAL)
         // Longer entries must have zero tails (copy_struct_from_user → -E2BIG); shorter ones are zero-extended.
-        #expect(h.iommufdHWPTInvalidate(fd, IOMMUHWPTInvalidateRequest(hwptID: v, dataType: 1, entryLen: 24, entryNum: 1, data: littleEndianBytes([0x10, 0, 1]))).errno == .E2BIG)
-        let short = h.iommufdHWPTInvalidate(fd, IOMMUHWPTInvalidateRequest(hwptID: v, dataType: 1, entryLen: 8, entryNum: 1, data: littleEndianBytes([0x30])))
+        #expect(h.iommufdHWPTInvalidate(fd, IOMMUHWPTInvalidateRequest(hwptID: v, dataType: 1, entryLen: 24, entryNum: 1, data: UAPIByteOrder.littleEndianBytes([0x10, 0, 1]))).errno == .E2BIG)
+        let short = h.iommufdHWPTInvalidate(fd, IOMMUHWPTInvalidateRequest(hwptID: v, dataType: 1, entryLen: 8, entryNum: 1, data: UAPIByteOrder.littleEndianBytes([0x30])))
         #expect(short.succeeded)
         // An SMMUv3 nested HWPT has no cache_invalidate_user → -EOPNOTSUPP.
         #expect(h.iommufdHWPTInvalidate(fd, .smmu(viommuID: nested, commands: [SMMUCommandWords(0x10, 0)])).errno == .EOPNOTSUPP)

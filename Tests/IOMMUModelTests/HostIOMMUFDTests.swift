@@ -71,7 +71,7 @@ import Testing
         #expect(h.processes[200]?.lockedVM == 0)
         #expect(h.processes[200]?.pinnedVM == 4)
         #expect(hw.actions == [.createDomain(domain: 1, iommu: .vtd(0), format: .vtdFirstStage, addressWidth: 47),
-                               .mapRange(domain: 1, iova: 0x10_0000, hpa: FrameAllocator.userBase, size: 0x4000, read: true, write: true)])
+                               .mapRange(domain: 1, iova: 0x10_0000, hpa: HostFrameAllocator.userBase, size: 0x4000, read: true, write: true)])
         let more = map(&h, fd, ioas: ioas, va: Self.va + 0x10000, length: 0x2000, iova: 0x20_0000)
         #expect(more.actions.count == 1)
         #expect(h.users[1000]?.lockedVM == 6)
@@ -166,7 +166,7 @@ import Testing
         #expect(cp.succeeded)
         #expect(h.users[1000]?.lockedVM == 4)
         let domB = h.iommufds[fd]?.paging(id(hb, "out_hwpt_id"))?.domain ?? 0
-        #expect(cp.actions == [.mapRange(domain: domB, iova: 0x90_0000, hpa: FrameAllocator.userBase, size: 0x4000, read: true, write: true)])
+        #expect(cp.actions == [.mapRange(domain: domB, iova: 0x90_0000, hpa: HostFrameAllocator.userBase, size: 0x4000, read: true, write: true)])
         // A separate IOAS_MAP of the same user memory is another iopt_pages and is charged again.
         _ = map(&h, fd, ioas: b, length: 0x4000, iova: 0xa0_0000)
         #expect(h.users[1000]?.lockedVM == 8)
@@ -394,7 +394,7 @@ import Testing
         #expect(h.iommufdHWPTAlloc(fd, .smmuNested(devID: dev, viommu: v, vste: ((6 << 1) | 1, 0))).errno == .EIO)
         #expect(h.iommufdHWPTAlloc(fd, .smmuNested(devID: dev, viommu: v, vste: (0xb, 2 << 28))).errno == .EIO)
         // The SMMUv3 driver has no domain_alloc_nested: a paging parent as pt_id → -EOPNOTSUPP.
-        #expect(h.iommufdHWPTAlloc(fd, Q(devID: dev, ptID: parent, dataType: Q.dataArmSMMUv3, data: littleEndianBytes([0xb, 0]))).errno == .EOPNOTSUPP)
+        #expect(h.iommufdHWPTAlloc(fd, Q(devID: dev, ptID: parent, dataType: Q.dataArmSMMUv3, data: UAPIByteOrder.littleEndianBytes([0xb, 0]))).errno == .EOPNOTSUPP)
         // Attach without a vDEVICE: iommufd_viommu_get_vdev_id → -ENOENT.
         let n = id(h.iommufdHWPTAlloc(fd, .smmuNested(devID: dev, viommu: v, vste: (0xb, 0))), "out_hwpt_id")
         #expect(h.iommufdAttach(fd, devID: dev, ptID: n).errno == .ENOENT)

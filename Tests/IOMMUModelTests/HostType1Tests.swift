@@ -40,7 +40,7 @@ import Testing
         // vfio_pin_pages_remote: 4 system pages counted into lock_acct, vfio_lock_acct charges them.
         #expect(h.processes[100]?.lockedVM == 4)
         // First touch allocates contiguous frames, so one iommu_map covers the run.
-        #expect(r.actions == [.mapRange(domain: 1, iova: 0x10_0000, hpa: FrameAllocator.userBase, size: 0x4000, read: true, write: true)])
+        #expect(r.actions == [.mapRange(domain: 1, iova: 0x10_0000, hpa: HostFrameAllocator.userBase, size: 0x4000, read: true, write: true)])
     }
 
     @Test func exceedingRLIMITMemlockChargesNothing() {

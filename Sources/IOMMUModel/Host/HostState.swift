@@ -13,7 +13,7 @@ public struct HostState: Sendable {
     public internal(set) var spaprGroups: [Int: SPAPRGroup] = [:]
     public internal(set) var spaprContainers: [Int: SPAPRContainer] = [:]
     public internal(set) var iommufds: [Int: IOMMUFDContext] = [:]
-    public internal(set) var frames = FrameAllocator()
+    public internal(set) var frames = HostFrameAllocator()
     /// Next container / iommufd handle (a file descriptor number, for the log).
     public internal(set) var nextHandle = 3
     /// Next sPAPR preregistered-region id (never reused, so a log line stays unambiguous).
@@ -49,7 +49,7 @@ public struct HostState: Sendable {
         }
         processes[pid] = HostProcess(pid: pid, uid: uid, rlimitMemlock: rlimitMemlock, capIPCLock: capIPCLock, capSysResource: capSysResource)
         if users[uid] == nil { users[uid] = HostUserAccount(uid: uid) }
-        return .ok("process \(pid) (uid \(uid)) created, RLIMIT_MEMLOCK \(bytesText(rlimitMemlock))\(capIPCLock ? ", CAP_IPC_LOCK" : "")",
+        return .ok("process \(pid) (uid \(uid)) created, RLIMIT_MEMLOCK \(hostBytesText(rlimitMemlock))\(capIPCLock ? ", CAP_IPC_LOCK" : "")",
                    by: "model")
     }
 
@@ -59,7 +59,7 @@ public struct HostState: Sendable {
     public mutating func setMemlockLimit(pid: HostPID, bytes: UInt64) -> HostResult {
         guard processes[pid] != nil else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
         processes[pid]?.rlimitMemlock = bytes
-        return .ok("RLIMIT_MEMLOCK of \(pid) is now \(bytesText(bytes))", by: "setrlimit")
+        return .ok("RLIMIT_MEMLOCK of \(pid) is now \(hostBytesText(bytes))", by: "setrlimit")
     }
 
     /// Grants or drops CAP_IPC_LOCK / CAP_SYS_RESOURCE.
@@ -85,7 +85,7 @@ public struct HostState: Sendable {
         default: align = pageSize
         }
         guard length > 0, vaddr & (align - 1) == 0, length & (align - 1) == 0, vaddr &+ length > vaddr else {
-            return .fail(.EINVAL, "vaddr \(hex(vaddr)) / length \(hex(length)) not aligned to \(bytesText(align))", by: "do_mmap")
+            return .fail(.EINVAL, "vaddr \(hex(vaddr)) / length \(hex(length)) not aligned to \(hostBytesText(align))", by: "do_mmap")
         }
         if p.vmas.contains(where: { $0.start < vaddr + length && vaddr < $0.end }) {
             return .fail(.EEXIST, "[\(hex(vaddr)), \(hex(vaddr + length))) overlaps an existing mapping", by: "do_mmap (MAP_FIXED_NOREPLACE)")
@@ -93,7 +93,7 @@ public struct HostState: Sendable {
         p.vmas.append(VMA(start: vaddr, length: length, backing: backing))
         p.vmas.sort { $0.start < $1.start }
         processes[pid] = p
-        return .ok("pid \(pid) mapped \(bytesText(length)) at \(hex(vaddr)) (\(backingText(backing)))", by: "do_mmap")
+        return .ok("pid \(pid) mapped \(hostBytesText(length)) at \(hex(vaddr)) (\(vmaBackingText(backing)))", by: "do_mmap")
     }
 
     /// Adds a device the host can assign.
@@ -114,6 +114,11 @@ public struct HostState: Sendable {
     }
 
     // MARK: pages
+
+    /// The host physical page behind user address `va` of `pid` (its frame allocated on first touch,
+    /// as a fault would); nil when no VMA covers it. For views and for the machine's guest-RAM
+    /// translation.
+    public mutating func hostPhysical(pid: HostPID, va: UInt64) -> PageLookup? { touch(pid: pid, va: va) }
 
     /// The page behind `va` in `pid`'s address space, allocating its frame on first touch; nil when
     /// no VMA covers it.
@@ -155,7 +160,7 @@ public struct HostState: Sendable {
     func limitText(pid: HostPID, adding pages: UInt64, counter: UInt64? = nil) -> String {
         guard let p = processes[pid] else { return "" }
         let cur = counter ?? p.lockedVM
-        return "locked_vm \(cur) + \(pages) > RLIMIT_MEMLOCK \(p.limitPages(pageShift: pageShift)) pages (\(bytesText(p.rlimitMemlock)))"
+        return "locked_vm \(cur) + \(pages) > RLIMIT_MEMLOCK \(p.limitPages(pageShift: pageShift)) pages (\(hostBytesText(p.rlimitMemlock)))"
     }
 
     // MARK: ids
@@ -248,16 +253,16 @@ public struct HostState: Sendable {
 }
 
 /// "64 KiB", "2 GiB", "0x1800 B".
-public func bytesText(_ b: UInt64) -> String {
+func hostBytesText(_ b: UInt64) -> String {
     let units: [(UInt64, String)] = [(1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
     for (u, name) in units where b >= u && b % u == 0 { return "\(b / u) \(name)" }
     return b < 1024 ? "\(b) B" : "\(hex(b)) B"
 }
 
-func backingText(_ b: VMABacking) -> String {
+func vmaBackingText(_ b: VMABacking) -> String {
     switch b {
     case .anonymous: return "anonymous"
-    case .hugetlb(let s): return "hugetlb \(bytesText(UInt64(1) << UInt64(s)))"
+    case .hugetlb(let s): return "hugetlb \(hostBytesText(UInt64(1) << UInt64(s)))"
     case .pfnmap(let h): return "VM_PFNMAP at \(hex(h))"
     }
 }

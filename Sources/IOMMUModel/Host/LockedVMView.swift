@@ -81,7 +81,7 @@ extension HostState {
             if c.enabled && c.version == .v1 {
                 let win = c.lockedPages << UInt64(pageShift)
                 perPID[pid, default: []].append(LockedVMContribution(source: .spaprEnabledWindow(container: h, windowBytes: win), pages: c.lockedPages,
-                    pinnedPages: c.v1PinnedPages, text: "sPAPR v1 container \(h): ENABLE charged the \(bytesText(win)) window (\(c.v1PinnedPages) pages pinned by TCEs)"))
+                    pinnedPages: c.v1PinnedPages, text: "sPAPR v1 container \(h): ENABLE charged the \(hostBytesText(win)) window (\(c.v1PinnedPages) pages pinned by TCEs)"))
             }
             for (slot, t) in c.tables.enumerated() {
                 guard let t, !t.platformOwned else { continue }
@@ -98,7 +98,7 @@ extension HostState {
                 perPID[pid, default: []].append(LockedVMContribution(
                     source: .spaprRegion(regionID: r.id, ua: r.ua, bytes: r.bytes, used: r.used, mapped: r.mapped, containers: holders, lingering: lingering),
                     pages: r.entries, pinnedPages: r.entries,
-                    text: "sPAPR region \(hex(r.ua)) +\(bytesText(r.bytes)): used \(r.used), mapped \(r.mapped)\(lingering ? ", LINGERING (no container holds it)" : "")"))
+                    text: "sPAPR region \(hex(r.ua)) +\(hostBytesText(r.bytes)): used \(r.used), mapped \(r.mapped)\(lingering ? ", LINGERING (no container holds it)" : "")"))
             }
         }
         for h in iommufds.keys.sorted() {

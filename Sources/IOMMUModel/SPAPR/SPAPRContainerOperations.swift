@@ -22,7 +22,7 @@ extension HostState {
     public mutating func addSPAPRGroup(_ group: SPAPRGroup) -> HostResult {
         guard spaprGroups[group.id] == nil else { return .fail(.EEXIST, "group \(group.id) exists", by: "model") }
         spaprGroups[group.id] = group
-        return .ok("sPAPR group \(group.id) (\(group.platform)), 32-bit window \(bytesText(group.tce32Size)) at \(hex(group.tce32Start))", by: "model")
+        return .ok("sPAPR group \(group.id) (\(group.platform)), 32-bit window \(hostBytesText(group.tce32Size)) at \(hex(group.tce32Start))", by: "model")
     }
 
     /// VFIO_SET_IOMMU(VFIO_SPAPR_TCE_IOMMU or _v2_IOMMU): `tce_iommu_open`. Output `container`.
@@ -133,7 +133,7 @@ extension HostState {
         }
         spaprContainers[handle]?.lockedPages = pages
         spaprContainers[handle]?.enabled = true
-        return .ok("enabled: charged the whole \(bytesText(g.tce32Size)) window, \(pages) pages; locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
+        return .ok("enabled: charged the whole \(hostBytesText(g.tce32Size)) window, \(pages) pages; locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
                    by: "tce_iommu_enable")
     }
 
@@ -165,7 +165,7 @@ extension HostState {
             out += [HostOutput("ddw.pgsizes", ddw ? g.pgsizes : 0), HostOutput("ddw.max_dynamic_windows_supported", ddw ? UInt64(g.maxDynamicWindows) : 0),
                     HostOutput("ddw.levels", ddw ? UInt64(g.maxLevels) : 0)]
         }
-        return .ok("32-bit window \(bytesText(g.tce32Size)) at \(hex(g.tce32Start))\(ddw ? "; DDW available" : "")", by: "tce_iommu_ioctl (GET_INFO)", outputs: out)
+        return .ok("32-bit window \(hostBytesText(g.tce32Size)) at \(hex(g.tce32Start))\(ddw ? "; DDW available" : "")", by: "tce_iommu_ioctl (GET_INFO)", outputs: out)
     }
 
     /// VFIO_IOMMU_SPAPR_REGISTER_MEMORY (v2 only).
@@ -179,19 +179,19 @@ extension HostState {
         if p.flags != 0 { return .fail(.EINVAL, "flags \(hex(UInt64(p.flags))) != 0", by: "tce_iommu_ioctl (REGISTER_MEMORY)") }
         let mask = pageSize - 1
         if p.vaddr & mask != 0 || p.size & mask != 0 || p.vaddr &+ p.size < p.vaddr {
-            return .fail(.EINVAL, "vaddr \(hex(p.vaddr)) / size \(hex(p.size)) not PAGE_SIZE (\(bytesText(pageSize))) aligned, or the range wraps", by: "tce_iommu_register_pages")
+            return .fail(.EINVAL, "vaddr \(hex(p.vaddr)) / size \(hex(p.size)) not PAGE_SIZE (\(hostBytesText(pageSize))) aligned, or the range wraps", by: "tce_iommu_register_pages")
         }
         let entries = p.size >> UInt64(pageShift)
         // mm_iommu_get: an exact (ua, entries) match takes a reference.
         if let i = processes[pid]?.spaprRegions.firstIndex(where: { $0.ua == p.vaddr && $0.entries == entries }),
            let region = processes[pid]?.spaprRegions[i] {
             if c.prereg.contains(region.id) {
-                return .fail(.EBUSY, "region \(hex(p.vaddr)) (+\(bytesText(p.size))) is already registered by this container", by: "tce_iommu_register_pages")
+                return .fail(.EBUSY, "region \(hex(p.vaddr)) (+\(hostBytesText(p.size))) is already registered by this container", by: "tce_iommu_register_pages")
             }
             processes[pid]?.spaprRegions[i].used += 1
             spaprContainers[handle]?.prereg.insert(region.id, at: 0)
             spaprContainers[handle]?.enabled = true
-            return .ok("region \(hex(p.vaddr)) (+\(bytesText(p.size))) already registered in this mm: reused (used = \(region.used + 1)), nothing charged",
+            return .ok("region \(hex(p.vaddr)) (+\(hostBytesText(p.size))) already registered in this mm: reused (used = \(region.used + 1)), nothing charged",
                        by: "mm_iommu_get")
         }
         switch spaprNewRegion(pid: pid, ua: p.vaddr, entries: entries) {
@@ -200,7 +200,7 @@ extension HostState {
         case .success(let region):
             spaprContainers[handle]?.prereg.insert(region.id, at: 0)
             spaprContainers[handle]?.enabled = true
-            return .ok("registered \(bytesText(p.size)) at \(hex(p.vaddr)): \(entries) pages pinned and charged (IOMMU pages up to \(bytesText(UInt64(1) << UInt64(region.pageShift)))); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
+            return .ok("registered \(hostBytesText(p.size)) at \(hex(p.vaddr)): \(entries) pages pinned and charged (IOMMU pages up to \(hostBytesText(UInt64(1) << UInt64(region.pageShift)))); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
                        by: "mm_iommu_new", outputs: [HostOutput("region", UInt64(region.id))])
         }
     }
@@ -231,7 +231,7 @@ extension HostState {
         let bytes = entries << UInt64(pageShift)
         if let other = processes[pid]?.spaprRegions.first(where: { $0.ua < ua + bytes && ua < $0.ua + $0.bytes }) {
             _ = accountLockedVM(pid: pid, pages: entries, increment: false, bypass: true)
-            return .failure(TableFailure(errno: .EINVAL, why: "overlaps the region at \(hex(other.ua)) (+\(bytesText(other.bytes))) without matching it exactly",
+            return .failure(TableFailure(errno: .EINVAL, why: "overlaps the region at \(hex(other.ua)) (+\(hostBytesText(other.bytes))) without matching it exactly",
                                          function: "mm_iommu_do_alloc"))
         }
         // pageshift = __ffs(ua | size), lowered to PAGE_SHIFT unless backed by hugetlb pages; the
@@ -266,8 +266,8 @@ extension HostState {
         guard let i = processes[mm]?.spaprRegions.firstIndex(where: { $0.ua == p.vaddr && $0.entries == entries }),
               let region = processes[mm]?.spaprRegions[i] else {
             let near = processes[mm]?.spaprRegions.first { $0.ua < p.vaddr + p.size && p.vaddr < $0.ua + $0.bytes }
-            let hint = near.map { "; the overlapping region is \(hex($0.ua)) (+\(bytesText($0.bytes))) and needs an exact match" } ?? ""
-            return .fail(.ENOENT, "no region registered at exactly \(hex(p.vaddr)) (+\(bytesText(p.size)))\(hint)", by: "mm_iommu_get")
+            let hint = near.map { "; the overlapping region is \(hex($0.ua)) (+\(hostBytesText($0.bytes))) and needs an exact match" } ?? ""
+            return .fail(.ENOENT, "no region registered at exactly \(hex(p.vaddr)) (+\(hostBytesText(p.size)))\(hint)", by: "mm_iommu_get")
         }
         guard c.prereg.contains(region.id) else {
             return .fail(.ENOENT, "region \(hex(p.vaddr)) exists in the mm but this container never registered it (or already let go)", by: "tce_iommu_unregister_pages")
@@ -277,7 +277,7 @@ extension HostState {
         if region.used == 1 && region.mapped == 1 {
             processes[mm]?.spaprRegions.remove(at: i)
             _ = accountLockedVM(pid: mm, pages: region.entries, increment: false, bypass: true)
-            return .ok("unregistered \(bytesText(region.bytes)) at \(hex(region.ua)): unpinned and uncharged; locked_vm of \(mm) = \(processes[mm]?.lockedVM ?? 0)",
+            return .ok("unregistered \(hostBytesText(region.bytes)) at \(hex(region.ua)): unpinned and uncharged; locked_vm of \(mm) = \(processes[mm]?.lockedVM ?? 0)",
                        by: "mm_iommu_put")
         }
         if region.used > 1 {
@@ -285,7 +285,7 @@ extension HostState {
             return .ok("this container let go of \(hex(region.ua)); another container still holds it (used = \(region.used - 1)), nothing uncharged",
                        by: "mm_iommu_put")
         }
-        return .ok("returned 0, but \(region.tceReferences) TCE(s) still point into \(hex(region.ua)) (+\(bytesText(region.bytes))): mm_iommu_put's -EBUSY is ignored, "
+        return .ok("returned 0, but \(region.tceReferences) TCE(s) still point into \(hex(region.ua)) (+\(hostBytesText(region.bytes))): mm_iommu_put's -EBUSY is ignored, "
                    + "the container drops its reference and the region lingers, pinned and charged (\(region.entries) pages) with an orphaned reference",
                    by: "tce_iommu_unregister_pages (mm_iommu_put -EBUSY ignored)")
     }

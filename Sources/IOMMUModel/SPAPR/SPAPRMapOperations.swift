@@ -22,7 +22,7 @@ extension HostState {
         }
         let ipMask = (UInt64(1) << UInt64(t.pageShift)) - 1
         if m.size & ipMask != 0 || m.vaddr & ipMask != 0 {
-            return .fail(.EINVAL, prefix + "size \(hex(m.size)) or vaddr \(hex(m.vaddr)) not a multiple of the window's \(bytesText(ipMask + 1)) IOMMU page", by: "tce_iommu_ioctl (MAP_DMA)", actions: defActions)
+            return .fail(.EINVAL, prefix + "size \(hex(m.size)) or vaddr \(hex(m.vaddr)) not a multiple of the window's \(hostBytesText(ipMask + 1)) IOMMU page", by: "tce_iommu_ioctl (MAP_DMA)", actions: defActions)
         }
         let read = m.flags & VFIODMAMap.flagRead != 0, write = m.flags & VFIODMAMap.flagWrite != 0
         if !read && !write { return .fail(.EINVAL, prefix + "neither READ nor WRITE", by: "tce_iommu_ioctl (MAP_DMA)", actions: defActions) }
@@ -52,11 +52,11 @@ extension HostState {
             if c.version == .v2 {
                 // tce_iommu_prereg_ua_to_hpa → mm_iommu_lookup(ua, IOMMU page) + mm_iommu_ua_to_hpa.
                 guard let mm = c.mmPID, let region = processes[mm]?.spaprRegions.first(where: { $0.ua <= ua && ua + ipMask <= $0.last }) else {
-                    failure2 = (.EINVAL, "user address \(hex(ua)) (+\(bytesText(ipMask + 1))) is not inside registered memory", "tce_iommu_prereg_ua_to_hpa (mm_iommu_lookup)")
+                    failure2 = (.EINVAL, "user address \(hex(ua)) (+\(hostBytesText(ipMask + 1))) is not inside registered memory", "tce_iommu_prereg_ua_to_hpa (mm_iommu_lookup)")
                     break
                 }
                 if t.pageShift > region.pageShift {
-                    failure2 = (.EINVAL, "the region at \(hex(region.ua)) can back IOMMU pages up to \(bytesText(UInt64(1) << UInt64(region.pageShift))) only, the window uses \(bytesText(ipMask + 1))",
+                    failure2 = (.EINVAL, "the region at \(hex(region.ua)) can back IOMMU pages up to \(hostBytesText(UInt64(1) << UInt64(region.pageShift))) only, the window uses \(hostBytesText(ipMask + 1))",
                                 "tce_iommu_prereg_ua_to_hpa (mm_iommu_ua_to_hpa -EFAULT)")
                     break
                 }
@@ -64,7 +64,7 @@ extension HostState {
                 let h = region.hpas[e] | (ua & (pageSize - 1))
                 // tce_page_is_contained: the compound page must be at least the IOMMU page.
                 if let pg = touch(pid: mm, va: ua), pg.pageShift < t.pageShift {
-                    failure2 = (.EPERM, "the page at \(hex(ua)) is \(bytesText(UInt64(1) << UInt64(pg.pageShift))), smaller than the \(bytesText(ipMask + 1)) IOMMU page", "tce_page_is_contained")
+                    failure2 = (.EPERM, "the page at \(hex(ua)) is \(hostBytesText(UInt64(1) << UInt64(pg.pageShift))), smaller than the \(hostBytesText(ipMask + 1)) IOMMU page", "tce_page_is_contained")
                     break
                 }
                 hpa = h
@@ -76,7 +76,7 @@ extension HostState {
                     break
                 }
                 if pg.pageShift < t.pageShift {
-                    failure2 = (.EPERM, "the page at \(hex(ua)) is \(bytesText(UInt64(1) << UInt64(pg.pageShift))), smaller than the \(bytesText(ipMask + 1)) IOMMU page", "tce_page_is_contained")
+                    failure2 = (.EPERM, "the page at \(hex(ua)) is \(hostBytesText(UInt64(1) << UInt64(pg.pageShift))), smaller than the \(hostBytesText(ipMask + 1)) IOMMU page", "tce_page_is_contained")
                     break
                 }
                 hpa = (pg.hpa & ~(pageSize - 1)) | (ua & ~ipMask & (pageSize - 1))   // offset = tce & IOMMU_PAGE_MASK & ~PAGE_MASK

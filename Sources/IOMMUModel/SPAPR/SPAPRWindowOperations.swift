@@ -46,7 +46,7 @@ extension HostState {
             spaprContainers[handle]?.defWindowPending = false
             let t = spaprContainers[handle]?.tables[0]
             return (nil, spaprSetWindowActions(handle: handle, slot: 0),
-                    "default window created first (\(bytesText(g.tce32Size)), 4K pages, \((t?.allocatedBytes ?? 0) >> UInt64(pageShift)) pages charged)")
+                    "default window created first (\(hostBytesText(g.tce32Size)), 4K pages, \((t?.allocatedBytes ?? 0) >> UInt64(pageShift)) pages charged)")
         }
     }
 
@@ -69,7 +69,7 @@ extension HostState {
             let slot = spaprContainers[handle]?.tables.lastIndex { $0?.startAddress == start } ?? 1
             let t = spaprContainers[handle]?.tables[slot]
             let charged = (processes[pid]?.lockedVM ?? 0) - before
-            return .ok((note.map { $0 + "; " } ?? "") + "window \(bytesText(p.windowSize)) at \(hex(start)), \(bytesText(UInt64(1) << UInt64(p.pageShift))) pages, \(p.levels) level(s), \(t?.size ?? 0) TCEs; "
+            return .ok((note.map { $0 + "; " } ?? "") + "window \(hostBytesText(p.windowSize)) at \(hex(start)), \(hostBytesText(UInt64(1) << UInt64(p.pageShift))) pages, \(p.levels) level(s), \(t?.size ?? 0) TCEs; "
                        + "\(charged) pages charged for tables; locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
                        by: "tce_iommu_create_window", outputs: [HostOutput("start_addr", start)],
                        actions: defActions + spaprSetWindowActions(handle: handle, slot: slot))

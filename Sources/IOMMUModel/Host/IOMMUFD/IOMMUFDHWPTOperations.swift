@@ -7,10 +7,10 @@ extension HostState {
         guard var ioas = ctx.ioas(hwpt.ioas) else { return .failure(TableFailure(errno: .ENOENT, why: "no IOAS", function: "model")) }
         let newAlign = max(UInt64(4096), ioas.ioptAlignment)
         if newAlign > pageSize {
-            return .failure(TableFailure(errno: .EINVAL, why: "the domain's smallest page \(bytesText(newAlign)) is larger than PAGE_SIZE", function: "iopt_table_add_domain"))
+            return .failure(TableFailure(errno: .EINVAL, why: "the domain's smallest page \(hostBytesText(newAlign)) is larger than PAGE_SIZE", function: "iopt_table_add_domain"))
         }
         if newAlign != ioas.ioptAlignment, let a = ioas.areas.first(where: { $0.iova & (newAlign - 1) != 0 || $0.length & (newAlign - 1) != 0 || ($0.startByte % pageSize) & (newAlign - 1) != 0 }) {
-            return .failure(TableFailure(errno: .EADDRINUSE, why: "the area at \(hex(a.iova)) is not aligned to the domain's \(bytesText(newAlign)) pages", function: "iopt_check_iova_alignment"))
+            return .failure(TableFailure(errno: .EADDRINUSE, why: "the area at \(hex(a.iova)) is not aligned to the domain's \(hostBytesText(newAlign)) pages", function: "iopt_check_iova_alignment"))
         }
         let end = apertureEnd(hwpt.iommu, hwpt.format)
         if end != UInt64.max {
@@ -112,7 +112,7 @@ extension HostState {
             if r.dataType != Q.dataVTdS1 { return .fail(.EOPNOTSUPP, "data_type \(r.dataType) is not IOMMU_HWPT_DATA_VTD_S1", by: "intel_nested_domain_alloc") }
             if r.dataLen != 24 { return .fail(.EINVAL, "data_len \(r.dataLen) is not sizeof(struct iommu_hwpt_vtd_s1) = 24", by: "__iommu_copy_struct_from_user") }
             if r.data.count < 24 { return .fail(.EFAULT, "only \(r.data.count) bytes at data_uptr", by: "copy_struct_from_user") }
-            let s1 = VTdStage1Config(flags: readLE64(r.data, 0), pgtblAddr: readLE64(r.data, 8), addrWidth: UInt32(truncatingIfNeeded: readLE64(r.data, 16)))
+            let s1 = VTdStage1Config(flags: uapiReadLE64(r.data, 0), pgtblAddr: uapiReadLE64(r.data, 8), addrWidth: UInt32(truncatingIfNeeded: uapiReadLE64(r.data, 16)))
             if r.flags & Q.faultIDValid != 0 { return .fail(.ENOENT, "fault objects are not modelled", by: "iommufd_get_fault") }
             let nested = HWPTNested(id: id, parent: parent.id, viommu: nil, domain: newDomain(), iommu: dev.iommu, config: .vtd(s1))
             ctx.set(id, .hwptNested(nested))
@@ -128,7 +128,7 @@ extension HostState {
             if r.dataType != Q.dataArmSMMUv3 { return .fail(.EINVAL, "data_type \(r.dataType) is not IOMMU_HWPT_DATA_ARM_SMMUV3", by: "__iommu_copy_struct_from_user") }
             if r.dataLen != 16 { return .fail(.EINVAL, "data_len \(r.dataLen) is not sizeof(struct iommu_hwpt_arm_smmuv3) = 16", by: "__iommu_copy_struct_from_user") }
             if r.data.count < 16 { return .fail(.EFAULT, "only \(r.data.count) bytes at data_uptr", by: "copy_struct_from_user") }
-            switch Self.validateVSTE(readLE64(r.data, 0), readLE64(r.data, 8)) {
+            switch Self.validateVSTE(uapiReadLE64(r.data, 0), uapiReadLE64(r.data, 8)) {
             case .failure(let why):
                 return .fail(.EIO, why.text, by: "arm_smmu_validate_vste")
             case .success(let (vste, kind, ats)):

@@ -76,7 +76,7 @@ extension HostState {
                 if let h = iommufds[handle]?.paging(d) { actions += iommufdMapActions(iommufds[handle]!, areas: placed, domain: h.domain) }
             }
             let pinNote = ioas.domains.isEmpty ? "no domain yet, so nothing is pinned" : "pinned into \(ioas.domains.count) domain(s)"
-            return .ok("mapped \(bytesText(m.length)) of user \(hex(m.userVA)) at IOVA \(hex(iova)) in IOAS \(m.ioasID); \(pinNote); \(accountingText(pid: pid, mode: mode))",
+            return .ok("mapped \(hostBytesText(m.length)) of user \(hex(m.userVA)) at IOVA \(hex(iova)) in IOAS \(m.ioasID); \(pinNote); \(accountingText(pid: pid, mode: mode))",
                        by: "iopt_map_user_pages", outputs: [HostOutput("iova", iova)], actions: actions)
         }
     }
@@ -97,12 +97,12 @@ extension HostState {
                      firstUserAddress: UInt64, pages: [Int: IOPTPages]) -> Result<[IOPTArea], TableFailure> {
         let align = ioas.ioptAlignment
         if length & (align - 1) != 0 || length == 0 {
-            return .failure(TableFailure(errno: .EINVAL, why: "length \(hex(length)) is not a multiple of the IOAS alignment \(bytesText(align))", function: "iopt_alloc_area_pages"))
+            return .failure(TableFailure(errno: .EINVAL, why: "length \(hex(length)) is not a multiple of the IOAS alignment \(hostBytesText(align))", function: "iopt_alloc_area_pages"))
         }
         var start = iova
         if fixed {
             if iova & (align - 1) != 0 {
-                return .failure(TableFailure(errno: .EINVAL, why: "IOVA \(hex(iova)) is not aligned to \(bytesText(align))", function: "iopt_check_iova"))
+                return .failure(TableFailure(errno: .EINVAL, why: "IOVA \(hex(iova)) is not aligned to \(hostBytesText(align))", function: "iopt_check_iova"))
             }
             let (last, o) = iova.addingReportingOverflow(length - 1)
             if o { return .failure(TableFailure(errno: .EOVERFLOW, why: "iova + length wraps", function: "iopt_check_iova")) }
@@ -110,7 +110,7 @@ extension HostState {
                 return .failure(TableFailure(errno: .EINVAL, why: "[\(hex(iova)), \(hex(last))] hits reserved IOVA [\(hex(r.start)), \(hex(r.last))] (\(r.owner))", function: "iopt_check_iova"))
             }
             if let a = ioas.areas.first(where: { $0.iova <= last && iova <= $0.last }) {
-                return .failure(TableFailure(errno: .EEXIST, why: "[\(hex(iova)), \(hex(last))] overlaps the area at \(hex(a.iova)) (+\(bytesText(a.length)))", function: "iopt_check_iova"))
+                return .failure(TableFailure(errno: .EEXIST, why: "[\(hex(iova)), \(hex(last))] overlaps the area at \(hex(a.iova)) (+\(hostBytesText(a.length)))", function: "iopt_check_iova"))
             }
         } else {
             switch allocIOVA(ioas, addr: firstUserAddress, length: length) {
@@ -125,7 +125,7 @@ extension HostState {
                 return .failure(TableFailure(errno: .EPERM, why: "WRITEABLE requested but the source pages were mapped read-only", function: "iopt_insert_area"))
             }
             if (a.startByte % pageSize) & (align - 1) != 0 {
-                return .failure(TableFailure(errno: .EINVAL, why: "user address offset \(hex(a.startByte % pageSize)) within the page is not aligned to \(bytesText(align))", function: "iopt_insert_area"))
+                return .failure(TableFailure(errno: .EINVAL, why: "user address offset \(hex(a.startByte % pageSize)) within the page is not aligned to \(hostBytesText(align))", function: "iopt_insert_area"))
             }
             a.iova = cur
             placed.append(a)
@@ -149,7 +149,7 @@ extension HostState {
         let maxAlign = UInt64(1) << UInt64(config.thpShift)
         if align >= maxAlign { align = maxAlign }
         if align < ioas.ioptAlignment {
-            return .failure(TableFailure(errno: .EINVAL, why: "the address's alignment \(bytesText(align)) is below the IOAS alignment \(bytesText(ioas.ioptAlignment))", function: "iopt_alloc_iova"))
+            return .failure(TableFailure(errno: .EINVAL, why: "the address's alignment \(hostBytesText(align)) is below the IOAS alignment \(hostBytesText(ioas.ioptAlignment))", function: "iopt_alloc_iova"))
         }
         let used = Self.mergeRanges(ioas.reserved.map { $0.start...$0.last } + ioas.areas.map { $0.iova...$0.last })
         let spanStart = pageSize, spanLast = UInt64.max - pageSize
@@ -166,11 +166,11 @@ extension HostState {
             if u.upperBound < holeStart { continue }
             if u.lowerBound > spanLast { break }
             if u.lowerBound > holeStart, let v = fits(holeStart, u.lowerBound - 1) { return .success(v) }
-            if u.upperBound >= spanLast { return .failure(TableFailure(errno: .ENOSPC, why: "no free IOVA hole of \(bytesText(length))", function: "iopt_alloc_iova")) }
+            if u.upperBound >= spanLast { return .failure(TableFailure(errno: .ENOSPC, why: "no free IOVA hole of \(hostBytesText(length))", function: "iopt_alloc_iova")) }
             holeStart = max(holeStart, u.upperBound + 1)
         }
         if let v = fits(holeStart, spanLast) { return .success(v) }
-        return .failure(TableFailure(errno: .ENOSPC, why: "no free IOVA hole of \(bytesText(length))", function: "iopt_alloc_iova"))
+        return .failure(TableFailure(errno: .ENOSPC, why: "no free IOVA hole of \(hostBytesText(length))", function: "iopt_alloc_iova"))
     }
 
     /// IOMMU_IOAS_UNMAP. Output `length` (bytes unmapped). iova 0 + length U64_MAX unmaps all.
@@ -211,11 +211,11 @@ extension HostState {
         }
         _ = iommufdCommit(handle: handle, ctx)
         if let s = stop {
-            return .fail(.ENOENT, "the area at \(hex(s.iova)) (+\(bytesText(s.length))) is not fully inside [\(hex(start)), \(hex(last))]: areas cannot be split"
+            return .fail(.ENOENT, "the area at \(hex(s.iova)) (+\(hostBytesText(s.length))) is not fully inside [\(hex(start)), \(hex(last))]: areas cannot be split"
                          + (removed.isEmpty ? "" : "; the \(removed.count) area(s) before it are already unmapped"),
                          by: "iopt_unmap_iova_range", actions: actions)
         }
-        return .ok("unmapped \(removed.count) area(s), \(bytesText(unmapped)) from IOAS \(u.ioasID)", by: "iopt_unmap_iova_range",
+        return .ok("unmapped \(removed.count) area(s), \(hostBytesText(unmapped)) from IOAS \(u.ioasID)", by: "iopt_unmap_iova_range",
                    outputs: [HostOutput("length", unmapped)], actions: actions)
     }
 
@@ -261,7 +261,7 @@ extension HostState {
             for d in dst.domains {
                 if let h = iommufds[handle]?.paging(d) { actions += iommufdMapActions(iommufds[handle]!, areas: placed, domain: h.domain) }
             }
-            return .ok("copied \(bytesText(c.length)) from IOAS \(c.srcIOASID) \(hex(c.srcIOVA)) to IOAS \(c.dstIOASID) \(hex(placed[0].iova)), sharing the same iopt_pages; "
+            return .ok("copied \(hostBytesText(c.length)) from IOAS \(c.srcIOASID) \(hex(c.srcIOVA)) to IOAS \(c.dstIOASID) \(hex(placed[0].iova)), sharing the same iopt_pages; "
                        + "\(pinnedAfter - pinnedBefore) newly pinned pages", by: "iopt_map_pages", outputs: [HostOutput("dst_iova", placed[0].iova)], actions: actions)
         }
     }

@@ -55,7 +55,7 @@ extension HostState {
                 return .fail(.EFAULT, "entry \(index) lies past the \(r.data.count) bytes at data_uptr", by: "copy_struct_from_user",
                              outputs: [HostOutput("entry_num", UInt64(processed))], actions: actions)
             }
-            let addr = readLE64(r.data, off), npages = readLE64(r.data, off + 8), w2 = readLE64(r.data, off + 16)
+            let addr = uapiReadLE64(r.data, off), npages = uapiReadLE64(r.data, off + 8), w2 = uapiReadLE64(r.data, off + 16)
             let flags = UInt32(truncatingIfNeeded: w2), reserved = UInt32(truncatingIfNeeded: w2 >> 32)
             if flags & ~VTdS1InvalidateEntry.flagLeaf != 0 || reserved != 0 {
                 return .fail(.EOPNOTSUPP, "entry \(index): flags \(hex(UInt64(flags))) beyond LEAF or nonzero __reserved", by: fn,
@@ -128,7 +128,7 @@ extension HostState {
                 return .fail(.E2BIG, "entry \(i) has nonzero bytes beyond the 16 the kernel knows", by: "copy_struct_from_user", outputs: [HostOutput("entry_num", 0)])
             }
             let bytes = Array(r.data[off..<(off + min(16, Int(r.entryLen)))])
-            cmds.append(SMMUCommandWords(readLE64(bytes, 0), readLE64(bytes, 8)))
+            cmds.append(SMMUCommandWords(uapiReadLE64(bytes, 0), uapiReadLE64(bytes, 8)))
         }
         var actions: [HardwareAction] = []
         var last = 0

@@ -110,12 +110,12 @@ public struct IOMMUHWPTAllocRequest: Sendable, Equatable {
     /// A VT-d nested HWPT with `struct iommu_hwpt_vtd_s1` data.
     public static func vtdNested(devID: UInt32, parent: UInt32, s1: VTdStage1Config, reserved: UInt32 = 0) -> IOMMUHWPTAllocRequest {
         IOMMUHWPTAllocRequest(devID: devID, ptID: parent, dataType: dataVTdS1,
-                              data: littleEndianBytes([s1.flags, s1.pgtblAddr, UInt64(s1.addrWidth) | UInt64(reserved) << 32]))
+                              data: UAPIByteOrder.littleEndianBytes([s1.flags, s1.pgtblAddr, UInt64(s1.addrWidth) | UInt64(reserved) << 32]))
     }
 
     /// An SMMUv3 nested HWPT with the vSTE (`struct iommu_hwpt_arm_smmuv3`), through a vIOMMU.
     public static func smmuNested(devID: UInt32, viommu: UInt32, vste: (UInt64, UInt64)) -> IOMMUHWPTAllocRequest {
-        IOMMUHWPTAllocRequest(devID: devID, ptID: viommu, dataType: dataArmSMMUv3, data: littleEndianBytes([vste.0, vste.1]))
+        IOMMUHWPTAllocRequest(devID: devID, ptID: viommu, dataType: dataArmSMMUv3, data: UAPIByteOrder.littleEndianBytes([vste.0, vste.1]))
     }
 }
 
@@ -174,13 +174,13 @@ public struct IOMMUHWPTInvalidateRequest: Sendable, Equatable {
     /// An array of `struct iommu_hwpt_vtd_s1_invalidate` (24 bytes each).
     public static func vtd(hwptID: UInt32, entries: [VTdS1InvalidateEntry]) -> IOMMUHWPTInvalidateRequest {
         IOMMUHWPTInvalidateRequest(hwptID: hwptID, dataType: dataVTdS1, entryLen: 24, entryNum: UInt32(entries.count),
-                                   data: entries.flatMap { littleEndianBytes([$0.addr, $0.npages, UInt64($0.flags) | UInt64($0.reserved) << 32]) })
+                                   data: entries.flatMap { UAPIByteOrder.littleEndianBytes([$0.addr, $0.npages, UInt64($0.flags) | UInt64($0.reserved) << 32]) })
     }
 
     /// An array of raw SMMUv3 commands (16 bytes each) for a vIOMMU.
     public static func smmu(viommuID: UInt32, commands: [SMMUCommandWords]) -> IOMMUHWPTInvalidateRequest {
         IOMMUHWPTInvalidateRequest(hwptID: viommuID, dataType: dataViommuArmSMMUv3, entryLen: 16, entryNum: UInt32(commands.count),
-                                   data: commands.flatMap { littleEndianBytes([$0.dw0, $0.dw1]) })
+                                   data: commands.flatMap { UAPIByteOrder.littleEndianBytes([$0.dw0, $0.dw1]) })
     }
 }
 
@@ -199,13 +199,16 @@ public struct VTdS1InvalidateEntry: Sendable, Equatable {
     }
 }
 
-/// Qwords as the little-endian bytes userspace would have in memory.
-public func littleEndianBytes(_ words: [UInt64]) -> [UInt8] {
-    words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> UInt64(8 * $0)) } }
+/// Byte order helpers for user-API memory.
+public enum UAPIByteOrder {
+    /// Qwords as the little-endian bytes userspace would have in memory.
+    public static func littleEndianBytes(_ words: [UInt64]) -> [UInt8] {
+        words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> UInt64(8 * $0)) } }
+    }
 }
 
 /// A little-endian qword from `bytes` at `offset` (missing bytes read as 0).
-func readLE64(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
+func uapiReadLE64(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
     var v: UInt64 = 0
     for i in 0..<8 where offset + i < bytes.count { v |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
     return v

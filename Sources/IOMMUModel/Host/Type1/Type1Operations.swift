@@ -79,14 +79,14 @@ extension HostState {
         }
         let pgsize = pageSize
         if map.size == 0 || (map.size | map.iova | map.vaddr) & (pgsize - 1) != 0 {
-            return .fail(.EINVAL, "size/iova/vaddr not aligned to the container's smallest page \(bytesText(pgsize)) (or size 0)", by: "vfio_dma_do_map")
+            return .fail(.EINVAL, "size/iova/vaddr not aligned to the container's smallest page \(hostBytesText(pgsize)) (or size 0)", by: "vfio_dma_do_map")
         }
         if map.iova &+ (map.size - 1) < map.iova || map.vaddr &+ (map.size - 1) < map.vaddr {
             return .fail(.EINVAL, "IOVA or virtual address range wraps", by: "vfio_dma_do_map")
         }
         let last = map.iova + map.size - 1
         if let other = c.dmas.first(where: { $0.iova <= last && map.iova <= $0.last }) {
-            return .fail(.EEXIST, "[\(hex(map.iova)), \(hex(last))] overlaps the mapping at \(hex(other.iova)) (+\(bytesText(other.size)))", by: "vfio_dma_do_map (vfio_find_dma)")
+            return .fail(.EEXIST, "[\(hex(map.iova)), \(hex(last))] overlaps the mapping at \(hex(other.iova)) (+\(hostBytesText(other.size)))", by: "vfio_dma_do_map (vfio_find_dma)")
         }
         if c.dmaAvail == 0 {
             return .fail(.ENOSPC, "dma_entry_limit reached", by: "vfio_dma_do_map")
@@ -147,7 +147,7 @@ extension HostState {
         c.dmaAvail -= 1
         type1Containers[handle] = c
         let rsvd = dma.chunks.filter(\.reserved).reduce(0) { $0 + $1.size } / pgsize
-        return .ok("mapped \(bytesText(map.size)) at IOVA \(hex(map.iova)) from vaddr \(hex(map.vaddr)) in \(dma.chunks.count) contiguous run(s); "
+        return .ok("mapped \(hostBytesText(map.size)) at IOVA \(hex(map.iova)) from vaddr \(hex(map.vaddr)) in \(dma.chunks.count) contiguous run(s); "
                    + "charged \(dma.lockedPages) pages\(rsvd > 0 ? ", \(rsvd) reserved pages not charged" : ""); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
                    by: "vfio_pin_map_dma", actions: actions)
     }
@@ -177,10 +177,10 @@ extension HostState {
             end = UInt64.max
         } else {
             if unmap.iova & (pgsize - 1) != 0 {
-                return .fail(.EINVAL, "iova \(hex(unmap.iova)) not aligned to \(bytesText(pgsize))", by: "vfio_dma_do_unmap")
+                return .fail(.EINVAL, "iova \(hex(unmap.iova)) not aligned to \(hostBytesText(pgsize))", by: "vfio_dma_do_unmap")
             }
             if unmap.size == 0 || unmap.size & (pgsize - 1) != 0 {
-                return .fail(.EINVAL, "size \(hex(unmap.size)) is 0 or not aligned to \(bytesText(pgsize))", by: "vfio_dma_do_unmap")
+                return .fail(.EINVAL, "size \(hex(unmap.size)) is 0 or not aligned to \(hostBytesText(pgsize))", by: "vfio_dma_do_unmap")
             }
             let (e, overflow) = unmap.iova.addingReportingOverflow(unmap.size - 1)
             if overflow { return .fail(.EINVAL, "iova + size wraps", by: "vfio_dma_do_unmap") }
@@ -194,7 +194,7 @@ extension HostState {
                              by: "vfio_dma_do_unmap", outputs: [HostOutput("size", 0)])
             }
             if let d = c.dmas.first(where: { $0.iova <= end && end <= $0.last }), d.last != end {
-                return .fail(.EINVAL, "the range ends inside the mapping at \(hex(d.iova)) (+\(bytesText(d.size))); v2 unmaps may not bisect a mapping",
+                return .fail(.EINVAL, "the range ends inside the mapping at \(hex(d.iova)) (+\(hostBytesText(d.size))); v2 unmaps may not bisect a mapping",
                              by: "vfio_dma_do_unmap", outputs: [HostOutput("size", 0)])
             }
         }
@@ -215,7 +215,7 @@ extension HostState {
         c.dmaAvail += removed.count
         type1Containers[handle] = c
         let tail = stoppedV1 ? " (v1: the range starts inside a mapping, so unmapping stops there)" : ""
-        return .ok("unmapped \(removed.count) mapping(s), \(bytesText(unmapped))\(tail); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
+        return .ok("unmapped \(removed.count) mapping(s), \(hostBytesText(unmapped))\(tail); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
                    by: "vfio_dma_do_unmap", outputs: [HostOutput("size", unmapped)], actions: actions)
     }
 

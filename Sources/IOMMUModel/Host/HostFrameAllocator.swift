@@ -1,7 +1,7 @@
 /// Deterministic host physical memory: frames are handed out in address order, aligned to their
 /// size, from two pools — user memory (first touch of a process page) and kernel allocations (TCE
 /// tables). No frame is ever reused, so an address in a log stays unambiguous.
-public struct FrameAllocator: Sendable, Equatable {
+public struct HostFrameAllocator: Sendable, Equatable {
     /// User memory starts at 4 GiB.
     public static let userBase: UInt64 = 0x1_0000_0000
     /// Kernel allocations (TCE levels, userspace views) start at 2 GiB.
