@@ -14,6 +14,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case scenario
     /// The theme file reader.
     case theme
+    /// The trace importer: records, the decode of each, and the scenario it writes (which must parse).
+    case importer
 
     /// Limits for running fuzzed scenarios: small enough that any input finishes quickly.
     public static let scenarioLimits = MachineLimits(leafEntriesPerCommand: 4096, memoryPages: 4096, descriptorsPerBatch: 64)
@@ -58,6 +60,19 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = session.machine.staleFindings()
         case .theme:
             _ = try? ThemeParser.parse(text, name: "fuzz", file: "fuzz.theme", base: nil)
+        case .importer:
+            var records: [TraceRecord] = []
+            let stats = TraceImporter.run(text: text) { if case .record(let r) = $0, records.count < 256 { records.append(r) } }
+            var decoder = RecordDecoder()
+            for r in records { _ = decoder.decode(r) }
+            var builder = ScenarioBuilder(sourceName: "fuzz")
+            for r in records { builder.survey(r) }
+            var scenario = ""
+            builder.prologue { scenario += $0 + "\n" }
+            for r in records { builder.emit(r) { scenario += $0 + "\n" } }
+            builder.finish(stats) { scenario += $0 + "\n" }
+            // What the importer writes must be a scenario the parser accepts.
+            if (try? ScenarioParser.parse(scenario, name: "imported")) == nil { fatalError("importer wrote a scenario that does not parse") }
         }
     }
 }
