@@ -27,6 +27,39 @@ static inline attr_t cn_a_reverse(void)   { return A_REVERSE; }
 static inline attr_t cn_a_dim(void)       { return A_DIM; }
 static inline attr_t cn_a_bold(void)      { return A_BOLD; }
 static inline attr_t cn_a_italic(void)    { return A_ITALIC; }
+static inline attr_t cn_a_blink(void)     { return A_BLINK; }
+static inline attr_t cn_a_standout(void)  { return A_STANDOUT; }
+static inline attr_t cn_a_color(void)     { return A_COLOR; }
+static inline attr_t cn_a_altcharset(void) { return A_ALTCHARSET; }
+static inline int cn_key_f(int n) { return KEY_F(n); }
+
+/* ACS_* index acs_map[], an incomplete array Swift rejects; valid only after newterm.
+   Used for box drawing when the locale is not UTF-8. */
+static inline chtype cn_acs_hline(void)    { return ACS_HLINE; }
+static inline chtype cn_acs_vline(void)    { return ACS_VLINE; }
+static inline chtype cn_acs_ulcorner(void) { return ACS_ULCORNER; }
+static inline chtype cn_acs_urcorner(void) { return ACS_URCORNER; }
+static inline chtype cn_acs_llcorner(void) { return ACS_LLCORNER; }
+static inline chtype cn_acs_lrcorner(void) { return ACS_LRCORNER; }
+static inline chtype cn_acs_ltee(void)     { return ACS_LTEE; }
+static inline chtype cn_acs_rtee(void)     { return ACS_RTEE; }
+static inline chtype cn_acs_ttee(void)     { return ACS_TTEE; }
+static inline chtype cn_acs_btee(void)     { return ACS_BTEE; }
+static inline chtype cn_acs_plus(void)     { return ACS_PLUS; }
+static inline chtype cn_acs_block(void)    { return ACS_BLOCK; }
+static inline chtype cn_acs_ckboard(void)  { return ACS_CKBOARD; }
+static inline chtype cn_acs_bullet(void)   { return ACS_BULLET; }
+static inline chtype cn_acs_diamond(void)  { return ACS_DIAMOND; }
+static inline chtype cn_acs_rarrow(void)   { return ACS_RARROW; }
+static inline chtype cn_acs_larrow(void)   { return ACS_LARROW; }
+static inline chtype cn_acs_uarrow(void)   { return ACS_UARROW; }
+static inline chtype cn_acs_darrow(void)   { return ACS_DARROW; }
+
+/* newterm on explicit files (headless tests: /dev/null). */
+static inline SCREEN *cn_newterm_files(const char *type, const char *out, const char *in) {
+  FILE *o = fopen(out, "w"); FILE *i = fopen(in, "r");
+  if (!o || !i) { if (o) fclose(o); if (i) fclose(i); return NULL; }
+  return newterm(type, o, i); }
 
 static inline mmask_t cn_all_mouse_events(void) { return ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION; }
 static inline mmask_t cn_button1_clicked(void) { return BUTTON1_CLICKED; }

@@ -5,5 +5,7 @@ struct NestScope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nestscope",
         abstract: "Inspect IOMMU translation state: VT-d and SMMUv3 nesting, caches, invalidations, locked_vm.",
-        subcommands: [DecodeCommand.self, EncodeCommand.self])
+        subcommands: [UICommand.self, DecodeCommand.self, EncodeCommand.self, ScenariosCommand.self, RunCommand.self,
+                      CheckCommand.self, WalkCommand.self, BenchCommand.self, LanguageCommand.self, ImportCommand.self],
+        defaultSubcommand: UICommand.self)
 }

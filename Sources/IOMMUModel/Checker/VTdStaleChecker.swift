@@ -133,9 +133,11 @@ public enum VTdStaleChecker {
         } else {
             nowText = "the walk no longer reaches level \(e.level)"
         }
+        // Cover the entry's whole span: every translation cached below it may have come through it.
+        let am = UInt64(9 * (Int(e.level) - 1))
         let fields: [(String, UInt64)] = stage == 1
-            ? [("type", 6), ("g", 3), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid)), ("addr", e.base), ("am", 0), ("ih", 0)]
-            : [("type", 2), ("g", 3), ("did", UInt64(e.did)), ("addr", e.base), ("am", 0), ("ih", 0)]
+            ? [("type", 6), ("g", 3), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid)), ("addr", e.base), ("am", am), ("ih", 0)]
+            : [("type", 2), ("g", 3), ("did", UInt64(e.did)), ("addr", e.base), ("am", am), ("ih", 0)]
         let (fix, words) = descriptor(fields)
         return StaleFinding(cache: stage == 1 ? "PWC-S1" : "PWC-S2", entry: e.summary(stage: stage),
                             holds: "L\(e.level) entry \(hex(e.value)) → table \(groupedHex(e.nextTableHPA))",

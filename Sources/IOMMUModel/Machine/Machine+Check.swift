@@ -7,9 +7,10 @@ extension Machine {
         return VTdStaleChecker.check(unit, memory: memory)
     }
 
-    /// The latest command step that wrote one of `addresses`, and what it wrote.
+    /// The latest step that wrote a page holding one of `addresses`, and what that step changed.
     public func lastChange(of addresses: [UInt64]) -> (step: Int, what: String)? {
-        addresses.compactMap { writeHistory[$0 & ~7] }.max { $0.step < $1.step }
+        guard let stamp = addresses.compactMap({ memory.lastWriteStamp($0) }).max(), stamp > 0 else { return nil }
+        return (Int(stamp), changeLog[Int(stamp)] ?? "written")
     }
 
     mutating func expect(_ e: Expectation) throws(MachineError) -> StepOutcome {

@@ -54,7 +54,7 @@ extension Machine {
             guard allocate else { throw .invalid("StreamID \(hex(UInt64(sid))) has no level-2 stream table yet (L1STD Span = 0)") }
             let array = try allocateTable(backing: .host, bytes: UInt64(64) << UInt64(split))
             do { l1 = try SMMUv3L1STDFormat.layout.encode([("span", UInt64(split + 1)), ("l2ptr", array)]) [0] } catch { throw .codec(error) }
-            try writeHost(l1Address, l1, "L1STD \(sid >> UInt32(split))")
+            try writeHost(l1Address, l1)
         }
         let span = SMMUv3L1STDFormat.span.value(in: [l1])
         let entries = UInt64(1) << (span - 1)
@@ -120,7 +120,7 @@ extension Machine {
         }
         let words: [UInt64]
         do { words = try SMMUv3STEFormat.layout.encode(fields) } catch { throw .codec(error) }
-        try writeHost(steAt, words, "STE of \(dev.name)")
+        try writeHost(steAt, words)
         return StepOutcome(.ok, "STE of \(dev.name) (sid \(hex(UInt64(dev.sid)))): \(describe)",
                            details: ["STE at \(groupedHex(steAt)): " + words.prefix(4).map { hex($0) }.joined(separator: " ")])
     }
@@ -180,7 +180,7 @@ extension Machine {
                 let table = try allocateTable(backing: backing, bytes: UInt64(64) << UInt64(split))
                 _ = try hostAddress(table, backing: backing, purpose: "level-2 CD table")
                 do { desc = try SMMUv3L1CDFormat.layout.encode([("v", 1), ("l2ptr", table)])[0] } catch { throw .codec(error) }
-                try writeHost(l1Host, desc, "L1CD \(index >> UInt32(split)) of \(device)")
+                try writeHost(l1Host, desc)
             }
             address = SMMUv3L1CDFormat.l2ptr.value(in: [desc]) + UInt64(index & ((1 << UInt32(split)) - 1)) * 64
         }
@@ -211,7 +211,7 @@ extension Machine {
         }
         let words: [UInt64]
         do { words = try SMMUv3CDFormat.layout.encode(fields) } catch { throw .codec(error) }
-        try writeHost(host, words, "CD \(spec.index) of \(spec.device)")
+        try writeHost(host, words)
         let place = cfg.kind == .nested ? "IPA \(groupedHex(address)) (PA \(groupedHex(host)))" : "PA \(groupedHex(host))"
         return StepOutcome(.ok, "CD \(spec.index) of \(spec.device): \(describe)",
                            details: ["CD at \(place): " + words.prefix(4).map { hex($0) }.joined(separator: " ")])
@@ -224,7 +224,7 @@ extension Machine {
         let old = memory.read(at, count: 8)
         let words: [UInt64]
         do { words = try SMMUv3STEFormat.layout.encode(fields.map { ($0.name, $0.value) }, base: old) } catch { throw .codec(error) }
-        try writeHost(at, words, "STE of \(device) edited")
+        try writeHost(at, words)
         return StepOutcome(.ok, "STE of \(device): " + fields.map { "\($0.name)=\(hex($0.value))" }.joined(separator: " ") + " (no invalidation)",
                            details: Machine.changedWords(old, words))
     }
@@ -234,7 +234,7 @@ extension Machine {
         let old = memory.read(host, count: 8)
         let words: [UInt64]
         do { words = try SMMUv3CDFormat.layout.encode(fields.map { ($0.name, $0.value) }, base: old) } catch { throw .codec(error) }
-        try writeHost(host, words, "CD \(index) of \(device) edited")
+        try writeHost(host, words)
         return StepOutcome(.ok, "CD \(index) of \(device): " + fields.map { "\($0.name)=\(hex($0.value))" }.joined(separator: " ") + " (no invalidation)",
                            details: Machine.changedWords(old, words))
     }

@@ -2,14 +2,17 @@
 /// part of an answer, the answer is compared with a fresh walk of memory.
 extension Machine {
     mutating func smmuDMA(device name: String, pasid: UInt32?, address: UInt64, access: Access, privileged: Bool) throws(MachineError) -> StepOutcome {
-        var unit = try requireSMMU()
         let dev = try device(named: name)
+        // Take the unit out while it works so its caches are not shared with `self` (no copy-on-write).
+        guard var unit = smmu.take() else { throw .notConfigured("no SMMUv3: add `smmu` first") }
+        defer { smmu = unit }
         let req = DMARequest(sourceID: dev.sid, pasid: pasid, address: address, access: access, privileged: privileged)
         var trace = WalkTrace()
         let eventsBefore = unit.eventQueue.count
         let outcome = unit.deviceRequest(req, ats: dev.ats, memory: memory, trace: &trace)
         var stale: StaleUse? = nil
-        if let cache = Machine.smmuCacheUsed(trace) {
+        // As on VT-d: caches filled while memory stayed the same cannot disagree with it.
+        if trace.usedAnyCache && cachesMatchMemoryAt != memory.writeCount, let cache = Machine.smmuCacheUsed(trace) {
             var scratch = unit
             var freshTrace = WalkTrace()
             let fresh = scratch.translate(req, memory: memory, trace: &freshTrace, policy: .none)
@@ -17,29 +20,22 @@ extension Machine {
                 stale = StaleUse(cache: cache, cached: Machine.describe(outcome), fresh: Machine.describe(fresh))
             }
         }
-        smmu = unit
         let g = unit.walkGeometry(for: req, memory: memory)
-        setLastDMA(DMARecord(device: name, request: req, outcome: DMAOutcome(outcome), trace: trace, staleUse: stale,
-                             stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels,
-                             armStartLevels: (g.stage1Start, g.stage2Start)))
-        let what = "dma \(access.contains(.write) ? "write" : (access.contains(.execute) ? "exec" : "read")) \(name)\(pasid.map { " ssid \($0)" } ?? "") \(groupedHex(address))"
-        let refs = "\(trace.walkReads) walk reads"
+        let result = DMAOutcome(outcome)
+        lastDMA = DMARecord(device: name, request: req, outcome: result, trace: trace, staleUse: stale,
+                            stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels, armStartLevels: (g.stage1Start, g.stage2Start))
+        let step = DMAStep(device: name, request: req, outcome: result, walkReads: trace.walkReads, staleUse: stale)
         if let stale {
             recordStaleUse(stale)
-            return StepOutcome(.stale, "\(what) → \(Machine.describe(outcome)) FROM STALE \(stale.cache)!",
-                               details: ["memory now says: \(stale.fresh)", refs])
+            return StepOutcome(.stale, dma: step)
         }
-        switch outcome {
-        case .translated(let t):
-            let source = t.servedBy == .memory ? refs : "\(t.servedBy == .iotlb ? "TLB" : t.servedBy.label) hit"
-            return StepOutcome(.ok, "\(what) → pa \(groupedHex(t.pa)) \(t.perms.label) (\(source))")
-        case .fault(let f):
-            var details = [f.detail]
-            if unit.eventQueue.count > eventsBefore, let e = unit.eventQueue.last { details.append("event queue: \(e.summary)") }
-            else if f.event != nil { details.append("no event recorded (\(f.event == .fBadATSTReq ? "" : "CD.R / STE.S2R = 0, or an ATS Translation Request"))") }
-            return StepOutcome(.fault, "\(what) → \(f.event == nil ? "ABORT" : "FAULT \(hex2(UInt64(f.code))) \(f.name)")\(f.stage2 ? " (stage 2)" : "")",
-                               details: details)
+        var out = StepOutcome(outcome.fault == nil ? .ok : .fault, dma: step)
+        if let f = outcome.fault {
+            if unit.eventQueue.count > eventsBefore, let e = unit.eventQueue.last { out.extraDetails = ["event queue: \(e.summary)"] }
+            else if f.event == nil { out.extraDetails = ["no event: STE.Config = abort terminates silently"] }
+            else { out.extraDetails = ["no event recorded (CD.R or STE.S2R = 0, or an ATS Translation Request)"] }
         }
+        return out
     }
 
     /// The cache that supplied the deepest part of the answer, if any.
@@ -69,31 +65,20 @@ extension Machine {
     }
 
     mutating func smmuCommands(_ commands: [[UInt64]]) throws(MachineError) -> StepOutcome {
-        var unit = try requireSMMU()
         guard !commands.isEmpty else { throw .invalid("no command to submit") }
+        guard commands.count <= limits.descriptorsPerBatch else {
+            throw .invalid("\(commands.count) commands in one batch; the limit is \(limits.descriptorsPerBatch)")
+        }
+        guard var unit = smmu.take() else { throw .notConfigured("no SMMUv3: add `smmu` first") }
+        defer { smmu = unit }
         var results: [SMMUv3CommandResult] = []
         for c in commands {
             let r = unit.execute(c, memory: &memory)
             results.append(r)
             if !r.accepted { break }   // the SMMU stops consuming at an ILLEGAL command (CMDQ_CONS.ERR)
         }
-        smmu = unit
         lastSMMUCommands = results
-        var out: StepOutcome
-        if let last = results.last, let bad = last.error {
-            let skipped = commands.count - results.count
-            out = StepOutcome(.refused, "\(last.summary): \(bad.name) — \(bad.message)",
-                              details: ["the queue stops at this command: SMMU_CMDQ_CONS.ERR = \(bad.name) (\(bad.code)) and GERROR.CMDQ_ERR is raised",
-                                        "Linux's arm_smmu_cmdq_skip_err overwrites it with a CMD_SYNC and lets the queue run on"]
-                                + (skipped > 0 ? ["\(skipped) later command\(skipped == 1 ? " was" : "s were") not consumed"] : [])
-                                + results.dropLast().flatMap { $0.removed.map { "removed: \($0)" } })
-        } else {
-            let removed = results.reduce(0) { $0 + $1.removed.count }
-            out = StepOutcome(.ok, results.map(\.summary).joined(separator: "; ") + " → removed \(removed)")
-            out.details = results.flatMap { $0.removed.map { "removed: \($0)" } + $0.notes }
-        }
-        out.smmuCommands = results
-        return out
+        return StepOutcome(results.last?.error == nil ? .ok : .refused, smmuCommands: results, notConsumed: commands.count - results.count)
     }
 
     mutating func smmuSetCacheCapacity(cache: String, entries: Int) throws(MachineError) -> StepOutcome {

@@ -117,7 +117,7 @@ extension Machine {
             } else {
                 guard create else { throw .invalid("\(name): no \(s.format.levelLabel(level - 1)) table on the path of \(groupedHex(input))") }
                 let next = try allocateTable(backing: s.backing, bytes: s.format.tableBytes)
-                try writeEntry(s, ea, s.format.tableEntry(next), what: "\(name) \(s.format.levelLabel(level)) table entry for \(groupedHex(input))")
+                try writeEntry(s, ea, s.format.tableEntry(next))
                 s.tableCount += 1
                 spaces[name] = s
                 table = next
@@ -127,14 +127,15 @@ extension Machine {
         return table + s.index(of: input, level: target) * 8
     }
 
-    mutating func writeEntry(_ s: AddressSpace, _ address: UInt64, _ value: UInt64, what: String) throws(MachineError) {
+    mutating func writeEntry(_ s: AddressSpace, _ address: UInt64, _ value: UInt64) throws(MachineError) {
         let h = try hostAddress(address, backing: s.backing, purpose: "table entry of \(s.name)")
-        try writeHost(h, value, what)
+        try writeHost(h, value)
     }
 
     mutating func map(space name: String, input: UInt64, output: UInt64, size: UInt64, perms: Permissions,
                       pageSize: UInt64?) throws(MachineError) -> StepOutcome {
         let s = try space(named: name)
+        guard output &+ size >= output else { throw .invalid("map: output \(groupedHex(output)) + \(byteSizeLabel(size)) wraps past 2^64") }
         let grain = s.format.tableBytes
         guard size > 0, input & (grain - 1) == 0, output & (grain - 1) == 0, size & (grain - 1) == 0 else {
             throw .invalid("map needs \(byteSizeLabel(grain))-aligned input, output and size (got \(groupedHex(input)) → \(groupedHex(output)), \(groupedHex(size)))")
@@ -157,6 +158,9 @@ extension Machine {
         var offset: UInt64 = 0
         var count = 0
         while offset < size {
+            guard count < limits.leafEntriesPerCommand else {
+                throw .invalid("map would write more than \(limits.leafEntriesPerCommand) entries; map less at once or use larger pages (page=2M, 1G)")
+            }
             let va = input + offset, pa = output + offset
             // The largest leaf that is aligned for both addresses and fits what is left.
             let level = leafLevels.reversed().first { l in
@@ -165,8 +169,7 @@ extension Machine {
             } ?? 1
             let ea = try entryAddress(name, input: va, level: level, create: true)
             var cur = try space(named: name)
-            try writeEntry(cur, ea, s.format.leafEntry(pa, level: level, perms: perms),
-                           what: "\(name) map \(groupedHex(va)) → \(groupedHex(pa))")
+            try writeEntry(cur, ea, s.format.leafEntry(pa, level: level, perms: perms))
             cur.leafCount += 1
             spaces[name] = cur
             offset += UInt64(1) << UInt64(s.format.shift(level: level))
@@ -197,7 +200,7 @@ extension Machine {
                     guard va & (span - 1) == 0, size - offset >= span else {
                         throw .invalid("\(name): unmapping \(groupedHex(va)) would split the \(byteSizeLabel(span)) page at level \(s.format.levelLabel(level))")
                     }
-                    try writeEntry(s, ea, 0, what: "\(name) unmap \(groupedHex(va))")
+                    try writeEntry(s, ea, 0)
                     cleared += 1
                     offset += span
                     found = true
@@ -224,14 +227,14 @@ extension Machine {
         let ea = try entryAddress(name, input: input, level: level, create: false)
         let old = readTable(ea, backing: s.backing)
         let label = s.format.levelLabel(level)
-        try writeEntry(s, ea, value, what: "\(name) \(label) entry for \(groupedHex(input)) set")
+        try writeEntry(s, ea, value)
         return StepOutcome(.ok, "\(name): \(label) entry for \(groupedHex(input)) \(hex(old)) → \(hex(value)) (no invalidation)")
     }
 
     mutating func writeMemory(address: UInt64, value: UInt64, through: String?) throws(MachineError) -> StepOutcome {
         var h = address
         if let s = through { h = try guestToHost(address, stage2: s, purpose: "write") }
-        try writeHost(h, value, "write \(groupedHex(address))")
+        try writeHost(h, value)
         return StepOutcome(.ok, "write \(hex(value)) to \(through.map { "GPA \(groupedHex(address)) via \($0) = " } ?? "")HPA \(groupedHex(h))")
     }
 }

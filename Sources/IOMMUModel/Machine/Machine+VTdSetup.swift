@@ -24,7 +24,7 @@ extension Machine {
         let table: UInt64
         do { table = try hostTables.allocate() } catch { throw .memory(error) }
         do { root = try layout.encode([(presentField.name, 1), (pointerField.name, table)], base: root) } catch { throw .codec(error) }
-        try writeHost(rootAddress, root, "root entry for bus \(hex(UInt64(sid >> 8)))")
+        try writeHost(rootAddress, root)
         return table
     }
 
@@ -75,7 +75,7 @@ extension Machine {
                 ce = try cf.layout.encode([("p", 1), ("paside", 1), ("dte", dev.ats ? 1 : 0), ("pdts", UInt64(a.pdts)),
                                            ("pasiddirptr", dir), ("rid_pasid", 0)])
             } catch { throw .codec(error) }
-            try writeHost(ceAddress, ce, "context entry of \(dev.name)")
+            try writeHost(ceAddress, ce)
         }
         let pasid = a.pasid ?? UInt32(cf.rid_pasid.value(in: ce))
         let dirEntries = UInt64(1) << (cf.pdts.value(in: ce) + 7)
@@ -88,12 +88,12 @@ extension Machine {
             let table: UInt64
             do { table = try hostTables.allocate() } catch { throw .memory(error) }
             pde = table | 1
-            try writeHost(pdeAddress, pde, "PASID directory entry \(pasid >> 6) of \(dev.name)")
+            try writeHost(pdeAddress, pde)
         }
         let entryAddress = VTdPASIDDirectoryEntryFormat.smptblptr.value(in: [pde]) + UInt64(pasid & 63) * 64
         let words: [UInt64]
         do { words = try f.layout.encode(fields) } catch { throw .codec(error) }
-        try writeHost(entryAddress, words, "PASID \(pasid) entry of \(dev.name)")
+        try writeHost(entryAddress, words)
         return StepOutcome(.ok, "attach \(dev.name) pasid \(a.pasid.map(String.init) ?? "none (RID_PASID \(pasid))"): \(describe)",
                            details: ["PASID entry at HPA \(groupedHex(entryAddress)): " + words.prefix(3).map { hex($0) }.joined(separator: " ")])
     }
@@ -111,7 +111,7 @@ extension Machine {
         let pde = memory.read64(cf.pasiddirptr.value(in: ctx.words) + UInt64(p >> 6) * 8)
         guard pde & 1 == 1 else { throw .invalid("\(device) has no PASID table for PASID \(p)") }
         let entryAddress = VTdPASIDDirectoryEntryFormat.smptblptr.value(in: [pde]) + UInt64(p & 63) * 64
-        try writeHost(entryAddress, [UInt64](repeating: 0, count: 8), "PASID \(p) entry of \(device) cleared")
+        try writeHost(entryAddress, [UInt64](repeating: 0, count: 8))
         return StepOutcome(.ok, "detach \(device) pasid \(p): PASID entry cleared (no invalidation yet)")
     }
 
@@ -133,7 +133,7 @@ extension Machine {
         let table = try contextTable(for: sid, scalable: false)
         let words: [UInt64]
         do { words = try VTdContextEntryFormat.layout.encode(fields) } catch { throw .codec(error) }
-        try writeHost(table + UInt64(sid & 0xff) * 16, words, "context entry of \(device)")
+        try writeHost(table + UInt64(sid & 0xff) * 16, words)
         return StepOutcome(.ok, "legacy context entry for \(device): TT \(tt) did \(did)\(space.map { " SS \($0)" } ?? "")")
     }
 }

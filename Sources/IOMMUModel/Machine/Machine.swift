@@ -9,19 +9,21 @@ public struct Machine: Sendable {
     public internal(set) var devices: [Device] = []
     public internal(set) var spaces: [String: AddressSpace] = [:]
     /// Frames for host-side tables (root/context/PASID tables, stage-2 and FS-only tables).
-    public var hostTables = FrameAllocator(name: "host table pool", base: 0x0010_0000, size: 0x4000_0000)
+    public var hostTables = FrameAllocator(name: "host table pool", base: 0x8000_0000, size: 0x4000_0000)
     /// Frames for each guest's tables, by the stage-2 space that backs them (GPAs).
     public var guestTables: [String: FrameAllocator] = [:]
     /// Step count: how many commands have been applied.
     public internal(set) var step = 0
-    /// For each qword a command wrote, the step that last wrote it and what it was.
-    public internal(set) var writeHistory: [UInt64: (step: Int, what: String)] = [:]
+    /// What each step changed in memory, in words (page write stamps in `memory` point here).
+    public internal(set) var changeLog: [Int: String] = [:]
     public internal(set) var lastDMA: DMARecord?
     public internal(set) var lastInvalidation: [VTdInvalidationResult] = []
     /// What the last SMMUv3 command batch did, command by command.
     public internal(set) var lastSMMUCommands: [SMMUv3CommandResult] = []
     /// Every DMA that was served from a stale entry, with its step.
     public internal(set) var staleUses: [(step: Int, use: StaleUse)] = []
+    /// `memory.writeCount` at which every cache was known to agree with memory (empty caches always do).
+    var cachesMatchMemoryAt: UInt64 = 0
     /// Narration of the last `note`.
     public internal(set) var lastNote: String?
     /// Failed expectations, with their step.
@@ -31,7 +33,15 @@ public struct Machine: Sendable {
     /// and stale-use records use it. Without a front end it is the command count.
     public var storyStep: Int?
 
+    /// Bounds that turn runaway input into a clear error instead of exhausting memory or time.
+    public var limits = MachineLimits()
+
     public init() {}
+
+    public init(limits: MachineLimits) {
+        self.limits = limits
+        memory.pageLimit = limits.memoryPages
+    }
 
     /// Sets the narration of the current step without applying a command.
     public mutating func narrate(_ text: String?) { lastNote = text }
@@ -46,9 +56,11 @@ public struct Machine: Sendable {
         if command.writesTables {
             let before = self
             do { outcome = try perform(command) } catch { self = before; throw error }
+            describeChange(outcome.summary)
         } else {
             outcome = try perform(command)
         }
+        if cachesMatchMemoryAt != memory.writeCount && cachesEmpty { cachesMatchMemoryAt = memory.writeCount }
         step += 1
         return outcome
     }
@@ -105,6 +117,17 @@ public struct Machine: Sendable {
         return s
     }
 
+    /// True when no cache holds anything, so none can disagree with memory.
+    var cachesEmpty: Bool {
+        if let c = smmu?.caches {
+            return c.tlb.count == 0 && c.walkStage1.count == 0 && c.walkStage2.count == 0 && c.configurationCount == 0
+                && c.atcs.values.allSatisfy { $0.count == 0 }
+        }
+        guard vtd != nil else { return true }
+        return vtd!.caches.iotlb.count == 0 && vtd!.caches.pwcStage1.count == 0 && vtd!.caches.pwcStage2.count == 0
+            && vtd!.caches.pasid.count == 0 && vtd!.caches.context.count == 0 && vtd!.caches.deviceTLBs.values.allSatisfy { $0.count == 0 }
+    }
+
     func requireVTd() throws(MachineError) -> VTdUnit {
         guard let v = vtd else { throw .notConfigured("no VT-d unit: add `vtd scalable` (or `vtd legacy`) first") }
         return v
@@ -121,14 +144,20 @@ public struct Machine: Sendable {
 
     // MARK: memory writes with history
 
-    /// Writes a qword of host memory and remembers which step did it and why.
-    mutating func writeHost(_ address: UInt64, _ value: UInt64, _ what: String) throws(MachineError) {
+    /// Writes a qword of host memory, stamped with the current step.
+    mutating func writeHost(_ address: UInt64, _ value: UInt64) throws(MachineError) {
+        memory.writeStamp = UInt32(truncatingIfNeeded: historyStep)
         do { try memory.write64(address, value) } catch { throw .memory(error) }
-        writeHistory[address & ~7] = (historyStep, what)
     }
 
-    mutating func writeHost(_ address: UInt64, _ words: [UInt64], _ what: String) throws(MachineError) {
-        for (i, w) in words.enumerated() { try writeHost(address + UInt64(i * 8), w, what) }
+    mutating func writeHost(_ address: UInt64, _ words: [UInt64]) throws(MachineError) {
+        for (i, w) in words.enumerated() { try writeHost(address + UInt64(i * 8), w) }
+    }
+
+    /// Says, once per command, what the writes of this step change.
+    mutating func describeChange(_ what: String) {
+        let k = historyStep
+        changeLog[k] = changeLog[k].map { $0.count < 400 ? $0 + "; " + what : $0 } ?? what
     }
 
     mutating func recordStaleUse(_ use: StaleUse) { staleUses.append((historyStep, use)) }

@@ -20,10 +20,17 @@ public struct PhysicalMemory: @unchecked Sendable {
     @usableFromInline var pages: [Page] = []
     @usableFromInline var pointers: [UnsafeMutablePointer<UInt64>] = []
     @usableFromInline var frameOfSlot: [UInt64] = []
+    /// Per page, the `writeStamp` of its last write: a front end stamps writes with its step number
+    /// and can say which step last changed a table (4 bytes a page, not a log per qword).
+    @usableFromInline var stamps: [UInt32] = []
+    /// The stamp the next writes carry.
+    public var writeStamp: UInt32 = 0
+    /// Number of qword writes ever made: equal counts mean memory has not changed in between.
+    public private(set) var writeCount: UInt64 = 0
     /// Highest page count allowed, so a runaway scenario gets an error instead of exhausting memory.
     public var pageLimit: Int
 
-    public init(pageLimit: Int = 1 << 22) { self.pageLimit = pageLimit }
+    public init(pageLimit: Int = 1 << 21) { self.pageLimit = pageLimit }
 
     /// The qword at `address` (aligned down to 8 bytes).
     @inlinable @inline(__always)
@@ -37,6 +44,8 @@ public struct PhysicalMemory: @unchecked Sendable {
     public mutating func write64(_ address: UInt64, _ value: UInt64) throws(MemoryError) {
         let slot = try writableSlot(frame: address >> 12)
         pointers[slot][Int((address >> 3) & 511)] = value
+        stamps[slot] = writeStamp
+        writeCount &+= 1
     }
 
     /// `count` qwords starting at `address` (a structure such as a 512-bit PASID entry).
@@ -46,6 +55,12 @@ public struct PhysicalMemory: @unchecked Sendable {
 
     public mutating func write(_ address: UInt64, _ words: [UInt64]) throws(MemoryError) {
         for (i, w) in words.enumerated() { try write64(address &+ UInt64(i * 8), w) }
+    }
+
+    /// The stamp of the last write to the page holding `address` (nil when never written).
+    public func lastWriteStamp(_ address: UInt64) -> UInt32? {
+        let slot = index.find(address >> 12)
+        return slot < 0 ? nil : stamps[Int(slot)]
     }
 
     /// True when the page holding `address` has been written.
@@ -58,7 +73,7 @@ public struct PhysicalMemory: @unchecked Sendable {
     public var frames: [UInt64] { frameOfSlot.sorted() }
 
     /// Bytes the model spends to hold this memory (pages plus index), for the memory budget.
-    public var footprint: Int { pages.count * (4096 + 48) + index.footprint + frameOfSlot.count * 8 }
+    public var footprint: Int { pages.count * (4096 + 48 + 4) + index.footprint + frameOfSlot.count * 8 }
 
     private mutating func writableSlot(frame: UInt64) throws(MemoryError) -> Int {
         let found = index.find(frame)
@@ -76,6 +91,7 @@ public struct PhysicalMemory: @unchecked Sendable {
         pages.append(page)
         pointers.append(page.words)
         frameOfSlot.append(frame)
+        stamps.append(writeStamp)
         index.insert(frame, Int32(pages.count - 1))
         return pages.count - 1
     }

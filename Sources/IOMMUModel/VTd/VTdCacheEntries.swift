@@ -50,6 +50,12 @@ public struct VTdIOTLBEntry: Sendable, Equatable {
     public var gpa: UInt64
 
     public var size: UInt64 { 1 << UInt64(pageShift) }
+
+    public init(sid: UInt16, did: UInt16, pasid: UInt32, noPASID: Bool, iova: UInt64, pageShift: UInt8, hpa: UInt64,
+                perms: Permissions, type: VTdTranslationType, gpa: UInt64) {
+        self.sid = sid; self.did = did; self.pasid = pasid; self.noPASID = noPASID; self.iova = iova
+        self.pageShift = pageShift; self.hpa = hpa; self.perms = perms; self.type = type; self.gpa = gpa
+    }
 }
 
 /// A paging-structure-cache entry: one non-leaf entry of a walk, enough to resume the walk below it.

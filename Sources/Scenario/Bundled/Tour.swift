@@ -53,7 +53,8 @@ dma write nic pasid=5 0x4000_1000
 expect hit atc
 
 step "Invalidate the IOTLB"
-note A PASID-based IOTLB invalidation for one page removes the IOTLB entry. The ATC is a separate
+note A PASID-based IOTLB invalidation for one page removes the IOTLB entry (and, with IH=0, the
+note paging-structure entries on its path). The ATC is a separate
 note cache in the device: it is still stale.
 qi piotlb g=psi did=2 pasid=5 addr=0x4000_1000 am=0 ih=0
 expect stale=1

@@ -30,8 +30,10 @@ dma write nic pasid=5 0x4000_1000
 expect hit iotlb
 
 step "The invalidation the guest should have sent"
-note A PASID-based IOTLB invalidation, page-selective within PASID 5 of DID 2, one page (AM=0).
-qi piotlb g=psi did=2 pasid=5 addr=0x4000_1000 am=0 ih=0
+note A PASID-based IOTLB invalidation, page-selective within PASID 5 of DID 2, one page (AM=0). Only a
+note leaf (the PTE) changed, so the invalidation hint IH=1 is right: the paging-structure caches keep
+note the upper levels, which still hold.
+qi piotlb g=psi did=2 pasid=5 addr=0x4000_1000 am=0 ih=1
 expect removed=1
 expect stale=0
 

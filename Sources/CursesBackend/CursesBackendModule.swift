@@ -1,3 +1,0 @@
-import CNcursesw
-import TerminalUI
-public enum CursesBackendModule {}

@@ -1,0 +1,125 @@
+import IOMMUModel
+
+/// Text and JSON for what a scenario did: per command, the final state, and `check`'s findings.
+public enum ScenarioReport {
+    public static func text(_ e: LogEntry) -> String {
+        let mark: String
+        switch e.outcome.status {
+        case .ok: mark = "  "
+        case .fault: mark = "✗ "
+        case .refused: mark = "⊘ "
+        case .stale: mark = "! "
+        case .expectFailed: mark = "✘ "
+        case .error: mark = "E "
+        }
+        var out = "  \(mark)\(String(e.line).leftPad(4))  \(e.outcome.summary)"
+        for d in e.outcome.details { out += "\n          \(d)" }
+        return out
+    }
+
+    public static func json(_ e: LogEntry) -> JSONValue {
+        var o: [(String, JSONValue)] = [("step", .int(Int64(e.step))), ("line", .int(Int64(e.line))), ("command", .string(e.text)),
+                                        ("status", .string(e.outcome.status.rawValue)), ("summary", .string(e.outcome.summary))]
+        if let d = e.outcome.dma {
+            o.append(("references", .int(Int64(d.walkReads))))
+            if let h = d.outcome.hpa { o.append(("hpa", .number(h))) }
+            if let c = d.outcome.faultCode { o.append(("fault", .number(UInt64(c)))) }
+        }
+        if !e.outcome.details.isEmpty { o.append(("details", .array(e.outcome.details.map { .string($0) }))) }
+        return .object(o)
+    }
+
+    public struct Summary {
+        public var text: String
+        public var json: JSONValue
+    }
+
+    /// Cache occupancy, hit rates, faults and stale entries at the end.
+    public static func summary(_ m: Machine) -> Summary {
+        var lines = ["final state after \(m.step) commands:"]
+        var obj: [(String, JSONValue)] = [("commands", .int(Int64(m.step)))]
+        if let v = m.vtd {
+            let c = v.caches
+            let rows: [(String, Int, Int, Int, Int)] = [
+                ("context", c.context.count, c.context.capacity, c.context.hits, c.context.misses),
+                ("pasid", c.pasid.count, c.pasid.capacity, c.pasid.hits, c.pasid.misses),
+                ("iotlb", c.iotlb.count, c.iotlb.capacity, c.iotlb.hits, c.iotlb.misses),
+                ("pwc-s1", c.pwcStage1.count, c.pwcStage1.capacity, c.pwcStage1.hits, c.pwcStage1.misses),
+                ("pwc-s2", c.pwcStage2.count, c.pwcStage2.capacity, c.pwcStage2.hits, c.pwcStage2.misses),
+                ("atc", c.deviceTLBs.values.reduce(0) { $0 + $1.count }, c.sizes.deviceTLB * max(1, c.deviceTLBs.count),
+                 c.deviceTLBs.values.reduce(0) { $0 + $1.hits }, c.deviceTLBs.values.reduce(0) { $0 + $1.misses }),
+            ]
+            var cj: [(String, JSONValue)] = []
+            for r in rows {
+                lines.append("  \(r.0.padRight(8)) \(String(r.1).leftPad(6)) / \(String(r.2).leftPad(6)) entries   hits \(r.3)  misses \(r.4)")
+                cj.append((r.0, .object([("entries", .int(Int64(r.1))), ("capacity", .int(Int64(r.2))), ("hits", .int(Int64(r.3))), ("misses", .int(Int64(r.4)))])))
+            }
+            obj.append(("caches", .object(cj)))
+            lines.append("  faults recorded: \(v.faultLog.count); queue errors: \(v.queueErrors.count)")
+            obj.append(("faults", .int(Int64(v.faultLog.count))))
+        }
+        let stale = m.staleFindings()
+        lines.append("  stale entries now: \(stale.count); DMAs served from stale entries: \(m.staleUses.count); failed expectations: \(m.failedExpectations.count)")
+        obj += [("stale_entries", .int(Int64(stale.count))), ("stale_uses", .int(Int64(m.staleUses.count))),
+                ("failed_expectations", .int(Int64(m.failedExpectations.count)))]
+        return Summary(text: lines.joined(separator: "\n"), json: .object(obj))
+    }
+}
+
+/// What `check` finds: stale uses, stale entries left, failed expectations.
+public struct CheckReport {
+    public var staleUses: [(step: Int, line: Int, text: String, use: StaleUse)] = []
+    public var staleLeft: [StaleFinding] = []
+    public var failed: [(step: Int, line: Int, message: String)] = []
+    let machine: Machine
+    let name: String
+
+    public init(_ session: Session) {
+        machine = session.machine
+        name = session.scenario.name
+        for e in session.log {
+            if e.outcome.status == .stale, let use = e.outcome.dma?.staleUse ?? session.machine.staleUses.first(where: { $0.step == e.step })?.use {
+                staleUses.append((e.step, e.line, e.text, use))
+            }
+            if e.outcome.status == .expectFailed { failed.append((e.step, e.line, e.outcome.summary)) }
+        }
+        staleLeft = machine.staleFindings()
+    }
+
+    public var clean: Bool { staleUses.isEmpty && staleLeft.isEmpty && failed.isEmpty }
+
+    public var text: String {
+        var out = ""
+        for u in staleUses {
+            out += "\(name):\(u.line): step \(u.step): DMA served from a stale \(u.use.cache) entry: \(u.text)\n"
+            out += "    cache said: \(u.use.cached)\n    memory says: \(u.use.fresh)\n"
+        }
+        for f in staleLeft {
+            out += "stale \(f.cache) entry left at the end: \(f.entry)\n    holds: \(f.holds)\n    memory now: \(f.memoryNow)\n"
+            if let change = machine.lastChange(of: f.pathAddresses) { out += "    changed at step \(change.step): \(change.what)\n" }
+            out += "    fix: \(f.fix)\n"
+            if !f.fixWords.isEmpty { out += "         qwords " + f.fixWords.map { hex($0) }.joined(separator: " ") + "\n" }
+        }
+        for f in failed { out += "\(name):\(f.line): step \(f.step): \(f.message)\n" }
+        out += clean ? "check: clean (no stale entry used or left, every expectation held)\n"
+                     : "check: \(staleUses.count) stale use(s), \(staleLeft.count) stale entr\(staleLeft.count == 1 ? "y" : "ies") left, \(failed.count) failed expectation(s)\n"
+        return out
+    }
+
+    public var json: JSONValue {
+        .object([
+            ("scenario", .string(name)), ("clean", .bool(clean)),
+            ("stale_uses", .array(staleUses.map { .object([("step", .int(Int64($0.step))), ("line", .int(Int64($0.line))), ("command", .string($0.text)),
+                                                           ("cache", .string($0.use.cache)), ("cached", .string($0.use.cached)), ("fresh", .string($0.use.fresh))]) })),
+            ("stale_left", .array(staleLeft.map { .object([("cache", .string($0.cache)), ("entry", .string($0.entry)), ("holds", .string($0.holds)),
+                                                           ("memory_now", .string($0.memoryNow)), ("fix", .string($0.fix)),
+                                                           ("fix_qwords", .array($0.fixWords.map { .string(hex($0)) }))]) })),
+            ("failed_expectations", .array(failed.map { .object([("step", .int(Int64($0.step))), ("line", .int(Int64($0.line))), ("message", .string($0.message))]) })),
+        ])
+    }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    func padRight(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}

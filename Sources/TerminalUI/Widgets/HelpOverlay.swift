@@ -1,0 +1,88 @@
+/// A titled group of key hints in the help overlay.
+public struct HelpSection: Equatable, Sendable {
+    public var title: String
+    public var hints: [KeyHint]
+    public init(_ title: String, _ hints: [KeyHint]) { self.title = title; self.hints = hints }
+}
+
+/// The `?` overlay: every key, by section, in one or two columns; scrolls when it does not fit.
+public struct HelpOverlay: Equatable, Sendable {
+    public var sections: [HelpSection]
+    public private(set) var scrollOffset = 0
+    private var lineCount = 0
+    private var viewportRows = 1
+
+    public init(sections: [HelpSection]) { self.sections = sections }
+
+    /// Scroll keys; true when used.
+    public mutating func handle(_ key: Key) -> Bool {
+        switch key {
+        case .char("j"), .down: scroll(by: 1)
+        case .char("k"), .up: scroll(by: -1)
+        case .pageDown, .char(" "): scroll(by: max(1, viewportRows - 1))
+        case .pageUp: scroll(by: -max(1, viewportRows - 1))
+        case .home: scrollOffset = 0
+        case .end: scroll(by: lineCount)
+        case .mouse(let e) where e.kind == .wheelDown: scroll(by: 3)
+        case .mouse(let e) where e.kind == .wheelUp: scroll(by: -3)
+        default: return false
+        }
+        return true
+    }
+
+    private mutating func scroll(by d: Int) {
+        scrollOffset = min(max(0, scrollOffset + d), max(0, lineCount - viewportRows))
+    }
+
+    /// One section as lines of spans: the title, then `key  label` rows.
+    private func lines(of s: HelpSection, keyWidth: Int) -> [[Span]] {
+        var out: [[Span]] = [[Span(s.title, .header)]]
+        for h in s.hints {
+            out.append([Span("  "), Span(TextMetrics.fit(h.key, to: keyWidth), .key), Span("  " + h.label)])
+        }
+        return out
+    }
+
+    public mutating func render(into grid: inout ScreenGrid, area: Rect) {
+        guard area.width >= 10, area.height >= 4 else { return }
+        let keyWidth = min(16, sections.flatMap(\.hints).map { TextMetrics.width($0.key) }.max() ?? 1)
+        let blocks = sections.map { lines(of: $0, keyWidth: keyWidth) }
+        let blockWidth = blocks.flatMap { $0 }.map(\.width).max() ?? 10
+        let oneColumn = blocks.enumerated().flatMap { i, b in i == 0 ? b : [[]] + b }
+        let maxInterior = area.height - 2
+        var columns: [[[Span]]] = [oneColumn]
+        // Two columns when one does not fit the height but two fit the width.
+        if oneColumn.count > maxInterior, blockWidth * 2 + 3 <= area.width - 4 {
+            var best = (rows: Int.max, split: 1)
+            for split in 1..<max(2, blocks.count) {
+                let left = blocks[..<split].reduce(0) { $0 + $1.count } + split - 1
+                let right = blocks[split...].reduce(0) { $0 + $1.count } + blocks.count - split - 1
+                if max(left, right) < best.rows { best = (max(left, right), split) }
+            }
+            let l = blocks[..<best.split].enumerated().flatMap { i, b in i == 0 ? b : [[]] + b }
+            let r = blocks[best.split...].enumerated().flatMap { i, b in i == 0 ? b : [[]] + b }
+            columns = [l, r]
+        }
+        let contentWidth = columns.count == 1 ? blockWidth : blockWidth * 2 + 3
+        let rows = columns.map(\.count).max() ?? 0
+        let box = area.centered(width: min(area.width - 2, contentWidth + 4), height: min(maxInterior + 2, rows + 2))
+        grid.fill(box, role: .normal)
+        lineCount = rows
+        viewportRows = max(1, box.height - 2)
+        scrollOffset = min(scrollOffset, max(0, lineCount - viewportRows))
+        let more = lineCount > viewportRows
+        Box.draw(into: &grid, box, role: .borderFocused, title: [Span("Help", .titleFocused)],
+                 footer: [Span(more ? "j/k scroll · Esc close" : "Esc close", .dim)])
+        let inner = box.inset(left: 2, top: 1, right: 2, bottom: 1)
+        grid.withClip(inner) { g in
+            for (ci, col) in columns.enumerated() {
+                let x = inner.x + ci * (blockWidth + 3)
+                for i in 0..<inner.height {
+                    let li = scrollOffset + i
+                    guard li < col.count else { break }
+                    g.write(col[li], x: x, y: inner.y + i, maxWidth: blockWidth)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import CursesBackend
+import TerminalUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `nestscope ui [NAME|FILE] [--theme T] [--no-mouse] [--dump WxH]`: the interactive UI,
+/// and the default subcommand.
+struct UICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "Open the interactive UI (what `nestscope` without a subcommand does).",
+        discussion: "Needs a terminal; for text output use `nestscope run`, for one frame as text use --dump.")
+
+    @Argument(help: "A bundled scenario name or a scenario file.") var scenario: String?
+    @Option(name: .long, help: "A bundled theme (dark, light, high-contrast, monochrome) or a .theme file.") var theme: String?
+    @Flag(name: .customLong("no-mouse"), help: "Do not take over the mouse (keeps the terminal's own selection).") var noMouse = false
+    @Option(name: .long, help: ArgumentHelp("Print one frame of this size as text and exit, without a terminal.", valueName: "WxH")) var dump: String?
+
+    func run() throws {
+        let noColor = getenv("NO_COLOR").map { String(cString: $0) }.map { !$0.isEmpty } ?? false
+        let selection: ThemeSelection
+        do {
+            selection = try ThemeSelection.resolve(try themeRequest(), noColor: noColor)
+        } catch let e as ThemeSelectionError {
+            throw CLIFailure(e.message)
+        }
+        let app = UIPlaceholder.makeApp(scenario: scenario, themes: selection)
+        if let dump {
+            let size = try Self.parseSize(dump)
+            app.resize(to: size)
+            let grid = app.render()
+            print(CursesTerminal.localeIsUTF8() ? grid.text : grid.asciiText)
+            if let w = selection.warning { NestScopeMain.writeStandardError("nestscope: \(w)\n") }
+            return
+        }
+        // Refuse at once, before touching the terminal, when there is none to draw on.
+        let advice = "; use `nestscope run SCENARIO` for text output (or `nestscope ui --dump 120x40` for one frame)"
+        guard isatty(0) == 1, isatty(1) == 1 else { throw CLIFailure(TerminalError.notATerminal.description + advice) }
+        do {
+            try CursesRunner.run(app, options: .init(mouse: !noMouse, color: !(noColor && theme == nil)))
+        } catch {
+            throw CLIFailure(error.description + advice)
+        }
+    }
+
+    /// `--theme`: a bundled name, else a file to read.
+    func themeRequest() throws -> ThemeSelection.Request {
+        guard let theme else { return .none }
+        if BuiltInThemes.names.contains(theme) { return .name(theme) }
+        let looksLikePath = theme.contains("/") || theme.hasSuffix(".theme")
+        if let text = Self.readTextFile(theme) { return .file(path: theme, text: text) }
+        if looksLikePath { throw CLIFailure("cannot read theme file '\(theme)': \(String(cString: strerror(errno)))") }
+        return .name(theme)
+    }
+
+    /// "120x40" (or "120×40") → Size; both at least 1 and at most 1000.
+    static func parseSize(_ s: String) throws -> Size {
+        let parts = s.lowercased().split(whereSeparator: { $0 == "x" || $0 == "×" })
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), (1...1000).contains(w), (1...1000).contains(h) else {
+            throw CLIFailure("--dump wants WIDTHxHEIGHT, like 120x40 (each 1…1000), not '\(s)'")
+        }
+        return Size(width: w, height: h)
+    }
+
+    static func readTextFile(_ path: String) -> String? {
+        guard let f = fopen(path, "r") else { return nil }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+            if bytes.count > 1 << 20 { return nil }   // no theme is a megabyte
+        }
+        if ferror(f) != 0 { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// The UI before the scenario engine is wired in: the six panes, each saying what it will
+/// show, and step/command keys that answer "no scenario engine yet". No model data here.
+enum UIPlaceholder {
+    static let notice = "no scenario engine yet"
+
+    static func makeApp(scenario: String?, themes: ThemeSelection) -> App {
+        let panes: [any Pane] = [
+            ("PASID entries", "One row per PASID entry (STE/CD on SMMUv3): present, PGTT, DID, first- and second-stage roots and levels."),
+            ("Walk", "The two-dimensional walk of the last translation: stage-1 levels down, the stage-2 walk of each table address across; hits, misses, stale entries and faults marked."),
+            ("Caches", "IOTLB, paging-structure caches, PASID/context caches and the ATC, one tab each, with stale entries and the invalidation that would remove them."),
+            ("locked_vm", "Pinned memory per process against RLIMIT_MEMLOCK, with the VFIO containers, iommufd objects and sPAPR regions behind it."),
+            ("Log", "Each step with its outcome; the current step's note in full."),
+            ("Decoder", "Paste hex, see every field; edit a field and see the hex change."),
+        ].map { title, what in
+            TextPane(title: title, text: "\(what)\n\n(\(notice))", role: .normal)
+        }
+        let delegate = AppDelegate(
+            step: { _ in .failure("\(notice): stepping needs the scenario engine") },
+            runCommand: { _ in .failure("\(notice): commands need the scenario engine") },
+            header: { [Span(scenario ?? "no scenario"), Span(" · "), Span(notice, .dim)] })
+        return App(panes: panes, delegate: delegate, themes: themes)
+    }
+}

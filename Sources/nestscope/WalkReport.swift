@@ -1,0 +1,147 @@
+import IOMMUModel
+import Scenario
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The 2-D walk as text, JSON and SVG.
+enum WalkReport {
+    static func cellText(_ r: MemoryReference?) -> String {
+        guard let r else { return "·" }
+        return (r.source == .memory ? "● " : "○ ") + groupedHex(r.value)
+    }
+
+    static func text(_ g: WalkGrid, dma: DMARecord, entry: LogEntry) -> String {
+        var out = "\(entry.outcome.summary)\n"
+        out += "\(g.walkReads) page-table reads in the walk (\(g.memoryReads) memory reads in all)"
+        if g.stage1Levels > 0 && g.stage2Levels > 0 { out += "; a cold \(g.stage1Levels)x\(g.stage2Levels) walk reads \((g.stage1Levels + 1) * (g.stage2Levels + 1) - 1)" }
+        out += "\n"
+        for c in g.configuration {
+            out += "  \(label(c.kind).padding(toLength: 22)) \(c.source == .memory ? "●" : "○") \(c.source == .memory ? "at " + groupedHex(c.hpa) : "from " + c.source.label)  = \(groupedHex(c.value))\n"
+        }
+        if let hit = g.tlbHit { out += "  translation from the \(hit.source.label): \(groupedHex(hit.hpa))\n" }
+        guard g.stage1Levels > 0 || g.stage2Levels > 0 else { return out }
+        var header = ["step", "address"] + (0..<g.stage2Levels).map { "S2 L\(g.stage2Levels - $0)" }
+        if g.stage1Levels > 0 { header.append("S1 entry") }
+        var rows: [[String]] = [header]
+        for r in g.rows {
+            var cells = [r.label, r.address.map { groupedHex($0) } ?? "-"]
+            cells += r.stage2.map { cellText($0) }
+            if g.stage1Levels > 0 { cells.append(r.stage1.map { "L\($0.level) " + cellText($0) } ?? "") }
+            rows.append(cells)
+        }
+        let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        for (i, row) in rows.enumerated() {
+            out += "  " + row.enumerated().map { $0.element.padding(toLength: widths[$0.offset]) }.joined(separator: "  ").trimmingTrailing() + "\n"
+            if i == 0 { out += "  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
+        }
+        out += "  ● read from memory   ○ supplied by a cache   · not needed\n"
+        switch dma.outcome {
+        case .translated(let hpa, let perms, let shift, let by):
+            out += "  → HPA \(groupedHex(hpa)) \(perms.label), \(sizeLabel(shift)) page, \(by == .memory ? "walked" : "from the " + by.label)\n"
+        case .fault(let code, let name, let detail):
+            out += "  ✗ fault 0x\(String(code, radix: 16)) \(name): \(detail)\n"
+        }
+        return out
+    }
+
+    static func label(_ k: ReferenceKind) -> String {
+        switch k {
+        case .rootEntry: return "root entry"
+        case .contextEntry: return "context entry"
+        case .pasidDirectoryEntry: return "PASID directory entry"
+        case .pasidEntry: return "PASID entry"
+        case .streamTableL1: return "stream table L1"
+        case .streamTableEntry: return "STE"
+        case .contextDescriptorL1: return "CD table L1"
+        case .contextDescriptor: return "CD"
+        case .stage1: return "stage 1"
+        case .stage2: return "stage 2 (config)"
+        case .translation: return "TLB"
+        }
+    }
+
+    static func refJSON(_ r: MemoryReference) -> JSONValue {
+        .object([("kind", .string(label(r.kind))), ("level", .int(Int64(r.level))), ("source", .string(r.source.label)),
+                 ("gpa", .number(r.gpa)), ("hpa", .number(r.hpa)), ("value", .number(r.value))])
+    }
+
+    static func json(_ g: WalkGrid, dma: DMARecord, entry: LogEntry) -> JSONValue {
+        var o: [(String, JSONValue)] = [("dma", .string(entry.text)), ("line", .int(Int64(entry.line))),
+                                        ("references", .int(Int64(g.walkReads))), ("memory_reads", .int(Int64(g.memoryReads))),
+                                        ("stage1_levels", .int(Int64(g.stage1Levels))), ("stage2_levels", .int(Int64(g.stage2Levels)))]
+        o.append(("configuration", .array(g.configuration.map(refJSON))))
+        o.append(("rows", .array(g.rows.map { r in
+            .object([("label", .string(r.label)), ("address", r.address.map { .number($0) } ?? .null),
+                     ("stage2", .array(r.stage2.map { $0.map(refJSON) ?? .null })), ("stage1", r.stage1.map(refJSON) ?? .null)])
+        })))
+        switch dma.outcome {
+        case .translated(let hpa, let perms, let shift, let by):
+            o += [("hpa", .number(hpa)), ("perms", .string(perms.label)), ("page_size", .number(1 << UInt64(shift))), ("served_by", .string(by.label))]
+        case .fault(let code, let name, let detail):
+            o += [("fault", .number(UInt64(code))), ("fault_name", .string(name)), ("detail", .string(detail))]
+        }
+        return .object(o)
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c { case "<": out += "&lt;"; case ">": out += "&gt;"; case "&": out += "&amp;"; case "\"": out += "&quot;"; default: out.append(c) }
+        }
+        return out
+    }
+
+    /// A grid picture for slides: one box per reference, filled by who supplied it.
+    static func svg(_ g: WalkGrid, title: String) -> String {
+        let cw = 150, ch = 44, left = 170, top = 70
+        let cols = g.stage2Levels + (g.stage1Levels > 0 ? 1 : 0)
+        let width = left + max(cols, 1) * cw + 20
+        let height = top + g.rows.count * ch + 60
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"monospace\" font-size=\"12\">\n"
+        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        s += "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>\n"
+        s += "<text x=\"10\" y=\"42\">\(g.walkReads) page-table reads</text>\n"
+        for c in 0..<cols {
+            let name = c < g.stage2Levels ? "S2 L\(g.stage2Levels - c)" : "S1 entry"
+            s += "<text x=\"\(left + c * cw + 8)\" y=\"\(top - 8)\" font-weight=\"bold\">\(name)</text>\n"
+        }
+        func box(_ x: Int, _ y: Int, _ r: MemoryReference?) -> String {
+            let fill = r == nil ? "#f4f4f4" : (r!.source == .memory ? "#ffd9a8" : "#b8e0b8")
+            var t = "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cw - 6)\" height=\"\(ch - 6)\" rx=\"4\" fill=\"\(fill)\" stroke=\"#666\"/>\n"
+            if let r {
+                t += "<text x=\"\(x + 6)\" y=\"\(y + 16)\">\(escape(groupedHex(r.value)))</text>\n"
+                t += "<text x=\"\(x + 6)\" y=\"\(y + 31)\" fill=\"#555\">\(r.source == .memory ? "@" + groupedHex(r.hpa) : r.source.label)</text>\n"
+            }
+            return t
+        }
+        for (i, row) in g.rows.enumerated() {
+            let y = top + i * ch
+            s += "<text x=\"10\" y=\"\(y + 16)\" font-weight=\"bold\">\(escape(row.label))</text>\n"
+            s += "<text x=\"10\" y=\"\(y + 31)\" fill=\"#555\">\(escape(row.address.map { groupedHex($0) } ?? ""))</text>\n"
+            for (c, r) in row.stage2.enumerated() { s += box(left + c * cw, y, r) }
+            if g.stage1Levels > 0 && i < g.stage1Levels { s += box(left + g.stage2Levels * cw, y, row.stage1) }
+        }
+        let ly = top + g.rows.count * ch + 24
+        s += "<rect x=\"10\" y=\"\(ly - 12)\" width=\"14\" height=\"14\" fill=\"#ffd9a8\" stroke=\"#666\"/><text x=\"30\" y=\"\(ly)\">read from memory</text>\n"
+        s += "<rect x=\"180\" y=\"\(ly - 12)\" width=\"14\" height=\"14\" fill=\"#b8e0b8\" stroke=\"#666\"/><text x=\"200\" y=\"\(ly)\">supplied by a cache</text>\n"
+        s += "</svg>\n"
+        return s
+    }
+}
+
+/// Writes a whole file; false on failure.
+func writeFile(_ path: String, _ text: String) -> Bool {
+    guard let f = fopen(path, "wb") else { return false }
+    defer { fclose(f) }
+    let bytes = Array(text.utf8)
+    return fwrite(bytes, 1, bytes.count, f) == bytes.count
+}
+
+extension String {
+    func trimmingTrailing() -> String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

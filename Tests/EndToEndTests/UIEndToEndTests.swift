@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `nestscope` binary in a private tmux server (tui_recipe.md §4). Skipped when tmux
+/// is not installed. Each test has its own `-L` socket; the suite runs one test at a time to
+/// go easy on two shared cores.
+@Suite(.serialized, .enabled(if: uiTmuxAvailable, "tmux is not installed"))
+struct UIEndToEndTests {
+    /// The pane's environment: no NO_COLOR (swift test sets it without a tty, pitfall 16),
+    /// no LINES/COLUMNS (pitfall 7), a UTF-8 locale and a TERM that draws Unicode lines
+    /// (pitfall 6), and no interactive backtracer waiting on a crash.
+    static let paneEnvironment = "env -u NO_COLOR -u LINES -u COLUMNS SWIFT_BACKTRACE=interactive=no TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+
+    /// A pane command that records the UI's pid (the inner shell execs the binary, so its
+    /// $$ is the binary's pid) and its exit status, then runs `after`.
+    static func command(_ binary: String, _ s: UITmuxSession, args: String = "", after: String = "") -> String {
+        let inner = "echo $$ > \(uiShellQuote(s.path("pid"))); exec \(paneEnvironment) \(uiShellQuote(binary)) \(args)"
+        return "sh -c \(uiShellQuote(inner)); echo $? > \(uiShellQuote(s.path("status")))" + (after.isEmpty ? "" : "; " + after)
+    }
+
+    static func processIsGone(_ pid: pid_t) -> Bool {
+        kill(pid, 0) == -1 && errno == ESRCH
+    }
+
+    @Test func firstFrameHelpAndQuit() throws {
+        let binary = try #require(uiBinaryPath, "nestscope binary not found next to the tests")
+        let s = UITmuxSession(name: "flow")
+        s.start(width: 120, height: 40, command: Self.command(binary, s))
+        // Wait for the first frame before sending keys (pitfall 18).
+        let first = s.waitFor("┌1 PASID entries")
+        #expect(first.found, "first frame never appeared:\n\(first.screen)")
+        for title in ["┌2 Walk", "┌3 Caches", "┌4 locked_vm", "┌5 Log", "┌6 Decoder"] {
+            #expect(first.screen.contains(title), "missing \(title)")
+        }
+        #expect(first.screen.hasPrefix(" NestScope"))
+        #expect(s.display("#{alternate_on}") == "1")
+        let pidText = try #require(s.waitForFile("pid"))
+        let pid = try #require(pid_t(pidText))
+
+        s.tmux("send-keys", "-t", "app", "?")
+        let help = s.waitFor("┌Help")
+        #expect(help.found, "help did not open:\n\(help.screen)")
+        #expect(help.screen.contains("step forward"))
+        s.tmux("send-keys", "-t", "app", "Escape")
+        #expect(s.waitForAbsence("┌Help"), "help did not close")
+
+        s.tmux("send-keys", "-t", "app", "q")
+        #expect(s.waitForFile("status") == "0")
+        #expect(Self.processIsGone(pid))
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        let binary = try #require(uiBinaryPath, "nestscope binary not found next to the tests")
+        let s = UITmuxSession(name: "sigterm")
+        // After the UI: save the tty modes, then leave a shell to type into.
+        let after = "stty -a > \(uiShellQuote(s.path("stty"))); exec sh"
+        s.start(width: 120, height: 40, command: Self.command(binary, s, after: after))
+        #expect(s.waitFor("┌1 PASID entries").found)
+        #expect(s.display("#{alternate_on} #{cursor_flag}") == "1 0")      // UI up: alternate screen, no cursor
+        let pid = try #require(s.waitForFile("pid").flatMap { pid_t($0) })
+        #expect(kill(pid, SIGTERM) == 0)
+        // Died of SIGTERM (128 + 15), after putting the terminal back.
+        #expect(s.waitForFile("status") == "143")
+        #expect(Self.processIsGone(pid))
+        let stty = try #require(s.waitForFile("stty"))
+        #expect(stty.contains(" icanon") && !stty.contains("-icanon"), "canonical mode not restored: \(stty)")
+        #expect(stty.contains(" echo ") && !stty.contains("-echo "), "echo not restored: \(stty)")
+        #expect(s.display("#{alternate_on} #{cursor_flag}") == "0 1")      // main screen, cursor shown
+        // The shell prompt works: a command typed there runs and its output appears.
+        s.tmux("send-keys", "-t", "app", "-l", "echo restored-$((6*7))")
+        s.tmux("send-keys", "-t", "app", "Enter")
+        #expect(s.waitFor("restored-42").found)
+    }
+
+    @Test func resizeRelayoutsWithoutGarbage() throws {
+        let binary = try #require(uiBinaryPath, "nestscope binary not found next to the tests")
+        let s = UITmuxSession(name: "resize")
+        s.start(width: 120, height: 40, command: Self.command(binary, s))
+        #expect(s.waitFor("┌2 Walk").found)
+        s.tmux("resize-window", "-t", "app", "-x", "80", "-y", "24")       // SIGWINCH → KEY_RESIZE
+        let narrow = s.waitFor(" 1 PASID entries  2 Walk")                 // the pane switcher of 80×24
+        #expect(narrow.found, "no relayout:\n\(narrow.screen)")
+        let lines = narrow.screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count >= 24)
+        // The frame is exactly as wide as the terminal, and nothing of the old layout is left.
+        #expect(lines[2] == "┌1 PASID entries " + String(repeating: "─", count: 62) + "┐")
+        #expect(!narrow.screen.contains("┌2 Walk"))
+        s.tmux("resize-window", "-t", "app", "-x", "70", "-y", "20")
+        #expect(s.waitFor("Terminal too small: need at least 80×24, have 70×20").found)
+        s.tmux("send-keys", "-t", "app", "q")
+        #expect(s.waitForFile("status") == "0")
+    }
+
+    @Test func dumbTerminalIsRefusedWithExitStatus2() throws {
+        let binary = try #require(uiBinaryPath, "nestscope binary not found next to the tests")
+        let s = UITmuxSession(name: "dumb")
+        let cmd = "env -u NO_COLOR TERM=dumb LANG=C.UTF-8 \(uiShellQuote(binary)); echo $? > \(uiShellQuote(s.path("status"))); sleep 30"
+        s.start(width: 120, height: 40, command: cmd)
+        #expect(s.waitForFile("status") == "2")
+        let screen = s.waitFor("TERM=dumb")
+        #expect(screen.found && screen.screen.contains("nestscope run"), "\(screen.screen)")
+    }
+}
+
+/// The CLI side of the UI command, without tmux.
+@Suite struct UICommandLineTests {
+    @Test func withoutATerminalItSaysSoAndExits2AtOnce() throws {
+        let binary = try #require(uiBinaryPath)
+        let start = uiNow()
+        // stdin from /dev/null and stdout into a pipe: exactly what CI gives it.
+        let r = uiShell("\(uiShellQuote(binary)) </dev/null 2>&1")
+        #expect(r.status == 2)
+        #expect(r.output.contains("needs a terminal") && r.output.contains("nestscope run"), "\(r.output)")
+        #expect(uiNow() - start < 5)
+    }
+
+    @Test func dumpPrintsOneFrameWithoutATerminal() throws {
+        let binary = try #require(uiBinaryPath)
+        let r = uiShell("LC_ALL=C.UTF-8 \(uiShellQuote(binary)) ui --dump 120x40 </dev/null")
+        #expect(r.status == 0)
+        let lines = r.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 40)
+        #expect(lines.allSatisfy { $0.count <= 120 })
+        #expect(lines[1].hasPrefix("┌1 PASID entries ─") && lines[1].contains("┐┌2 Walk ─"))
+        #expect(r.output.contains("┌6 Decoder"))
+    }
+
+    @Test func dumpInANonUTF8LocaleIsASCII() throws {
+        let binary = try #require(uiBinaryPath)
+        let r = uiShell("LC_ALL=C LANG=C \(uiShellQuote(binary)) --dump 80x24 </dev/null")
+        #expect(r.status == 0)
+        #expect(r.output.utf8.allSatisfy { $0 < 0x80 })
+        #expect(r.output.contains("+1 PASID entries ---"))
+    }
+
+    @Test func badOptionsAreUsageErrors() throws {
+        let binary = try #require(uiBinaryPath)
+        let size = uiShell("\(uiShellQuote(binary)) ui --dump 120by40 2>&1 </dev/null")
+        #expect(size.status == 2 && size.output.contains("--dump wants WIDTHxHEIGHT"))
+        let theme = uiShell("\(uiShellQuote(binary)) ui --theme solarised --dump 80x24 2>&1 </dev/null")
+        #expect(theme.status == 2 && theme.output.contains("unknown theme 'solarised'"))
+        let missing = uiShell("\(uiShellQuote(binary)) ui --theme /nonexistent/x.theme --dump 80x24 2>&1 </dev/null")
+        #expect(missing.status == 2 && missing.output.contains("cannot read theme file '/nonexistent/x.theme'"))
+    }
+
+    @Test func aBadThemeFileFallsBackAndNamesTheLine() throws {
+        let binary = try #require(uiBinaryPath)
+        let file = NSTemporaryDirectory() + "nestscope-bad-\(getpid()).theme"
+        try "# mine\ncolor border red default\ncolor bordr red default\n".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let r = uiShell("LC_ALL=C.UTF-8 \(uiShellQuote(binary)) ui --theme \(uiShellQuote(file)) --dump 120x40 2>&1 </dev/null")
+        #expect(r.status == 0)
+        #expect(r.output.contains("\(file):3:7: unknown role 'bordr'"))
+        #expect(r.output.contains("using the default theme"))
+    }
+}
