@@ -298,4 +298,32 @@ import Testing
         #expect(m.memory.read64(0x9000_0000) == 0xabcd << 32)
         #expect(m.smmu?.syncs == 1)
     }
+
+    /// TLBI_NH_VAA reaches every ASID of the VMID for the VA (SMMUv3 4.4.2.3); TLBI_S2_IPA with Leaf = 0
+    /// also removes the stage-2 walk-cache entries over the IPA range, and only stage-2-only TLB entries
+    /// (SMMUv3 4.4.3.1).
+    @Test func vaaAndS2IPAWithWalkCaches() throws {
+        var m = try F.nested()
+        var ste = SMMUv3STESpec(device: "dev0", config: .nested)
+        ste.stage2 = "s2"
+        ste.vmid = 1
+        ste.cdMax = 1
+        ste.s1dss = 1
+        try m.apply(.smmuSTE(ste))
+        try m.apply(.smmuCD(SMMUv3CDSpec(device: "dev0", index: 1, asid: 6, stage1: "s1")))
+        _ = try F.dma(&m, 0x4000_0000, ssid: 1)       // ASID 6, nested
+        _ = try F.dma(&m, 0x20_0000)                  // no SubstreamID: S1DSS bypass, stage 2 only
+        #expect(F.tlb(m) == ["S1+S2 vmid=1 0x40000000", "S2 vmid=1 0x200000"])
+        _ = try F.submit(&m, [try F.cmd("tlbi-nh-vaa", [("vmid", 1), ("addr", 0x4000_0000), ("leaf", 1)])])
+        #expect(F.tlb(m) == ["S2 vmid=1 0x200000"])
+        let walk2 = m.smmu?.caches.walkStage2.count ?? 0
+        #expect(walk2 > 0)
+        // A 4 MiB IPA range (TG = 4K, NUM = 0, SCALE = 10) over the first 4 MiB of guest RAM, Leaf = 0.
+        _ = try F.submit(&m, [try F.cmd("tlbi-s2-ipa", [("vmid", 1), ("addr", 0), ("tg", 1), ("scale", 10), ("leaf", 0)])])
+        let r = try #require(m.lastSMMUCommands.first)
+        #expect(r.removed.contains { $0.hasPrefix("TLB S2") })
+        #expect(r.removed.filter { $0.hasPrefix("WC-S2") }.count == walk2)
+        #expect(F.tlb(m).isEmpty)
+    }
 }
+

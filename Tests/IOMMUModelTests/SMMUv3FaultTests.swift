@@ -202,4 +202,21 @@ import Testing
         _ = try SMMUFixture.dma(&m, 0x4000_0000)
         #expect(try lastEvent(m).id == .fBadATSTReq)
     }
+
+    /// An L1STD whose level-2 array lies beyond the OAS: the STE fetch is F_STE_FETCH with the STE's
+    /// address as FetchAddr (SMMUv3 7.3.4: "or the address was out of range").
+    @Test func steFetchBeyondOAS() throws {
+        var c = SMMUv3Configuration()
+        c.outputAddressBits = 36
+        var m = Machine()
+        try m.apply(.smmuSetup(c))
+        try m.apply(.addDevice(Device(name: "dev0", sid: 0x10)))
+        let base = try #require(m.smmu).streamTableBase
+        // L1STD 0: Span 9 (256 STEs, Linux's SPLIT + 1) at 0x10_0000_0000, above a 36-bit OAS.
+        let l1 = try SMMUv3L1STDFormat.layout.encode([("span", 9), ("l2ptr", 0x10_0000_0000)])[0]
+        try m.apply(.writeMemory(address: base, value: l1, through: nil))
+        _ = try SMMUFixture.dma(&m, 0x1000)
+        let e = try lastEvent(m)
+        #expect(e.id == .fSTEFetch && e.fetchAddress == 0x10_0000_0000 + 0x10 * 64)
+    }
 }
