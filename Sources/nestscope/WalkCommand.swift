@@ -40,7 +40,7 @@ struct WalkCommand: ParsableCommand {
         guard let (entry, dma) = found else {
             throw CLIFailure("\(s.name) has no DMA matching" + [device.map { " device \($0)" }, pasid.map { " pasid \($0)" }, addr.map { " addr \($0)" }].compactMap { $0 }.joined())
         }
-        let grid = WalkGrid(trace: dma.trace, stage1Levels: dma.stage1Levels, stage2Levels: dma.stage2Levels)
+        let grid = dma.grid
         if json {
             print(WalkReport.json(grid, dma: dma, entry: entry).serialized())
         } else {

@@ -21,7 +21,7 @@ enum WalkReport {
         }
         if let hit = g.tlbHit { out += "  translation from the \(hit.source.label): \(groupedHex(hit.hpa))\n" }
         guard g.stage1Levels > 0 || g.stage2Levels > 0 else { return out }
-        var header = ["step", "address"] + (0..<g.stage2Levels).map { "S2 L\(g.stage2Levels - $0)" }
+        var header = ["step", "address"] + g.stage2ColumnLabels
         if g.stage1Levels > 0 { header.append("S1 entry") }
         var rows: [[String]] = [header]
         for r in g.rows {
@@ -103,7 +103,7 @@ enum WalkReport {
         s += "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>\n"
         s += "<text x=\"10\" y=\"42\">\(g.walkReads) page-table reads</text>\n"
         for c in 0..<cols {
-            let name = c < g.stage2Levels ? "S2 L\(g.stage2Levels - c)" : "S1 entry"
+            let name = c < g.stage2Levels ? g.stage2ColumnLabels[c] : "S1 entry"
             s += "<text x=\"\(left + c * cw + 8)\" y=\"\(top - 8)\" font-weight=\"bold\">\(name)</text>\n"
         }
         func box(_ x: Int, _ y: Int, _ r: MemoryReference?) -> String {

@@ -24,6 +24,8 @@ public struct WalkGrid: Sendable {
     public var tlbHit: MemoryReference?
     public var walkReads: Int
     public var memoryReads: Int
+    /// Column headings of the stage-2 references: "S2 L4" … "S2 L1" on VT-d, "S2 L0" … "S2 L3" on Arm.
+    public var stage2ColumnLabels: [String]
 
     /// `armStartLevels` switches to Arm numbering: levels count up from the start level (0-3), so the
     /// column of a stage-2 reference is its level minus stage 2's start level.
@@ -41,6 +43,7 @@ public struct WalkGrid: Sendable {
             else { label = "L\(n - k + 1)→" }
             return Row(label: label, address: nil, stage2: [MemoryReference?](repeating: nil, count: max(m, 0)), stage1: nil)
         }
+        stage2ColumnLabels = (0..<max(m, 0)).map { c in armStartLevels.map { "S2 L\($0.stage2 + c)" } ?? "S2 L\(m - c)" }
         configuration = []
         tlbHit = nil
         walkReads = trace.walkReads

@@ -15,6 +15,7 @@ extension Statements {
          "write the device's STE (and its L1STD and CD table)"),
         ("cd DEVICE [ssid=N] asid=N [s1=SPACE] [affd] [no-record]", "write CD N of the device's CD table (through stage 2 when nested)"),
         ("ste-set DEVICE field=value...  |  cd-set DEVICE [ssid=N] field=value...", "edit STE or CD fields in memory, with no invalidation"),
+        ("cache tlb|walk-s1|walk-s2|ste|cd|l1|atc capacity=N", "resize an SMMUv3 cache (expect entries takes the same names, and config for STE+CD+L1)"),
         ("cmd KIND field=value... [; KIND ...]  |  cmd raw DW0 DW1",
          "submit SMMUv3 commands (KIND: cfgi-ste, cfgi-ste-range, cfgi-cd, cfgi-cd-all, cfgi-all, tlbi-nh-all, tlbi-nh-asid, tlbi-nh-va, tlbi-nh-vaa, tlbi-s12-vmall, tlbi-s2-ipa, tlbi-nsnh-all, atc-inv, sync, ...); the queue stops at an ILLEGAL one"),
     ]
