@@ -8,9 +8,13 @@ struct Arguments {
     var options: [String: Token] = [:]
     var flags: [String: Token] = [:]
     var used: Set<String> = []
+    /// Every word after the keyword, in order (batch statements split these at `;`; `options` keeps
+    /// only the last of a repeated key).
+    let all: [Token]
 
     init(_ keyword: Token, _ rest: [Token]) {
         self.keyword = keyword
+        self.all = rest
         for t in rest {
             if let kv = t.keyValue { options[kv.key] = t } else { positionals.append(t) }
         }

@@ -15,7 +15,7 @@ extension Statements {
     static func parseQI(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         var groups: [[Token]] = [[]]
         // Rebuild the tokens in order, splitting at ';'.
-        let all = (a.positionals + Array(a.options.values)).sorted { $0.column < $1.column }
+        let all = a.all
         for t in all {
             if t.text == ";" { groups.append([]); continue }
             if t.text.hasSuffix(";") {

@@ -179,7 +179,7 @@ extension Statements {
 
     static func parseCommands(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         var groups: [[Token]] = [[]]
-        for t in (a.positionals + Array(a.options.values)).sorted(by: { $0.column < $1.column }) {
+        for t in a.all {
             if t.text == ";" { groups.append([]); continue }
             if t.text.hasSuffix(";") {
                 groups[groups.count - 1].append(Token(text: String(t.text.dropLast()), column: t.column))
