@@ -323,6 +323,9 @@ extension Machine {
             }
             let got = p.lockedVM << UInt64(host.pageShift)
             return (got == bytes, "locked_vm of \(name) = \(hostBytesText(bytes))" + (got == bytes ? "" : ", got \(hostBytesText(got)) (\(p.lockedVM) pages)"))
+        case .userLockedVM(let uid, let bytes):
+            let got = (host.users[uid]?.lockedVM ?? 0) << UInt64(host.pageShift)
+            return (got == bytes, "locked_vm of user \(uid) = \(hostBytesText(bytes))" + (got == bytes ? "" : ", got \(hostBytesText(got))"))
         case .hostOutput(let name, let value):
             guard let step = last else { return (false, "\(name)=\(value), but no host operation ran yet") }
             guard let got = step.result[output: name] else {

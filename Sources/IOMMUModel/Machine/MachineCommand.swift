@@ -101,6 +101,8 @@ public enum Expectation: Sendable, Equatable {
     case hostErrno(Errno?)
     /// A process's `locked_vm`, in bytes.
     case lockedVM(process: String, bytes: UInt64)
+    /// A user's `user_struct->locked_vm` (iommufd's default accounting), in bytes.
+    case userLockedVM(uid: UInt32, bytes: UInt64)
     /// An output of the last host operation (`entry_num`, `start_addr`, `out_hwpt_id`...).
     case hostOutput(name: String, value: UInt64)
 }
