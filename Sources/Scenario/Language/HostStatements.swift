@@ -63,6 +63,12 @@ extension Statements {
 
     static func byOption(_ a: inout Arguments) -> String? { a.stringOption("by") }
 
+    /// Where a missing option would go: after the last word and a space (as `Arguments.endColumn + 1`).
+    static func lineEnd(_ a: Arguments) -> Int {
+        let last = a.tokens.last ?? a.keyword
+        return last.column + last.text.count + 1
+    }
+
     static func u32Option(_ a: inout Arguments, _ key: String) throws(LineError) -> UInt32? {
         guard let v = try a.numberOption(key) else { return nil }
         guard v <= UInt64(UInt32.max) else { throw LineError(a.options[key]?.valueColumn ?? a.endColumn, "\(key) is a 32-bit member (at most 0xffffffff)") }
@@ -70,7 +76,7 @@ extension Statements {
     }
 
     static func requireOption(_ a: inout Arguments, _ key: String, _ what: String) throws(LineError) -> UInt64 {
-        guard let v = try a.numberOption(key) else { throw LineError(a.endColumn + 1, "\(a.keyword.text): expected \(key)=\(what)") }
+        guard let v = try a.numberOption(key) else { throw LineError(lineEnd(a), "\(a.keyword.text): expected \(key)=\(what)") }
         return v
     }
 
@@ -105,7 +111,7 @@ extension Statements {
     // MARK: host setup
 
     static func parseHostConfig(_ a: inout Arguments) throws(LineError) -> HostCommand {
-        guard let shift = try shiftOf(&a, "page") else { throw LineError(a.endColumn + 1, "host-config: expected page=4K or page=64K") }
+        guard let shift = try shiftOf(&a, "page") else { throw LineError(lineEnd(a), "host-config: expected page=4K or page=64K") }
         guard shift == 12 || shift == 16 else { throw LineError(a.options["page"]?.valueColumn ?? 1, "the host page size is 4K or 64K") }
         try a.finish(positionalCount: 0, accepted: ["page"])
         return .configure(pageShift: shift)
@@ -128,7 +134,7 @@ extension Statements {
 
     static func parseRlimit(_ a: inout Arguments) throws(LineError) -> HostCommand {
         let name = try a.positional(0, "a process name")
-        guard let t = a.option("memlock"), let kv = t.keyValue else { throw LineError(a.endColumn + 1, "rlimit: expected memlock=SIZE or memlock=unlimited") }
+        guard let t = a.option("memlock"), let kv = t.keyValue else { throw LineError(lineEnd(a), "rlimit: expected memlock=SIZE or memlock=unlimited") }
         let v = try memlockValue(kv.value, column: t.valueColumn)
         try a.finish(positionalCount: 1, accepted: ["memlock"])
         return .setMemlock(process: name.text, bytes: v)
@@ -154,7 +160,7 @@ extension Statements {
     static func parseHostDevice(_ a: inout Arguments) throws(LineError) -> HostCommand {
         let name = try a.positional(0, "a device name")
         let ats = a.flag("ats")
-        guard let sidToken = a.option("sid"), let kv = sidToken.keyValue else { throw LineError(a.endColumn + 1, "host-device: expected sid=bb:dd.f") }
+        guard let sidToken = a.option("sid"), let kv = sidToken.keyValue else { throw LineError(lineEnd(a), "host-device: expected sid=bb:dd.f") }
         let sid = try parseSourceID(kv.value, column: sidToken.valueColumn)
         let qdep = try a.numberOption("qdep") ?? 0
         guard qdep <= 0xffff else { throw LineError(a.options["qdep"]?.valueColumn ?? 1, "qdep is a 16-bit queue depth") }
@@ -206,7 +212,7 @@ extension Statements {
             let all = a.flag("all")
             let iova = try a.numberOption("iova") ?? 0
             let size = try a.numberOption("size") ?? 0
-            if !all && (a.options["iova"] == nil || a.options["size"] == nil) { throw LineError(a.endColumn + 1, "vfio unmap: expected iova=IOVA size=SIZE, or all") }
+            if !all && (a.options["iova"] == nil || a.options["size"] == nil) { throw LineError(lineEnd(a), "vfio unmap: expected iova=IOVA size=SIZE, or all") }
             var flags = all ? VFIODMAUnmap.flagAll : 0
             if let f = try u32Option(&a, "flags") { flags = f }
             let argsz = try u32Option(&a, "argsz") ?? 24
@@ -223,7 +229,7 @@ extension Statements {
     /// `struct vfio_iommu_type1_cache_invalidate` from words: cache types, granularity, the union.
     static func cacheInvalidateRequest(_ a: inout Arguments) throws(LineError) -> VFIOCacheInvalidateRequest {
         typealias R = VFIOCacheInvalidateRequest
-        guard let ct = a.option("cache"), let ckv = ct.keyValue else { throw LineError(a.endColumn + 1, "vfio cache-invalidate: expected cache=iotlb[,dev-iotlb][,pasid]") }
+        guard let ct = a.option("cache"), let ckv = ct.keyValue else { throw LineError(lineEnd(a), "vfio cache-invalidate: expected cache=iotlb[,dev-iotlb][,pasid]") }
         var cache: UInt8 = 0
         for part in ckv.value.lowercased().split(separator: ",") {
             switch part {
@@ -236,7 +242,7 @@ extension Statements {
                 }
             }
         }
-        guard let gt = a.option("granu"), let gkv = gt.keyValue else { throw LineError(a.endColumn + 1, "vfio cache-invalidate: expected granu=domain|pasid|addr") }
+        guard let gt = a.option("granu"), let gkv = gt.keyValue else { throw LineError(lineEnd(a), "vfio cache-invalidate: expected granu=domain|pasid|addr") }
         let granu: UInt8
         switch gkv.value.lowercased() {
         case "domain": granu = R.granuDomain
@@ -315,7 +321,7 @@ extension Statements {
             let r = VFIOSPAPRRegisterMemory(argsz: argsz, flags: flags, vaddr: vaddr, size: size)
             return op == "register" ? .spaprRegister(container: container, request: r, by: by) : .spaprUnregister(container: container, request: r, by: by)
         case "create-window":
-            guard let page = try shiftOf(&a, "page") else { throw LineError(a.endColumn + 1, "spapr create-window: expected page=SIZE (4K, 64K, 16M)") }
+            guard let page = try shiftOf(&a, "page") else { throw LineError(lineEnd(a), "spapr create-window: expected page=SIZE (4K, 64K, 16M)") }
             let size = try requireOption(&a, "size", "SIZE")
             let levels = try u32Option(&a, "levels") ?? 1
             let argsz = try u32Option(&a, "argsz") ?? 40
@@ -378,16 +384,16 @@ extension Statements {
         case "hwpt-alloc":
             return try parseHWPTAlloc(&a, name: name)
         case "viommu-alloc":
-            guard let dev = a.stringOption("dev"), let hwpt = a.stringOption("hwpt") else { throw LineError(a.endColumn + 1, "iommufd viommu-alloc: expected dev=DEV hwpt=PARENT") }
+            guard let dev = a.stringOption("dev"), let hwpt = a.stringOption("hwpt") else { throw LineError(lineEnd(a), "iommufd viommu-alloc: expected dev=DEV hwpt=PARENT") }
             try a.finish(positionalCount: 2, accepted: ["dev", "hwpt"])
             return .iommufdVIOMMUAlloc(name: name, device: dev, hwpt: hwpt)
         case "vdevice-alloc":
-            guard let v = a.stringOption("viommu"), let dev = a.stringOption("dev") else { throw LineError(a.endColumn + 1, "iommufd vdevice-alloc: expected viommu=V dev=DEV virt-id=N") }
+            guard let v = a.stringOption("viommu"), let dev = a.stringOption("dev") else { throw LineError(lineEnd(a), "iommufd vdevice-alloc: expected viommu=V dev=DEV virt-id=N") }
             let virt = try requireOption(&a, "virt-id", "N")
             try a.finish(positionalCount: 2, accepted: ["viommu", "dev", "virt-id"])
             return .iommufdVDeviceAlloc(name: name, viommu: v, device: dev, virtID: virt)
         case "attach", "replace":
-            guard let pt = a.stringOption("pt") else { throw LineError(a.endColumn + 1, "iommufd \(op): expected pt=IOAS|HWPT") }
+            guard let pt = a.stringOption("pt") else { throw LineError(lineEnd(a), "iommufd \(op): expected pt=IOAS|HWPT") }
             try a.finish(positionalCount: 2, accepted: ["pt"])
             return .iommufdAttach(device: name, pt: pt, replace: op == "replace")
         case "detach":
@@ -414,7 +420,7 @@ extension Statements {
             return .iommufdAccounting(mode: mode, iommufd: fd, by: by)
         }
         guard let t = a.option("huge-pages"), let kv = t.keyValue else {
-            throw LineError(a.endColumn + 1, "iommufd option: expected rlimit-mode=user|mm|get, or IOAS huge-pages=on|off")
+            throw LineError(lineEnd(a), "iommufd option: expected rlimit-mode=user|mm|get, or IOAS huge-pages=on|off")
         }
         let on: Bool
         switch kv.value.lowercased() {
@@ -428,14 +434,14 @@ extension Statements {
     }
 
     static func parseHWPTAlloc(_ a: inout Arguments, name: String) throws(LineError) -> HostCommand {
-        guard let dev = a.stringOption("dev"), let pt = a.stringOption("pt") else { throw LineError(a.endColumn + 1, "iommufd hwpt-alloc: expected dev=DEV pt=IOAS|HWPT|VIOMMU") }
+        guard let dev = a.stringOption("dev"), let pt = a.stringOption("pt") else { throw LineError(lineEnd(a), "iommufd hwpt-alloc: expected dev=DEV pt=IOAS|HWPT|VIOMMU") }
         let nest = a.flag("nest-parent")
         var data: HWPTAllocData? = nil
         var accepted = ["dev", "pt"]
         if let t = a.option("data"), let kv = t.keyValue {
             switch kv.value.lowercased() {
             case "vtd_s1", "vtd-s1":
-                guard let pg = a.option("pgtbl"), let pkv = pg.keyValue else { throw LineError(a.endColumn + 1, "data=vtd_s1 needs pgtbl=SPACE or pgtbl=GPA") }
+                guard let pg = a.option("pgtbl"), let pkv = pg.keyValue else { throw LineError(lineEnd(a), "data=vtd_s1 needs pgtbl=SPACE or pgtbl=GPA") }
                 let root: GuestTableRoot = (try? HexInput.number(pkv.value)).map { .address($0) } ?? .space(pkv.value)
                 let width = try u32Option(&a, "addr-width")
                 var flags: UInt64 = 0
@@ -474,11 +480,11 @@ extension Statements {
     /// entries repeat keys, so this reads the raw tokens in order.
     static func parseInvalidate(_ a: inout Arguments) throws(LineError) -> HostCommand {
         let toks = a.tokens
-        guard toks.count >= 2 else { throw LineError(a.endColumn + 1, "iommufd invalidate: expected a nested HWPT or vIOMMU, then entries: or cmds:") }
+        guard toks.count >= 2 else { throw LineError(lineEnd(a), "iommufd invalidate: expected a nested HWPT or vIOMMU, then entries: or cmds:") }
         let target = toks[1]
         guard target.keyValue == nil else { throw LineError(target.column, "iommufd invalidate: expected the HWPT or vIOMMU name before \(target.text)") }
         guard let markerIndex = toks.firstIndex(where: { ["entries:", "cmds:"].contains($0.text.lowercased()) }) else {
-            throw LineError(a.endColumn + 1, "iommufd invalidate: expected `entries:` (VT-d) or `cmds:` (SMMUv3) before the array")
+            throw LineError(lineEnd(a), "iommufd invalidate: expected `entries:` (VT-d) or `cmds:` (SMMUv3) before the array")
         }
         var spec = HWPTInvalidateSpec(entries: .vtd([]))
         for t in toks[2..<markerIndex] {
@@ -578,7 +584,7 @@ extension Statements {
         switch first.text.lowercased() {
         case "locked-vm":
             guard a.options.count == 1, let (proc, t) = a.options.first, let kv = t.keyValue else {
-                throw LineError(a.endColumn + 1, "expect locked-vm: expected PROC=SIZE or uid:N=SIZE (one of them)")
+                throw LineError(lineEnd(a), "expect locked-vm: expected PROC=SIZE or uid:N=SIZE (one of them)")
             }
             // A sum reads better than a byte count: 264M+256K.
             var v: UInt64 = 0
@@ -595,7 +601,7 @@ extension Statements {
             return .expect(.lockedVM(process: String(t.text.prefix { $0 != "=" }), bytes: v))
         case "out":
             guard a.options.count == 1, let (name, t) = a.options.first, let kv = t.keyValue else {
-                throw LineError(a.endColumn + 1, "expect out: expected NAME=VALUE (one output of the last host step)")
+                throw LineError(lineEnd(a), "expect out: expected NAME=VALUE (one output of the last host step)")
             }
             let v: UInt64
             do { v = try HexInput.number(kv.value) } catch { throw LineError(t.valueColumn, "\(name): \(error)") }
