@@ -161,6 +161,32 @@ import Testing
         #expect(c.tables[0]?.mappedCount == 0 && c.tables[1]?.mappedCount == 0)
     }
 
+    @Test func tceRowsAreVisibleEntryByEntry() throws {
+        let b = try #require(BundledScenarios.named("spapr-tce-v2-prereg"))
+        var s = Session(try ScenarioParser.parse(b.text, name: b.name), checkpointInterval: 0)
+        s.goTo(9)   // after "Hugetlb memory backs 64 KiB TCEs"
+        #expect(s.currentStep?.title == "Hugetlb memory backs 64 KiB TCEs")
+        let ddw = try #require(s.machine.host.tceWindows.first { $0.slot == 1 })
+        let rows = ddw.table.rows()
+        // 1 MiB of 64 KiB TCEs from bus address 1 << 59 (tce_bypass_base): TCE numbers from
+        // (1 << 59) >> 16; TCE_PCI_WRITE implies READ (iommu_direction_to_tce_perm), so value = hpa | 3.
+        #expect(rows.count == 16)
+        #expect(rows.first?.index == (1 << 59) >> 16 && rows.first?.busAddress == 1 << 59)
+        // The hugetlb area was first touched at registration, after the 256 MiB of 4 KiB guest RAM
+        // (frames from HostFrameAllocator.userBase): its first 16 MiB page is at 0x1_1000_0000.
+        #expect(rows.first?.value == 0x1_1000_0003 && rows.first?.read == true && rows.first?.write == true)
+        #expect(rows[1].hpa == 0x1_1001_0000 && rows[1].userAddress == 0x7ffe_0001_0000)
+        #expect(ddw.table.rows(from: 15, limit: 5).count == 1)
+    }
+
+    @Test func reportJSONCarriesTheErrno() throws {
+        let s = try run("vfio-type1-locked-vm")
+        let refused = try #require(s.log.first { $0.outcome.host?.result.errno == .ENOMEM })
+        let json = ScenarioReport.json(refused).serialized()
+        #expect(json.contains("\"errno\": \"ENOMEM\"") || json.contains("\"errno\":\"ENOMEM\""), "\(json)")
+        #expect(json.contains("vfio_pin_pages_remote"))
+    }
+
     @Test func nestingScenarioInstallsANestedEntry() throws {
         let s = try run("iommufd-nesting")
         let installed = try #require(s.machine.hostLinks.installed.first)
