@@ -57,6 +57,9 @@ extension Machine {
 
     mutating func vtdInvalidate(_ descriptors: [[UInt64]]) throws(MachineError) -> StepOutcome {
         guard !descriptors.isEmpty else { throw .invalid("no descriptor to submit") }
+        guard descriptors.count <= limits.descriptorsPerBatch else {
+            throw .invalid("\(descriptors.count) descriptors in one batch; the limit is \(limits.descriptorsPerBatch)")
+        }
         guard var unit = vtd.take() else { throw .notConfigured("no VT-d unit: add `vtd scalable` (or `vtd legacy`) first") }
         defer { vtd = unit }
         var results: [VTdInvalidationResult] = []

@@ -33,7 +33,15 @@ public struct Machine: Sendable {
     /// and stale-use records use it. Without a front end it is the command count.
     public var storyStep: Int?
 
+    /// Bounds that turn runaway input into a clear error instead of exhausting memory or time.
+    public var limits = MachineLimits()
+
     public init() {}
+
+    public init(limits: MachineLimits) {
+        self.limits = limits
+        memory.pageLimit = limits.memoryPages
+    }
 
     /// Sets the narration of the current step without applying a command.
     public mutating func narrate(_ text: String?) { lastNote = text }

@@ -30,7 +30,7 @@ public struct PhysicalMemory: @unchecked Sendable {
     /// Highest page count allowed, so a runaway scenario gets an error instead of exhausting memory.
     public var pageLimit: Int
 
-    public init(pageLimit: Int = 1 << 22) { self.pageLimit = pageLimit }
+    public init(pageLimit: Int = 1 << 21) { self.pageLimit = pageLimit }
 
     /// The qword at `address` (aligned down to 8 bytes).
     @inlinable @inline(__always)
