@@ -119,6 +119,7 @@ extension Machine {
             hostLinks.domains[d] = record
             return .domainCreated(domain: d, space: nil, format: format, levels: 0)
         case .smmuStage1, .smmuStage2, .smmuNested:
+            // TODO(lead): give SMMUv3 domains an LPAE space here (Machine.createSpace with the VMSAv8-64 formats) once the SMMUv3 engine is merged.
             hostLinks.domains[d] = record
             return Machine.smmuNotModelled("domain \(d)'s \(HostEffect.formatName(format)) table")
         }
@@ -270,6 +271,7 @@ extension Machine {
     /// with the nested DID, their device TLBs flushed whole).
     mutating func hostFlushRange(_ d: HostDomainID, iova: UInt64, size: UInt64) throws(MachineError) -> HostEffect? {
         guard let rec = hostLinks.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
+        // TODO(lead): SMMUv3 domains: TLBI_NH_VA / TLBI_S2_IPA (+ TLBI_NH_ALL for a nest parent) through Machine.smmuIssueCommands.
         if case .smmuv3 = rec.iommu { return Machine.smmuNotModelled("TLBI for domain \(d)") }
         guard size > 0 else { return nil }
         let (addr, mask) = HostState.psiAlignedAddress(start: iova, end: iova &+ size &- 1)

@@ -227,7 +227,8 @@ extension Machine {
         case .iommufdHugePages(let ioas, let enabled):
             let o = try hostObject(ioas)
             let req = IOMMUOptionRequest(optionID: IOMMUOptionRequest.hugePages, op: IOMMUOptionRequest.opSet, objectID: o.id, val64: enabled ? 1 : 0)
-            return ("IOMMU_OPTION HUGE_PAGES \(ioas)", host.iommufdOption(o.iommufd, pid: try hostPID(nil), req))
+            // HUGE_PAGES checks no capability, so no process is needed.
+            return ("IOMMU_OPTION HUGE_PAGES \(ioas)", host.iommufdOption(o.iommufd, pid: (try? hostPID(nil)) ?? 0, req))
 
         case .iommufdHWPTAlloc(let name, let dev, let pt, let nestParent, let data):
             try requireNewObjectName(name)

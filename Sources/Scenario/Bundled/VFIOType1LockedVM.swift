@@ -27,8 +27,9 @@ expect locked-vm qemu=0
 
 step "MAP_DMA pins and charges every page"
 note 32 MiB of guest RAM at IOVA 0. vfio_pin_pages_remote pins the 8192 pages one contiguous run at a
-note time and vfio_lock_acct adds them to locked_vm; each run is mapped with one iommu_map. The pages
-note happen to be physically contiguous, so the domain uses 2 MiB leaves. A DMA now reaches guest RAM.
+note time and vfio_lock_acct adds them to locked_vm; each run is mapped with one iommu_map. (The model
+note hands out frames in first-touch order, so the run is contiguous and the domain uses 2 MiB leaves;
+note on a real host guest RAM is rarely that tidy.) A DMA now reaches guest RAM.
 vfio map c1 vaddr=0x7f00_0000_0000 iova=0 size=32M
 expect errno=0
 expect locked-vm qemu=32M
