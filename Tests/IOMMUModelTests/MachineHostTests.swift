@@ -42,7 +42,7 @@ import Testing
     func pasidEntry(_ m: Machine, pasid: UInt32 = 0) throws -> DecodedStructure {
         var scratch = WalkTrace()
         guard let unit = m.vtd, case .success(let ctx) = unit.readContext(sid: 0x10, memory: m.memory, trace: &scratch) else {
-            Issue.record("no context entry"); return try VTdPASIDEntryFormat.layout.decode([0, 0, 0, 0, 0, 0, 0, 0])
+            Issue.record("no context entry"); return VTdPASIDEntryFormat.layout.decode([0, 0, 0, 0, 0, 0, 0, 0])
         }
         let dir = VTdScalableContextEntryFormat.pasiddirptr.value(in: ctx.words)
         let pde = m.memory.read64(dir + UInt64(pasid >> 6) * 8)
