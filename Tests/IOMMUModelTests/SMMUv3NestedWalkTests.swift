@@ -170,4 +170,24 @@ import Testing
         _ = try SMMUFixture.dma(&m, 0x20_0040)
         #expect(m.lastDMA?.outcome.hpa == 0x1_0020_0040)
     }
+
+    /// The nested STE built from a guest vSTE (Linux arm_smmu_make_nested_domain_ste; smmuv3.md §1c):
+    /// the guest's Config 5 becomes 7, its S1ContextPtr (an IPA) and S1CDMax are kept, MEV is set and
+    /// the stage 2 is the host's; the guest's CD at that IPA then translates.
+    @Test func nestedSTEFromAGuestVSTE() throws {
+        var m = try SMMUFixture.nested()
+        let cdIPA: UInt64 = 0x10_4000   // where the fixture's CD table sits in guest memory
+        let vste = try SMMUv3STEFormat.layout.encode([("v", 1), ("config", 5), ("s1contextptr", cdIPA), ("s1dss", 2)])
+        try m.apply(.smmuEditSTE(device: "dev0", fields: [SMMUv3FieldValue("v", 0)]))
+        _ = try m.smmuInstallNestedSTE(device: "dev0", kind: .cdTable, vste: vste, stage2: "s2", vmid: 9, ats: false)
+        let at = try m.steAddress(sid: 0x10, allocate: false)
+        let d = SMMUv3STEFormat.layout.decode(m.memory.read(at, count: 8))
+        #expect(d.value("config") == 7 && d.value("s1contextptr") == cdIPA && d.value("s2vmid") == 9 && d.value("mev") == 1)
+        #expect(d.value("s2ttb") == (try m.space(named: "s2").root))
+        _ = try SMMUFixture.dma(&m, 0x4000_0000)
+        #expect(m.lastDMA?.outcome.hpa == 0x1_0020_0000)
+        let results = try m.smmuIssueCommands([try SMMUFixture.cmd("tlbi-nh-all", [("vmid", 9)]), try SMMUFixture.cmd("sync")])
+        #expect(results.count == 2 && results[0].removed.count == 4)   // the TLB entry and 3 stage-1 walk-cache entries of VMID 9
+    }
 }
+

@@ -85,15 +85,7 @@ extension Machine {
         if spec.config.translatesStage2 {
             guard let name = spec.stage2 else { throw .invalid("config=\(spec.config.label) needs a stage-2 space (s2=NAME)") }
             let s = try space(named: name)
-            guard case .armStage2(let g, let bits, let start) = s.format, s.backing == .host else {
-                throw .invalid("\(name) is not an Arm stage-2 table in host memory (space NAME arm-s2 ...)")
-            }
-            guard bits <= c.outputAddressBits, let sl0 = LPAEGeometry.sl0(g, startLevel: start) else {
-                throw .invalid("\(name)'s \(bits)-bit IPA does not fit this SMMU's \(c.outputAddressBits)-bit IAS")
-            }
-            guard let ps = Machine.psEncoding(bits: c.outputAddressBits) else { throw .invalid("bad OAS") }
-            fields += [("s2vmid", UInt64(spec.vmid)), ("s2t0sz", UInt64(64 - bits)), ("s2sl0", sl0), ("s2tg", g.tg0), ("s2ps", ps),
-                       ("s2aa64", 1), ("s2r", 1), ("s2ptw", 1), ("s2ir0", 1), ("s2or0", 1), ("s2sh0", 3), ("s2ttb", s.root)]
+            fields += try stage2Fields(s, vmid: spec.vmid)
             describe += " vmid \(spec.vmid), S2 \(name) at \(groupedHex(s.root))"
             s2Space = s
         } else if spec.config == .stage1 {
@@ -123,6 +115,52 @@ extension Machine {
         try writeHost(steAt, words)
         return StepOutcome(.ok, "STE of \(dev.name) (sid \(hex(UInt64(dev.sid)))): \(describe)",
                            details: ["STE at \(groupedHex(steAt)): " + words.prefix(4).map { hex($0) }.joined(separator: " ")])
+    }
+
+    /// The stage-2 half of an STE for space `s`, as Linux's arm_smmu_make_s2_domain_ste writes it:
+    /// VMID, VTCR fields from the table's geometry, S2AA64, S2R, S2PTW, write-back inner-shareable walks.
+    func stage2Fields(_ s: AddressSpace, vmid: UInt16) throws(MachineError) -> [(String, UInt64)] {
+        let c = try requireSMMU().configuration
+        guard case .armStage2(let g, let bits, let start) = s.format, s.backing == .host else {
+            throw .invalid("\(s.name) is not an Arm stage-2 table in host memory (space NAME arm-s2 ...)")
+        }
+        guard bits <= c.outputAddressBits, let sl0 = LPAEGeometry.sl0(g, startLevel: start) else {
+            throw .invalid("\(s.name)'s \(bits)-bit IPA does not fit this SMMU's \(c.outputAddressBits)-bit IAS")
+        }
+        guard let ps = Machine.psEncoding(bits: c.outputAddressBits) else { throw .invalid("bad OAS") }
+        return [("s2vmid", UInt64(vmid)), ("s2t0sz", UInt64(64 - bits)), ("s2sl0", sl0), ("s2tg", g.tg0), ("s2ps", ps),
+                ("s2aa64", 1), ("s2r", 1), ("s2ptw", 1), ("s2ir0", 1), ("s2or0", 1), ("s2sh0", 3), ("s2ttb", s.root)]
+    }
+
+    /// The STE the kernel builds for a nested domain from the guest's vSTE (Linux
+    /// arm_smmu_make_nested_domain_ste; smmuv3.md §1c): `.cdTable` is Config = nested with the
+    /// vSTE's S1Fmt, S1ContextPtr and S1CDMax, its dword-1 fields (S1DSS, S1CIR, S1COR, S1CSH,
+    /// S1STALLD) with MEV set, EATS from `ats`, and the stage 2 of `stage2` tagged `vmid`; `.s2Only` is
+    /// Config = stage 2 over `stage2`; `.abort` an abort STE. For the host model's wiring.
+    public mutating func smmuInstallNestedSTE(device: String, kind: SMMUNestedSTEKind, vste: [UInt64], stage2: String,
+                                              vmid: UInt16, ats: Bool) throws(MachineError) -> StepOutcome {
+        let dev = try self.device(named: device)
+        typealias F = SMMUv3STEFormat
+        var fields: [(String, UInt64)] = [("v", 1)]
+        switch kind {
+        case .abort:
+            fields.append(("config", 0))
+        case .s2Only:
+            fields += [("config", 6)] + (try stage2Fields(try space(named: stage2), vmid: vmid))
+            if ats { fields.append(("eats", 1)) }
+        case .cdTable:
+            fields += [("config", 7)] + (try stage2Fields(try space(named: stage2), vmid: vmid))
+            for f in [F.s1fmt, F.s1contextptr, F.s1cdmax, F.s1dss, F.s1cir, F.s1cor, F.s1csh, F.s1stalld] {
+                fields.append((f.name, f.value(in: vste)))
+            }
+            fields += [("mev", 1), ("eats", ats ? 1 : 0)]
+        }
+        let at = try steAddress(sid: dev.sid, allocate: true)
+        let words: [UInt64]
+        do { words = try F.layout.encode(fields) } catch { throw .codec(error) }
+        try writeHost(at, words)
+        return StepOutcome(.ok, "nested STE of \(device) (sid \(hex(UInt64(dev.sid)))): \(kind)\(kind == .abort ? "" : " over \(stage2) vmid \(vmid)")",
+                           details: ["STE at \(groupedHex(at)): " + words.prefix(4).map { hex($0) }.joined(separator: " ")])
     }
 
     /// The CD table an STE points at: the one given, the STE's current one when it still fits, or a new one.

@@ -81,6 +81,12 @@ extension Machine {
         return StepOutcome(results.last?.error == nil ? .ok : .refused, smmuCommands: results, notConsumed: commands.count - results.count)
     }
 
+    /// Runs commands the host's driver issues (the host model's `smmuCommands` action), stopping at the
+    /// first ILLEGAL one as the queue does, and returns what each did.
+    public mutating func smmuIssueCommands(_ commands: [[UInt64]]) throws(MachineError) -> [SMMUv3CommandResult] {
+        try smmuCommands(commands).smmuCommands
+    }
+
     mutating func smmuSetCacheCapacity(cache: String, entries: Int) throws(MachineError) -> StepOutcome {
         var unit = try requireSMMU()
         guard entries > 0 && entries <= 1 << 22 else { throw .invalid("cache capacity must be 1...\(1 << 22) entries") }

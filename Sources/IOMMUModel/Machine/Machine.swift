@@ -28,6 +28,10 @@ public struct Machine: Sendable {
     public internal(set) var lastNote: String?
     /// Failed expectations, with their step.
     public internal(set) var failedExpectations: [(step: Int, message: String)] = []
+    /// The host above the IOMMUs: processes, VFIO containers, iommufd (Machine+Host).
+    public internal(set) var host = HostState()
+    /// Names and domain tables linking `host` to the engines.
+    public internal(set) var hostLinks = HostLinks()
 
     /// The step number a front end shows (a scenario step may hold several commands); histories
     /// and stale-use records use it. Without a front end it is the command count.
@@ -98,6 +102,7 @@ public struct Machine: Sendable {
         case .smmuCommands(let commands): return try smmuCommands(commands)
         case .setCacheCapacity(let cache, let entries): return try setCacheCapacity(cache: cache, entries: entries)
         case .expect(let e): return try expect(e)
+        case .host(let c): return try applyHost(c)
         }
     }
 

@@ -96,6 +96,7 @@ public struct StepOutcome: Sendable {
         case dma(DMAStep)
         case invalidation([VTdInvalidationResult])
         case smmuCommands([SMMUv3CommandResult])
+        case host(HostStep)
     }
 
     public var status: StepStatus
@@ -123,12 +124,18 @@ public struct StepOutcome: Sendable {
         if notConsumed > 0 { extraDetails = ["\(notConsumed) later command\(notConsumed == 1 ? " was" : "s were") not consumed"] }
     }
 
+    public init(_ status: StepStatus, host: HostStep) {
+        self.status = status
+        self.content = .host(host)
+    }
+
     /// One line for the log.
     public var summary: String {
         switch content {
         case .smmuCommands(let results):
             if let last = results.last, let bad = last.error { return "\(last.summary): \(bad.name) — \(bad.message)" }
             return results.map(\.summary).joined(separator: "; ") + " → removed \(results.reduce(0) { $0 + $1.removed.count })"
+        case .host(let h): return h.summary
         case .text(let s, _): return s
         case .dma(let d): return d.summary
         case .invalidation(let results):
@@ -148,6 +155,7 @@ public struct StepOutcome: Sendable {
             return removed + extraDetails
         case .text(_, let d): return d + extraDetails
         case .dma(let d): return d.details + extraDetails
+        case .host(let h): return h.details + extraDetails
         case .invalidation(let results):
             if let bad = results.last?.error {
                 return ["the descriptor is not executed; Linux's qi_check_fault overwrites it with a wait descriptor and returns -EINVAL",
@@ -158,6 +166,7 @@ public struct StepOutcome: Sendable {
     }
 
     public var dma: DMAStep? { if case .dma(let d) = content { return d }; return nil }
+    public var host: HostStep? { if case .host(let h) = content { return h }; return nil }
     public var invalidations: [VTdInvalidationResult] { if case .invalidation(let r) = content { return r }; return [] }
     public var smmuCommands: [SMMUv3CommandResult] { if case .smmuCommands(let r) = content { return r }; return [] }
 }

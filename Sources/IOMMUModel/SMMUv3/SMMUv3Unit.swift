@@ -49,7 +49,8 @@ public struct SMMUv3Unit: Sendable {
                                    policy: SMMUv3CachePolicy = .all, translationRequest: Bool = false) -> SMMUv3TranslationOutcome {
         var outcome = resolve(req, memory: memory, trace: &trace, policy: policy, translationRequest: translationRequest)
         // An ATS Translation Request's fault goes back to the device in the completion; only
-        // F_BAD_ATS_TREQ is recorded for it (SMMUv3 7.3.6: "Translation Requests do not cause other events").
+        // F_BAD_ATS_TREQ is recorded for it. SMMUv3 7.3.6 says "Translation Requests do not cause other
+        // events (such as C_BAD_STE)"; reading it for translation faults too is [unverified].
         if translationRequest, case .fault(var f) = outcome, f.event != .fBadATSTReq {
             f.recorded = false
             outcome = .fault(f)

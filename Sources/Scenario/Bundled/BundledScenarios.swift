@@ -14,6 +14,7 @@ public enum BundledScenarios {
     public static let all: [BundledScenario] = [
         Tour.scenario, VTdNestedBasics.scenario, VTdMissingInvalidation.scenario, VTdLeafHintPitfall.scenario,
         SMMUv3NestedBasics.scenario, SMMUv3RangeTLBI.scenario,
+        IOMMUFDNesting.scenario, VFIOType1LockedVM.scenario, SPAPRTCEv2Prereg.scenario,
     ]
 
     public static func named(_ name: String) -> BundledScenario? { all.first { $0.name == name } }

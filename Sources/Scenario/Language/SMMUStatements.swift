@@ -179,7 +179,7 @@ extension Statements {
 
     static func parseCommands(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         var groups: [[Token]] = [[]]
-        for t in a.all {
+        for t in a.tokens {
             if t.text == ";" { groups.append([]); continue }
             if t.text.hasSuffix(";") {
                 groups[groups.count - 1].append(Token(text: String(t.text.dropLast()), column: t.column))
