@@ -55,4 +55,32 @@ import Testing
         try m.apply(.expect(.cacheEntries(cache: "walk-s1", count: 3)))
         #expect(m.failedExpectations.isEmpty)
     }
+
+    /// The configuration comes before the TLB (SMMUv3 3.3; 4.3.1: CMD_CFGI_STE "is not required to
+    /// affect TLB contents"): once the STE says abort and is re-read, a page the TLB still holds is
+    /// aborted. The TLB hit that skips the configuration lookup checks the cached STE and CD it was made
+    /// with are still cached, so it cannot miss this.
+    @Test func configurationWinsOverAHeldTLBEntry() throws {
+        var m = try F.nested()
+        _ = try F.dma(&m, 0x4000_0000)
+        _ = try F.dma(&m, 0x4000_0000)
+        #expect(m.lastDMA?.outcome.servedBy == .iotlb)
+        try m.apply(.smmuSTE(SMMUv3STESpec(device: "dev0", config: .abort)))
+        _ = try F.submit(&m, [try F.cmd("cfgi-ste", [("sid", 0x10)])])
+        #expect(m.smmu?.caches.tlb.count == 1)
+        _ = try F.dma(&m, 0x4000_0000)
+        #expect(m.lastDMA?.outcome.faultCode == 0)
+        // A configuration-cache eviction (a second stream in a one-entry STE cache) sends the next hit
+        // through the full lookup, which re-reads the STE and still finds the TLB entry.
+        var e = try F.nested()
+        try e.apply(.setCacheCapacity(cache: "ste", entries: 1))
+        try F.addSecondVM(&e)
+        _ = try F.dma(&e, 0x4000_0000)
+        _ = try F.dma(&e, 0x4000_0000, device: "dev1")
+        _ = try F.dma(&e, 0x4000_0008)
+        #expect(e.lastDMA?.outcome.servedBy == .iotlb)
+        #expect(e.lastDMA?.trace.references.contains { $0.kind == .streamTableEntry && $0.source == .memory } == true)   // the STE was read again
+        #expect(e.lastDMA?.outcome.hpa == 0x1_0020_0008)
+    }
 }
+

@@ -21,6 +21,9 @@ public struct SMMUv3STECacheEntry: Sendable, Equatable {
     public var config: SMMUv3StreamConfig
     /// Physical address the STE was read from.
     public var address: UInt64
+    /// Which fill this is (unique per unit): a TLB entry that remembers the slot and serial of the
+    /// STE it was verified against can tell, without a lookup, that the cache still holds it.
+    var serial: UInt64 = 0
 }
 
 /// A configuration-cache CD, indexed by the StreamID that located it and its CD-table index
@@ -34,6 +37,8 @@ public struct SMMUv3CDCacheEntry: Sendable, Equatable {
     /// Where the CD sits: an IPA when stage 2 translates, else equal to `hpa`.
     public var address: UInt64
     public var hpa: UInt64
+    /// Which fill this is (see `SMMUv3STECacheEntry.serial`).
+    var serial: UInt64 = 0
 }
 
 /// A cached level-1 descriptor of a two-level stream or CD table. Invalid L1CDs may be cached too
@@ -90,9 +95,20 @@ public struct SMMUv3TLBEntry: Sendable, Equatable {
     /// The IPA the stage-1 part produced (nested), or the input (S2).
     public var ipa: UInt64
     public var attributes: SMMUv3Attributes
+    /// The configuration-cache entries (slot and fill serial) this entry's tags were last checked
+    /// against: while both still sit there, a hit needs no STE or CD lookup (see `SMMUv3Unit.translate`).
+    var link = SMMUv3ConfigLink()
 
     public var size: UInt64 { 1 << UInt64(pageShift) }
     public var isGlobal: Bool { attributes.contains(.global) }
+}
+
+/// Slots and fill serials of the STE and CD a translation used (-1: none, or not cached).
+struct SMMUv3ConfigLink: Sendable, Equatable {
+    var steSlot: Int32 = -1
+    var steSerial: UInt64 = 0
+    var cdSlot: Int32 = -1
+    var cdSerial: UInt64 = 0
 }
 
 /// A walk-cache entry: one table descriptor of a walk, enough to resume the walk below it.

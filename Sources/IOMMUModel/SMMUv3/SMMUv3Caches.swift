@@ -14,6 +14,8 @@ public struct SMMUv3Caches: Sendable {
     /// One ATC per device with ATS, by StreamID.
     public var atcs: [UInt32: TagCache<SMMUv3ATCEntry>] = [:]
     public var sizes: SMMUv3CacheSizes
+    /// Serial of the last STE or CD filed in the configuration cache.
+    var nextSerial: UInt64 = 0
     /// Live TLB entries per page size (see `pageShifts`), to skip useless probes.
     var tlbShiftCounts = InlineArray<8, Int32>(repeating: 0)
 
@@ -60,7 +62,7 @@ public struct SMMUv3Caches: Sendable {
     /// SubstreamID slot value for transactions without one (SubstreamIDs are 20 bits).
     static let noSSID: UInt64 = 1 << 20
     @inline(__always) static func requestKey(sid: UInt32, ssid: UInt32?) -> UInt64 {
-        UInt64(sid) << 21 | (ssid.map { UInt64($0) } ?? noSSID)
+        UInt64(sid) << 21 | (ssid.map { UInt64($0) } ?? 1 << 20)   // the literal: a static here costs a once-check per hit
     }
     @inline(__always) static func pageKey(_ address: UInt64, shift: UInt8) -> UInt64 {
         (address >> UInt64(shift)) | UInt64(shiftIndex(shift)) << 58

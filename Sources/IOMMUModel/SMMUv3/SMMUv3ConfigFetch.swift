@@ -39,9 +39,14 @@ extension SMMUv3Unit {
     mutating func loadSTE(sid: UInt32, memory: PhysicalMemory, trace: inout WalkTrace,
                           policy: SMMUv3CachePolicy) -> Result<SMMUv3STECacheEntry, SMMUv3Fault> {
         let fetched = readSTE(sid: sid, memory: memory, trace: &trace, policy: policy)
-        if case .success(let e) = fetched, policy.contains(.configuration) {
+        if case .success(var e) = fetched, policy.contains(.configuration) {
+            caches.nextSerial &+= 1
+            e.serial = caches.nextSerial
             caches.ste.insert(UInt64(sid), 0, e, groups: (SMMUv3Caches.sidGroup(sid), TagCache<SMMUv3STECacheEntry>.noGroup,
                                                           TagCache<SMMUv3STECacheEntry>.noGroup))
+            currentLink.steSlot = caches.ste.find(UInt64(sid), 0)
+            currentLink.steSerial = e.serial
+            return .success(e)
         }
         return fetched
     }
@@ -138,10 +143,15 @@ extension SMMUv3Unit {
     mutating func loadCD(ste: SMMUv3STECacheEntry, index: UInt32, req: DMARequest, memory: PhysicalMemory,
                          trace: inout WalkTrace, policy: SMMUv3CachePolicy) -> Result<SMMUv3CDCacheEntry, SMMUv3Fault> {
         let fetched = readCD(ste: ste, index: index, req: req, memory: memory, trace: &trace, policy: policy)
-        if case .success(let e) = fetched, policy.contains(.configuration) {
+        if case .success(var e) = fetched, policy.contains(.configuration) {
             let key = SMMUv3Caches.cdKey(sid: ste.sid, index: index)
+            caches.nextSerial &+= 1
+            e.serial = caches.nextSerial
             caches.cd.insert(key.0, key.1, e, groups: (SMMUv3Caches.sidGroup(ste.sid), TagCache<SMMUv3CDCacheEntry>.noGroup,
                                                        TagCache<SMMUv3CDCacheEntry>.noGroup))
+            currentLink.cdSlot = caches.cd.find(key.0, key.1)
+            currentLink.cdSerial = e.serial
+            return .success(e)
         }
         return fetched
     }

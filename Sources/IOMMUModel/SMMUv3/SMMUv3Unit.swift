@@ -16,6 +16,8 @@ public struct SMMUv3Unit: Sendable {
     public var syncs = 0
     /// Walk-cache entries read by the translation in progress, filed when it ends.
     var pendingFills: [SMMUv3WalkCacheEntry] = []
+    /// The configuration-cache entries the translation in progress used (for the TLB entry it makes).
+    var currentLink = SMMUv3ConfigLink()
     public static let eventQueueLimit = 4096
 
     public init(configuration: SMMUv3Configuration = SMMUv3Configuration(), streamTableBase: UInt64) {
@@ -45,8 +47,17 @@ public struct SMMUv3Unit: Sendable {
     /// holds; then the TLB is probed (keyed by what the transaction carries, with its VMID/ASID tags
     /// checked against the configuration); on a miss the tables are walked and the walk caches filled
     /// at the end. Every reference lands in `trace`.
+    ///
+    /// Fast path: a TLB entry remembers which STE and CD cache entries (slot and fill serial) it was
+    /// checked against; while both are still cached, the configuration lookup could only give the same
+    /// answer, so the hit skips it. The trace still shows both configuration references; the
+    /// configuration caches' hit counters and LRU order are not updated for such hits.
     public mutating func translate(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
                                    policy: SMMUv3CachePolicy = .all, translationRequest: Bool = false) -> SMMUv3TranslationOutcome {
+        if !translationRequest && policy.contains(.tlb) && policy.contains(.configuration), let hit = linkedTLBHit(req, trace: &trace) {
+            if case .fault(let f) = hit, policy.contains(.recordEvents) { record(f, req) }
+            return hit
+        }
         var outcome = resolve(req, memory: memory, trace: &trace, policy: policy, translationRequest: translationRequest)
         // An ATS Translation Request's fault goes back to the device in the completion; only
         // F_BAD_ATS_TREQ is recorded for it. SMMUv3 7.3.6 says "Translation Requests do not cause other
@@ -66,7 +77,7 @@ public struct SMMUv3Unit: Sendable {
                 caches.insertTLB(SMMUv3TLBEntry(sid: req.sourceID, ssid: req.pasid, vmid: t.vmid, asid: t.asid, kind: kind,
                                                 granule: t.granule, level: t.level, stage2Level: t.stage2Level,
                                                 input: req.address & ~mask, pageShift: t.pageShift, output: t.pa & ~mask,
-                                                ipa: t.ipa & ~mask, attributes: t.attributes))
+                                                ipa: t.ipa & ~mask, attributes: t.attributes, link: currentLink))
             }
         case .fault(let f):
             if policy.contains(.recordEvents) { record(f, req) }
@@ -76,11 +87,14 @@ public struct SMMUv3Unit: Sendable {
 
     mutating func resolve(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
                           policy: SMMUv3CachePolicy, translationRequest: Bool = false) -> SMMUv3TranslationOutcome {
+        currentLink = SMMUv3ConfigLink()
         // The hit path reads cached entries in place; only a miss goes through Result values.
         var ste: SMMUv3STECacheEntry
         let steSlot = policy.contains(.configuration) ? cachedSTE(sid: req.sourceID, trace: &trace) : -1
         if steSlot >= 0 {
             ste = caches.ste.payload(steSlot)
+            currentLink.steSlot = steSlot
+            currentLink.steSerial = ste.serial
         } else {
             switch loadSTE(sid: req.sourceID, memory: memory, trace: &trace, policy: policy) {
             case .success(let e): ste = e
@@ -115,7 +129,10 @@ public struct SMMUv3Unit: Sendable {
             let cd: SMMUv3ContextConfig
             let cdSlot = policy.contains(.configuration) ? cachedCD(sid: req.sourceID, index: index, trace: &trace) : -1
             if cdSlot >= 0 {
-                cd = caches.cd.payload(cdSlot).config
+                let e = caches.cd.payload(cdSlot)
+                cd = e.config
+                currentLink.cdSlot = cdSlot
+                currentLink.cdSerial = e.serial
             } else {
                 switch loadCD(ste: ste, index: index, req: req, memory: memory, trace: &trace, policy: policy) {
                 case .success(let e): cd = e.config
@@ -123,7 +140,8 @@ public struct SMMUv3Unit: Sendable {
                 }
             }
             let kind: SMMUv3TranslationKind = cfg.kind == .nested ? .nested : .stage1
-            if policy.contains(.tlb), let hit = probeTLB(req, vmid: cfg.vmid, asid: cd.asid, kind: kind, trace: &trace) {
+            if policy.contains(.tlb), let hit = probeTLB(req, vmid: cfg.vmid, asid: cd.asid, kind: kind, record1: cd.recordFaults,
+                                                         record2: cfg.stage2?.recordFaults ?? true, trace: &trace) {
                 return hit
             }
             return stage1Walk(req, cfg: cfg, cd: cd, memory: memory, trace: &trace, policy: policy)
@@ -162,7 +180,7 @@ public struct SMMUv3Unit: Sendable {
     /// A TLB hit for this transaction whose tags match the current configuration, checked for
     /// permission; nil on a miss. An entry with other tags stays (hardware would not match it).
     mutating func probeTLB(_ req: DMARequest, vmid: UInt16, asid: UInt16, kind: SMMUv3TranslationKind,
-                           trace: inout WalkTrace) -> SMMUv3TranslationOutcome? {
+                           record1: Bool = true, record2: Bool = true, trace: inout WalkTrace) -> SMMUv3TranslationOutcome? {
         let hi = SMMUv3Caches.requestKey(sid: req.sourceID, ssid: req.pasid)
         for i in 0..<8 where caches.tlbShiftCounts[i] > 0 {
             let lo = SMMUv3Caches.pageKey(req.address, shift: SMMUv3Caches.pageShift(index: i))
@@ -171,21 +189,105 @@ public struct SMMUv3Unit: Sendable {
             let e = caches.tlb.payload(s)
             guard e.kind == kind && e.vmid == vmid && (e.isGlobal || kind == .stage2 || e.asid == asid) else { continue }
             _ = caches.tlb.lookup(hi, lo)
+            if e.link != currentLink && currentLink.steSlot >= 0 {
+                // Checked against the configuration now: later hits can take the fast path.
+                var relinked = e
+                relinked.link = currentLink
+                caches.tlb.setPayload(s, relinked)
+            }
             let offset = req.address & (e.size - 1)
             trace.record(MemoryReference(kind: .translation, source: .iotlb, level: e.level, row: 0, input: req.address,
                                          gpa: e.ipa | offset, hpa: e.output | offset, value: e.output | UInt64(e.attributes.rawValue)))
-            if let why = e.attributes.stage1Fault(req) {
-                return .fault(SMMUv3Fault(.fPermission, address: req.address, "\(why) (permissions cached in the TLB)"))
-            }
-            if let why = e.attributes.stage2Fault(req) {
-                return .fault(SMMUv3Fault(.fPermission, address: req.address, stage2: true, ipa: e.ipa | offset,
-                                          "\(why) (permissions cached in the TLB)"))
-            }
+            if let f = SMMUv3Unit.cachedPermissionFault(e, req, offset: offset, record1: record1, record2: record2) { return .fault(f) }
             return .translated(SMMUv3Translation(pa: e.output | offset, pageShift: e.pageShift, attributes: e.attributes, kind: e.kind,
                                                  vmid: e.vmid, asid: e.asid, granule: e.granule, level: e.level,
                                                  stage2Level: e.stage2Level, ipa: e.ipa | offset, servedBy: .iotlb))
         }
         caches.tlb.countMiss()
+        return nil
+    }
+}
+
+/// What the fast path needs of a cached STE or CD, read in place.
+struct SMMUv3ConfigView {
+    var serial: UInt64 = 0
+    var address: UInt64 = 0
+    var hpa: UInt64 = 0
+    var dword0: UInt64 = 0
+    var index: UInt32 = 0
+    /// STE: S2R; CD: R.
+    var recordFaults = true
+}
+
+extension TagCache where Payload == SMMUv3STECacheEntry {
+    /// The fields the fast path reads, without copying the entry (nil for an empty slot).
+    @inline(__always) func linkView(_ slot: Int32) -> SMMUv3ConfigView? {
+        payloads.withUnsafeBufferPointer { b in
+            b[Int(slot)].map { SMMUv3ConfigView(serial: $0.serial, address: $0.address, hpa: $0.address, dword0: $0.dwords[0],
+                                                 recordFaults: $0.config.stage2?.recordFaults ?? true) }
+        }
+    }
+}
+
+extension TagCache where Payload == SMMUv3CDCacheEntry {
+    @inline(__always) func linkView(_ slot: Int32) -> SMMUv3ConfigView? {
+        payloads.withUnsafeBufferPointer { b in
+            b[Int(slot)].map { SMMUv3ConfigView(serial: $0.serial, address: $0.address, hpa: $0.hpa, dword0: $0.dwords[0], index: $0.index,
+                                                 recordFaults: $0.config.recordFaults) }
+        }
+    }
+}
+
+extension SMMUv3Unit {
+    /// A TLB hit whose STE and CD (slot and fill serial) are still in the configuration cache, or nil.
+    @inline(__always)
+    mutating func linkedTLBHit(_ req: DMARequest, trace: inout WalkTrace) -> SMMUv3TranslationOutcome? {
+        let hi = SMMUv3Caches.requestKey(sid: req.sourceID, ssid: req.pasid)
+        for i in 0..<8 where caches.tlbShiftCounts[i] > 0 {
+            let lo = SMMUv3Caches.pageKey(req.address, shift: SMMUv3Caches.pageShift(index: i))
+            let s = caches.tlb.find(hi, lo)
+            guard s >= 0, let e = caches.tlb.payloads[Int(s)] else { continue }
+            let l = e.link
+            guard l.steSlot >= 0, let ste = caches.ste.linkView(l.steSlot), ste.serial == l.steSerial else { return nil }
+            var cd = SMMUv3ConfigView()
+            if l.cdSlot >= 0 {
+                guard let v = caches.cd.linkView(l.cdSlot), v.serial == l.cdSerial else { return nil }
+                cd = v
+            } else if e.kind != .stage2 {
+                return nil
+            }
+            _ = caches.tlb.lookup(hi, lo)
+            trace.record(MemoryReference(kind: .streamTableEntry, source: .configCache, input: UInt64(req.sourceID),
+                                         gpa: ste.address, hpa: ste.address, value: ste.dword0))
+            if l.cdSlot >= 0 {
+                trace.record(MemoryReference(kind: .contextDescriptor, source: .configCache, input: UInt64(cd.index),
+                                             gpa: cd.address, hpa: cd.hpa, value: cd.dword0))
+            }
+            let offset = req.address & (e.size - 1)
+            trace.record(MemoryReference(kind: .translation, source: .iotlb, level: e.level, row: 0, input: req.address,
+                                         gpa: e.ipa | offset, hpa: e.output | offset, value: e.output | UInt64(e.attributes.rawValue)))
+            if let f = SMMUv3Unit.cachedPermissionFault(e, req, offset: offset, record1: cd.recordFaults, record2: ste.recordFaults) {
+                return .fault(f)
+            }
+            return .translated(SMMUv3Translation(pa: e.output | offset, pageShift: e.pageShift, attributes: e.attributes, kind: e.kind,
+                                                 vmid: e.vmid, asid: e.asid, granule: e.granule, level: e.level,
+                                                 stage2Level: e.stage2Level, ipa: e.ipa | offset, servedBy: .iotlb))
+        }
+        return nil
+    }
+
+    /// The permission fault a TLB hit gives this request, recorded as CD.R (stage 1) or STE.S2R (stage 2) say.
+    static func cachedPermissionFault(_ e: SMMUv3TLBEntry, _ req: DMARequest, offset: UInt64, record1: Bool, record2: Bool) -> SMMUv3Fault? {
+        if let why = e.attributes.stage1Fault(req) {
+            var f = SMMUv3Fault(.fPermission, address: req.address, "\(why) (permissions cached in the TLB)")
+            f.recorded = record1
+            return f
+        }
+        if let why = e.attributes.stage2Fault(req) {
+            var f = SMMUv3Fault(.fPermission, address: req.address, stage2: true, ipa: e.ipa | offset, "\(why) (permissions cached in the TLB)")
+            f.recorded = record2
+            return f
+        }
         return nil
     }
 }

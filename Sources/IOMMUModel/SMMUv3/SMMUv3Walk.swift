@@ -104,7 +104,9 @@ extension SMMUv3Unit {
     mutating func stage2Only(_ req: DMARequest, cfg: SMMUv3StreamConfig, memory: PhysicalMemory, trace: inout WalkTrace,
                              policy: SMMUv3CachePolicy) -> SMMUv3TranslationOutcome {
         guard let g2 = cfg.stage2 else { return .fault(SMMUv3Fault(.cBadSTE, address: req.address, "stage 2 is not configured")) }
-        if policy.contains(.tlb), let hit = probeTLB(req, vmid: cfg.vmid, asid: 0, kind: .stage2, trace: &trace) { return hit }
+        if policy.contains(.tlb), let hit = probeTLB(req, vmid: cfg.vmid, asid: 0, kind: .stage2, record2: g2.recordFaults, trace: &trace) {
+            return hit
+        }
         let s2 = stage2Walk(g2, vmid: cfg.vmid, input: req.address, row: 0, origin: (req.sourceID, req.pasid),
                             memory: memory, trace: &trace, policy: policy)
         if let id = s2.fault {
