@@ -87,6 +87,11 @@ extension ScenarioBuilder {
         if let s = queueState { head += " (line \(s.line): base \(hex(s.base)), head \(s.head), tail \(s.tail))" }
         write(head + ": a ring snapshot, not a log; its \(ordered.count) non-empty slot\(ordered.count == 1 ? "" : "s") follow oldest first, from the tail round", out)
         for s in ordered {
+            // A descriptor is 2 or 4 qwords; a row that lost columns cannot be replayed (found by the importer fuzzer).
+            guard s.qwords.count == 2 || s.qwords.count == 4 else {
+                note("line \(s.record.line): slot \(s.index) of \(unit) has \(s.qwords.count) qwords, not 2 or 4; not replayed", out)
+                continue
+            }
             write("qi raw " + s.qwords.map { hex($0) }.joined(separator: " ") + "   # line \(s.record.line): slot \(s.index) of \(unit)", out)
         }
     }
