@@ -58,7 +58,7 @@ enum CacheTab: Int, CaseIterable, Sendable {
             return [.fixed("SID", 7), .fixed("DID", 4, .right), .flexible("val0", min: 10)] + (wide ? [.flexible("val1", min: 8)] : [])
         case .atc:
             return [.fixed("SID", 7), .fixed("PASID", 5, .right), .flexible("IOVA", min: 11), .fixed("size", 4),
-                    .flexible("→ HPA", min: 11), .fixed("perm", 4)]
+                    .flexible("→ HPA", min: 13), .fixed("perm", 4)]
         }
     }
 }

@@ -110,8 +110,17 @@ public final class WalkPane: SessionPane {
         var faultRef: MemoryReference? = nil
         if case .fault = r.outcome, r.trace.count > 0 { faultRef = r.trace[r.trace.count - 1] }
         cells = WalkCells(faultRef: faultRef, staleCache: r.staleUse?.cache)
-        cursor.row = min(cursor.row, max(0, g.rows.count - 1))
-        cursor.column = min(cursor.column, max(0, columnCount - 1))
+        // Start on the cell that tells the story: the fault, else the first reference made.
+        cursor = (0, 0)
+        var first: (Int, Int)? = nil
+        for row in g.rows.indices {
+            for column in 0..<columnCount {
+                guard let ref = reference(row: row, column: column) else { continue }
+                if first == nil { first = (row, column) }
+                if cells.isFault(ref) { first = (row, column) }
+            }
+        }
+        if let first { cursor = (first.0, first.1) }
     }
 
     var columnCount: Int { guard let g = grid else { return 0 }; return g.stage2Levels + (g.stage1Levels > 0 ? 1 : 0) }
