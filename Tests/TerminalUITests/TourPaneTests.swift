@@ -217,7 +217,7 @@ import IOMMUModel
         #expect(c.walkPane.isChosen)
         #expect(c.walkPane.titleAccessory.plainText == "log step 5 · read 0x4000_0000 · 24 refs, 0 cached (cold)")
         #expect(c.walkPane.handle(.escape) == .handled)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 4 refs, 2 cached")
+        #expect(c.walkPane.titleAccessory.plainText == "step 7 · read 0x4000_1000 · 4 refs, 2 cached")
     }
 
     @Test func lockedVMWithoutHostObjectsSaysSo() throws {

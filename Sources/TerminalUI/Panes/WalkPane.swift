@@ -47,7 +47,11 @@ public final class WalkPane: SessionPane {
     public var titleAccessory: [Span] {
         guard let r = record, let g = grid else { return [Span("no DMA yet", .dim)] }
         var out: [Span] = []
-        if isChosen, let i = logIndex, log.indices.contains(i) { out.append(Span("log step \(log[i].step) · ", .accent)) }
+        if let i = logIndex, log.indices.contains(i) {
+            // Say which step's DMA this is unless it is the current step's.
+            if isChosen { out.append(Span("log step \(log[i].step) · ", .accent)) }
+            else if log[i].step != position { out.append(Span("step \(log[i].step) · ", .dim)) }
+        }
         out.append(Span("\(WalkPane.accessWord(r.request.access)) \(groupedHex(r.request.address))"))
         out.append(Span(" · ", .dim))
         let refs = g.referenceCount

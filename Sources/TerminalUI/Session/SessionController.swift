@@ -127,7 +127,7 @@ public final class SessionController {
         if case .command(let c) = parsed {
             // Try it on a copy first: a command the model rejects stays at the prompt for correction.
             var copy = session.machine
-            do { try copy.apply(c) } catch { return .failureAt(column: 1, "\(error)") }
+            do { try copy.apply(c) } catch { return .failureAt(column: Self.column(of: error, in: raw), "\(error)") }
         }
         let dropped = session.stepCount - session.position
         logPane.truncate(to: session.position)
@@ -142,6 +142,21 @@ public final class SessionController {
         if worst.contains(.refused) || worst.contains(.fault) { return .applied(message, .warning) }
         if worst.contains(.error) || worst.contains(.expectFailed) { return .applied(message, .error) }
         return .success(message)
+    }
+
+    /// Where in the typed line a model error points: the unknown name, else the start.
+    static func column(of error: MachineError, in line: String) -> Int {
+        guard case .unknownName(_, let name, _) = error, !name.isEmpty else { return 1 }
+        let chars = Array(line)
+        let target = Array(name)
+        var i = 0
+        while i + target.count <= chars.count {
+            let before = i == 0 || chars[i - 1] == " " || chars[i - 1] == "="
+            let after = i + target.count == chars.count || chars[i + target.count] == " "
+            if before && after && Array(chars[i..<(i + target.count)]) == target { return i + 1 }
+            i += 1
+        }
+        return 1
     }
 
     /// Back to the scenario as loaded, at the same step.
