@@ -248,7 +248,9 @@ public struct TableView {
             let item = row(at: rowIndex(atVisible: vi))
             let y = body.y + line
             let isSelected = vi == selection
-            let rowRole: Role = isSelected ? (focused ? .selected : .selectedInactive) : item.role
+            // In a pane without the focus, a row with a meaning of its own (stale, fault) keeps its
+            // colour when selected: the selection matters less there than the warning.
+            let rowRole: Role = isSelected ? (focused ? .selected : (item.role == .normal ? .selectedInactive : item.role)) : item.role
             grid.fillRow(x: body.x, y: y, width: body.width, role: rowRole)
             if showsGutter, let m = item.marker {
                 // The mark keeps its own role on the selected row too: a stale `!` must stay visible.
