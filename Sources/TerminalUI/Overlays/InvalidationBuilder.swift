@@ -162,7 +162,9 @@ public final class InvalidationBuilder: Modal {
         for (i, f) in fields.enumerated() {
             let v = decoded?.value(f.name) ?? 0
             let meaning = decoded?.meaning(f.name) ?? (f.format.isChoice ? "" : f.summary)
-            top.append(row(i + 1, f.name, [Span(DecoderPane.valueText(f, v))], meaning: meaning.isEmpty ? f.summary : meaning))
+            // A flag says whether it is set, so its summary never reads as if it were.
+            let text = f.format.isFlag ? (v == 0 ? "0 (clear)" : "1 (set)") : DecoderPane.valueText(f, v)
+            top.append(row(i + 1, f.name, [Span(text)], meaning: meaning.isEmpty ? f.summary : meaning))
         }
         top.append([Span(" qwords ", .dim), Span(words.map { hex($0) }.joined(separator: " "))])
         var lower: [[Span]] = [[Span(" Preview", .header), Span(" (the model runs it on a copy of the machine):", .dim)]]
@@ -234,4 +236,5 @@ public final class InvalidationBuilder: Modal {
 
 extension FieldFormat {
     var isChoice: Bool { if case .choice = self { return true }; return false }
+    var isFlag: Bool { if case .flag = self { return true }; return false }
 }

@@ -125,7 +125,7 @@ public final class NotePane: SessionPane {
             text = step.note ?? "(this step has no note)"
         } else {
             heading = [Span(s.scenarioName, .accent)]
-            text = (s.scenarioSummary.isEmpty ? "" : s.scenarioSummary + "\n\n") + "Press n (or Space or →) to apply the first step; b steps back; ? lists every key."
+            text = s.scenarioSummary.isEmpty ? "Press n to apply the first step." : s.scenarioSummary
         }
         if let n = s.nextStep {
             next = [Span("next (n): ", .key), Span("step \(s.position + 1)" + (n.title.map { " · \($0)" } ?? ""), .dim)]

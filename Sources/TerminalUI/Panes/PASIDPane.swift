@@ -101,7 +101,9 @@ public final class PASIDPane: SessionPane {
             }
             listing = VTdConfigurationReader.pasidEntries(machine, sid: UInt16(truncatingIfNeeded: dev.sid))
             contextLine = PASIDPane.contextSpans(listing)
-            table.emptyText = listing.problem ?? "no PASID entries yet (attach writes one)"
+            // Before `attach` the root entry has no context table: say what will fill the pane.
+            table.emptyText = listing.context?.present == true ? (listing.problem ?? "no PASID entries yet")
+                : "none yet: attach writes the context and PASID entries"
             setScalableColumns()
         }
     }
