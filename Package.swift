@@ -28,7 +28,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz entry points: shared by the libFuzzer build (Fuzz/run.sh) and the corpus regression tests.
+        .target(name: "FuzzTargets", dependencies: ["IOMMUModel", "Scenario", "TerminalUI"]),
+        .executableTarget(name: "nestscope-fuzz", dependencies: ["FuzzTargets"]),
         .testTarget(name: "IOMMUModelTests", dependencies: ["IOMMUModel"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "IOMMUModel"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Scenario", "IOMMUModel"]),
         .testTarget(name: "EndToEndTests", dependencies: ["nestscope"]),

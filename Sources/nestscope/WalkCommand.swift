@@ -23,15 +23,17 @@ struct WalkCommand: ParsableCommand {
         let wantAddr = try addr.map { a -> UInt64 in
             do { return try HexInput.number(a) } catch { throw CLIFailure("--addr: \(error)") }
         }
-        var session = Session(s, checkpointInterval: 0)
+        // Apply command by command (a step may hold several DMAs) and stop at the first that matches.
+        var machine = Machine()
         var found: (LogEntry, DMARecord)? = nil
-        search: while !session.atEnd {
-            for e in session.forward() {
-                guard let d = e.outcome.dma else { continue }
+        search: for (k, step) in s.steps.enumerated() {
+            machine.storyStep = k + 1
+            for l in step.lines {
+                guard let outcome = try? machine.apply(l.command), outcome.dma != nil, let d = machine.lastDMA else { continue }
                 if let device, d.device != device { continue }
                 if let wantPASID, d.request.pasid != wantPASID { continue }
                 if let wantAddr, d.request.address >> 12 != wantAddr >> 12 { continue }
-                found = (e, d)
+                found = (LogEntry(step: k + 1, line: l.line, text: l.text, outcome: outcome), d)
                 break search
             }
         }

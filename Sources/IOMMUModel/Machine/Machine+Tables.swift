@@ -134,6 +134,7 @@ extension Machine {
     mutating func map(space name: String, input: UInt64, output: UInt64, size: UInt64, perms: Permissions,
                       pageSize: UInt64?) throws(MachineError) -> StepOutcome {
         let s = try space(named: name)
+        guard output &+ size >= output else { throw .invalid("map: output \(groupedHex(output)) + \(byteSizeLabel(size)) wraps past 2^64") }
         guard size > 0, input & 0xfff == 0, output & 0xfff == 0, size & 0xfff == 0 else {
             throw .invalid("map needs 4 KiB-aligned input, output and size (got \(groupedHex(input)) → \(groupedHex(output)), \(groupedHex(size)))")
         }
@@ -154,6 +155,9 @@ extension Machine {
         var offset: UInt64 = 0
         var count = 0
         while offset < size {
+            guard count < limits.leafEntriesPerCommand else {
+                throw .invalid("map would write more than \(limits.leafEntriesPerCommand) entries; map less at once or use larger pages (page=2M, 1G)")
+            }
             let va = input + offset, pa = output + offset
             // The largest leaf that is aligned for both addresses and fits what is left.
             let level = leafLevels.reversed().first { l in

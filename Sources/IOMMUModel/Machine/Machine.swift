@@ -18,6 +18,8 @@ public struct Machine: Sendable {
     public internal(set) var lastInvalidation: [VTdInvalidationResult] = []
     /// Every DMA that was served from a stale entry, with its step.
     public internal(set) var staleUses: [(step: Int, use: StaleUse)] = []
+    /// `memory.writeCount` at which every cache was known to agree with memory (empty caches always do).
+    var cachesMatchMemoryAt: UInt64 = 0
     /// Narration of the last `note`.
     public internal(set) var lastNote: String?
     /// Failed expectations, with their step.
@@ -27,7 +29,15 @@ public struct Machine: Sendable {
     /// and stale-use records use it. Without a front end it is the command count.
     public var storyStep: Int?
 
+    /// Bounds that turn runaway input into a clear error instead of exhausting memory or time.
+    public var limits = MachineLimits()
+
     public init() {}
+
+    public init(limits: MachineLimits) {
+        self.limits = limits
+        memory.pageLimit = limits.memoryPages
+    }
 
     /// Sets the narration of the current step without applying a command.
     public mutating func narrate(_ text: String?) { lastNote = text }
@@ -46,6 +56,7 @@ public struct Machine: Sendable {
         } else {
             outcome = try perform(command)
         }
+        if cachesMatchMemoryAt != memory.writeCount && cachesEmpty { cachesMatchMemoryAt = memory.writeCount }
         step += 1
         return outcome
     }
@@ -94,6 +105,13 @@ public struct Machine: Sendable {
     public func space(named name: String) throws(MachineError) -> AddressSpace {
         guard let s = spaces[name] else { throw .unknownName(kind: "address space", name: name, known: spaceNames) }
         return s
+    }
+
+    /// True when no cache holds anything, so none can disagree with memory.
+    var cachesEmpty: Bool {
+        guard vtd != nil else { return true }
+        return vtd!.caches.iotlb.count == 0 && vtd!.caches.pwcStage1.count == 0 && vtd!.caches.pwcStage2.count == 0
+            && vtd!.caches.pasid.count == 0 && vtd!.caches.context.count == 0 && vtd!.caches.deviceTLBs.values.allSatisfy { $0.count == 0 }
     }
 
     func requireVTd() throws(MachineError) -> VTdUnit {

@@ -43,18 +43,88 @@ public struct StaleUse: Sendable, Equatable {
     public var fresh: String
 }
 
-/// The result of applying one command.
+/// A DMA step as the log keeps it: no trace (that lives in `Machine.lastDMA`), text made on demand.
+public struct DMAStep: Sendable {
+    public var device: String
+    public var request: DMARequest
+    public var outcome: DMAOutcome
+    public var walkReads: Int
+    public var staleUse: StaleUse?
+
+    public var summary: String {
+        let a = request.access
+        let what = "dma \(a.contains(.write) ? "write" : (a.contains(.execute) ? "exec" : "read")) \(device)\(request.pasid.map { " pasid \($0)" } ?? "") \(groupedHex(request.address))"
+        switch outcome {
+        case .translated(let hpa, let perms, _, let by):
+            if let s = staleUse { return "\(what) → hpa \(groupedHex(hpa)) \(perms.label) FROM STALE \(s.cache)!" }
+            return "\(what) → hpa \(groupedHex(hpa)) \(perms.label) (\(by == .memory ? "\(walkReads) walk reads" : "\(by.label) hit"))"
+        case .fault(let code, let name, _):
+            if let s = staleUse { return "\(what) → fault 0x\(String(code, radix: 16)) FROM STALE \(s.cache)!" }
+            return "\(what) → FAULT 0x\(String(code, radix: 16)) \(name)"
+        }
+    }
+
+    public var details: [String] {
+        var d: [String] = []
+        if let s = staleUse { d.append("memory now says: \(s.fresh)") }
+        if case .fault(_, _, let detail) = outcome { d.append(detail) }
+        if outcome.servedBy == .memory || staleUse != nil { d.append("\(walkReads) walk reads") }
+        return d
+    }
+}
+
+/// The result of applying one command. Its text is made when a front end asks for it, so replaying
+/// a million steps formats nothing.
 public struct StepOutcome: Sendable {
+    enum Content: Sendable {
+        case text(String, [String])
+        case dma(DMAStep)
+        case invalidation([VTdInvalidationResult])
+    }
+
     public var status: StepStatus
-    /// One line for the log.
-    public var summary: String
-    public var details: [String] = []
-    public var dma: DMARecord?
-    public var invalidations: [VTdInvalidationResult] = []
+    var content: Content
+    var extraDetails: [String] = []
 
     public init(_ status: StepStatus, _ summary: String, details: [String] = []) {
         self.status = status
-        self.summary = summary
-        self.details = details
+        self.content = .text(summary, details)
     }
+
+    public init(_ status: StepStatus, dma: DMAStep) {
+        self.status = status
+        self.content = .dma(dma)
+    }
+
+    public init(_ status: StepStatus, invalidations: [VTdInvalidationResult]) {
+        self.status = status
+        self.content = .invalidation(invalidations)
+    }
+
+    /// One line for the log.
+    public var summary: String {
+        switch content {
+        case .text(let s, _): return s
+        case .dma(let d): return d.summary
+        case .invalidation(let results):
+            if let bad = results.last?.error { return "\(results.last!.summary): IQE — \(bad.message)" }
+            return results.map(\.summary).joined(separator: "; ") + " → removed \(results.reduce(0) { $0 + $1.removed.count })"
+        }
+    }
+
+    public var details: [String] {
+        switch content {
+        case .text(_, let d): return d + extraDetails
+        case .dma(let d): return d.details + extraDetails
+        case .invalidation(let results):
+            if let bad = results.last?.error {
+                return ["the descriptor is not executed; Linux's qi_check_fault overwrites it with a wait descriptor and returns -EINVAL",
+                        "IQER.IQEI = \(bad.iqei)"] + extraDetails
+            }
+            return results.flatMap { $0.removed.map { "removed: \($0.summary)" } + $0.notes } + extraDetails
+        }
+    }
+
+    public var dma: DMAStep? { if case .dma(let d) = content { return d }; return nil }
+    public var invalidations: [VTdInvalidationResult] { if case .invalidation(let r) = content { return r }; return [] }
 }

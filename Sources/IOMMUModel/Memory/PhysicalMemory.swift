@@ -25,10 +25,12 @@ public struct PhysicalMemory: @unchecked Sendable {
     @usableFromInline var stamps: [UInt32] = []
     /// The stamp the next writes carry.
     public var writeStamp: UInt32 = 0
+    /// Number of qword writes ever made: equal counts mean memory has not changed in between.
+    public private(set) var writeCount: UInt64 = 0
     /// Highest page count allowed, so a runaway scenario gets an error instead of exhausting memory.
     public var pageLimit: Int
 
-    public init(pageLimit: Int = 1 << 22) { self.pageLimit = pageLimit }
+    public init(pageLimit: Int = 1 << 21) { self.pageLimit = pageLimit }
 
     /// The qword at `address` (aligned down to 8 bytes).
     @inlinable @inline(__always)
@@ -43,6 +45,7 @@ public struct PhysicalMemory: @unchecked Sendable {
         let slot = try writableSlot(frame: address >> 12)
         pointers[slot][Int((address >> 3) & 511)] = value
         stamps[slot] = writeStamp
+        writeCount &+= 1
     }
 
     /// `count` qwords starting at `address` (a structure such as a 512-bit PASID entry).

@@ -29,6 +29,36 @@ extension VTdDeviceTLBEntry {
     }
 }
 
+/// Any VT-d cache entry, for reports that mix caches (what an invalidation removed).
+public enum VTdCacheEntry: Sendable, Equatable {
+    case context(VTdContextCacheEntry)
+    case pasid(VTdPASIDCacheEntry)
+    case iotlb(VTdIOTLBEntry)
+    case pagingStructure(stage: Int, VTdPagingCacheEntry)
+    case deviceTLB(VTdDeviceTLBEntry)
+
+    /// The cache's name as the views and the checker call it.
+    public var cache: String {
+        switch self {
+        case .context: return "context cache"
+        case .pasid: return "PASID cache"
+        case .iotlb: return "IOTLB"
+        case .pagingStructure(let stage, _): return stage == 1 ? "PWC-S1" : "PWC-S2"
+        case .deviceTLB: return "ATC"
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .context(let e): return e.summary
+        case .pasid(let e): return e.summary
+        case .iotlb(let e): return e.summary
+        case .pagingStructure(let stage, let e): return e.summary(stage: stage)
+        case .deviceTLB(let e): return e.summary
+        }
+    }
+}
+
 /// `4K`, `2M`, `1G`, `512M` for a page shift.
 public func sizeLabel(_ shift: UInt8) -> String { byteSizeLabel(UInt64(1) << UInt64(shift)) }
 

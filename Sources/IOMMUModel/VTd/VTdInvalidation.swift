@@ -4,8 +4,8 @@ public struct VTdInvalidationResult: Sendable {
     public var decoded: DecodedStructure?
     /// `p_iotlb_inv did=2 pasid=5 addr=0x40001000 am=0 ih=0`: the descriptor in one line.
     public var summary: String
-    /// Every cache entry it removed, described.
-    public var removed: [String] = []
+    /// Every cache entry it removed (described on demand: a 64K-entry flush must not format 64K lines).
+    public var removed: [VTdCacheEntry] = []
     /// Set when the unit refused the descriptor (an invalidation-queue error).
     public var error: VTdQueueError?
     /// Side effects and remarks (status write, interrupts, outside-the-model descriptors).
@@ -113,22 +113,22 @@ extension VTdUnit {
     mutating func executeContextCache(g: UInt64, did: UInt16, sid: UInt16, fm: UInt64, into r: inout VTdInvalidationResult) {
         switch g {
         case 1:
-            r.removed += caches.context.slotsByRecency.map { caches.context.payload($0).summary }
+            r.removed += caches.context.slotsByRecency.map { VTdCacheEntry.context(caches.context.payload($0)) }
             caches.context.removeAll()
         case 2:
             if scalableMode {
                 // Scalable-mode context entries carry no DID; QEMU treats domain-selective as global.
                 r.notes.append("scalable-mode context entries have no DID: domain-selective acts as global (QEMU vtd_context_global_invalidate)")
-                r.removed += caches.context.slotsByRecency.map { caches.context.payload($0).summary }
+                r.removed += caches.context.slotsByRecency.map { VTdCacheEntry.context(caches.context.payload($0)) }
                 caches.context.removeAll()
             } else {
-                for s in caches.context.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(caches.context.remove(s).summary) }
+                for s in caches.context.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.context(caches.context.remove(s))) }
             }
         case 3:
             // FM masks low function bits of the SID: 1 → bit 2, 2 → bits 2:1, 3 → bits 2:0 (QEMU vtd_context_device_invalidate).
             let mask: UInt16 = [0xffff, 0xfffb, 0xfff9, 0xfff8][Int(fm & 3)]
             for s in caches.context.slotsByRecency where caches.context.payload(s).sid & mask == sid & mask {
-                r.removed.append(caches.context.remove(s).summary)
+                r.removed.append(.context(caches.context.remove(s)))
             }
         default:
             r.error = VTdQueueError(iqei: 4, words: [], message: "cc_inv granularity \(g) is invalid (1 global, 2 domain, 3 device)")
@@ -138,15 +138,15 @@ extension VTdUnit {
     mutating func executeIOTLB(g: UInt64, did: UInt16, addr: UInt64, am: UInt64, ih: Bool, into r: inout VTdInvalidationResult) {
         switch g {
         case 1:
-            r.removed += caches.iotlb.slotsByRecency.map { caches.iotlb.payload($0).summary }
-            r.removed += caches.pwcStage1.slotsByRecency.map { caches.pwcStage1.payload($0).summary(stage: 1) }
-            r.removed += caches.pwcStage2.slotsByRecency.map { caches.pwcStage2.payload($0).summary(stage: 2) }
+            r.removed += caches.iotlb.slotsByRecency.map { VTdCacheEntry.iotlb(caches.iotlb.payload($0)) }
+            r.removed += caches.pwcStage1.slotsByRecency.map { VTdCacheEntry.pagingStructure(stage: 1, caches.pwcStage1.payload($0)) }
+            r.removed += caches.pwcStage2.slotsByRecency.map { VTdCacheEntry.pagingStructure(stage: 2, caches.pwcStage2.payload($0)) }
             caches.iotlb.removeAll(); caches.iotlbSizeCounts = (0, 0, 0)
             caches.pwcStage1.removeAll(); caches.pwcStage2.removeAll()
         case 2:
-            for s in caches.iotlb.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(caches.removeIOTLB(s).summary) }
-            for s in caches.pwcStage1.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(caches.pwcStage1.remove(s).summary(stage: 1)) }
-            for s in caches.pwcStage2.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(caches.pwcStage2.remove(s).summary(stage: 2)) }
+            for s in caches.iotlb.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.iotlb(caches.removeIOTLB(s))) }
+            for s in caches.pwcStage1.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.pagingStructure(stage: 1, caches.pwcStage1.remove(s))) }
+            for s in caches.pwcStage2.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.pagingStructure(stage: 2, caches.pwcStage2.remove(s))) }
         case 3:
             let (start, end) = VTdUnit.maskedRange(addr: addr, am: am)
             // Page-selective type 2 address-matches only second-stage entries; first-stage and nested
@@ -154,16 +154,16 @@ extension VTdUnit {
             for s in caches.iotlb.slots(group: 0, key: VTdCaches.didGroup(did)) {
                 let e = caches.iotlb.payload(s)
                 let overlaps = e.iova <= end && e.iova &+ e.size &- 1 >= start
-                if e.type.usesFirstStage || overlaps { r.removed.append(caches.removeIOTLB(s).summary) }
+                if e.type.usesFirstStage || overlaps { r.removed.append(.iotlb(caches.removeIOTLB(s))) }
             }
             if ih {
                 r.notes.append("IH = 1: paging-structure caches kept (leaf-only invalidation hint)")
             } else {
                 for s in caches.pwcStage2.slots(group: 0, key: VTdCaches.didGroup(did)) {
                     let e = caches.pwcStage2.payload(s)
-                    if e.base <= end && e.base &+ e.span &- 1 >= start { r.removed.append(caches.pwcStage2.remove(s).summary(stage: 2)) }
+                    if e.base <= end && e.base &+ e.span &- 1 >= start { r.removed.append(.pagingStructure(stage: 2, caches.pwcStage2.remove(s))) }
                 }
-                for s in caches.pwcStage1.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(caches.pwcStage1.remove(s).summary(stage: 1)) }
+                for s in caches.pwcStage1.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.pagingStructure(stage: 1, caches.pwcStage1.remove(s))) }
             }
         default:
             r.error = VTdQueueError(iqei: 4, words: [], message: "iotlb_inv granularity \(g) is invalid (1 global, 2 domain, 3 page-selective)")
@@ -187,22 +187,22 @@ extension VTdUnit {
             // All mappings of the PASID: first-stage/nested IOTLB entries, pass-through entries, and its
             // first-stage paging-structure entries (QEMU vtd_piotlb_pasid_invalidate).
             for s in caches.iotlb.slots(group: 1, key: group) where caches.iotlb.payload(s).type != .secondStage {
-                r.removed.append(caches.removeIOTLB(s).summary)
+                r.removed.append(.iotlb(caches.removeIOTLB(s)))
             }
-            for s in caches.pwcStage1.slots(group: 1, key: group) { r.removed.append(caches.pwcStage1.remove(s).summary(stage: 1)) }
+            for s in caches.pwcStage1.slots(group: 1, key: group) { r.removed.append(.pagingStructure(stage: 1, caches.pwcStage1.remove(s))) }
         case 3:
             let (start, end) = VTdUnit.maskedRange(addr: addr, am: am)
             // Page-selective within PASID: never second-stage-only or pass-through entries (vtd.md §9.6).
             for s in caches.iotlbSlots(did: did, overlapping: start, end) {
                 let e = caches.iotlb.payload(s)
-                if e.pasid == pasid && e.type.usesFirstStage { r.removed.append(caches.removeIOTLB(s).summary) }
+                if e.pasid == pasid && e.type.usesFirstStage { r.removed.append(.iotlb(caches.removeIOTLB(s))) }
             }
             if ih {
                 r.notes.append("IH = 1: paging-structure caches kept (leaf-only invalidation hint)")
             } else {
                 for s in caches.pwcStage1.slots(group: 1, key: group) {
                     let e = caches.pwcStage1.payload(s)
-                    if e.base <= end && e.base &+ e.span &- 1 >= start { r.removed.append(caches.pwcStage1.remove(s).summary(stage: 1)) }
+                    if e.base <= end && e.base &+ e.span &- 1 >= start { r.removed.append(.pagingStructure(stage: 1, caches.pwcStage1.remove(s))) }
                 }
             }
         default:
@@ -213,11 +213,11 @@ extension VTdUnit {
     mutating func executePASIDCache(g: UInt64, did: UInt16, pasid: UInt32, into r: inout VTdInvalidationResult) {
         switch g {
         case 0:
-            for s in caches.pasid.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(caches.pasid.remove(s).summary) }
+            for s in caches.pasid.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.pasid(caches.pasid.remove(s))) }
         case 1:
-            for s in caches.pasid.slots(group: 1, key: VTdCaches.pasidGroup(did, pasid)) { r.removed.append(caches.pasid.remove(s).summary) }
+            for s in caches.pasid.slots(group: 1, key: VTdCaches.pasidGroup(did, pasid)) { r.removed.append(.pasid(caches.pasid.remove(s))) }
         case 3:
-            r.removed += caches.pasid.slotsByRecency.map { caches.pasid.payload($0).summary }
+            r.removed += caches.pasid.slotsByRecency.map { VTdCacheEntry.pasid(caches.pasid.payload($0)) }
             caches.pasid.removeAll()
         default:
             r.error = VTdQueueError(iqei: 4, words: [], message: "pc_inv granularity \(g) is invalid (0 domain, 1 PASID, 3 global)")
@@ -246,7 +246,7 @@ extension VTdUnit {
             let overlaps = e.iova <= end && e.iova &+ (UInt64(1) << UInt64(e.pageShift)) &- 1 >= start
             // Without a PASID the ATS invalidation carries no PASID prefix and hits every PASID's entries.
             let pasidMatches = pasid == nil || all || e.pasid == pasid
-            if overlaps && pasidMatches { r.removed.append(atc.remove(slot).summary) }
+            if overlaps && pasidMatches { r.removed.append(.deviceTLB(atc.remove(slot))) }
         }
         caches.deviceTLBs[sid] = atc
         r.notes.append("device-TLB range \(groupedHex(start))-\(groupedHex(end))")

@@ -13,6 +13,8 @@ public struct VTdUnit: Sendable {
     /// Invalidation-completion interrupts raised by wait descriptors with IF set.
     public var completionInterrupts = 0
     let rules: VTdPagingRules
+    /// Stage-1 and stage-2 level counts of the last walk (0 where a stage is absent), for drawing it.
+    public internal(set) var lastGeometry: (stage1: Int, stage2: Int) = (0, 0)
     /// Paging-structure entries read by the walk in progress, filed when it ends.
     var pendingFills: [(Int, VTdPagingCacheEntry)] = []
     public static let faultLogLimit = 4096
@@ -42,6 +44,7 @@ public struct VTdUnit: Sendable {
         if policy.contains(.iotlb) {
             let slot = caches.lookupIOTLB(sid: sid, pasid: req.pasid, address: req.address)
             if slot >= 0 {
+                lastGeometry = (0, 0)
                 let e = caches.iotlb.payload(slot)
                 let offset = req.address & (e.size - 1)
                 trace.record(MemoryReference(kind: .translation, source: .iotlb, level: 0, row: 0, input: req.address,
@@ -72,19 +75,20 @@ public struct VTdUnit: Sendable {
     /// The permission check made after a walk or on a TLB hit (VT-d spec 3.6; fault codes from dmar.c).
     static func permissionFault(_ perms: Permissions, _ req: DMARequest, type: VTdTranslationType, address: UInt64,
                                 cachedIn cache: String?) -> VTdFault? {
-        let from = cache.map { " (permissions cached in the \($0))" } ?? ""
         let legacy = type == .legacy
+        // Messages are built only on the fault path: this check runs on every IOTLB hit.
+        func from() -> String { cache.map { " (permissions cached in the \($0))" } ?? "" }
         if req.access.contains(.write) && !perms.contains(.write) {
-            return VTdFault(legacy ? .writeDenied : .smWriteDenied, address: address, "write to a read-only translation" + from)
+            return VTdFault(legacy ? .writeDenied : .smWriteDenied, address: address, "write to a read-only translation" + from())
         }
         if req.access.contains(.read) && !perms.contains(.read) {
-            return VTdFault(legacy ? .readDenied : .smReadDenied, address: address, "read from a translation without read permission" + from)
+            return VTdFault(legacy ? .readDenied : .smReadDenied, address: address, "read from a translation without read permission" + from())
         }
         if !req.privileged && !perms.contains(.user) && type.usesFirstStage {
-            return VTdFault(.smUserDenied, address: address, "user request to a supervisor-only page (U/S = 0)" + from)
+            return VTdFault(.smUserDenied, address: address, "user request to a supervisor-only page (U/S = 0)" + from())
         }
         if req.access.contains(.execute) && !perms.contains(.execute) {
-            return VTdFault(.smExecuteDenied, address: address, "execute request to a page without execute permission" + from)
+            return VTdFault(.smExecuteDenied, address: address, "execute request to a page without execute permission" + from())
         }
         return nil
     }

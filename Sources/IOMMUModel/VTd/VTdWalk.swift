@@ -18,6 +18,7 @@ extension VTdUnit {
     mutating func walkUncommitted(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
                                   policy: VTdCachePolicy) -> VTdTranslationOutcome {
         let sid = UInt16(truncatingIfNeeded: req.sourceID)
+        lastGeometry = (0, 0)
         let context: VTdContextCacheEntry
         switch fetchContext(sid: sid, memory: memory, trace: &trace, policy: policy) {
         case .success(let c): context = c
@@ -42,6 +43,7 @@ extension VTdUnit {
         let f = VTdPASIDEntryFormat.self
         let pgtt = f.pgtt.value(in: w)
         let did = pe.did
+        lastGeometry = (pgtt == 1 || pgtt == 3 ? 4 + Int(f.fspm.value(in: w)) : 0, pgtt == 2 || pgtt == 3 ? Int(f.aw.value(in: w)) + 2 : 0)
         var result: VTdTranslationOutcome
         if req.privileged && f.sre.value(in: w) == 0 && (pgtt == 1 || pgtt == 3) {
             result = .fault(VTdFault(.smPASIDEntrySREClear, address: req.address, "supervisor request but PASID \(pasid) entry has SRE = 0"))
@@ -342,6 +344,7 @@ extension VTdUnit {
                              policy: VTdCachePolicy) -> VTdTranslationOutcome {
         let w = context.words
         let did = context.did ?? 0
+        lastGeometry = (0, VTdContextEntryFormat.tt.value(in: w) == 2 ? 0 : Int(VTdContextEntryFormat.aw.value(in: w)) + 2)
         if req.pasid != nil {
             return .fault(VTdFault(.translationTypeBlocks, address: req.address, "request with PASID to a legacy-mode unit"))
         }

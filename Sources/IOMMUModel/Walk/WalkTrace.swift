@@ -9,29 +9,37 @@ public struct WalkTrace: Sendable {
     public private(set) var memoryReads = 0
     /// True when more references were made than the buffer holds (never for the modelled formats).
     public private(set) var overflowed = false
+    /// Memory reads of the page walk itself, configuration fetches excluded: the (n+1)(m+1)−1 figure.
+    public private(set) var walkReads = 0
+    /// One bit per `ReferenceSource` that supplied a reference (bit = raw value).
+    public private(set) var sourcesUsed: UInt16 = 0
 
     public init() {}
 
     @inline(__always)
     public mutating func record(_ r: MemoryReference) {
-        if r.source == .memory { memoryReads += 1 }
+        sourcesUsed |= 1 << UInt16(r.source.rawValue)
+        if r.source == .memory {
+            memoryReads += 1
+            if r.kind == .stage1 || r.kind == .stage2 { walkReads += 1 }
+        }
         if count < WalkTrace.capacity { storage[count] = r; count += 1 } else { overflowed = true }
     }
 
     public mutating func reset() {
         count = 0
         memoryReads = 0
+        walkReads = 0
+        sourcesUsed = 0
         overflowed = false
     }
 
     public subscript(i: Int) -> MemoryReference { storage[i] }
 
-    public var references: [MemoryReference] { (0..<count).map { storage[$0] } }
+    /// True when this source supplied any reference.
+    public func used(_ source: ReferenceSource) -> Bool { sourcesUsed & (1 << UInt16(source.rawValue)) != 0 }
+    /// True when any cache supplied a reference.
+    public var usedAnyCache: Bool { sourcesUsed & ~1 != 0 }
 
-    /// Memory reads of the page walk itself, configuration fetches excluded: the (n+1)(m+1)−1 figure.
-    public var walkReads: Int {
-        var n = 0
-        for i in 0..<count where storage[i].source == .memory && (storage[i].kind == .stage1 || storage[i].kind == .stage2) { n += 1 }
-        return n
-    }
+    public var references: [MemoryReference] { (0..<count).map { storage[$0] } }
 }

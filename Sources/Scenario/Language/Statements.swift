@@ -29,7 +29,7 @@ enum Statements {
     }
 
     /// One line per statement: its form and what it does.
-    public static let help: [(String, String)] = [
+    static let help: [(String, String)] = [
         ("vtd scalable|legacy [haw=48] [dw=256|128] [iotlb=N] [pwc-s1=N] [pwc-s2=N] [pasid=N] [context=N] [atc=N]",
          "create the VT-d unit and its root table"),
         ("device NAME sid=bb:dd.f [ats]", "a DMA-capable device (ATS gives it a device TLB)"),

@@ -6,4 +6,11 @@ public struct LogEntry: Sendable {
     public var line: Int
     public var text: String
     public var outcome: StepOutcome
+
+    public init(step: Int, line: Int, text: String, outcome: StepOutcome) {
+        self.step = step
+        self.line = line
+        self.text = text
+        self.outcome = outcome
+    }
 }

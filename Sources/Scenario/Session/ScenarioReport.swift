@@ -21,7 +21,7 @@ public enum ScenarioReport {
         var o: [(String, JSONValue)] = [("step", .int(Int64(e.step))), ("line", .int(Int64(e.line))), ("command", .string(e.text)),
                                         ("status", .string(e.outcome.status.rawValue)), ("summary", .string(e.outcome.summary))]
         if let d = e.outcome.dma {
-            o.append(("references", .int(Int64(d.trace.walkReads))))
+            o.append(("references", .int(Int64(d.walkReads))))
             if let h = d.outcome.hpa { o.append(("hpa", .number(h))) }
             if let c = d.outcome.faultCode { o.append(("fault", .number(UInt64(c)))) }
         }

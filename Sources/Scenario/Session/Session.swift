@@ -15,10 +15,11 @@ public struct Session: Sendable {
     /// Keep a checkpoint every this many steps (1 = every step; 0 = never, for one-way runs).
     public let checkpointInterval: Int
 
-    public init(_ scenario: Scenario, checkpointInterval: Int = 1) {
+    public init(_ scenario: Scenario, checkpointInterval: Int = 1, limits: MachineLimits = MachineLimits()) {
         self.scenario = scenario
         self.checkpointInterval = checkpointInterval
-        checkpoints[0] = (Machine(), 0)
+        machine = Machine(limits: limits)
+        checkpoints[0] = (machine, 0)
     }
 
     public var stepCount: Int { scenario.steps.count }

@@ -23,7 +23,7 @@ enum BenchClock {
     private static func fscanf_pair(_ f: UnsafeMutablePointer<FILE>, _ a: UnsafeMutablePointer<Int>, _ b: UnsafeMutablePointer<Int>) -> Int32 {
         var line = [CChar](repeating: 0, count: 256)
         guard fgets(&line, 256, f) != nil else { return 0 }
-        let parts = String(cString: line).split(separator: " ")
+        let parts = cString(line).split(separator: " ")
         guard parts.count >= 2, let x = Int(parts[0]), let y = Int(parts[1]) else { return 0 }
         a.pointee = x
         b.pointee = y
@@ -36,7 +36,7 @@ enum BenchClock {
         if let f = fopen("/proc/cpuinfo", "r") {
             var line = [CChar](repeating: 0, count: 512)
             while fgets(&line, 512, f) != nil {
-                let s = String(cString: line)
+                let s = cString(line)
                 if s.hasPrefix("model name") {
                     model = s.split(separator: ":", maxSplits: 1).last.map { String($0).trimmed() } ?? model
                     break
@@ -46,6 +46,12 @@ enum BenchClock {
         }
         return "\(model), \(sysconf(Int32(_SC_NPROCESSORS_ONLN))) cores online"
     }
+}
+
+/// The text of a NUL-terminated C buffer.
+func cString(_ buffer: [CChar]) -> String {
+    let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 extension String {

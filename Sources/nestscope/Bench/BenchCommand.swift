@@ -8,53 +8,60 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench", abstract: "Measure the engine and UI against the design's budgets (use a release build).")
     @Flag(name: .long, help: "One JSON object with the figures' medians.") var json = false
     @Flag(name: .long, help: "Fewer and smaller runs (under 30 s), for CI smoke use.") var quick = false
+    @Option(name: .long, help: "Run only the figures whose key contains this text (for profiling).") var only: String?
 
     func run() throws {
         let repeats = quick ? 3 : 7
         let scale = quick ? 1 : 4
-        var figures: [BenchFigure] = []
         func log(_ s: String) { if !json { print(s) } }
         #if DEBUG
         log("warning: this is a debug build; figures are meaningless. Use: swift run -c release nestscope bench")
         #endif
         log("machine: \(BenchClock.machineDescription())")
-
         let fx = try VTdBenchFixture(pages: 4096)
-        figures.append(BenchFigure(key: "iotlb_hit_per_s", label: "IOTLB hit path", unit: "translations/s",
-                                   samples: sample(repeats) { VTdBenchmarks.iotlbHits(fx, hot: 4096, iterations: 1_000_000 * scale) },
-                                   budget: 40e6, better: .higher))
-        figures.append(BenchFigure(key: "nested_walk_4x4_per_s", label: "cold nested walk 4x4 (24 reads)", unit: "walks/s",
-                                   samples: sample(repeats) { VTdBenchmarks.coldWalks(fx, iterations: 200_000 * scale) },
-                                   budget: 2.6e6, better: .higher))
-        let spread = VTdBenchmarks.filledUnit(entries: 65536, span: 64 << 30, pasids: 1)
-        figures.append(BenchFigure(key: "range_invalidate_1g_us", label: "1 GiB range invalidation, 64K-entry IOTLB", unit: "µs",
+        var extra: [String] = []
+
+        let all: [(String, () throws -> BenchFigure)] = [
+            ("iotlb_hit_per_s", {
+                BenchFigure(key: "iotlb_hit_per_s", label: "IOTLB hit path", unit: "translations/s",
+                            samples: sample(repeats) { VTdBenchmarks.iotlbHits(fx, hot: 4096, iterations: 1_000_000 * scale) },
+                            budget: 40e6, better: .higher)
+            }),
+            ("nested_walk_4x4_per_s", {
+                BenchFigure(key: "nested_walk_4x4_per_s", label: "cold nested walk 4x4 (24 reads)", unit: "walks/s",
+                            samples: sample(repeats) { VTdBenchmarks.coldWalks(fx, iterations: 200_000 * scale) },
+                            budget: 2.6e6, better: .higher)
+            }),
+            ("range_invalidate_1g_us", {
+                let spread = VTdBenchmarks.filledUnit(entries: 65536, span: 64 << 30, pasids: 1)
+                let packed = VTdBenchmarks.filledUnit(entries: 65536, span: 1 << 30, pasids: 1)
+                let worst = sample(repeats) { VTdBenchmarks.invalidate(packed, VTdBenchmarks.rangeDescriptor(at: 0), expectRemoved: 65536) }
+                extra.append("range invalidation, worst case (all 65,536 entries inside the 1 GiB, all removed): \(formatFigure(worst.sorted()[worst.count / 2])) µs")
+                return BenchFigure(key: "range_invalidate_1g_us", label: "1 GiB range invalidation, 64K-entry IOTLB", unit: "µs",
                                    samples: sample(repeats) { VTdBenchmarks.invalidate(spread, VTdBenchmarks.rangeDescriptor(at: 3 << 30), expectRemoved: 1024) },
-                                   budget: 1000, better: .lower, note: "entries spread over 64 GiB; the range holds 1,024"))
-        let packed = VTdBenchmarks.filledUnit(entries: 65536, span: 1 << 30, pasids: 1)
-        let worst = sample(repeats) { VTdBenchmarks.invalidate(packed, VTdBenchmarks.rangeDescriptor(at: 0), expectRemoved: 65536) }
-        let many = VTdBenchmarks.filledUnit(entries: 65536, span: 64 << 30, pasids: 1024)
-        figures.append(BenchFigure(key: "pasid_invalidate_us", label: "invalidate one PASID of 1,024 (64K entries)", unit: "µs",
+                                   budget: 1000, better: .lower, note: "entries spread over 64 GiB; the range holds 1,024")
+            }),
+            ("pasid_invalidate_us", {
+                let many = VTdBenchmarks.filledUnit(entries: 65536, span: 64 << 30, pasids: 1024)
+                return BenchFigure(key: "pasid_invalidate_us", label: "invalidate one PASID of 1,024 (64K entries)", unit: "µs",
                                    samples: sample(repeats) { VTdBenchmarks.invalidate(many, VTdBenchmarks.pasidDescriptor(77), expectRemoved: 64) },
-                                   budget: 1000, better: .lower))
-        let mapPages = quick ? 1 << 18 : 1 << 20
-        let before = BenchClock.residentBytes()
-        let m0 = BenchClock.now()
-        let big = try VTdBenchFixture(pages: mapPages, iotlbCapacity: 512)
-        let mapSeconds = BenchClock.now() - m0
-        let grown = Double(BenchClock.residentBytes() - before)
-        figures.append(BenchFigure(key: "map_1m_pages_s", label: "map \(mapPages >> 10)K pages in both stages", unit: "s",
-                                   samples: [mapSeconds * Double(1 << 20) / Double(mapPages)], budget: nil, better: .lower,
-                                   note: quick ? "scaled from \(mapPages) pages" : ""))
-        let realTables = Double(big.machine.spaces.values.reduce(0) { $0 + $1.tableCount }) * 4096 / Double(mapPages)
-        figures.append(BenchFigure(key: "bytes_per_mapped_page", label: "resident memory per page mapped in both stages", unit: "bytes",
-                                   samples: [grown / Double(mapPages)], budget: 3 * realTables, better: .lower,
-                                   note: "the real tables take \(formatFigure(realTables)) bytes a page; model footprint \(formatFigure(Double(big.machine.memory.footprint) / Double(mapPages)))"))
-        let replaySteps = quick ? 200_000 : 1_000_000
-        var parseRate = 0.0
-        figures.append(BenchFigure(key: "replay_events_per_s", label: "replay of a \(replaySteps / 1000)K-step scenario", unit: "steps/s",
-                                   samples: sample(quick ? 1 : 3) { let r = ReplayBenchmark.run(steps: replaySteps); parseRate = r.parse; return r.replay },
-                                   budget: 1e6, better: .higher))
-        figures[figures.count - 1].note = "parsing: \(formatFigure(parseRate)) lines/s"
+                                   budget: 1000, better: .lower)
+            }),
+        ]
+        var figures: [BenchFigure] = []
+        for (key, make) in all where only.map({ key.contains($0) }) ?? true { figures.append(try make()) }
+        if only.map({ "map_1m_pages_s bytes_per_mapped_page".contains($0) }) ?? true {
+            figures += try MappingBenchmark.figures(pages: quick ? 1 << 18 : 1 << 20)
+        }
+        if only.map({ "replay_events_per_s".contains($0) }) ?? true {
+            let steps = quick ? 200_000 : 1_000_000
+            var parseRate = 0.0
+            var f = BenchFigure(key: "replay_events_per_s", label: "replay of a \(steps / 1000)K-step scenario", unit: "steps/s",
+                                samples: sample(quick ? 1 : 3) { let r = ReplayBenchmark.run(steps: steps); parseRate = r.parse; return r.replay },
+                                budget: 1e6, better: .higher)
+            f.note = "parsing: \(formatFigure(parseRate)) lines/s"
+            figures.append(f)
+        }
 
         if json {
             print(JSONValue.object(figures.map { ($0.key, .double($0.median)) }).serialized())
@@ -67,8 +74,28 @@ struct BenchCommand: ParsableCommand {
             log("\(f.key.padding(toLength: 24)) \(formatFigure(f.median).leftPadded(10)) \(f.unit.padding(toLength: 15)) [\(formatFigure(f.low)) … \(formatFigure(f.high))]\(budget) \(verdict)")
             log("    \(f.label)\(f.note.isEmpty ? "" : "; " + f.note)")
         }
-        log("range invalidation, worst case (all 65,536 entries inside the 1 GiB): \(formatFigure(worst.sorted()[worst.count / 2])) µs")
-        try BenchScaling.print(quick: quick)
+        for e in extra { log(e) }
+        if only == nil { try BenchScaling.print(quick: quick) }
+    }
+}
+
+/// Mapping a million pages in both stages: time and resident memory per page.
+enum MappingBenchmark {
+    static func figures(pages: Int) throws -> [BenchFigure] {
+        let before = BenchClock.residentBytes()
+        let m0 = BenchClock.now()
+        let big = try VTdBenchFixture(pages: pages, iotlbCapacity: 512)
+        let seconds = BenchClock.now() - m0
+        let grown = Double(BenchClock.residentBytes() - before)
+        let realTables = Double(big.machine.spaces.values.reduce(0) { $0 + $1.tableCount }) * 4096 / Double(pages)
+        let scaled = pages == 1 << 20 ? "" : "scaled from \(pages) pages"
+        return [
+            BenchFigure(key: "map_1m_pages_s", label: "map \(pages >> 10)K pages in both stages", unit: "s",
+                        samples: [seconds * Double(1 << 20) / Double(pages)], budget: nil, better: .lower, note: scaled),
+            BenchFigure(key: "bytes_per_mapped_page", label: "resident memory growth per page mapped in both stages", unit: "bytes",
+                        samples: [grown / Double(pages)], budget: 3 * realTables, better: .lower,
+                        note: "the real tables take \(formatFigure(realTables)) bytes a page; the model's page store \(formatFigure(Double(big.machine.memory.footprint) / Double(pages)))"),
+        ]
     }
 }
 

@@ -1,0 +1,49 @@
+/// A process id.
+public typealias HostPID = Int32
+/// A user id (the owner of `user_struct->locked_vm`).
+public typealias HostUID = UInt32
+/// A host-model paging or nested domain: a handle the hardware engines key their I/O page tables
+/// and domain ids on. Unique across the whole host, allocated from 1 upwards, never reused.
+public typealias HostDomainID = UInt32
+
+/// Which physical IOMMU instance a device sits behind.
+public enum HostIOMMURef: Sendable, Hashable, CustomStringConvertible {
+    /// VT-d unit (DMAR) `index`.
+    case vtd(Int)
+    /// SMMUv3 instance `index`.
+    case smmuv3(Int)
+    /// A PowerNV/pSeries PE (IOMMU group) `group`.
+    case spapr(Int)
+
+    public var description: String {
+        switch self {
+        case .vtd(let i): return "dmar\(i)"
+        case .smmuv3(let i): return "smmu\(i)"
+        case .spapr(let g): return "spapr-group\(g)"
+        }
+    }
+}
+
+/// A PCI function the host can hand to VFIO or iommufd.
+public struct HostDevice: Sendable, Equatable {
+    /// `0000:00:02.0` or any unique label.
+    public var name: String
+    public var iommu: HostIOMMURef
+    /// Requester id (VT-d source id) or SMMUv3 StreamID.
+    public var sid: UInt32
+    /// ATS enabled on the function (VT-d device-TLB / SMMUv3 ATC invalidations follow).
+    public var ats: Bool
+    /// ATS invalidate queue depth (VT-d `info->ats_qdep`).
+    public var atsQueueDepth: UInt16
+    /// Physical-function SID for VFs (VT-d PFSID), or the SID itself.
+    public var pfsid: UInt16
+
+    public init(name: String, iommu: HostIOMMURef, sid: UInt32, ats: Bool = false, atsQueueDepth: UInt16 = 0, pfsid: UInt16? = nil) {
+        self.name = name
+        self.iommu = iommu
+        self.sid = sid
+        self.ats = ats
+        self.atsQueueDepth = atsQueueDepth
+        self.pfsid = pfsid ?? UInt16(truncatingIfNeeded: sid)
+    }
+}

@@ -1,0 +1,268 @@
+/// The whole host: processes, users, devices and the VFIO / iommufd objects above the IOMMUs. A
+/// value type, so the machine can keep it as a snapshot; every operation is a `mutating` method that
+/// returns a `HostResult` and changes exactly what the kernel would change (nothing on failure
+/// unless the kernel leaves something behind, which the result then says).
+public struct HostState: Sendable {
+    public internal(set) var config: HostConfig
+    public internal(set) var processes: [HostPID: HostProcess] = [:]
+    public internal(set) var users: [HostUID: HostUserAccount] = [:]
+    public internal(set) var devices: [String: HostDevice] = [:]
+    /// Which container or iommufd owns each device (a device is handed to one user only).
+    public internal(set) var deviceOwner: [String: String] = [:]
+    public internal(set) var type1Containers: [Int: Type1Container] = [:]
+    public internal(set) var spaprGroups: [Int: SPAPRGroup] = [:]
+    public internal(set) var spaprContainers: [Int: SPAPRContainer] = [:]
+    public internal(set) var iommufds: [Int: IOMMUFDContext] = [:]
+    public internal(set) var frames = HostFrameAllocator()
+    /// Next container / iommufd handle (a file descriptor number, for the log).
+    public internal(set) var nextHandle = 3
+    /// Next sPAPR preregistered-region id (never reused, so a log line stays unambiguous).
+    public internal(set) var nextRegionID = 1
+    /// Next host domain id.
+    public internal(set) var nextDomain: HostDomainID = 1
+    /// VT-d domain ids in use per unit: host domain → (DID, attach count) (`domain_attach_iommu`).
+    public internal(set) var vtdDIDs: [Int: [HostDomainID: DIDUse]] = [:]
+    /// SMMUv3 VMIDs (stage-2 domains) and ASIDs (stage-1 domains) per instance.
+    public internal(set) var smmuVMIDs: [Int: [HostDomainID: UInt16]] = [:]
+    public internal(set) var smmuASIDs: [Int: [HostDomainID: UInt16]] = [:]
+
+    public struct DIDUse: Sendable, Equatable {
+        public var did: UInt16
+        public var refs: Int
+    }
+
+    public init(config: HostConfig = HostConfig()) {
+        self.config = config
+    }
+
+    public var pageShift: Int { config.pageShift }
+    public var pageSize: UInt64 { config.pageSize }
+
+    // MARK: processes
+
+    /// A new process (fork+exec of the VMM), with its memlock limit and capabilities.
+    @discardableResult
+    public mutating func createProcess(pid: HostPID, uid: HostUID = 1000, rlimitMemlock: UInt64,
+                                       capIPCLock: Bool = false, capSysResource: Bool = false) -> HostResult {
+        guard processes[pid] == nil else {
+            return .fail(.EEXIST, "pid \(pid) already exists", by: "model")
+        }
+        processes[pid] = HostProcess(pid: pid, uid: uid, rlimitMemlock: rlimitMemlock, capIPCLock: capIPCLock, capSysResource: capSysResource)
+        if users[uid] == nil { users[uid] = HostUserAccount(uid: uid) }
+        return .ok("process \(pid) (uid \(uid)) created, RLIMIT_MEMLOCK \(hostBytesText(rlimitMemlock))\(capIPCLock ? ", CAP_IPC_LOCK" : "")",
+                   by: "model")
+    }
+
+    /// setrlimit(RLIMIT_MEMLOCK): later charges are checked against the new limit; nothing already
+    /// charged is taken back.
+    @discardableResult
+    public mutating func setMemlockLimit(pid: HostPID, bytes: UInt64) -> HostResult {
+        guard processes[pid] != nil else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
+        processes[pid]?.rlimitMemlock = bytes
+        return .ok("RLIMIT_MEMLOCK of \(pid) is now \(hostBytesText(bytes))", by: "setrlimit")
+    }
+
+    /// Grants or drops CAP_IPC_LOCK / CAP_SYS_RESOURCE.
+    @discardableResult
+    public mutating func setCapabilities(pid: HostPID, ipcLock: Bool, sysResource: Bool) -> HostResult {
+        guard processes[pid] != nil else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
+        processes[pid]?.capIPCLock = ipcLock
+        processes[pid]?.capSysResource = sysResource
+        return .ok("pid \(pid): CAP_IPC_LOCK \(ipcLock ? "on" : "off"), CAP_SYS_RESOURCE \(sysResource ? "on" : "off")", by: "capset")
+    }
+
+    /// mmap(MAP_FIXED_NOREPLACE) of a range backed as `backing`.
+    @discardableResult
+    public mutating func mmap(pid: HostPID, vaddr: UInt64, length: UInt64, backing: VMABacking = .anonymous) -> HostResult {
+        guard var p = processes[pid] else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
+        let align: UInt64
+        switch backing {
+        case .hugetlb(let s):
+            guard [21, 24, 30, 34].contains(s) else {
+                return .fail(.EINVAL, "hugetlb page shift \(s) is not a hugetlbfs size (2M, 16M, 1G, 16G)", by: "hugetlb_get_unmapped_area")
+            }
+            align = UInt64(1) << UInt64(s)
+        default: align = pageSize
+        }
+        guard length > 0, vaddr & (align - 1) == 0, length & (align - 1) == 0, vaddr &+ length > vaddr else {
+            return .fail(.EINVAL, "vaddr \(hex(vaddr)) / length \(hex(length)) not aligned to \(hostBytesText(align))", by: "do_mmap")
+        }
+        if p.vmas.contains(where: { $0.start < vaddr + length && vaddr < $0.end }) {
+            return .fail(.EEXIST, "[\(hex(vaddr)), \(hex(vaddr + length))) overlaps an existing mapping", by: "do_mmap (MAP_FIXED_NOREPLACE)")
+        }
+        p.vmas.append(VMA(start: vaddr, length: length, backing: backing))
+        p.vmas.sort { $0.start < $1.start }
+        processes[pid] = p
+        return .ok("pid \(pid) mapped \(hostBytesText(length)) at \(hex(vaddr)) (\(vmaBackingText(backing)))", by: "do_mmap")
+    }
+
+    /// Adds a device the host can assign.
+    @discardableResult
+    public mutating func addDevice(_ device: HostDevice) -> HostResult {
+        guard devices[device.name] == nil else { return .fail(.EEXIST, "device \(device.name) already exists", by: "model") }
+        switch device.iommu {
+        case .vtd(let u) where u >= config.vtdUnits.count,
+             .smmuv3(let u) where u >= config.smmuUnits.count:
+            return .fail(.ENODEV, "\(device.iommu) does not exist on this host", by: "model")
+        case .spapr(let g) where spaprGroups[g] == nil:
+            return .fail(.ENODEV, "sPAPR group \(g) does not exist; add it first", by: "model")
+        default: break
+        }
+        devices[device.name] = device
+        if case .spapr(let g) = device.iommu { spaprGroups[g]?.devices.append(device.name) }
+        return .ok("device \(device.name) behind \(device.iommu), sid \(hex(UInt64(device.sid)))\(device.ats ? ", ATS on" : "")", by: "model")
+    }
+
+    // MARK: pages
+
+    /// The host physical page behind user address `va` of `pid` (its frame allocated on first touch,
+    /// as a fault would); nil when no VMA covers it. For views and for the machine's guest-RAM
+    /// translation.
+    public mutating func hostPhysical(pid: HostPID, va: UInt64) -> PageLookup? { touch(pid: pid, va: va) }
+
+    /// The page behind `va` in `pid`'s address space, allocating its frame on first touch; nil when
+    /// no VMA covers it.
+    mutating func touch(pid: HostPID, va: UInt64) -> PageLookup? {
+        guard let p = processes[pid], let vma = p.vma(containing: va) else { return nil }
+        switch vma.backing {
+        case .pfnmap(let base):
+            return PageLookup(hpa: base + (va - vma.start), pageShift: pageShift, reserved: true)
+        case .anonymous, .hugetlb:
+            let shift: Int
+            if case .hugetlb(let s) = vma.backing { shift = s } else { shift = pageShift }
+            let size = UInt64(1) << UInt64(shift)
+            let key = va & ~(size - 1)
+            let frame: UInt64
+            if let f = p.frames[key] {
+                frame = f
+            } else {
+                frame = frames.allocateUser(shift: shift)
+                processes[pid]?.frames[key] = frame
+            }
+            return PageLookup(hpa: frame + (va - key), pageShift: shift, reserved: false)
+        }
+    }
+
+    /// `__account_locked_vm`: charge or uncharge `pages` system pages to `mm->locked_vm`; a charge past
+    /// RLIMIT_MEMLOCK fails with -ENOMEM and charges nothing unless `bypass` (CAP_IPC_LOCK).
+    mutating func accountLockedVM(pid: HostPID, pages: UInt64, increment: Bool, bypass: Bool) -> Errno? {
+        guard let p = processes[pid] else { return .ESRCH }
+        if increment {
+            if !bypass && p.lockedVM + pages > p.limitPages(pageShift: pageShift) { return .ENOMEM }
+            processes[pid]?.lockedVM = p.lockedVM + pages
+        } else {
+            processes[pid]?.lockedVM = p.lockedVM >= pages ? p.lockedVM - pages : 0   // WARN_ON_ONCE(pages > locked_vm)
+        }
+        return nil
+    }
+
+    /// "locked_vm 12 + 4 > limit 8 pages" for a failure sentence.
+    func limitText(pid: HostPID, adding pages: UInt64, counter: UInt64? = nil) -> String {
+        guard let p = processes[pid] else { return "" }
+        let cur = counter ?? p.lockedVM
+        return "locked_vm \(cur) + \(pages) > RLIMIT_MEMLOCK \(p.limitPages(pageShift: pageShift)) pages (\(hostBytesText(p.rlimitMemlock)))"
+    }
+
+    // MARK: ids
+
+    mutating func newHandle() -> Int {
+        defer { nextHandle += 1 }
+        return nextHandle
+    }
+
+    mutating func newDomain() -> HostDomainID {
+        defer { nextDomain += 1 }
+        return nextDomain
+    }
+
+    /// `domain_attach_iommu`: the domain's DID on a VT-d unit, allocated (lowest free from
+    /// IDA_START_DID = 2) on first attach and reference counted.
+    mutating func vtdAttachDID(unit: Int, domain: HostDomainID) -> UInt16 {
+        var table = vtdDIDs[unit] ?? [:]
+        if var use = table[domain] {
+            use.refs += 1
+            table[domain] = use
+            vtdDIDs[unit] = table
+            return use.did
+        }
+        let used = Set(table.values.map(\.did))
+        var did: UInt16 = 2
+        while used.contains(did) { did += 1 }
+        table[domain] = DIDUse(did: did, refs: 1)
+        vtdDIDs[unit] = table
+        return did
+    }
+
+    /// `domain_detach_iommu`: drops one reference; the DID is freed with the last.
+    mutating func vtdDetachDID(unit: Int, domain: HostDomainID) {
+        guard var use = vtdDIDs[unit]?[domain] else { return }
+        use.refs -= 1
+        vtdDIDs[unit]?[domain] = use.refs > 0 ? use : nil
+    }
+
+    /// The DID a domain currently has on a unit.
+    public func vtdDID(unit: Int, domain: HostDomainID) -> UInt16? { vtdDIDs[unit]?[domain]?.did }
+
+    /// SMMUv3 VMID for a stage-2 domain (`arm_smmu_domain_finalise_s2`: ida from 1).
+    mutating func smmuAllocVMID(smmu: Int, domain: HostDomainID) -> UInt16 {
+        let used = Set((smmuVMIDs[smmu] ?? [:]).values)
+        var v: UInt16 = 1
+        while used.contains(v) { v += 1 }
+        smmuVMIDs[smmu, default: [:]][domain] = v
+        return v
+    }
+
+    /// SMMUv3 ASID for a stage-1 domain (xa_alloc from 1).
+    mutating func smmuAllocASID(smmu: Int, domain: HostDomainID) -> UInt16 {
+        let used = Set((smmuASIDs[smmu] ?? [:]).values)
+        var v: UInt16 = 1
+        while used.contains(v) { v += 1 }
+        smmuASIDs[smmu, default: [:]][domain] = v
+        return v
+    }
+
+    /// The format a paging domain gets: stage 2 when it must be one (nest parent, VFIO nesting type),
+    /// otherwise VT-d's `first_level_by_default` or SMMUv3's stage 1.
+    func pagingFormat(_ iommu: HostIOMMURef, secondStage: Bool) -> DomainFormat {
+        switch iommu {
+        case .vtd(let u): return secondStage || !config.vtdUnits[u].firstStageByDefault ? .vtdSecondStage : .vtdFirstStage
+        case .smmuv3: return secondStage ? .smmuStage2 : .smmuStage1
+        case .spapr: return .vtdSecondStage
+        }
+    }
+
+    /// Input address width of a domain of `format` on `iommu`.
+    func domainWidth(_ iommu: HostIOMMURef, _ format: DomainFormat) -> Int {
+        switch iommu {
+        case .vtd(let u): return format == .vtdFirstStage ? config.vtdUnits[u].mgaw - 1 : config.vtdUnits[u].mgaw
+        case .smmuv3(let s): return config.smmuUnits[s].ias
+        case .spapr: return 64
+        }
+    }
+
+    /// The last IOVA of the domain aperture (`geometry.aperture_end`).
+    func apertureEnd(_ iommu: HostIOMMURef, _ format: DomainFormat) -> UInt64 {
+        let w = domainWidth(iommu, format)
+        return w >= 64 ? UInt64.max : (UInt64(1) << UInt64(w)) - 1
+    }
+
+    mutating func smmuFreeDomainTags(smmu: Int, domain: HostDomainID) {
+        smmuVMIDs[smmu]?[domain] = nil
+        smmuASIDs[smmu]?[domain] = nil
+    }
+}
+
+/// "64 KiB", "2 GiB", "0x1800 B".
+func hostBytesText(_ b: UInt64) -> String {
+    let units: [(UInt64, String)] = [(1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+    for (u, name) in units where b >= u && b % u == 0 { return "\(b / u) \(name)" }
+    return b < 1024 ? "\(b) B" : "\(hex(b)) B"
+}
+
+func vmaBackingText(_ b: VMABacking) -> String {
+    switch b {
+    case .anonymous: return "anonymous"
+    case .hugetlb(let s): return "hugetlb \(hostBytesText(UInt64(1) << UInt64(s)))"
+    case .pfnmap(let h): return "VM_PFNMAP at \(hex(h))"
+    }
+}

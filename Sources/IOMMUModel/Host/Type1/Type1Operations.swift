@@ -1,0 +1,261 @@
+/// VFIO type1: container setup, VFIO_IOMMU_MAP_DMA and VFIO_IOMMU_UNMAP_DMA with their pinning and
+/// `locked_vm` accounting (drivers/vfio/vfio_iommu_type1.c, spapr_tce_and_uapi.md §7).
+///
+/// Accounting follows `vfio_pin_pages_remote`: every non-reserved system page of a mapping is pinned
+/// and charged to the mapping process's `mm->locked_vm` once per `vfio_dma`. The same user page
+/// mapped at two IOVAs is two `vfio_dma`s and is charged twice — the kernel only skips pages already
+/// pinned through the external (mdev) path of the same `vfio_dma` (`vfio_find_vpfn`), which is not
+/// modelled.
+extension HostState {
+    /// VFIO_GROUP_SET_CONTAINER for the devices' groups, then VFIO_SET_IOMMU(`type`): one domain for
+    /// all devices, which must sit behind the same IOMMU instance. Output `container` is the handle.
+    @discardableResult
+    public mutating func type1Open(pid: HostPID, type: Type1IOMMUType, devices names: [String]) -> HostResult {
+        guard processes[pid] != nil else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
+        guard let first = names.first else {
+            return .fail(.EINVAL, "VFIO_SET_IOMMU needs at least one group in the container", by: "vfio_ioctl_set_iommu")
+        }
+        var devs: [HostDevice] = []
+        for n in names {
+            guard let d = devices[n] else { return .fail(.ENODEV, "no device \(n)", by: "model") }
+            if let owner = deviceOwner[n] { return .fail(.EBUSY, "\(n) is already used by \(owner)", by: "vfio_group_set_container") }
+            devs.append(d)
+        }
+        let iommu = devs[0].iommu
+        guard devs.allSatisfy({ $0.iommu == iommu }) else {
+            return .fail(.EINVAL, "the model keeps one domain per container: \(first) and the others sit behind different IOMMUs", by: "model")
+        }
+        if case .spapr = iommu {
+            return .fail(.EINVAL, "\(first) is in an sPAPR IOMMU group; type1 cannot drive it", by: "vfio_ioctl_set_iommu")
+        }
+        if case .vtd(let u) = iommu, type == .nesting, !config.vtdUnits[u].nesting {
+            // [unverified] iommu_domain_set_attr(DOMAIN_ATTR_NESTING) refuses without ECAP.NEST.
+            return .fail(.ENODEV, "\(iommu) has no nested translation (ECAP.NEST=0)", by: "vfio_iommu_type1_attach_group")
+        }
+        let format = pagingFormat(iommu, secondStage: type == .nesting)
+        let msi: ClosedRange<UInt64>
+        if case .smmuv3 = iommu { msi = SMMUUnitConfig.swMSIWindow } else { msi = VTdUnitConfig.msiWindow }
+        let iovaRanges = Self.subtract(msi, from: 0...apertureEnd(iommu, format))
+        let handle = newHandle()
+        let domain = newDomain()
+        var actions: [HardwareAction] = [.createDomain(domain: domain, iommu: iommu, format: format, addressWidth: domainWidth(iommu, format))]
+        var tag: PagingDomainTag
+        switch iommu {
+        case .vtd(let u):
+            tag = .vtdSecondStage(did: 0)
+            for d in devs {
+                let did = vtdAttachDID(unit: u, domain: domain)
+                tag = format == .vtdFirstStage ? .vtdFirstStage(did: did) : .vtdSecondStage(did: did)
+                actions.append(.attachPaging(device: d.name, pasid: 0, domain: domain, tag: tag))
+            }
+        case .smmuv3(let s):
+            tag = type == .nesting ? .smmuStage2(vmid: smmuAllocVMID(smmu: s, domain: domain))
+                                   : .smmuStage1(asid: smmuAllocASID(smmu: s, domain: domain))
+            for d in devs { actions.append(.attachPaging(device: d.name, pasid: 0, domain: domain, tag: tag)) }
+        case .spapr:
+            tag = .vtdSecondStage(did: 0)
+        }
+        for n in names { deviceOwner[n] = "vfio container \(handle)" }
+        type1Containers[handle] = Type1Container(handle: handle, type: type, devices: names, iommu: iommu, domain: domain,
+                                                 format: format, tag: tag, iovaRanges: iovaRanges)
+        return .ok("container \(handle): \(type) over \(iommu) for \(names.joined(separator: ", ")), domain \(domain)",
+                   by: "vfio_iommu_type1_attach_group", outputs: [HostOutput("container", UInt64(handle))], actions: actions)
+    }
+
+    /// VFIO_IOMMU_MAP_DMA.
+    public mutating func type1MapDMA(container handle: Int, pid: HostPID, _ map: VFIODMAMap) -> HostResult {
+        guard var c = type1Containers[handle] else { return .fail(.EBADF, "no container \(handle)", by: "model") }
+        guard let proc = processes[pid] else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
+        let minsz: UInt32 = 32
+        if map.argsz < minsz || map.flags & ~(VFIODMAMap.flagRead | VFIODMAMap.flagWrite | VFIODMAMap.flagVAddr) != 0 {
+            return .fail(.EINVAL, "argsz \(map.argsz) < \(minsz) or unknown flags \(hex(UInt64(map.flags)))", by: "vfio_iommu_type1_map_dma")
+        }
+        if map.flags & VFIODMAMap.flagVAddr != 0 {
+            return .fail(.EINVAL, "VFIO_DMA_MAP_FLAG_VADDR (live update of vaddr) is not modelled by NestScope", by: "model")
+        }
+        let read = map.flags & VFIODMAMap.flagRead != 0, write = map.flags & VFIODMAMap.flagWrite != 0
+        if !read && !write {
+            return .fail(.EINVAL, "neither READ nor WRITE: nothing to map", by: "vfio_dma_do_map")
+        }
+        let pgsize = pageSize
+        if map.size == 0 || (map.size | map.iova | map.vaddr) & (pgsize - 1) != 0 {
+            return .fail(.EINVAL, "size/iova/vaddr not aligned to the container's smallest page \(hostBytesText(pgsize)) (or size 0)", by: "vfio_dma_do_map")
+        }
+        if map.iova &+ (map.size - 1) < map.iova || map.vaddr &+ (map.size - 1) < map.vaddr {
+            return .fail(.EINVAL, "IOVA or virtual address range wraps", by: "vfio_dma_do_map")
+        }
+        let last = map.iova + map.size - 1
+        if let other = c.dmas.first(where: { $0.iova <= last && map.iova <= $0.last }) {
+            return .fail(.EEXIST, "[\(hex(map.iova)), \(hex(last))] overlaps the mapping at \(hex(other.iova)) (+\(hostBytesText(other.size)))", by: "vfio_dma_do_map (vfio_find_dma)")
+        }
+        if c.dmaAvail == 0 {
+            return .fail(.ENOSPC, "dma_entry_limit reached", by: "vfio_dma_do_map")
+        }
+        if !c.iovaRanges.contains(where: { $0.contains(map.iova) && $0.contains(last) }) {
+            return .fail(.EINVAL, "[\(hex(map.iova)), \(hex(last))] is not inside one usable IOVA range (aperture minus reserved MSI window)", by: "vfio_iommu_iova_dma_valid")
+        }
+
+        // vfio_pin_map_dma: pin contiguous runs, charge each run, map it; any failure removes the whole dma.
+        var dma = Type1DMA(iova: map.iova, vaddr: map.vaddr, size: map.size, read: read, write: write, pid: pid,
+                           lockCap: proc.capIPCLock, lockedPages: 0, chunks: [])
+        var actions: [HardwareAction] = []
+        let limit = proc.limitPages(pageShift: pageShift)
+        var pos: UInt64 = 0
+        var failure: (Errno, String, String)?
+        while pos < map.size {
+            guard let firstPage = touch(pid: pid, va: map.vaddr + pos) else {
+                failure = (.EFAULT, "nothing is mapped at vaddr \(hex(map.vaddr + pos))", "vaddr_get_pfns")
+                break
+            }
+            var pinned: UInt64 = 0, lockAcct: UInt64 = 0
+            while pos + pinned * pgsize < map.size {
+                guard let pg = touch(pid: pid, va: map.vaddr + pos + pinned * pgsize) else {
+                    if pinned == 0 { break }
+                    failure = (.EFAULT, "nothing is mapped at vaddr \(hex(map.vaddr + pos + pinned * pgsize))", "vaddr_get_pfns")
+                    break
+                }
+                if pg.hpa != firstPage.hpa + pinned * pgsize || pg.reserved != firstPage.reserved { break }
+                if !pg.reserved {
+                    let locked = processes[pid]?.lockedVM ?? 0
+                    if !dma.lockCap && locked + lockAcct + 1 > limit {
+                        failure = (.ENOMEM, "RLIMIT_MEMLOCK exceeded: \(limitText(pid: pid, adding: lockAcct + 1))", "vfio_pin_pages_remote")
+                        break
+                    }
+                    lockAcct += 1
+                }
+                pinned += 1
+            }
+            if failure != nil { break }
+            if let e = accountLockedVM(pid: pid, pages: lockAcct, increment: true, bypass: dma.lockCap) {
+                failure = (e, "charging \(lockAcct) pages failed", "vfio_lock_acct")
+                break
+            }
+            dma.lockedPages += lockAcct
+            let chunk = Type1Chunk(iova: map.iova + pos, hpa: firstPage.hpa, size: pinned * pgsize, reserved: firstPage.reserved)
+            dma.chunks.append(chunk)
+            actions.append(.mapRange(domain: c.domain, iova: chunk.iova, hpa: chunk.hpa, size: chunk.size, read: read, write: write))
+            pos += pinned * pgsize
+        }
+        if let (e, why, fn) = failure {
+            // vfio_remove_dma: earlier runs are unmapped, unpinned and uncharged again.
+            actions += unmapUnpin(dma: dma, domain: c.domain)
+            _ = accountLockedVM(pid: pid, pages: dma.lockedPages, increment: false, bypass: true)
+            return .fail(e, "\(why); the mapping is removed again and nothing stays charged", by: fn, actions: actions)
+        }
+        c.dmas.append(dma)
+        c.dmas.sort { $0.iova < $1.iova }
+        c.dmaAvail -= 1
+        type1Containers[handle] = c
+        let rsvd = dma.chunks.filter(\.reserved).reduce(0) { $0 + $1.size } / pgsize
+        return .ok("mapped \(hostBytesText(map.size)) at IOVA \(hex(map.iova)) from vaddr \(hex(map.vaddr)) in \(dma.chunks.count) contiguous run(s); "
+                   + "charged \(dma.lockedPages) pages\(rsvd > 0 ? ", \(rsvd) reserved pages not charged" : ""); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
+                   by: "vfio_pin_map_dma", actions: actions)
+    }
+
+    /// VFIO_IOMMU_UNMAP_DMA. Output `size` is what was unmapped (written back on success).
+    public mutating func type1UnmapDMA(container handle: Int, pid: HostPID, _ unmap: VFIODMAUnmap) -> HostResult {
+        guard var c = type1Containers[handle] else { return .fail(.EBADF, "no container \(handle)", by: "model") }
+        let minsz: UInt32 = 24
+        let known = VFIODMAUnmap.flagGetDirtyBitmap | VFIODMAUnmap.flagAll | VFIODMAUnmap.flagVAddr
+        if unmap.argsz < minsz || unmap.flags & ~known != 0 {
+            return .fail(.EINVAL, "argsz \(unmap.argsz) < \(minsz) or unknown flags \(hex(UInt64(unmap.flags)))", by: "vfio_iommu_type1_unmap_dma")
+        }
+        if unmap.flags & VFIODMAUnmap.flagVAddr != 0 {
+            return .fail(.EINVAL, "VFIO_DMA_UNMAP_FLAG_VADDR is not modelled by NestScope", by: "model")
+        }
+        if unmap.flags & VFIODMAUnmap.flagGetDirtyBitmap != 0 {
+            return .fail(.EINVAL, "GET_DIRTY_BITMAP needs dirty page tracking started (never, in the model)", by: "vfio_dma_do_unmap")
+        }
+        let pgsize = pageSize
+        let all = unmap.flags & VFIODMAUnmap.flagAll != 0
+        let start: UInt64, end: UInt64
+        if all {
+            if unmap.iova != 0 || unmap.size != 0 {
+                return .fail(.EINVAL, "VFIO_DMA_UNMAP_FLAG_ALL needs iova and size 0", by: "vfio_dma_do_unmap")
+            }
+            start = 0
+            end = UInt64.max
+        } else {
+            if unmap.iova & (pgsize - 1) != 0 {
+                return .fail(.EINVAL, "iova \(hex(unmap.iova)) not aligned to \(hostBytesText(pgsize))", by: "vfio_dma_do_unmap")
+            }
+            if unmap.size == 0 || unmap.size & (pgsize - 1) != 0 {
+                return .fail(.EINVAL, "size \(hex(unmap.size)) is 0 or not aligned to \(hostBytesText(pgsize))", by: "vfio_dma_do_unmap")
+            }
+            let (e, overflow) = unmap.iova.addingReportingOverflow(unmap.size - 1)
+            if overflow { return .fail(.EINVAL, "iova + size wraps", by: "vfio_dma_do_unmap") }
+            start = unmap.iova
+            end = e
+        }
+        if c.type.isV2 && !all {
+            // v2: the range must not bisect a mapping at either end.
+            if let d = c.dmas.first(where: { $0.iova <= start && start <= $0.last }), d.iova != start {
+                return .fail(.EINVAL, "IOVA \(hex(start)) starts inside the mapping at \(hex(d.iova)); v2 unmaps may not bisect a mapping",
+                             by: "vfio_dma_do_unmap", outputs: [HostOutput("size", 0)])
+            }
+            if let d = c.dmas.first(where: { $0.iova <= end && end <= $0.last }), d.last != end {
+                return .fail(.EINVAL, "the range ends inside the mapping at \(hex(d.iova)) (+\(hostBytesText(d.size))); v2 unmaps may not bisect a mapping",
+                             by: "vfio_dma_do_unmap", outputs: [HostOutput("size", 0)])
+            }
+        }
+        // vfio_find_dma_first_node: the first mapping that ends at or after start.
+        var unmapped: UInt64 = 0
+        var actions: [HardwareAction] = []
+        var removed: [UInt64] = []
+        var stoppedV1 = false
+        for d in c.dmas where d.last >= start {
+            if d.iova > end { break }
+            if !c.type.isV2 && start > d.iova { stoppedV1 = true; break }
+            actions += unmapUnpin(dma: d, domain: c.domain)
+            _ = accountLockedVM(pid: d.pid, pages: d.lockedPages, increment: false, bypass: true)
+            unmapped += d.size
+            removed.append(d.iova)
+        }
+        c.dmas.removeAll { removed.contains($0.iova) }
+        c.dmaAvail += removed.count
+        type1Containers[handle] = c
+        let tail = stoppedV1 ? " (v1: the range starts inside a mapping, so unmapping stops there)" : ""
+        return .ok("unmapped \(removed.count) mapping(s), \(hostBytesText(unmapped))\(tail); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
+                   by: "vfio_dma_do_unmap", outputs: [HostOutput("size", unmapped)], actions: actions)
+    }
+
+    /// Closing the container fd: every mapping unmapped and uncharged, devices detached.
+    @discardableResult
+    public mutating func type1Close(container handle: Int) -> HostResult {
+        guard let c = type1Containers[handle] else { return .fail(.EBADF, "no container \(handle)", by: "model") }
+        var actions: [HardwareAction] = []
+        for d in c.dmas {
+            actions += unmapUnpin(dma: d, domain: c.domain)
+            _ = accountLockedVM(pid: d.pid, pages: d.lockedPages, increment: false, bypass: true)
+        }
+        for n in c.devices {
+            actions.append(.detach(device: n, pasid: 0))
+            deviceOwner[n] = nil
+            if case .vtd(let u) = c.iommu { vtdDetachDID(unit: u, domain: c.domain) }
+        }
+        if case .smmuv3(let s) = c.iommu { smmuFreeDomainTags(smmu: s, domain: c.domain) }
+        actions.append(.destroyDomain(domain: c.domain))
+        type1Containers[handle] = nil
+        return .ok("container \(handle) released: \(c.dmas.count) mapping(s) unpinned, \(c.lockedPages) pages uncharged",
+                   by: "vfio_iommu_type1_release", actions: actions)
+    }
+
+    /// The actions of `vfio_unmap_unpin` for one mapping: each run unmapped, then one IOTLB sync.
+    func unmapUnpin(dma: Type1DMA, domain: HostDomainID) -> [HardwareAction] {
+        guard !dma.chunks.isEmpty else { return [] }
+        var a: [HardwareAction] = dma.chunks.map { .unmapRange(domain: domain, iova: $0.iova, size: $0.size) }
+        let first = dma.chunks[0].iova
+        let size = dma.chunks.reduce(0) { $0 + $1.size }
+        a.append(.flushRange(domain: domain, iova: first, size: size))
+        return a
+    }
+
+    /// `range` minus `hole`, as the sorted pieces left.
+    static func subtract(_ hole: ClosedRange<UInt64>, from range: ClosedRange<UInt64>) -> [ClosedRange<UInt64>] {
+        guard hole.overlaps(range) else { return [range] }
+        var out: [ClosedRange<UInt64>] = []
+        if hole.lowerBound > range.lowerBound { out.append(range.lowerBound...(hole.lowerBound - 1)) }
+        if hole.upperBound < range.upperBound { out.append((hole.upperBound + 1)...range.upperBound) }
+        return out
+    }
+}

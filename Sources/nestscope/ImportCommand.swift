@@ -1,0 +1,116 @@
+import ArgumentParser
+import IOMMUModel
+import Scenario
+
+/// `nestscope import FILE [--decode] [--json]`: IOMMU traces, debugfs dumps and kernel logs as a
+/// scenario that replays them, or (--decode) every descriptor, entry and event record field by field.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Turn a trace, debugfs dump or kernel log into a scenario, or decode its structures (--decode).",
+        discussion: """
+            Reads Linux ftrace of iommu:map/unmap/io_page_fault and intel_iommu:qi_submit, the VT-d debugfs files \
+            invalidation_queue and dmar_translation_struct, arm-smmu-v3 event dumps from the kernel log, and QEMU \
+            vtd_*/smmuv3_* trace lines, also as pasted in mail (quoted, wrapped, tabs turned into spaces). The file is \
+            streamed line by line. Unknown lines are counted and skipped; lines of a known format that cannot be read \
+            are reported on stderr with their line number. Without --decode the scenario goes to stdout \
+            (save it and run it with `nestscope run`). Exit 0 on success, 2 when the file cannot be read or holds no \
+            record of a known format.
+            """)
+
+    @Flag(name: .long, help: "Decode every descriptor, entry and event record field by field instead of writing a scenario.") var decode = false
+    @Flag(name: .long, help: "With --decode: one JSON object per line, {\"line\": N, \"kind\": KIND, \"fields\": {...}}.") var json = false
+    @Argument(help: "The trace, dump or log to read.") var file: String
+
+    /// Issues shown on stderr before the rest are only counted.
+    static let shownIssues = 50
+
+    func run() throws {
+        if json && !decode { throw CLIFailure("--json goes with --decode (the scenario output is scenario text)") }
+        if decode { try runDecode() } else { try runScenario() }
+    }
+
+    func reader() throws -> LineReader<FileByteSource> {
+        do { return LineReader(try FileByteSource(path: file)) } catch { throw CLIFailure(error.description) }
+    }
+
+    func nothingFound(_ s: ImportStatistics) -> CLIFailure {
+        CLIFailure("\(file): no record of a known format (\(s.summary)); see `nestscope import --help` for the formats read")
+    }
+
+    func runDecode() throws {
+        var decoder = RecordDecoder()
+        var reporter = IssueReporter(file: file, toStandardOutput: json)
+        var decodedCount = 0
+        var r = try reader()
+        let stats: ImportStatistics
+        do {
+            stats = try TraceImporter.run(&r, name: file) { output in
+                switch output {
+                case .issue(let i): reporter.report(i)
+                case .record(let record):
+                    for item in decoder.decode(record) {
+                        if case .issue(let i) = item { reporter.report(i); continue }
+                        if case .decoded = item { decodedCount += 1 }
+                        if json { print(DecodeReport.json(item).serialized()) } else { print(DecodeReport.text(item), terminator: "") }
+                    }
+                }
+            }
+        } catch { throw CLIFailure(error.description) }
+        guard stats.records > 0 else { throw nothingFound(stats) }
+        if json {
+            print(DecodeReport.summaryJSON(stats, decoded: decodedCount, zeroSlots: decoder.zeroSlots, notStructures: decoder.notStructures).serialized())
+        } else {
+            print(DecodeReport.summaryText(stats, decoded: decodedCount, zeroSlots: decoder.zeroSlots, notStructures: decoder.notStructures), terminator: "")
+        }
+        reporter.finish()
+    }
+
+    func runScenario() throws {
+        var builder = ScenarioBuilder(sourceName: file)
+        // Pass 1: how large the spaces must be and which devices the events name.
+        var first = try reader()
+        let surveyed: ImportStatistics
+        do {
+            surveyed = try TraceImporter.run(&first, name: file) { output in
+                if case .record(let rec) = output { builder.survey(rec) }
+            }
+        } catch { throw CLIFailure(error.description) }
+        guard surveyed.records > 0 else { throw nothingFound(surveyed) }
+        // Pass 2: the scenario, streamed to stdout.
+        var reporter = IssueReporter(file: file, toStandardOutput: false)
+        builder.prologue { print($0) }
+        var second = try reader()
+        let stats: ImportStatistics
+        do {
+            stats = try TraceImporter.run(&second, name: file) { output in
+                switch output {
+                case .issue(let i): reporter.report(i)
+                case .record(let rec): builder.emit(rec) { print($0) }
+                }
+            }
+        } catch { throw CLIFailure(error.description) }
+        builder.finish(stats) { print($0) }
+        reporter.finish()
+    }
+}
+
+/// Prints import issues as `FILE:LINE: message` on stderr (or JSON lines on stdout), the first few in full.
+struct IssueReporter {
+    let file: String
+    let toStandardOutput: Bool
+    var count = 0
+
+    mutating func report(_ i: ImportIssue) {
+        count += 1
+        if toStandardOutput { print(DecodeReport.issueJSON(i).serialized()); return }
+        guard count <= ImportCommand.shownIssues else { return }
+        NestScopeMain.writeStandardError("\(file):\(i.line): \(i.severity == .malformed ? "malformed " : "warning: ")\(i.format): \(i.message)\n")
+    }
+
+    func finish() {
+        if !toStandardOutput && count > ImportCommand.shownIssues {
+            NestScopeMain.writeStandardError("\(file): \(count - ImportCommand.shownIssues) more issue\(count - ImportCommand.shownIssues == 1 ? "" : "s") not shown\n")
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Scenario
+
+/// `nestscope language`: every statement of the scenario language with what it does.
+struct LanguageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "language", abstract: "Describe the scenario language, statement by statement.")
+
+    func run() throws {
+        print("Scenario files and the UI's ':' prompt take one statement a line; '#' starts a comment.")
+        print("Numbers: decimal, 0x hex, 0b binary, '_' separators, K/M/G/T suffixes (powers of two).\n")
+        for (form, what) in ScenarioLanguage.statements {
+            print(form)
+            print("    \(what)")
+        }
+    }
+}
