@@ -25,6 +25,9 @@ public final class WalkPane: SessionPane {
     private var gridTop = 0
     /// Called with an entry to open in the decoder (`d`).
     public var onDecode: ((DecoderRequest) -> Void)?
+    /// The full record (with its trace) of the DMA at a log index: the log keeps only a summary,
+    /// so the controller has the model replay up to that command on a copy.
+    public var recordForLogIndex: ((Int) -> DMARecord?)?
 
     public init() {}
 
@@ -81,7 +84,7 @@ public final class WalkPane: SessionPane {
     /// Shows the DMA of log entry `index` (from the log pane's `w`); false when it is not a DMA.
     @discardableResult
     public func choose(logIndex index: Int) -> Bool {
-        guard log.indices.contains(index), let d = log[index].outcome.dma else { return false }
+        guard log.indices.contains(index), log[index].outcome.dma != nil, let d = recordForLogIndex?(index) else { return false }
         isChosen = true
         show(d, logIndex: index)
         return true

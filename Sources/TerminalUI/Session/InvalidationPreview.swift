@@ -32,7 +32,7 @@ public struct InvalidationPreview: Sendable {
                                        missed: [], notes: [])
         }
         let results = outcome.invalidations
-        let removed = results.flatMap(\.removed)
+        let removed = results.flatMap(\.removed).map(\.summary)
         let staleEntries = Set(staleBefore.map(\.entry))
         let after = copy.staleFindings()
         let stillThere = Set(after.map(\.entry))

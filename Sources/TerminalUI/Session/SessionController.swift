@@ -50,6 +50,7 @@ public final class SessionController {
         walkPane.onDecode = decode
         cachesPane.onDecode = decode
         logPane.onWalk = { [unowned self] i in self.walkPane.choose(logIndex: i) }
+        walkPane.recordForLogIndex = { [unowned self] i in self.dmaRecord(forLogIndex: i) }
         refresh()
     }
 
@@ -144,6 +145,25 @@ public final class SessionController {
         return .success(message)
     }
 
+    /// The DMA of log entry `index` with its walk trace. The log keeps a summary only, so the model
+    /// replays on a copy: the state before that step (a checkpoint), then the step's commands up to
+    /// this one. The model executing, never the view walking.
+    public func dmaRecord(forLogIndex index: Int) -> DMARecord? {
+        guard session.log.indices.contains(index) else { return nil }
+        let entry = session.log[index]
+        guard entry.outcome.dma != nil, entry.step >= 1, entry.step <= session.stepCount else { return nil }
+        if index == WalkPane.lastDMAIndex(in: session.log) { return session.machine.lastDMA }
+        var s = session
+        s.goTo(entry.step - 1)
+        var m = s.machine
+        m.storyStep = entry.step
+        for l in s.scenario.steps[entry.step - 1].lines {
+            _ = try? m.apply(l.command)
+            if l.line == entry.line { return m.lastDMA }
+        }
+        return nil
+    }
+
     /// Where in the typed line a model error points: the unknown name, else the start.
     static func column(of error: MachineError, in line: String) -> Int {
         guard case .unknownName(_, let name, _) = error, !name.isEmpty else { return 1 }
@@ -228,14 +248,14 @@ public final class SessionController {
             KeyHint(":N", "go to step N"), KeyHint(":save FILE", "write the session as a scenario"),
             KeyHint(":help", "the scenario language"),
         ]),
-         HelpSection("Prompt (: then a scenario line)", ScenarioParser.statementHelp.prefix(14).map {
+         HelpSection("Prompt (: then a scenario line)", ScenarioLanguage.statements.prefix(14).map {
              KeyHint(String($0.form.split(separator: " ").first ?? ""), $0.meaning)
          })]
     }
 
     static var languageHelp: String {
         "Each line typed at : is one scenario statement, applied as a new step after the current one (later steps of the scenario are dropped; R brings them back).\n\n"
-            + ScenarioParser.statementHelp.map { "\($0.form)\n    \($0.meaning)" }.joined(separator: "\n")
+            + ScenarioLanguage.statements.map { "\($0.form)\n    \($0.meaning)" }.joined(separator: "\n")
     }
 
     static func writeFile(_ path: String, _ text: String) -> Bool {
