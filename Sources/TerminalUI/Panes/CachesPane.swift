@@ -31,8 +31,8 @@ public final class CachesPane: SessionPane {
     }
 
     public var helpHints: [KeyHint] {
-        [KeyHint("[ ]", "previous / next cache"), KeyHint("Enter", "explain the entry (stale: why, since when, the fix)"),
-         KeyHint("f", "submit the fix of a stale entry as the next step"), KeyHint("d", "open the fix descriptor in the decoder")]
+        [KeyHint("[ ]", "previous / next cache"), KeyHint("Enter", "explain (stale: why, since when, fix)"),
+         KeyHint("f", "send a stale entry's fix as a step"), KeyHint("d", "open the fix in the decoder")]
     }
 
     /// The stale finding about the selected entry, if it is stale.

@@ -67,11 +67,11 @@ public final class DecoderPane: SessionPane {
     }
 
     public var helpHints: [KeyHint] {
-        [KeyHint("Enter e", "edit the selected field's value (decimal, 0x hex, 0b binary)"),
-         KeyHint("x", "type or paste the qwords (least significant first; hi:lo and byte dumps too)"),
-         KeyHint("[ ]", "previous / next KIND (the same qwords read as another structure)"),
-         KeyHint("c", "choose the KIND by name"), KeyHint("p", "parameters (level=N, stage=, granule=)"),
-         KeyHint("s", "submit a vtd-qi descriptor to the queue as the next step")]
+        [KeyHint("Enter e", "edit the field (decimal, 0x, 0b)"),
+         KeyHint("x", "type/paste qwords (qw0 first) or bytes"),
+         KeyHint("[ ]", "the same qwords as another KIND"),
+         KeyHint("c", "choose the KIND by name"), KeyHint("p", "parameters (level=, stage=, granule=)"),
+         KeyHint("s", "submit a vtd-qi descriptor as a step")]
     }
 
     public func update(_ snapshot: UISnapshot) {}

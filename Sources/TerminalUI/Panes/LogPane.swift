@@ -24,7 +24,7 @@ public final class LogPane: SessionPane {
     public func setFilter(_ text: String) { table.setFilter(text) }
     public var hints: [KeyHint] { [KeyHint("Enter", "details"), KeyHint("w", "walk of this DMA")] }
     public var helpHints: [KeyHint] {
-        [KeyHint("Enter", "the entry in full (command, outcome, details)"), KeyHint("w", "show this DMA's walk in pane 2")]
+        [KeyHint("Enter", "the entry in full"), KeyHint("w", "this DMA's walk in pane 2")]
     }
 
     /// The log entry of the selected row, if it is one.
@@ -122,7 +122,11 @@ public final class NotePane: SessionPane {
     public func update(_ s: UISnapshot) {
         if let step = s.currentStep {
             heading = [Span("step \(s.position)/\(s.stepCount)" + (step.title.map { ": \($0)" } ?? ""), .accent)]
-            text = step.note ?? "(this step has no note)"
+            // A step without narration (a typed command) shows what it did instead.
+            text = step.note ?? s.log[s.currentEntries].map { e in
+                ([e.outcome.summary] + e.outcome.details.prefix(3).map { "  " + $0 }).joined(separator: "\n")
+            }.joined(separator: "\n")
+            if text.isEmpty { text = "(this step has no note)" }
         } else {
             heading = [Span(s.scenarioName, .accent)]
             text = s.scenarioSummary.isEmpty ? "Press n to apply the first step." : s.scenarioSummary

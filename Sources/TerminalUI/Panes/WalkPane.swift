@@ -44,7 +44,7 @@ public final class WalkPane: SessionPane {
     public var helpHints: [KeyHint] {
         [KeyHint("h l", "previous / next column"), KeyHint("j k ↑ ↓", "previous / next row"),
          KeyHint("Enter", "the selected entry, decoded"), KeyHint("d", "open the selected entry in the decoder"),
-         KeyHint("Esc", "back to the last DMA (after w in the log)")]
+         KeyHint("Esc", "back to the last DMA (after w in 5)")]
     }
 
     public var titleAccessory: [Span] {

@@ -243,8 +243,8 @@ public final class SessionController {
 
     static var helpSections: [HelpSection] {
         [HelpSection("Session", [
-            KeyHint("i", "invalidation builder: choose, preview, submit"), KeyHint("d", "decoder pane"),
-            KeyHint("R", "reload the scenario (drops typed commands)"),
+            KeyHint("i", "invalidation builder (preview, submit)"), KeyHint("d", "decoder pane"),
+            KeyHint("R", "reload the scenario (drops typed lines)"),
             KeyHint(":N", "go to step N"), KeyHint(":save FILE", "write the session as a scenario"),
             KeyHint(":help", "the scenario language"),
         ]),
