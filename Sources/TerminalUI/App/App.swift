@@ -450,7 +450,7 @@ public final class App {
             var hints = focused?.hints ?? []
             if focused?.filterText != nil { hints.append(KeyHint("/", "filter")) }
             // Global hints whose key the pane already explains are left out.
-            hints += globalHints.filter { g in !hints.contains { $0.key == g.key } }
+            if focused?.capturesAllKeys != true { hints += globalHints.filter { g in !hints.contains { $0.key == g.key } } }
             if let modal { hints = modal.hints }
             let left = [Span(" ", .footerBar)] + KeyHint.spans(hints)
             let right = status.map { [Span($0.text + " ", $0.role)] } ?? []

@@ -47,6 +47,7 @@ public final class DecoderPane: SessionPane {
     public var layoutWeight: Int { 2 }
     public var minimumHeight: Int { 6 }
     public var filterText: String? { editing == .none ? table.filter : nil }
+    public var capturesAllKeys: Bool { editing != .none }
     public func setFilter(_ text: String) { table.setFilter(text) }
 
     public var titleAccessory: [Span] {
@@ -118,8 +119,9 @@ public final class DecoderPane: SessionPane {
             rowNames = names
             let bitsW = rows.map { TextMetrics.width($0.cells[0].text) }.max() ?? 4
             let nameW = rows.map { TextMetrics.width($0.cells[1].text) }.max() ?? 5
-            table.columns = [.fixed("bits", bitsW, .right), .fixed("field", nameW), .flexible("value", min: 8, weight: 2),
-                             .flexible("meaning", min: 8, weight: 3)]
+            let valueW = min(22, max(5, rows.map { TextMetrics.width($0.cells[2].text) }.max() ?? 5))
+            table.columns = [.fixed("bits", bitsW, .right), .fixed("field", nameW), .fixed("value", valueW),
+                             .flexible("meaning", min: 8)]
             table.setRows(rows)
         } catch {
             decoded = nil
