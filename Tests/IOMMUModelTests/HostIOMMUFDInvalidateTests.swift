@@ -40,9 +40,9 @@ import Testing
         // Nested domain tags: IOTLB (DID 2, IOMMU_NO_PASID) and DEVTLB (ATS) → type 6 and type 3.
         #expect(r.actions == [
             .vtdInvalidate(unit: 0, descriptors: [.pasidIOTLB(did: 2, pasid: 0, range: VTdPageRange(addr: 0x20_0000, am: 2), ih: true),
-                                                  .deviceTLB(sid: 0x10, pfsid: 0x10, qdep: 32, addr: 0x20_0000, sizeOrder: 2)]),
+                                                  .deviceTLB(sid: 0x10, pfsid: 0, qdep: 32, addr: 0x20_0000, sizeOrder: 2)]),
             .vtdInvalidate(unit: 0, descriptors: [.pasidIOTLB(did: 2, pasid: 0, range: VTdPageRange(addr: 0, am: 52), ih: false),
-                                                  .deviceTLB(sid: 0x10, pfsid: 0x10, qdep: 32, addr: 0, sizeOrder: 52)]),
+                                                  .deviceTLB(sid: 0x10, pfsid: 0, qdep: 32, addr: 0, sizeOrder: 52)]),
         ])
     }
 
@@ -84,6 +84,15 @@ import Testing
         t.dataType = 0
         t.entryLen = 16
         #expect(h.iommufdHWPTInvalidate(fd, t).errno == .EINVAL)
+        // Longer entries go through copy_struct_from_user (include/linux/iommu.h
+        // __iommu_copy_struct_from_user_array): zero tail accepted, nonzero tail -E2BIG.
+        var longer = t
+        longer.entryLen = 32
+        longer.data = t.data + [UInt8](repeating: 0, count: 8)
+        #expect(h.iommufdHWPTInvalidate(fd, longer).succeeded)
+        longer.data[30] = 1
+        let big = h.iommufdHWPTInvalidate(fd, longer)
+        #expect(big.errno == .E2BIG && big[output: "entry_num"] == 0)
         t.entryLen = 24
         t.entryNum = 2
         let short = h.iommufdHWPTInvalidate(fd, t)

@@ -202,7 +202,7 @@ import Testing
         #expect(r.actions == [
             .vtdInvalidate(unit: 0, descriptors: [.pasidIOTLB(did: 2, pasid: 5, range: VTdPageRange(addr: 0x20_0000, am: 2), ih: true)]),
             // ATS on: intel_iommu_sva_invalidate always follows with a PASID device-TLB flush.
-            .vtdInvalidate(unit: 0, descriptors: [.pasidDeviceTLB(sid: 0x10, pfsid: 0x10, pasid: 5, qdep: 32, addr: 0x20_0000, sizeOrder: 2)]),
+            .vtdInvalidate(unit: 0, descriptors: [.pasidDeviceTLB(sid: 0x10, pfsid: 0, pasid: 5, qdep: 32, addr: 0x20_0000, sizeOrder: 2)]),
         ])
     }
 

@@ -162,6 +162,12 @@ public enum VTdInvalidation: Sendable, Equatable {
     case deviceTLB(sid: UInt16, pfsid: UInt16, qdep: UInt16, addr: UInt64, sizeOrder: UInt8)
     /// Type 8 PASID-based device-TLB invalidation (`qi_desc_dev_iotlb_pasid`).
     case pasidDeviceTLB(sid: UInt16, pfsid: UInt16, pasid: UInt32, qdep: UInt16, addr: UInt64, sizeOrder: UInt8)
+    /// Type 2 IOTLB invalidation (`qi_desc_iotlb`): page-selective (G=3) with ADDR/AM/IH, or
+    /// domain-selective (G=2) when `range` is nil. The machine uses it for second-stage domains.
+    case iotlb(did: UInt16, range: VTdPageRange?, ih: Bool)
+    /// Type 7 PASID-cache invalidation, PASID-selective (`qi_flush_pasid_cache(.., QI_PC_PASID_SEL, ..)`),
+    /// the first step after a PASID entry is torn down or replaced.
+    case pasidCache(did: UInt16, pasid: UInt32)
 }
 
 /// A page-selective range: 2^`am` 4 KiB pages at `addr` (aligned to that size).

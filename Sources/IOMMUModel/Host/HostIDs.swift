@@ -35,7 +35,8 @@ public struct HostDevice: Sendable, Equatable {
     public var ats: Bool
     /// ATS invalidate queue depth (VT-d `info->ats_qdep`).
     public var atsQueueDepth: UInt16
-    /// Physical-function SID for VFs (VT-d PFSID), or the SID itself.
+    /// PFSID for device-TLB invalidations: Linux sets it (to the PF's SID) only when ECAP.DIT is set,
+    /// and otherwise leaves 0 because the field is then reserved (intel_iommu_probe_device).
     public var pfsid: UInt16
 
     public init(name: String, iommu: HostIOMMURef, sid: UInt32, ats: Bool = false, atsQueueDepth: UInt16 = 0, pfsid: UInt16? = nil) {
@@ -44,6 +45,6 @@ public struct HostDevice: Sendable, Equatable {
         self.sid = sid
         self.ats = ats
         self.atsQueueDepth = atsQueueDepth
-        self.pfsid = pfsid ?? UInt16(truncatingIfNeeded: sid)
+        self.pfsid = pfsid ?? 0
     }
 }

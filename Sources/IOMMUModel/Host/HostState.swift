@@ -123,7 +123,9 @@ public struct HostState: Sendable {
     /// The page behind `va` in `pid`'s address space, allocating its frame on first touch; nil when
     /// no VMA covers it.
     mutating func touch(pid: HostPID, va: UInt64) -> PageLookup? {
-        guard let p = processes[pid], let vma = p.vma(containing: va) else { return nil }
+        // No local copy of the process: holding one while inserting into its `frames` would copy the
+        // whole dictionary on every first touch (quadratic over a large registration).
+        guard let vma = processes[pid]?.vma(containing: va) else { return nil }
         switch vma.backing {
         case .pfnmap(let base):
             return PageLookup(hpa: base + (va - vma.start), pageShift: pageShift, reserved: true)
@@ -133,7 +135,7 @@ public struct HostState: Sendable {
             let size = UInt64(1) << UInt64(shift)
             let key = va & ~(size - 1)
             let frame: UInt64
-            if let f = p.frames[key] {
+            if let f = processes[pid]?.frames[key] {
                 frame = f
             } else {
                 frame = frames.allocateUser(shift: shift)

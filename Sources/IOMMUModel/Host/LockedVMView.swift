@@ -19,7 +19,22 @@ public struct LockedVMContribution: Sendable, Equatable {
     public var pages: UInt64
     /// Pages pinned by it (type1 and iommufd; regions pin all their pages).
     public var pinnedPages: UInt64
-    public var text: String
+
+    /// One line for the pane, made when drawn (building the view formats nothing).
+    public var text: String {
+        switch source {
+        case .type1(let h, let n):
+            return "type1 container \(h): \(n) mapping(s), \(pages) pages"
+        case .spaprEnabledWindow(let h, let win):
+            return "sPAPR v1 container \(h): ENABLE charged the \(hostBytesText(win)) window (\(pinnedPages) pages pinned by TCEs)"
+        case .spaprRegion(_, let ua, let bytes, let used, let mapped, _, let lingering):
+            return "sPAPR region \(hex(ua)) +\(hostBytesText(bytes)): used \(used), mapped \(mapped)\(lingering ? ", LINGERING (no container holds it)" : "")"
+        case .spaprTable(let h, let slot, let start, _):
+            return "sPAPR container \(h) window \(slot) at \(hex(start)): TCE table + userspace view, \(pages) pages"
+        case .iommufdPages(let h, let id, let uptr, let mode):
+            return "iommufd \(h) pages \(id) at \(hex(uptr)): \(pinnedPages) pinned, accounted \(mode)"
+        }
+    }
 }
 
 /// `mm->locked_vm` of one process against its limit, and what it is made of.
@@ -68,12 +83,18 @@ extension HostState {
         let ps = pageSize
         for h in type1Containers.keys.sorted() {
             guard let c = type1Containers[h] else { continue }
-            for pid in Set(c.dmas.map(\.pid)).sorted() {
-                let ds = c.dmas.filter { $0.pid == pid }
-                let pages = ds.reduce(0) { $0 + $1.lockedPages }
-                let pinned = ds.reduce(0) { $0 + $1.chunks.filter { !$0.reserved }.reduce(0) { $0 + $1.size } } / ps
-                perPID[pid, default: []].append(LockedVMContribution(source: .type1(container: h, mappings: ds.count), pages: pages, pinnedPages: pinned,
-                    text: "type1 container \(h): \(ds.count) mapping(s), \(pages) pages"))
+            // One pass over the mappings: (mappings, charged pages, pinned bytes) per charged process.
+            var sums: [HostPID: (count: Int, pages: UInt64, pinnedBytes: UInt64)] = [:]
+            for d in c.dmas {
+                var e = sums[d.pid] ?? (0, 0, 0)
+                e.count += 1
+                e.pages += d.lockedPages
+                for ch in d.chunks where !ch.reserved { e.pinnedBytes += ch.size }
+                sums[d.pid] = e
+            }
+            for pid in sums.keys.sorted() {
+                guard let e = sums[pid] else { continue }
+                perPID[pid, default: []].append(LockedVMContribution(source: .type1(container: h, mappings: e.count), pages: e.pages, pinnedPages: e.pinnedBytes / ps))
             }
         }
         for h in spaprContainers.keys.sorted() {
@@ -81,24 +102,28 @@ extension HostState {
             if c.enabled && c.version == .v1 {
                 let win = c.lockedPages << UInt64(pageShift)
                 perPID[pid, default: []].append(LockedVMContribution(source: .spaprEnabledWindow(container: h, windowBytes: win), pages: c.lockedPages,
-                    pinnedPages: c.v1PinnedPages, text: "sPAPR v1 container \(h): ENABLE charged the \(hostBytesText(win)) window (\(c.v1PinnedPages) pages pinned by TCEs)"))
+                    pinnedPages: c.v1PinnedPages))
             }
             for (slot, t) in c.tables.enumerated() {
                 guard let t, !t.platformOwned else { continue }
                 let pages = t.allocatedBytes >> UInt64(pageShift)
                 perPID[pid, default: []].append(LockedVMContribution(source: .spaprTable(container: h, slot: slot, start: t.startAddress, windowSize: t.windowSize),
-                    pages: pages, pinnedPages: 0, text: "sPAPR container \(h) window \(slot) at \(hex(t.startAddress)): TCE table + userspace view, \(pages) pages"))
+                    pages: pages, pinnedPages: 0))
             }
+        }
+        // Region id → the containers holding a reference on it, built once.
+        var holdersOf: [Int: [Int]] = [:]
+        for h in spaprContainers.keys.sorted() {
+            for id in spaprContainers[h]?.prereg ?? [] { holdersOf[id, default: []].append(h) }
         }
         for pid in processes.keys.sorted() {
             guard let p = processes[pid] else { continue }
             for r in p.spaprRegions {
-                let holders = spaprContainers.keys.sorted().filter { spaprContainers[$0]?.prereg.contains(r.id) == true }
+                let holders = holdersOf[r.id] ?? []
                 let lingering = r.used > UInt64(holders.count)
                 perPID[pid, default: []].append(LockedVMContribution(
                     source: .spaprRegion(regionID: r.id, ua: r.ua, bytes: r.bytes, used: r.used, mapped: r.mapped, containers: holders, lingering: lingering),
-                    pages: r.entries, pinnedPages: r.entries,
-                    text: "sPAPR region \(hex(r.ua)) +\(hostBytesText(r.bytes)): used \(r.used), mapped \(r.mapped)\(lingering ? ", LINGERING (no container holds it)" : "")"))
+                    pages: r.entries, pinnedPages: r.entries))
             }
         }
         for h in iommufds.keys.sorted() {
@@ -107,7 +132,7 @@ extension HostState {
                 guard let pg = ctx.pages[id], pg.npinned > 0 else { continue }
                 let charged = pg.accountMode == .none ? 0 : pg.npinned
                 let c = LockedVMContribution(source: .iommufdPages(iommufd: h, pagesID: id, uptr: pg.uptr, mode: pg.accountMode), pages: charged,
-                    pinnedPages: pg.npinned, text: "iommufd \(h) pages \(id) at \(hex(pg.uptr)): \(pg.npinned) pinned, accounted \(pg.accountMode)")
+                    pinnedPages: pg.npinned)
                 if pg.accountMode == .user { perUID[pg.uid, default: []].append(c) } else { perPID[pg.pid, default: []].append(c) }
             }
         }

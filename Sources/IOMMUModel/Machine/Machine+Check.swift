@@ -47,6 +47,8 @@ extension Machine {
         case .refused(let want):
             let got = lastInvalidation.last.map { !$0.accepted } ?? false
             return (got == want, want ? "invalidation refused" : "invalidation accepted")
+        case .hostErrno, .lockedVM, .userLockedVM, .hostOutput:
+            return evaluateHost(e)
         }
     }
 

@@ -24,6 +24,10 @@ public struct Machine: Sendable {
     public internal(set) var lastNote: String?
     /// Failed expectations, with their step.
     public internal(set) var failedExpectations: [(step: Int, message: String)] = []
+    /// The host above the IOMMUs: processes, VFIO containers, iommufd (Machine+Host).
+    public internal(set) var host = HostState()
+    /// Names and domain tables linking `host` to the engines.
+    public internal(set) var hostLinks = HostLinks()
 
     /// The step number a front end shows (a scenario step may hold several commands); histories
     /// and stale-use records use it. Without a front end it is the command count.
@@ -88,6 +92,7 @@ public struct Machine: Sendable {
         case .vtdInvalidate(let descriptors): return try vtdInvalidate(descriptors)
         case .setCacheCapacity(let cache, let entries): return try setCacheCapacity(cache: cache, entries: entries)
         case .expect(let e): return try expect(e)
+        case .host(let c): return try applyHost(c)
         }
     }
 

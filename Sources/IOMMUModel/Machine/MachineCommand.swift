@@ -35,6 +35,10 @@ public enum MachineCommand: Sendable, Equatable {
     /// Resizes a cache (entries).
     case setCacheCapacity(cache: String, entries: Int)
 
+    // MARK: host
+    /// A host operation (process, VFIO, sPAPR, iommufd); its hardware effects run on the engines.
+    case host(HostCommand)
+
     // MARK: assertions
     case expect(Expectation)
 }
@@ -43,7 +47,7 @@ extension MachineCommand {
     /// Commands that may fail after writing part of their tables, so `apply` keeps a copy to restore.
     var writesTables: Bool {
         switch self {
-        case .map, .unmap, .setEntry, .vtdAttach, .vtdDetach, .vtdLegacyAttach, .vtdSetup, .createSpace, .writeMemory: return true
+        case .map, .unmap, .setEntry, .vtdAttach, .vtdDetach, .vtdLegacyAttach, .vtdSetup, .createSpace, .writeMemory, .host: return true
         default: return false
         }
     }
@@ -93,4 +97,12 @@ public enum Expectation: Sendable, Equatable {
     case removed(Int)
     /// The last invalidation was refused (or accepted when false).
     case refused(Bool)
+    /// The last host operation failed with this errno (nil: it returned 0).
+    case hostErrno(Errno?)
+    /// A process's `locked_vm`, in bytes.
+    case lockedVM(process: String, bytes: UInt64)
+    /// A user's `user_struct->locked_vm` (iommufd's default accounting), in bytes.
+    case userLockedVM(uid: UInt32, bytes: UInt64)
+    /// An output of the last host operation (`entry_num`, `start_addr`, `out_hwpt_id`...).
+    case hostOutput(name: String, value: UInt64)
 }

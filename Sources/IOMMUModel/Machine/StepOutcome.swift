@@ -80,6 +80,7 @@ public struct StepOutcome: Sendable {
         case text(String, [String])
         case dma(DMAStep)
         case invalidation([VTdInvalidationResult])
+        case host(HostStep)
     }
 
     public var status: StepStatus
@@ -101,9 +102,15 @@ public struct StepOutcome: Sendable {
         self.content = .invalidation(invalidations)
     }
 
+    public init(_ status: StepStatus, host: HostStep) {
+        self.status = status
+        self.content = .host(host)
+    }
+
     /// One line for the log.
     public var summary: String {
         switch content {
+        case .host(let h): return h.summary
         case .text(let s, _): return s
         case .dma(let d): return d.summary
         case .invalidation(let results):
@@ -116,6 +123,7 @@ public struct StepOutcome: Sendable {
         switch content {
         case .text(_, let d): return d + extraDetails
         case .dma(let d): return d.details + extraDetails
+        case .host(let h): return h.details + extraDetails
         case .invalidation(let results):
             if let bad = results.last?.error {
                 return ["the descriptor is not executed; Linux's qi_check_fault overwrites it with a wait descriptor and returns -EINVAL",
@@ -126,5 +134,6 @@ public struct StepOutcome: Sendable {
     }
 
     public var dma: DMAStep? { if case .dma(let d) = content { return d }; return nil }
+    public var host: HostStep? { if case .host(let h) = content { return h }; return nil }
     public var invalidations: [VTdInvalidationResult] { if case .invalidation(let r) = content { return r }; return [] }
 }

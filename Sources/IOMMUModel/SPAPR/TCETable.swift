@@ -137,3 +137,40 @@ public struct TCETable: Sendable, Equatable {
         self.platformOwned = platformOwned
     }
 }
+
+/// One nonzero TCE as a view shows it: absolute number, bus address, the CPU value and what it says.
+public struct TCERow: Sendable, Equatable {
+    public var index: UInt64
+    public var busAddress: UInt64
+    public var value: UInt64
+    /// TCE_PCI_READ / TCE_PCI_WRITE (bits 0 and 1).
+    public var read: Bool
+    public var write: Bool
+    /// The host physical page the TCE points at (`value & ~0xfff`).
+    public var hpa: UInt64
+    /// The user address the v2 userspace view remembers for it.
+    public var userAddress: UInt64?
+}
+
+extension TCETable {
+    /// The nonzero TCEs in index order, from the `start`-th on, at most `limit` (a pane asks only for
+    /// the rows it can show).
+    public func rows(from start: Int = 0, limit: Int = Int.max) -> [TCERow] {
+        let keys = entries.keys.sorted()
+        guard start < keys.count, limit > 0 else { return [] }
+        return keys[start..<min(keys.count, start &+ limit)].map { rel in
+            let v = entries[rel] ?? 0
+            return TCERow(index: offset + rel, busAddress: (offset + rel) << UInt64(pageShift), value: v,
+                          read: v & 1 != 0, write: v & 2 != 0, hpa: v & ~0xfff, userAddress: userspace[rel])
+        }
+    }
+}
+
+extension HostState {
+    /// Every DMA window of every sPAPR container, for the TCE pane: container, slot, table.
+    public var tceWindows: [(container: Int, slot: Int, table: TCETable)] {
+        spaprContainers.keys.sorted().flatMap { h in
+            (spaprContainers[h]?.tables ?? []).enumerated().compactMap { slot, t in t.map { (h, slot, $0) } }
+        }
+    }
+}

@@ -13,6 +13,7 @@ public enum BundledScenarios {
 
     public static let all: [BundledScenario] = [
         Tour.scenario, VTdNestedBasics.scenario, VTdMissingInvalidation.scenario, VTdLeafHintPitfall.scenario,
+        IOMMUFDNesting.scenario, VFIOType1LockedVM.scenario, SPAPRTCEv2Prereg.scenario,
     ]
 
     public static func named(_ name: String) -> BundledScenario? { all.first { $0.name == name } }

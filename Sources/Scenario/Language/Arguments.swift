@@ -8,9 +8,12 @@ struct Arguments {
     var options: [String: Token] = [:]
     var flags: [String: Token] = [:]
     var used: Set<String> = []
+    /// Every word after the keyword in order (statements with repeated keys, like `qi` batches, read these).
+    let tokens: [Token]
 
     init(_ keyword: Token, _ rest: [Token]) {
         self.keyword = keyword
+        self.tokens = rest
         for t in rest {
             if let kv = t.keyValue { options[kv.key] = t } else { positionals.append(t) }
         }

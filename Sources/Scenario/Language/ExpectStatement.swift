@@ -3,6 +3,7 @@ import IOMMUModel
 /// `expect ...`: assertions that turn a scenario into a test.
 extension Statements {
     static func parseExpect(_ a: inout Arguments) throws(LineError) -> MachineCommand {
+        if let host = try parseHostExpect(&a) { return host }
         if let hpa = try a.numberOption("hpa") {
             try a.finish(positionalCount: 0, accepted: ["hpa"])
             return .expect(.translatesTo(hpa))
@@ -19,7 +20,7 @@ extension Statements {
             try a.finish(positionalCount: 0, accepted: ["removed"])
             return .expect(.removed(Int(min(n, 1 << 30))))
         }
-        let what = try a.positional(0, "what to expect: hpa=ADDR, fault [CODE], hit CACHE, walk-reads=N, stale=N, entries CACHE=N, removed=N, refused, accepted")
+        let what = try a.positional(0, "what to expect: hpa=ADDR, fault [CODE], hit CACHE, walk-reads=N, stale=N, entries CACHE=N, removed=N, refused, accepted, errno=NAME, locked-vm PROC=SIZE, entry-num=N, out NAME=VALUE")
         switch what.text.lowercased() {
         case "fault":
             var code: UInt8? = nil
@@ -53,7 +54,7 @@ extension Statements {
             try a.finish(positionalCount: 1, accepted: [])
             return .expect(.refused(false))
         default:
-            throw LineError(what.column, "expect: unknown assertion '\(what.text)' (hpa=, fault, hit, walk-reads=, stale=, entries, removed=, refused, accepted)")
+            throw LineError(what.column, "expect: unknown assertion '\(what.text)' (hpa=, fault, hit, walk-reads=, stale=, entries, removed=, refused, accepted, errno=, locked-vm, entry-num=, out)")
         }
     }
 }

@@ -15,7 +15,8 @@ extension Statements {
     static func parseQI(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         var groups: [[Token]] = [[]]
         // Rebuild the tokens in order, splitting at ';'.
-        let all = (a.positionals + Array(a.options.values)).sorted { $0.column < $1.column }
+        // From the raw tokens: `options` keeps one token per key, so a batch repeating did= would lose one.
+        let all = a.tokens
         for t in all {
             if t.text == ";" { groups.append([]); continue }
             if t.text.hasSuffix(";") {

@@ -4,7 +4,7 @@ import IOMMUModel
 /// Every keyword is documented in `Statements.help`, which the UI's help and `nestscope language` print.
 enum Statements {
     static let keywords = ["vtd", "device", "space", "guest-tables", "map", "unmap", "set-entry", "write", "attach",
-                           "detach", "legacy-attach", "dma", "qi", "cache", "expect", "note", "step"]
+                           "detach", "legacy-attach", "dma", "qi", "cache", "expect", "note", "step"] + hostKeywords
 
     /// The command for a statement, or nil when the keyword is unknown.
     static func parse(_ keyword: String, _ a: inout Arguments) throws(LineError) -> MachineCommand? {
@@ -24,7 +24,7 @@ enum Statements {
         case "qi": return try parseQI(&a)
         case "cache": return try parseCache(&a)
         case "expect": return try parseExpect(&a)
-        default: return nil
+        default: return try parseHost(keyword, &a)
         }
     }
 
@@ -47,8 +47,11 @@ enum Statements {
         ("qi KIND field=value... [; KIND ...]  |  qi raw QW0 QW1 [QW2 QW3]",
          "submit queued-invalidation descriptors (KIND: cc, iotlb, devtlb, iec, wait, piotlb, pc, pdevtlb)"),
         ("cache iotlb|pwc-s1|pwc-s2|pasid|context|atc capacity=N", "resize a cache"),
+    ] + hostHelp + [
         ("expect hpa=ADDR | fault [CODE] | hit CACHE|memory | walk-reads=N | stale=N | entries CACHE=N | removed=N | refused | accepted",
          "assert on the last step (a failed expect fails `check`)"),
+        ("expect errno=NAME|0 | locked-vm PROC=SIZE | locked-vm uid:N=SIZE | entry-num=N | out NAME=VALUE",
+         "assert on the last host step (its errno, an output such as entry_num or start_addr), or on locked_vm (bytes; sums like 264M+256K)"),
         ("note TEXT", "narration shown beside the next step"),
         ("step [TITLE]", "start a new step: everything up to the next `step` runs as one"),
     ]

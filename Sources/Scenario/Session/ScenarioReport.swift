@@ -25,6 +25,11 @@ public enum ScenarioReport {
             if let h = d.outcome.hpa { o.append(("hpa", .number(h))) }
             if let c = d.outcome.faultCode { o.append(("fault", .number(UInt64(c)))) }
         }
+        if let h = e.outcome.host {
+            o.append(("errno", .string(h.errnoText)))
+            o.append(("decided_by", .string(h.result.decidedBy)))
+            if !h.result.outputs.isEmpty { o.append(("outputs", .object(h.result.outputs.map { ($0.name, .number($0.value)) }))) }
+        }
         if !e.outcome.details.isEmpty { o.append(("details", .array(e.outcome.details.map { .string($0) }))) }
         return .object(o)
     }

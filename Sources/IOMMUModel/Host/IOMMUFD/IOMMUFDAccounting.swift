@@ -142,13 +142,24 @@ extension HostState {
         return runs
     }
 
-    /// Map actions for `areas` into `domain`.
-    mutating func iommufdMapActions(_ ctx: IOMMUFDContext, areas: [IOPTArea], domain: HostDomainID) -> [HardwareAction] {
+    /// Map actions for `areas` into `domain`. With IOMMU_OPTION_HUGE_PAGES off the IOAS maps one
+    /// PAGE_SIZE at a time (`batch_to_domain` → `batch_iommu_map_small`), so the domain gets no
+    /// large leaves; otherwise each contiguous run is one `iommu_map` and the driver picks the sizes.
+    mutating func iommufdMapActions(_ ctx: IOMMUFDContext, areas: [IOPTArea], domain: HostDomainID, smallPages: Bool = false) -> [HardwareAction] {
         var out: [HardwareAction] = []
         for a in areas {
             guard let p = ctx.pages[a.pages] else { continue }
             for r in iommufdRuns(a, pages: p) {
-                out.append(.mapRange(domain: domain, iova: r.iova, hpa: r.hpa, size: r.size, read: a.read, write: a.write))
+                if smallPages {
+                    var off: UInt64 = 0
+                    while off < r.size {
+                        let n = min(pageSize - ((r.iova + off) & (pageSize - 1)), r.size - off)
+                        out.append(.mapRange(domain: domain, iova: r.iova + off, hpa: r.hpa + off, size: n, read: a.read, write: a.write))
+                        off += n
+                    }
+                } else {
+                    out.append(.mapRange(domain: domain, iova: r.iova, hpa: r.hpa, size: r.size, read: a.read, write: a.write))
+                }
             }
         }
         return out

@@ -26,7 +26,7 @@ extension HostState {
         if let f = iommufdCommit(handle: handle, ctx) { return .failure(f) }
         ctx = iommufds[handle] ?? ctx
         let create = HardwareAction.createDomain(domain: hwpt.domain, iommu: hwpt.iommu, format: hwpt.format, addressWidth: domainWidth(hwpt.iommu, hwpt.format))
-        return .success([create] + iommufdMapActions(ctx, areas: ioas.areas, domain: hwpt.domain))
+        return .success([create] + iommufdMapActions(ctx, areas: ioas.areas, domain: hwpt.domain, smallPages: ioas.disableLargePages))
     }
 
     /// `iopt_table_remove_domain`: unmap every area from the domain; the last domain's removal

@@ -73,7 +73,7 @@ extension HostState {
             let iova = placed[0].iova
             var actions: [HardwareAction] = []
             for d in ioas.domains {
-                if let h = iommufds[handle]?.paging(d) { actions += iommufdMapActions(iommufds[handle]!, areas: placed, domain: h.domain) }
+                if let h = iommufds[handle]?.paging(d) { actions += iommufdMapActions(iommufds[handle]!, areas: placed, domain: h.domain, smallPages: ioas.disableLargePages) }
             }
             let pinNote = ioas.domains.isEmpty ? "no domain yet, so nothing is pinned" : "pinned into \(ioas.domains.count) domain(s)"
             return .ok("mapped \(hostBytesText(m.length)) of user \(hex(m.userVA)) at IOVA \(hex(iova)) in IOAS \(m.ioasID); \(pinNote); \(accountingText(pid: pid, mode: mode))",
@@ -259,7 +259,7 @@ extension HostState {
             let pinnedAfter = iommufds[handle]?.pages.values.reduce(0) { $0 + $1.npinned } ?? 0
             var actions: [HardwareAction] = []
             for d in dst.domains {
-                if let h = iommufds[handle]?.paging(d) { actions += iommufdMapActions(iommufds[handle]!, areas: placed, domain: h.domain) }
+                if let h = iommufds[handle]?.paging(d) { actions += iommufdMapActions(iommufds[handle]!, areas: placed, domain: h.domain, smallPages: dst.disableLargePages) }
             }
             return .ok("copied \(hostBytesText(c.length)) from IOAS \(c.srcIOASID) \(hex(c.srcIOVA)) to IOAS \(c.dstIOASID) \(hex(placed[0].iova)), sharing the same iopt_pages; "
                        + "\(pinnedAfter - pinnedBefore) newly pinned pages", by: "iopt_map_pages", outputs: [HostOutput("dst_iova", placed[0].iova)], actions: actions)

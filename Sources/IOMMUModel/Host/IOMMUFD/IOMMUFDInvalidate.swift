@@ -45,14 +45,20 @@ extension HostState {
         var actions: [HardwareAction] = []
         var processed: UInt32 = 0
         for index in 0..<r.entryNum {
-            // iommu_copy_struct_from_user_array: exactly sizeof (24) is accepted for this struct.
-            if r.entryLen < 24 || r.entryLen > 24 {
-                return .fail(.EINVAL, "entry_len \(r.entryLen) is not 24 (struct iommu_hwpt_vtd_s1_invalidate)", by: "__iommu_copy_struct_from_user",
+            // iommu_copy_struct_from_user_array(..., __reserved): entry_len below offsetofend(__reserved)
+            // = 24 is -EINVAL; a longer entry is copy_struct_from_user's business: the bytes past 24
+            // must be zero (-E2BIG otherwise), so a newer, larger userspace struct still works.
+            if r.entryLen < 24 {
+                return .fail(.EINVAL, "entry_len \(r.entryLen) is below 24, the size of struct iommu_hwpt_vtd_s1_invalidate", by: "__iommu_copy_struct_from_user",
                              outputs: [HostOutput("entry_num", UInt64(processed))], actions: actions)
             }
             let off = Int(index) * Int(r.entryLen)
-            if off + 24 > r.data.count {
+            if off + Int(r.entryLen) > r.data.count {
                 return .fail(.EFAULT, "entry \(index) lies past the \(r.data.count) bytes at data_uptr", by: "copy_struct_from_user",
+                             outputs: [HostOutput("entry_num", UInt64(processed))], actions: actions)
+            }
+            if r.entryLen > 24 && r.data[(off + 24)..<(off + Int(r.entryLen))].contains(where: { $0 != 0 }) {
+                return .fail(.E2BIG, "entry \(index) has nonzero bytes past the 24 the kernel knows", by: "copy_struct_from_user",
                              outputs: [HostOutput("entry_num", UInt64(processed))], actions: actions)
             }
             let addr = uapiReadLE64(r.data, off), npages = uapiReadLE64(r.data, off + 8), w2 = uapiReadLE64(r.data, off + 16)

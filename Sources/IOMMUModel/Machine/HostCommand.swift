@@ -1,0 +1,159 @@
+/// One host-side operation (a syscall or ioctl of the VMM, or a piece of host setup), by name: the
+/// machine resolves processes, containers, iommufds and iommufd objects by the names scenarios give
+/// them, runs the operation on `Machine.host`, and carries out its hardware effects on the engines.
+///
+/// `by` names the process doing the ioctl (nil: the process created last); `iommufd` names the
+/// iommufd a new object goes into (nil: the one opened last). An object reference is a name given
+/// when the object was made, or a plain number meaning that object id in the chosen iommufd (so a
+/// scenario can aim at an id that does not exist).
+public enum HostCommand: Sendable, Equatable {
+    // MARK: host setup
+    /// The host kernel's PAGE_SIZE (4 KiB or 64 KiB); only before any process or device exists.
+    case configure(pageShift: Int)
+    /// A process (the VMM) with RLIMIT_MEMLOCK in bytes and its capabilities; pid nil = next free.
+    case process(name: String, pid: HostPID?, uid: HostUID, memlock: UInt64, capIPCLock: Bool, capSysResource: Bool)
+    /// setrlimit(RLIMIT_MEMLOCK).
+    case setMemlock(process: String, bytes: UInt64)
+    /// mmap of a fixed range (anonymous, hugetlbfs or a VM_PFNMAP BAR).
+    case mmap(process: String, vaddr: UInt64, length: UInt64, backing: VMABacking)
+    /// A PCI function behind a VT-d unit, an SMMUv3 or an sPAPR group. A VT-d device also becomes a
+    /// machine device of the same name, so `dma` can use it.
+    case addDevice(name: String, iommu: HostIOMMURef, sid: UInt32, ats: Bool, queueDepth: UInt16)
+    /// An sPAPR IOMMU group (a PE) with its table-group properties.
+    case addSPAPRGroup(SPAPRGroup)
+
+    // MARK: VFIO containers
+    /// VFIO_GROUP_SET_CONTAINER + VFIO_SET_IOMMU with a type1 backend for these devices.
+    case vfioOpenType1(container: String, type: Type1IOMMUType, devices: [String], by: String?)
+    /// VFIO_SET_IOMMU with an sPAPR TCE backend (groups attach with `spaprAttachGroup`).
+    case vfioOpenSPAPR(container: String, version: SPAPRVersion)
+    /// VFIO_IOMMU_MAP_DMA (type1 or sPAPR, by the container's backend).
+    case vfioMap(container: String, request: VFIODMAMap, by: String?)
+    /// VFIO_IOMMU_UNMAP_DMA.
+    case vfioUnmap(container: String, request: VFIODMAUnmap, by: String?)
+    /// VFIO_IOMMU_CACHE_INVALIDATE of the nesting series (type1 containers).
+    case vfioCacheInvalidate(container: String, request: VFIOCacheInvalidateRequest, by: String?)
+    /// Closing the container fd.
+    case vfioClose(container: String)
+
+    // MARK: sPAPR
+    case spaprAttachGroup(container: String, group: Int)
+    case spaprDetachGroup(container: String, group: Int)
+    /// VFIO_IOMMU_ENABLE (v1).
+    case spaprEnable(container: String, by: String?)
+    /// VFIO_IOMMU_DISABLE (v1).
+    case spaprDisable(container: String, by: String?)
+    /// VFIO_IOMMU_SPAPR_TCE_GET_INFO.
+    case spaprGetInfo(container: String, argsz: UInt32, by: String?)
+    /// VFIO_IOMMU_SPAPR_REGISTER_MEMORY (v2).
+    case spaprRegister(container: String, request: VFIOSPAPRRegisterMemory, by: String?)
+    /// VFIO_IOMMU_SPAPR_UNREGISTER_MEMORY (v2).
+    case spaprUnregister(container: String, request: VFIOSPAPRRegisterMemory, by: String?)
+    /// VFIO_IOMMU_SPAPR_TCE_CREATE (v2).
+    case spaprCreateWindow(container: String, request: VFIOSPAPRTCECreate, by: String?)
+    /// VFIO_IOMMU_SPAPR_TCE_REMOVE (v2).
+    case spaprRemoveWindow(container: String, request: VFIOSPAPRTCERemove, by: String?)
+
+    // MARK: iommufd
+    /// open("/dev/iommu").
+    case iommufdOpen(name: String)
+    /// VFIO_DEVICE_BIND_IOMMUFD: the device object is named after the device.
+    case iommufdBind(device: String, iommufd: String?)
+    /// IOMMU_IOAS_ALLOC.
+    case iommufdIOASAlloc(name: String, iommufd: String?)
+    /// IOMMU_IOAS_MAP; `iova` nil lets the kernel pick (no IOMMU_IOAS_MAP_FIXED_IOVA).
+    case iommufdIOASMap(ioas: String, vaddr: UInt64, length: UInt64, iova: UInt64?, read: Bool, write: Bool, by: String?)
+    /// IOMMU_IOAS_UNMAP (iova 0 + length U64_MAX: everything).
+    case iommufdIOASUnmap(ioas: String, iova: UInt64, length: UInt64)
+    /// IOMMU_IOAS_COPY; `dstIOVA` nil lets the kernel pick.
+    case iommufdIOASCopy(dst: String, src: String, srcIOVA: UInt64, dstIOVA: UInt64?, length: UInt64)
+    /// IOMMU_OPTION RLIMIT_MODE: SET when `mode` is given (user or mm), else GET.
+    case iommufdAccounting(mode: IOPTAccountMode?, iommufd: String?, by: String?)
+    /// IOMMU_OPTION HUGE_PAGES on an IOAS.
+    case iommufdHugePages(ioas: String, enabled: Bool)
+    /// IOMMU_HWPT_ALLOC on an IOAS (paging, optionally NEST_PARENT), a nest parent (nested, with
+    /// VT-d stage-1 data) or a vIOMMU (SMMUv3 vSTE data).
+    case iommufdHWPTAlloc(name: String, device: String, pt: String, nestParent: Bool, data: HWPTAllocData?)
+    /// IOMMU_VIOMMU_ALLOC (SMMUv3).
+    case iommufdVIOMMUAlloc(name: String, device: String, hwpt: String)
+    /// IOMMU_VDEVICE_ALLOC.
+    case iommufdVDeviceAlloc(name: String, viommu: String, device: String, virtID: UInt64)
+    /// VFIO_DEVICE_ATTACH_IOMMUFD_PT (`replace` when the device is already attached).
+    case iommufdAttach(device: String, pt: String, replace: Bool)
+    /// VFIO_DEVICE_DETACH_IOMMUFD_PT.
+    case iommufdDetach(device: String)
+    /// IOMMU_DESTROY.
+    case iommufdDestroy(object: String)
+    /// IOMMU_HWPT_INVALIDATE on a nested HWPT (VT-d entries) or a vIOMMU (SMMUv3 commands).
+    case iommufdInvalidate(target: String, request: HWPTInvalidateSpec)
+}
+
+/// Where a VT-d nested HWPT's stage-1 root is: a GPA, or the root of a named space (which must live
+/// in guest memory behind the parent's table).
+public enum GuestTableRoot: Sendable, Equatable {
+    case address(UInt64)
+    case space(String)
+}
+
+/// The vendor data of IOMMU_HWPT_ALLOC.
+public enum HWPTAllocData: Sendable, Equatable {
+    /// `struct iommu_hwpt_vtd_s1`: flags (SRE 1, EAFE 2, WPE 4), the stage-1 root and its address
+    /// width (nil: 48, or 57 for a 5-level named space).
+    case vtdS1(flags: UInt64, pgtbl: GuestTableRoot, addrWidth: UInt32?, reserved: UInt32)
+    /// `struct iommu_hwpt_arm_smmuv3`: the guest's STE dwords 0 and 1.
+    case armSMMUv3(ste0: UInt64, ste1: UInt64)
+    /// Any data type with raw bytes (to show how a wrong type or length is refused).
+    case raw(type: UInt32, bytes: [UInt8])
+}
+
+/// An IOMMU_HWPT_INVALIDATE call: the entries, laid out in user memory with a stride of
+/// `entry_len`, and the header members (nil = what a correct caller passes).
+public struct HWPTInvalidateSpec: Sendable, Equatable {
+    public enum Entries: Sendable, Equatable {
+        /// `struct iommu_hwpt_vtd_s1_invalidate` entries.
+        case vtd([VTdS1InvalidateEntry])
+        /// Raw SMMUv3 commands for a vIOMMU.
+        case smmu([SMMUCommandWords])
+    }
+    public var entries: Entries
+    public var dataType: UInt32?
+    public var entryLen: UInt32?
+    public var entryNum: UInt32?
+    public var dataUptr: UInt64?
+    public var reserved: UInt32
+
+    public init(entries: Entries, dataType: UInt32? = nil, entryLen: UInt32? = nil, entryNum: UInt32? = nil,
+                dataUptr: UInt64? = nil, reserved: UInt32 = 0) {
+        self.entries = entries
+        self.dataType = dataType
+        self.entryLen = entryLen
+        self.entryNum = entryNum
+        self.dataUptr = dataUptr
+        self.reserved = reserved
+    }
+
+    /// The natural size of one entry.
+    var naturalLength: Int {
+        if case .smmu = entries { return 16 }
+        return 24
+    }
+
+    /// The request as the kernel sees it: each entry's bytes cut or zero-padded to `entry_len`.
+    func request(target: UInt32) -> IOMMUHWPTInvalidateRequest {
+        let raw: [[UInt8]]
+        let type: UInt32
+        switch entries {
+        case .vtd(let es):
+            raw = es.map { UAPIByteOrder.littleEndianBytes([$0.addr, $0.npages, UInt64($0.flags) | UInt64($0.reserved) << 32]) }
+            type = IOMMUHWPTInvalidateRequest.dataVTdS1
+        case .smmu(let cs):
+            raw = cs.map { UAPIByteOrder.littleEndianBytes([$0.dw0, $0.dw1]) }
+            type = IOMMUHWPTInvalidateRequest.dataViommuArmSMMUv3
+        }
+        let len = Int(entryLen ?? UInt32(naturalLength))
+        var data: [UInt8] = []
+        for e in raw { data += len <= e.count ? Array(e.prefix(len)) : e + [UInt8](repeating: 0, count: len - e.count) }
+        return IOMMUHWPTInvalidateRequest(hwptID: target, dataUptr: dataUptr ?? 0x7f00_0000_0000, dataType: dataType ?? type,
+                                          entryLen: UInt32(len), entryNum: entryNum ?? UInt32(raw.count), reserved: reserved, data: data)
+    }
+}
