@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import IOMMUModel
+import Scenario
 @testable import TerminalUI
 
 /// Each pane drawn alone for a known state of the tour (TourFixtures.swift lists the steps).
@@ -241,5 +242,31 @@ import IOMMUModel
         let bar = lines[0].filter { $0 == "█" || $0 == "░" }.count
         #expect(lines[0].filter { $0 == "█" }.count == Gauge.filledCells(fraction: 0.5, width: bar))   // half full
         #expect(lines[1] == "   iommufd ioas 1  1.0 GiB pinned")
+    }
+}
+
+/// The locked_vm pane on a host scenario: `vfio-type1-locked-vm` gives qemu RLIMIT_MEMLOCK 64 MiB
+/// (`process qemu memlock=64M`) and its own `expect locked-vm` lines say what type1 charged
+/// (vfio_iommu_type1 vfio_pin_pages_remote → vfio_lock_acct, one page of locked_vm per page pinned).
+@Suite struct HostLockedMemoryPaneTests {
+    func controller(atStepTitled title: String) throws -> SessionController {
+        let scenario = try ScenarioParser.parse(try #require(BundledScenarios.named("vfio-type1-locked-vm")).text, name: "vfio-type1-locked-vm")
+        let index = try #require(scenario.steps.firstIndex { $0.title == title })
+        var s = Session(scenario)
+        s.goTo(index + 1)
+        return SessionController(session: s, size: Size(width: 120, height: 40))
+    }
+
+    @Test func mapDMAChargesAreAGaugeAgainstTheLimit() throws {
+        let c = try controller(atStepTitled: "MAP_DMA pins and charges every page")
+        let lines = paneLines(c.lockedPane, 80, 3)
+        #expect(lines[0].hasPrefix(" qemu (pid "))
+        #expect(lines[0].hasSuffix("32.0 MiB / 64.0 MiB"))
+        #expect(lines[1].hasPrefix("   type1 "))
+        #expect(lines[1].contains("1 mapping(s)"))
+        let twice = try controller(atStepTitled: "The same memory mapped twice is charged twice")
+        #expect(paneLines(twice.lockedPane, 80, 3)[0].hasSuffix("48.0 MiB / 64.0 MiB"))
+        let done = try controller(atStepTitled: "The flush removes what the DMA cached")
+        #expect(paneLines(done.lockedPane, 80, 1)[0].hasSuffix("0 B / 64.0 MiB"))
     }
 }

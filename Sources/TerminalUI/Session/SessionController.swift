@@ -26,7 +26,7 @@ public final class SessionController {
                 size: Size = Size(width: 80, height: 24), lockedMemory: (any LockedMemorySource)? = nil) {
         self.session = session
         original = session.scenario
-        lockedPane = LockedMemoryPane(source: lockedMemory)
+        lockedPane = LockedMemoryPane(source: lockedMemory ?? HostLockedMemorySource())
         snapshot = UISnapshot(session: session, generation: 0)
         app = App(panes: [pasidPane, walkPane, cachesPane, lockedPane, logPane, decoderPane], themes: themes, size: size)
         app.asides = [notePane]
