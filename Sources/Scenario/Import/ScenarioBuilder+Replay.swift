@@ -21,6 +21,12 @@ extension ScenarioBuilder {
         if let o = output {
             let (oe, of) = o.addingReportingOverflow(size)
             if of || oe > ScenarioBuilder.outputLimit { return "the physical address is beyond 52 bits" }
+            let limit = UInt64(MachineLimits().leafEntriesPerCommand)
+            let leaves = d.shadow.leafCount(iova, o, size)
+            if leaves > limit { return "it needs \(leaves) page-table leaves, more than the model writes in one map (\(limit))" }
+            if UInt64(d.shadow.leafCount) + leaves > 4 * limit {
+                return "the replay already holds \(d.shadow.leafCount) leaves; this map would pass the model's \(4 * limit)"
+            }
         }
         return nil
     }
