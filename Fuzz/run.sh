@@ -9,6 +9,6 @@ runs=${2:-1000000}
 swift build -c release --scratch-path .build-fuzz --product nestscope-fuzz \
   -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld >&2
 mkdir -p "fuzz-out/$target"
-NESTSCOPE_FUZZ_TARGET="$target" .build-fuzz/release/nestscope-fuzz \
+SWIFT_BACKTRACE=enable=no NESTSCOPE_FUZZ_TARGET="$target" .build-fuzz/release/nestscope-fuzz \
   -runs="$runs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="fuzz-out/crash-$target-" \
   -print_final_stats=1 "fuzz-out/$target" "Fuzz/corpus/$target"

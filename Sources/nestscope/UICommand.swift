@@ -1,5 +1,6 @@
 import ArgumentParser
 import CursesBackend
+import Scenario
 import TerminalUI
 #if canImport(Glibc)
 import Glibc
@@ -13,12 +14,20 @@ struct UICommand: ParsableCommand {
         abstract: "Open the interactive UI (what `nestscope` without a subcommand does).",
         discussion: "Needs a terminal; for text output use `nestscope run`, for one frame as text use --dump.")
 
-    @Argument(help: "A bundled scenario name or a scenario file.") var scenario: String?
+    @Argument(help: "A bundled scenario name or a scenario file (default: the tour).") var scenario: String?
     @Option(name: .long, help: "A bundled theme (dark, light, high-contrast, monochrome) or a .theme file.") var theme: String?
     @Flag(name: .customLong("no-mouse"), help: "Do not take over the mouse (keeps the terminal's own selection).") var noMouse = false
     @Option(name: .long, help: ArgumentHelp("Print one frame of this size as text and exit, without a terminal.", valueName: "WxH")) var dump: String?
+    @Option(name: .long, help: ArgumentHelp("Apply this many steps before showing the first frame.", valueName: "N")) var step: Int?
 
     func run() throws {
+        // The scenario is loaded and parsed before the terminal is touched: a bad file is a
+        // one-line file:line:column error and exit status 2, on a terminal left as it was.
+        var session = Session(try loadScenario(scenario ?? BundledScenarios.defaultName))
+        if let step {
+            guard step >= 0 else { throw CLIFailure("--step wants a step number (0 or more), not \(step)") }
+            session.goTo(step)
+        }
         let noColor = getenv("NO_COLOR").map { String(cString: $0) }.map { !$0.isEmpty } ?? false
         let selection: ThemeSelection
         do {
@@ -26,7 +35,8 @@ struct UICommand: ParsableCommand {
         } catch let e as ThemeSelectionError {
             throw CLIFailure(e.message)
         }
-        let app = UIPlaceholder.makeApp(scenario: scenario, themes: selection)
+        let controller = SessionController(session: session, themes: selection)
+        let app = controller.app
         if let dump {
             let size = try Self.parseSize(dump)
             app.resize(to: size)
@@ -77,29 +87,5 @@ struct UICommand: ParsableCommand {
         }
         if ferror(f) != 0 { return nil }
         return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// The UI before the scenario engine is wired in: the six panes, each saying what it will
-/// show, and step/command keys that answer "no scenario engine yet". No model data here.
-enum UIPlaceholder {
-    static let notice = "no scenario engine yet"
-
-    static func makeApp(scenario: String?, themes: ThemeSelection) -> App {
-        let panes: [any Pane] = [
-            ("PASID entries", "One row per PASID entry (STE/CD on SMMUv3): present, PGTT, DID, first- and second-stage roots and levels."),
-            ("Walk", "The two-dimensional walk of the last translation: stage-1 levels down, the stage-2 walk of each table address across; hits, misses, stale entries and faults marked."),
-            ("Caches", "IOTLB, paging-structure caches, PASID/context caches and the ATC, one tab each, with stale entries and the invalidation that would remove them."),
-            ("locked_vm", "Pinned memory per process against RLIMIT_MEMLOCK, with the VFIO containers, iommufd objects and sPAPR regions behind it."),
-            ("Log", "Each step with its outcome; the current step's note in full."),
-            ("Decoder", "Paste hex, see every field; edit a field and see the hex change."),
-        ].map { title, what in
-            TextPane(title: title, text: "\(what)\n\n(\(notice))", role: .normal)
-        }
-        let delegate = AppDelegate(
-            step: { _ in .failure("\(notice): stepping needs the scenario engine") },
-            runCommand: { _ in .failure("\(notice): commands need the scenario engine") },
-            header: { [Span(scenario ?? "no scenario"), Span(" · "), Span(notice, .dim)] })
-        return App(panes: panes, delegate: delegate, themes: themes)
     }
 }

@@ -25,20 +25,43 @@ struct UIEndToEndTests {
         kill(pid, 0) == -1 && errno == ESRCH
     }
 
-    @Test func firstFrameHelpAndQuit() throws {
+    /// Issue 7's flow on the real binary: the tour's first frame with its pane titles, `n` steps
+    /// (the step counter moves, the cold DMA of step 5 adds the first IOTLB entry), help opens and
+    /// closes, `q` quits with status 0, the process is gone and the terminal is back to normal.
+    @Test func tourFlowStepsHelpAndQuit() throws {
         let binary = try #require(uiBinaryPath, "nestscope binary not found next to the tests")
         let s = UITmuxSession(name: "flow")
-        s.start(width: 120, height: 40, command: Self.command(binary, s))
+        let after = "stty -a > \(uiShellQuote(s.path("stty"))); exec sh"
+        s.start(width: 120, height: 40, command: Self.command(binary, s, after: after))
         // Wait for the first frame before sending keys (pitfall 18).
         let first = s.waitFor("┌1 PASID entries")
         #expect(first.found, "first frame never appeared:\n\(first.screen)")
-        for title in ["┌2 Walk", "┌3 Caches", "┌4 locked_vm", "┌5 Log", "┌6 Decoder"] {
+        for title in ["┌2 Walk", "┌3 Caches", "┌4 locked_vm", "┌5 Log", "┌ note"] {
             #expect(first.screen.contains(title), "missing \(title)")
         }
-        #expect(first.screen.hasPrefix(" NestScope"))
+        #expect(first.screen.hasPrefix(" NestScope · tour · step 0/12"))
         #expect(s.display("#{alternate_on}") == "1")
         let pidText = try #require(s.waitForFile("pid"))
         let pid = try #require(pid_t(pidText))
+
+        for n in 1...4 {
+            s.tmux("send-keys", "-t", "app", "n")
+            #expect(s.waitFor("step \(n)/12").found, "step counter did not reach \(n)")
+        }
+        let before = s.screen()
+        #expect(before.contains("empty: holds finished translations"), "IOTLB not empty before the first DMA:\n\(before)")
+        s.tmux("send-keys", "-t", "app", "n")
+        let cold = s.waitFor("step 5/12")
+        #expect(cold.found)
+        // The new IOTLB entry: IOVA 0x4000_0000, 4K, → HPA 0x1_0020_0000 (s1 maps it to GPA 0x20_0000,
+        // s2 maps GPA g to HPA 0x1_0000_0000 + g), and the 24-reference cold walk.
+        let entry = s.waitFor("0x4000_0000    4K   0x1_0020_0000")
+        #expect(entry.found, "no IOTLB entry after step 5:\n\(entry.screen)")
+        #expect(entry.screen.contains("24 refs, 0 cached (cold)"))
+        #expect(!entry.screen.contains("empty: holds finished translations"))
+
+        s.tmux("send-keys", "-t", "app", "6")
+        #expect(s.waitFor("┌6 Decoder").found, "the decoder did not take the walk's place")
 
         s.tmux("send-keys", "-t", "app", "?")
         let help = s.waitFor("┌Help")
@@ -50,6 +73,24 @@ struct UIEndToEndTests {
         s.tmux("send-keys", "-t", "app", "q")
         #expect(s.waitForFile("status") == "0")
         #expect(Self.processIsGone(pid))
+        let stty = try #require(s.waitForFile("stty"))
+        #expect(stty.contains(" icanon") && !stty.contains("-icanon"), "canonical mode not restored: \(stty)")
+        #expect(stty.contains(" echo ") && !stty.contains("-echo "), "echo not restored: \(stty)")
+        #expect(s.display("#{alternate_on} #{cursor_flag}") == "0 1")      // main screen, cursor shown
+    }
+
+    /// A scenario that does not parse is reported as file:line:column with exit status 2 before
+    /// the terminal is touched: no alternate screen, the message readable in the pane.
+    @Test func aBadScenarioExits2BeforeTouchingTheTerminal() throws {
+        let binary = try #require(uiBinaryPath, "nestscope binary not found next to the tests")
+        let s = UITmuxSession(name: "badfile")
+        let file = s.path("bad.scenario")
+        try "vtd scalable\nfrobnicate x\n".write(toFile: file, atomically: true, encoding: .utf8)
+        s.start(width: 120, height: 40, command: Self.command(binary, s, args: uiShellQuote(file), after: "sleep 30"))
+        #expect(s.waitForFile("status") == "2")
+        let screen = s.waitFor("\(file):2:1: unknown statement 'frobnicate'")
+        #expect(screen.found, "\(screen.screen)")
+        #expect(s.display("#{alternate_on}") == "0")
     }
 
     @Test func sigtermRestoresTheTerminal() throws {
@@ -124,8 +165,18 @@ struct UIEndToEndTests {
         let lines = r.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         #expect(lines.count == 40)
         #expect(lines.allSatisfy { $0.count <= 120 })
-        #expect(lines[1].hasPrefix("┌1 PASID entries ─") && lines[1].contains("┐┌2 Walk ─"))
-        #expect(r.output.contains("┌6 Decoder"))
+        #expect(lines[1].hasPrefix("┌1 PASID entries ─") && lines[1].contains("┐┌2 Walk "))
+        #expect(r.output.contains("┌5 Log") && r.output.contains("┌ note"))
+    }
+
+    @Test func dumpAfterStepsShowsThatState() throws {
+        let binary = try #require(uiBinaryPath)
+        let r = uiShell("LC_ALL=C.UTF-8 \(uiShellQuote(binary)) ui tour --step 5 --dump 120x40 </dev/null")
+        #expect(r.status == 0)
+        #expect(r.output.hasPrefix(" NestScope · tour · step 5/12"))
+        #expect(r.output.contains("24 refs, 0 cached (cold)"))
+        let bad = uiShell("\(uiShellQuote(binary)) ui nosuch --dump 80x24 2>&1 </dev/null")
+        #expect(bad.status == 2 && bad.output.contains("no bundled scenario or file named 'nosuch'"))
     }
 
     @Test func dumpInANonUTF8LocaleIsASCII() throws {

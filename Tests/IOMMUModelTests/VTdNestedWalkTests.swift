@@ -79,3 +79,30 @@ import Testing
         #expect(m.lastDMA?.trace.walkReads == 0)
     }
 }
+
+/// Legacy mode: root → context (TT, AW, DID) → second-stage walk (VT-d spec 3.4.2, 9.1, 9.3).
+@Suite struct VTdLegacyModeTests {
+    @Test func legacyTranslationAndCleanChecker() throws {
+        var m = Machine()
+        try m.apply(.vtdSetup(scalable: false, configuration: VTdConfiguration()))
+        try m.apply(.addDevice(Device(name: "dev0", sid: 0x10)))
+        try m.apply(.createSpace(name: "ss", format: .vtdSecondStage, levels: 4, backing: .host, root: nil))
+        try m.apply(.map(space: "ss", input: 0, output: 0x1_0000_0000, size: 0x20_0000, perms: [.read, .write], pageSize: 4096))
+        try m.apply(.vtdLegacyAttach(device: "dev0", did: 1, space: "ss", translationType: 0))
+        _ = try m.read(0x1234, pasid: nil)
+        let dma = try #require(m.lastDMA)
+        #expect(dma.outcome.hpa == 0x1_0000_1234)
+        // Legacy mode reads a 128-bit root entry and a 128-bit context entry, then AW=2: 4 levels.
+        #expect(dma.trace.references.prefix(2).map(\.kind) == [.rootEntry, .contextEntry])
+        #expect(dma.trace.walkReads == 4)
+        _ = try m.read(0x2000, pasid: nil)
+        #expect(m.staleFindings().isEmpty)
+        // A request with PASID to a legacy unit is blocked (fault 0xd, TT blocks it).
+        _ = try m.read(0x1000, pasid: 3)
+        #expect(m.lastDMA?.outcome.faultCode == 0xd)
+        // Write to a read-only second-stage page: legacy fault reason 5.
+        try m.apply(.map(space: "ss", input: 0x40_0000, output: 0x2_0000_0000, size: 4096, perms: [.read], pageSize: nil))
+        _ = try m.apply(.dma(device: "dev0", pasid: nil, address: 0x40_0000, access: .write, privileged: false))
+        #expect(m.lastDMA?.outcome.faultCode == 0x5)
+    }
+}

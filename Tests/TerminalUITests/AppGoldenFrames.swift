@@ -126,7 +126,7 @@ bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 bkttttbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbkttttttbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 b...d................................................oooooobb..........................................................b
 b...d................................................oooooobb..........................................................b
-bSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSbb..........................................................b
+bccccccccccccccccccccccccccccccccccccccccccccccccccccccccccbb..........................................................b
 b...d................................................eeeeeebb..........................................................b
 b...d................................................oooooobb..........................................................b
 b..........................................................bb..........................................................b
@@ -233,7 +233,7 @@ BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBbbbbbbbbbbbbb
 bkttttttbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbkttttbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbkttttttbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 b..........##################__________________...................bb...d.......................................................oooooobb................................................................b
 b.................................................................bb...d.......................................................oooooobb................................................................b
-b.................................................................bbSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSbb................................................................b
+b.................................................................bbcccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccbb................................................................b
 b.................................................................bb...d.......................................................eeeeeebb................................................................b
 b.................................................................bb...d.......................................................oooooobb................................................................b
 b.................................................................bb.................................................................bb................................................................b

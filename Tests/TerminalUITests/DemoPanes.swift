@@ -87,7 +87,7 @@ final class DemoLogPane: Pane {
     var log = LogView()
     var title: String { "Log" }
     init() {
-        log.setEntries((1...5).map { LogEntry(number: $0, "event number \($0)", outcome: $0 == 4 ? "failed" : "ok",
+        log.setEntries((1...5).map { LogLine(number: $0, "event number \($0)", outcome: $0 == 4 ? "failed" : "ok",
                                               outcomeRole: $0 == 4 ? .error : .ok) }, current: 2)
     }
     var filterText: String? { log.table.filter }

@@ -181,8 +181,8 @@ func draw(_ w: Int, _ h: Int, _ body: (inout ScreenGrid) -> Void) -> ScreenGrid 
 
     @Test func logMarksTheCurrentEntryAndSelectsIt() {
         var log = LogView()
-        log.setEntries([LogEntry(number: 1, "map", outcome: "ok"), LogEntry(number: 2, "dma read", outcome: "stale", outcomeRole: .stale),
-                        LogEntry(number: 10, "unmap", outcome: "ok")], current: 1)
+        log.setEntries([LogLine(number: 1, "map", outcome: "ok"), LogLine(number: 2, "dma read", outcome: "stale", outcomeRole: .stale),
+                        LogLine(number: 10, "unmap", outcome: "ok")], current: 1)
         let g = draw(24, 3) { log.render(into: &$0, rect: Rect(x: 0, y: 0, width: 24, height: 3), focused: false) }
         // Gutter 3, number right-aligned in 2 (widest "10"), text 24-3-2-5-2 = 12, outcome 5.
         #expect(g.text == [

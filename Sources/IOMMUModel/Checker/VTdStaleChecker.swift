@@ -102,24 +102,32 @@ public enum VTdStaleChecker {
             addresses = path(trace)
             freshValue = trace.references.first { $0.kind == .stage1 && $0.level == Int8(e.level) && $0.source == .memory }?.value
         } else {
-            // Redo the second-stage walk from the root the filling PASID entry names now.
+            // Redo the second-stage walk from the root the filling context/PASID entry names now.
             var scratch = WalkTrace()
             let sid = e.sid
+            var root: (UInt64, Int)? = nil
             if case .success(let ctx) = unit.readContext(sid: sid, memory: memory, trace: &scratch) {
-                let pasid = e.requestPASID ?? UInt32(VTdScalableContextEntryFormat.rid_pasid.value(in: ctx.words))
-                if case .success(let pe) = unit.readPASIDEntry(sid: sid, pasid: pasid, context: ctx, memory: memory, trace: &scratch) {
-                    let f = VTdPASIDEntryFormat.self
-                    var table = f.ssptptr.value(in: pe.words)
-                    var level = Int(f.aw.value(in: pe.words)) + 2
-                    while level >= Int(e.level) {
-                        let ea = table + ((e.base >> UInt64(12 + 9 * (level - 1))) & 511) * 8
-                        let v = memory.read64(ea)
-                        addresses.append(ea)
-                        if level == Int(e.level) { freshValue = v; break }
-                        if v & 3 == 0 || (v & 0x80 != 0 && level <= 3) { break }
-                        table = v & VTdEntryBits.address
-                        level -= 1
+                if !unit.scalableMode {
+                    root = (VTdContextEntryFormat.ssptptr.value(in: ctx.words), Int(VTdContextEntryFormat.aw.value(in: ctx.words)) + 2)
+                } else {
+                    let pasid = e.requestPASID ?? UInt32(VTdScalableContextEntryFormat.rid_pasid.value(in: ctx.words))
+                    if case .success(let pe) = unit.readPASIDEntry(sid: sid, pasid: pasid, context: ctx, memory: memory, trace: &scratch) {
+                        let f = VTdPASIDEntryFormat.self
+                        root = (f.ssptptr.value(in: pe.words), Int(f.aw.value(in: pe.words)) + 2)
                     }
+                }
+            }
+            if let (start, levels) = root {
+                var table = start
+                var level = levels
+                while level >= Int(e.level) {
+                    let ea = table + ((e.base >> UInt64(12 + 9 * (level - 1))) & 511) * 8
+                    let v = memory.read64(ea)
+                    addresses.append(ea)
+                    if level == Int(e.level) { freshValue = v; break }
+                    if v & 3 == 0 || (v & 0x80 != 0 && level <= 3) { break }
+                    table = v & VTdEntryBits.address
+                    level -= 1
                 }
             }
         }

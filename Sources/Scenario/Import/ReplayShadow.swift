@@ -30,6 +30,34 @@ struct ReplayShadow {
         return nil
     }
 
+    /// How many leaves `map va -> pa size` would write, counted in runs rather than leaf by leaf, so a
+    /// hostile 400 GB map costs a few steps (the importer fuzzer found the leaf-by-leaf way too slow).
+    func leafCount(_ va: UInt64, _ pa: UInt64, _ size: UInt64) -> UInt64 {
+        var count: UInt64 = 0
+        var offset: UInt64 = 0
+        while offset < size {
+            let v = va + offset, p = pa + offset
+            let level = leafLevels.reversed().first { l in
+                let s = ReplayShadow.span(l)
+                return v & (s - 1) == 0 && p & (s - 1) == 0 && size - offset >= s
+            } ?? 1
+            let span = ReplayShadow.span(level)
+            // Leaves of this size continue until the next larger leaf could start (or the end).
+            var run = (size - offset) / span
+            if let bigger = leafLevels.first(where: { $0 > level }) {
+                let big = ReplayShadow.span(bigger)
+                if (v ^ p) & (big - 1) == 0 {
+                    let toBoundary = ((v + big - 1) & ~(big - 1)) &- v
+                    if toBoundary > 0 { run = min(run, toBoundary / span) }
+                }
+            }
+            run = max(run, 1)
+            count += run
+            offset += run * span
+        }
+        return count
+    }
+
     /// Records the leaves `map va -> pa size` writes.
     mutating func map(_ va: UInt64, _ pa: UInt64, _ size: UInt64) {
         var offset: UInt64 = 0

@@ -21,6 +21,12 @@ extension ScenarioBuilder {
         if let o = output {
             let (oe, of) = o.addingReportingOverflow(size)
             if of || oe > ScenarioBuilder.outputLimit { return "the physical address is beyond 52 bits" }
+            let limit = UInt64(MachineLimits().leafEntriesPerCommand)
+            let leaves = d.shadow.leafCount(iova, o, size)
+            if leaves > limit { return "it needs \(leaves) page-table leaves, more than the model writes in one map (\(limit))" }
+            if UInt64(d.shadow.leafCount) + leaves > 4 * limit {
+                return "the replay already holds \(d.shadow.leafCount) leaves; this map would pass the model's \(4 * limit)"
+            }
         }
         return nil
     }
@@ -87,6 +93,11 @@ extension ScenarioBuilder {
         if let s = queueState { head += " (line \(s.line): base \(hex(s.base)), head \(s.head), tail \(s.tail))" }
         write(head + ": a ring snapshot, not a log; its \(ordered.count) non-empty slot\(ordered.count == 1 ? "" : "s") follow oldest first, from the tail round", out)
         for s in ordered {
+            // A descriptor is 2 or 4 qwords; a row that lost columns cannot be replayed (found by the importer fuzzer).
+            guard s.qwords.count == 2 || s.qwords.count == 4 else {
+                note("line \(s.record.line): slot \(s.index) of \(unit) has \(s.qwords.count) qwords, not 2 or 4; not replayed", out)
+                continue
+            }
             write("qi raw " + s.qwords.map { hex($0) }.joined(separator: " ") + "   # line \(s.record.line): slot \(s.index) of \(unit)", out)
         }
     }

@@ -194,6 +194,10 @@ public struct ScenarioBuilder {
             let access = flags & 1 == 1 ? "write" : "read"
             note("line \(r.line): io_page_fault from \(device)\(driver.isEmpty ? "" : " (driver \(driver))") at IOVA \(hex(iova)), flags \(hex(flags)) (\(access), IOMMU_FAULT_WRITE is bit 0); not replayed", out)
         case .qiSubmit(let typeName, let unit, let q):
+            guard q.count == 2 || q.count == 4 else {
+                note("line \(r.line): \(typeName) with \(q.count) qwords, not 2 or 4; not replayed", out)
+                break
+            }
             write("qi raw " + q.map { hex($0) }.joined(separator: " ") + "   # line \(r.line): \(typeName) \(unit)", out)
         case .queueStart(let unit):
             flushQueue(out)

@@ -27,6 +27,9 @@ public final class App {
     }
 
     public var panes: [any Pane]
+    /// Unnumbered boxes a layout may place beside the panes (the step's note); they never
+    /// take the focus, and only the mouse wheel reaches them.
+    public var asides: [any Pane] = []
     public var delegate: AppDelegate
     public var programName = "NestScope"
     public var minimumSize = Size(width: 80, height: 24)
@@ -50,6 +53,10 @@ public final class App {
     public private(set) var themeGeneration = 0
     public private(set) var prompt = LineEditor()
     public private(set) var filterEditor = LineEditor()
+    /// The dialog over the panes, if one is open; it takes every key.
+    public private(set) var modal: (any Modal)?
+    /// The 1-based column of the prompt line that the last failed command blamed.
+    public private(set) var promptErrorColumn: Int?
 
     public init(panes: [any Pane], delegate: AppDelegate = AppDelegate(),
                 themes: ThemeSelection = ThemeSelection(themes: BuiltInThemes.all),
@@ -80,6 +87,12 @@ public final class App {
 
     public func showHelp() { mode = .help(HelpOverlay(sections: helpSections())) }
 
+    /// Opens a dialog over the panes (replacing any open one).
+    public func openModal(_ m: any Modal) { modal = m }
+
+    /// Closes the open dialog, if any.
+    public func closeModal() { modal = nil }
+
     /// Shows a message in the footer until the next key.
     public func setStatus(_ text: String, role: Role = .normal) { status = Span(text, role) }
 
@@ -106,6 +119,9 @@ public final class App {
             return key == .char("q") || key == .function(10) ? .quit : .keepRunning
         }
         status = nil
+        if let m = modal, mode == .normal {
+            if case .resize = key {} else { return handleModalKey(m, key) }
+        }
         switch mode {
         case .help(var overlay):
             if Self.closesOverlay(key) { mode = .normal } else { _ = overlay.handle(key); mode = .help(overlay) }
@@ -184,21 +200,44 @@ public final class App {
 
     private var focused: (any Pane)? { panes.indices.contains(focusedPane) ? panes[focusedPane] : nil }
 
+    private func handleModalKey(_ m: any Modal, _ key: Key) -> Action {
+        if key == .ctrl("l") { return .redrawAll }
+        switch m.handle(key) {
+        case .stay: break
+        case .close: modal = nil
+        case .closeAndRun(let line):
+            modal = nil
+            report(delegate.runCommand(line))
+        case .status(let text, let role): setStatus(text, role: role)
+        }
+        return .keepRunning
+    }
+
     private func handlePromptKey(_ key: Key, error: String?) {
         switch prompt.handle(key) {
         case .submitted(let line):
             if line.allSatisfy(\.isWhitespace) { mode = .normal; return }
+            promptErrorColumn = nil
             switch delegate.runCommand(line) {
             case .success(let message):
                 mode = .normal
                 prompt.clear()
                 if let message { setStatus(message, role: .ok) }
+            case .applied(let message, let role):
+                mode = .normal
+                prompt.clear()
+                setStatus(message, role: role)
             case .failure(let message):
-                // The line stays for correction, the error under it.
+                // The line stays for correction, the error above it.
                 mode = .prompt(error: message)
+            case .failureAt(let column, let message):
+                mode = .prompt(error: message)
+                promptErrorColumn = max(1, column)
+                prompt.moveCursor(to: column - 1)
             }
         case .cancelled:
             mode = .normal
+            promptErrorColumn = nil
             prompt.clear()
         case .edited, .moved, .ignored:
             break
@@ -229,6 +268,11 @@ public final class App {
             if e.kind == .click, let i = switcherIndex(atColumn: e.x - bar.x) { focusedPane = i }
             return .keepRunning
         }
+        for f in arrangement.asides where f.rect.contains(x: e.x, y: e.y) && asides.indices.contains(f.index) {
+            // Asides scroll but never take the focus.
+            if e.kind != .click { apply(asides[f.index].handle(.mouse(e.relative(to: Position(x: f.rect.x + 1, y: f.rect.y + 1))))) }
+            return .keepRunning
+        }
         for f in arrangement.frames where f.rect.contains(x: e.x, y: e.y) {
             if e.kind == .click { focusedPane = f.index }
             let interior = Box.interior(of: f.rect)
@@ -256,7 +300,9 @@ public final class App {
     private func report(_ result: CommandResult) {
         switch result {
         case .success(let m): if let m { setStatus(m, role: .ok) }
+        case .applied(let m, let role): setStatus(m, role: role)
         case .failure(let m): setStatus(m, role: .error)
+        case .failureAt(let column, let m): setStatus("column \(column): \(m)", role: .error)
         }
     }
 
@@ -312,7 +358,13 @@ public final class App {
         for f in arrangement.frames where panes.indices.contains(f.index) {
             drawPane(f.index, frame: f.rect, into: &grid)
         }
+        for f in arrangement.asides where asides.indices.contains(f.index) {
+            drawAside(f.index, frame: f.rect, into: &grid)
+        }
         grid.resetClip()
+        if let modal {
+            grid.withClip(bodyRect) { g in modal.render(into: &g, area: bodyRect) }
+        }
         drawFooter(into: &grid)
         switch mode {
         case .help(var overlay):
@@ -330,7 +382,9 @@ public final class App {
         var left = [Span(" " + programName, .headerBar)]
         let extra = delegate.header().map { Span($0.text, $0.role == .normal || $0.role == .dim ? .headerBar : $0.role) }
         if !extra.isEmpty { left.append(Span(" · ", .headerBar)); left += extra }
-        let right = [Span("? help  : command  q quit ", .headerBar)]
+        // The long key reminder gives way to the delegate's header on narrow screens.
+        let long = "? help  : command  q quit "
+        let right = [Span(left.width + 2 + TextMetrics.width(long) <= size.width ? long : "? help ", .headerBar)]
         StatusBar.draw(into: &grid, Rect(x: 0, y: 0, width: size.width, height: 1), left: left, right: right, fill: .headerBar)
     }
 
@@ -358,15 +412,34 @@ public final class App {
         grid.withClip(interior) { g in pane.render(into: &g, rect: interior, focused: isFocused) }
     }
 
+    private func drawAside(_ i: Int, frame: Rect, into grid: inout ScreenGrid) {
+        let aside = asides[i]
+        var title = [Span(aside.title, .title)]
+        let accessory = aside.titleAccessory
+        if !accessory.isEmpty { title.append(Span("  ", .border)); title += accessory }
+        Box.draw(into: &grid, frame, role: .border, title: [Span(" ", .border)] + title)
+        let interior = Box.interior(of: frame)
+        guard !interior.isEmpty else { return }
+        grid.withClip(interior) { g in aside.render(into: &g, rect: interior, focused: false) }
+    }
+
     private func drawFooter(into grid: inout ScreenGrid) {
         let row = Rect(x: 0, y: size.height - 1, width: size.width, height: 1)
         switch mode {
         case .prompt(let error):
             prompt.render(into: &grid, x: 0, y: row.y, width: row.width, prefix: [Span(":", .prompt)], role: .prompt)
             if let error {
+                var bottom = row.y
+                if let column = promptErrorColumn, let cursor = grid.cursor {
+                    // A caret under the blamed column (ASCII lines: one column per character).
+                    bottom -= 1
+                    grid.fillRow(x: 0, y: bottom, width: size.width, role: .error)
+                    let caretX = cursor.x - (prompt.cursor - (column - 1))
+                    if caretX >= 0 && caretX < size.width { grid.put("^", x: caretX, y: bottom, role: .error) }
+                }
                 let lines = TextWrap.lines("✗ " + error, width: size.width - 1).suffix(3)
                 for (k, line) in lines.enumerated() {
-                    let y = row.y - lines.count + k
+                    let y = bottom - lines.count + k
                     grid.fillRow(x: 0, y: y, width: size.width, role: .error)
                     grid.write(" " + line, x: 0, y: y, role: .error, maxWidth: size.width)
                 }
@@ -376,7 +449,9 @@ public final class App {
         default:
             var hints = focused?.hints ?? []
             if focused?.filterText != nil { hints.append(KeyHint("/", "filter")) }
-            hints += globalHints
+            // Global hints whose key the pane already explains are left out.
+            if focused?.capturesAllKeys != true { hints += globalHints.filter { g in !hints.contains { $0.key == g.key } } }
+            if let modal { hints = modal.hints }
             let left = [Span(" ", .footerBar)] + KeyHint.spans(hints)
             let right = status.map { [Span($0.text + " ", $0.role)] } ?? []
             StatusBar.draw(into: &grid, row, left: left, right: right, fill: .footerBar)
@@ -403,8 +478,10 @@ public final class App {
                 KeyHint("? F1", "this help"), KeyHint("q", "quit"),
             ]),
         ]
-        if let pane = focused, !pane.helpHints.isEmpty {
-            sections.append(HelpSection("\(focusedPane + 1) \(pane.title)", pane.helpHints))
+        // Every pane's keys, the focused pane first.
+        let order = panes.indices.contains(focusedPane) ? [focusedPane] + panes.indices.filter { $0 != focusedPane } : Array(panes.indices)
+        for i in order where !panes[i].helpHints.isEmpty {
+            sections.append(HelpSection("\(i + 1) \(panes[i].title)", panes[i].helpHints))
         }
         return sections + extraHelpSections
     }

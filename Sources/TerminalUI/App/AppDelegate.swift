@@ -14,8 +14,13 @@ public enum StepRequest: Equatable, Sendable {
 public enum CommandResult: Equatable, Sendable {
     /// It worked; an optional message for the footer.
     case success(String?)
+    /// It was applied, with a message for the footer in this role (a step the unit refused).
+    case applied(String, Role)
     /// It did not; the message is shown in place (under the prompt, or in the footer).
     case failure(String)
+    /// It did not, because of the typed line at this 1-based column: the prompt keeps the
+    /// line, puts the cursor there and draws a caret under it beside the message.
+    case failureAt(column: Int, String)
 }
 
 /// What the app asks of the engine. Every closure runs synchronously on the UI's thread

@@ -23,6 +23,9 @@ public protocol Pane: AnyObject {
     var minimumHeight: Int { get }
     /// The current `/` filter, or nil when the pane cannot be filtered (the default).
     var filterText: String? { get }
+    /// True while the pane takes every key (an edit line is open): the footer then shows only
+    /// the pane's hints. Default false.
+    var capturesAllKeys: Bool { get }
 
     /// Draws the pane's content into `rect` (the area inside the frame; writes outside it
     /// are clipped away). Called for every frame, so it must only draw what fits.
@@ -42,6 +45,7 @@ extension Pane {
     public var layoutWeight: Int { 1 }
     public var minimumHeight: Int { 3 }
     public var filterText: String? { nil }
+    public var capturesAllKeys: Bool { false }
     public func setFilter(_ text: String) {}
 }
 

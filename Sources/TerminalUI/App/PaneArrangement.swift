@@ -9,8 +9,12 @@ public struct PaneArrangement: Equatable, Sendable {
     public var frames: [Frame]
     /// When only some panes fit: the row of the pane switcher (`1 PASID entries  2 Walk …`).
     public var switcher: Rect?
+    /// Unnumbered boxes beside the panes (the step's note): `index` is into `App.asides`.
+    public var asides: [Frame]
 
-    public init(frames: [Frame], switcher: Rect? = nil) { self.frames = frames; self.switcher = switcher }
+    public init(frames: [Frame], switcher: Rect? = nil, asides: [Frame] = []) {
+        self.frames = frames; self.switcher = switcher; self.asides = asides
+    }
 
     /// The default layout: panes dealt across the columns in order (pane k in column
     /// k mod columns), as many columns as the width allows (3 from 180 columns, 2 from 110,

@@ -47,11 +47,15 @@ public struct HelpOverlay: Equatable, Sendable {
         guard area.width >= 10, area.height >= 4 else { return }
         let keyWidth = min(16, sections.flatMap(\.hints).map { TextMetrics.width($0.key) }.max() ?? 1)
         let blocks = sections.map { lines(of: $0, keyWidth: keyWidth) }
-        let blockWidth = blocks.flatMap { $0 }.map(\.width).max() ?? 10
+        var blockWidth = blocks.flatMap { $0 }.map(\.width).max() ?? 10
         let oneColumn = blocks.enumerated().flatMap { i, b in i == 0 ? b : [[]] + b }
         let maxInterior = area.height - 2
         var columns: [[[Span]]] = [oneColumn]
-        // Two columns when one does not fit the height but two fit the width.
+        // Two columns when one does not fit the height and two fit the width (long labels are cut
+        // rather than giving up the second column, as long as a column keeps 30 cells).
+        if oneColumn.count > maxInterior && blockWidth * 2 + 3 > area.width - 4 && (area.width - 7) / 2 >= 30 {
+            blockWidth = (area.width - 7) / 2
+        }
         if oneColumn.count > maxInterior, blockWidth * 2 + 3 <= area.width - 4 {
             var best = (rows: Int.max, split: 1)
             for split in 1..<max(2, blocks.count) {

@@ -100,6 +100,9 @@ public struct LineEditor: Equatable, Sendable {
         }
     }
 
+    /// Puts the cursor before the character at `index` (clamped to 0...count).
+    public mutating func moveCursor(to index: Int) { cursor = min(max(0, index), characters.count) }
+
     /// Clears the text (keeping the history).
     public mutating func clear() { characters = []; cursor = 0; historyIndex = nil }
 

@@ -1,5 +1,5 @@
 /// One line of a log: an optional step number, the text, a short outcome on the right.
-public struct LogEntry: Equatable, Sendable {
+public struct LogLine: Equatable, Sendable {
     public var number: Int?
     public var text: String
     public var outcome: String
@@ -17,7 +17,7 @@ public struct LogEntry: Equatable, Sendable {
 
 /// A log list: step numbers, text, outcomes; the current entry marked with `▶` and kept in view.
 public struct LogView {
-    public private(set) var entries: [LogEntry] = []
+    public private(set) var entries: [LogLine] = []
     /// The entry marked as current (an index into `entries`).
     public private(set) var current: Int?
     public private(set) var table = TableView(columns: [])
@@ -29,7 +29,7 @@ public struct LogView {
 
     /// Replaces the entries; the selection moves to `current` (or the last entry) so the
     /// newest step is always visible after stepping.
-    public mutating func setEntries(_ newEntries: [LogEntry], current newCurrent: Int?) {
+    public mutating func setEntries(_ newEntries: [LogLine], current newCurrent: Int?) {
         entries = newEntries
         current = newCurrent.flatMap { $0 >= 0 && $0 < newEntries.count ? $0 : nil }
         let numberWidth = newEntries.compactMap(\.number).map { String($0).count }.max() ?? 0
@@ -56,7 +56,7 @@ public struct LogView {
     public mutating func setFilter(_ text: String) { table.setFilter(text) }
 
     /// The selected entry.
-    public var selectedEntry: LogEntry? { table.selectedRowIndex.map { entries[$0] } }
+    public var selectedEntry: LogLine? { table.selectedRowIndex.map { entries[$0] } }
 
     public mutating func render(into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
         table.render(into: &grid, rect: rect, focused: focused)

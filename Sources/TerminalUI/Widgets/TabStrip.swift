@@ -2,6 +2,9 @@
 public struct TabStrip: Equatable, Sendable {
     public var titles: [String]
     public private(set) var selected: Int
+    /// Tabs drawn in `alertRole` when not selected (a cache tab holding stale entries).
+    public var alerts: Set<Int> = []
+    public var alertRole: Role = .stale
 
     public init(_ titles: [String], selected: Int = 0) {
         self.titles = titles
@@ -23,7 +26,7 @@ public struct TabStrip: Equatable, Sendable {
         var out: [Span] = []
         for (i, t) in titles.enumerated() {
             if i > 0 { out.append(Span(" ", .tabInactive)) }
-            out.append(i == selected ? Span("[\(t)]", .tabActive) : Span(t, .tabInactive))
+            out.append(i == selected ? Span("[\(t)]", .tabActive) : Span(t, alerts.contains(i) ? alertRole : .tabInactive))
         }
         return out
     }

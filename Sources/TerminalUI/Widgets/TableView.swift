@@ -248,10 +248,13 @@ public struct TableView {
             let item = row(at: rowIndex(atVisible: vi))
             let y = body.y + line
             let isSelected = vi == selection
-            let rowRole: Role = isSelected ? (focused ? .selected : .selectedInactive) : item.role
+            // In a pane without the focus, a row with a meaning of its own (stale, fault) keeps its
+            // colour when selected: the selection matters less there than the warning.
+            let rowRole: Role = isSelected ? (focused ? .selected : (item.role == .normal ? .selectedInactive : item.role)) : item.role
             grid.fillRow(x: body.x, y: y, width: body.width, role: rowRole)
             if showsGutter, let m = item.marker {
-                grid.write(m.text, x: body.x + 1, y: y, role: isSelected ? rowRole : m.role, maxWidth: 1)
+                // The mark keeps its own role on the selected row too: a stale `!` must stay visible.
+                grid.write(m.text, x: body.x + 1, y: y, role: m.role, maxWidth: 1)
             }
             var x = body.x + gutter
             for (i, c) in columns.enumerated() where widths[i] > 0 {

@@ -1,8 +1,9 @@
 /// Word wrapping by display width.
 public enum TextWrap {
-    /// Splits `text` into lines of at most `width` columns. Newlines end paragraphs, words
-    /// are kept whole where they fit on a line, longer words are broken, and a paragraph's
-    /// leading indentation is repeated on its continuation lines (up to half the width).
+    /// Splits `text` into lines of at most `width` columns. Newlines end paragraphs; a paragraph
+    /// that fits is kept as typed (its spaces too); longer ones are wrapped at words, words
+    /// longer than a line are broken, and the leading indentation is repeated on continuation
+    /// lines (up to half the width).
     public static func lines(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var out: [String] = []
@@ -13,20 +14,37 @@ public enum TextWrap {
     }
 
     private static func wrapParagraph(_ p: Substring, width: Int) -> [String] {
+        // A line that fits is kept as typed, so tables (a decode, aligned labels) stay aligned.
+        if TextMetrics.width(p) <= width {
+            var line = p
+            while line.last == " " { line = line.dropLast() }
+            return [String(line)]
+        }
         let indentCount = p.prefix(while: { $0 == " " }).count
         let indent = String(repeating: " ", count: min(indentCount, width / 2))
-        let words = p.split(separator: " ", omittingEmptySubsequences: true)
+        // Words with the run of spaces before each: runs inside a line are kept, so a wrapped
+        // table row keeps its columns up to the break.
+        var words: [(gap: Int, word: Substring)] = []
+        var gap = 0
+        var i = p.startIndex
+        while i < p.endIndex {
+            if p[i] == " " { gap += 1; i = p.index(after: i); continue }
+            let end = p[i...].firstIndex(of: " ") ?? p.endIndex
+            words.append((gap, p[i..<end]))
+            gap = 0
+            i = end
+        }
         if words.isEmpty { return [""] }
         var lines: [String] = []
         var line = indent
         var lineWidth = indent.count
         var lineHasWord = false
-        for word in words {
+        for (gap, word) in words {
             var w = String(word)
             var ww = TextMetrics.width(w)
-            let needed = (lineHasWord ? 1 : 0) + ww
-            if lineWidth + needed <= width {
-                if lineHasWord { line += " "; lineWidth += 1 }
+            let spaces = lineHasWord ? max(1, gap) : 0
+            if lineWidth + spaces + ww <= width {
+                if lineHasWord { line += String(repeating: " ", count: spaces); lineWidth += spaces }
                 line += w; lineWidth += ww; lineHasWord = true
                 continue
             }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import IOMMUModel
+import Scenario
+import TerminalUI
 
 /// `nestscope bench [--json] [--quick]`: the performance figures of design.md, each the median of
 /// several runs with its spread. Meant for a release build (`swift run -c release nestscope bench`).
@@ -61,6 +63,10 @@ struct BenchCommand: ParsableCommand {
                                 budget: 1e6, better: .higher)
             f.note = "parsing: \(formatFigure(parseRate)) lines/s"
             figures.append(f)
+        }
+
+        if only.map({ "render_frame_ms keypress_to_frame_ms".contains($0) }) ?? true {
+            figures += try UIBenchmarks.figures(repeats: repeats, pages: quick ? 1 << 18 : 1 << 20)
         }
 
         if json {

@@ -1,0 +1,151 @@
+import IOMMUModel
+
+/// Pane 3: the VT-d caches, one tab each (IOTLB, PWC-S1, PWC-S2, PASID, context, ATC), most
+/// recently used first, with their tags and hit/miss/entry counts. Entries the checker found stale
+/// are marked `!`; Enter explains one (what it holds, what memory says now, which step changed it,
+/// the invalidation that removes it), `f` submits that invalidation as the next step.
+public final class CachesPane: SessionPane {
+    public private(set) var tabs = TabStrip(CacheTab.allCases.map(\.title))
+    public private(set) var table = TableView(columns: [])
+    private var listing = CacheListing()
+    private var snapshot: UISnapshot?
+    private var wide = false
+    /// Called with a fix descriptor to open in the decoder (`d`).
+    public var onDecode: ((DecoderRequest) -> Void)?
+
+    public init() {}
+
+    public var title: String { "Caches" }
+    public var titleAccessory: [Span] { tabs.spans }
+    public var layoutWeight: Int { 2 }
+    public var minimumHeight: Int { 4 }
+    public var filterText: String? { table.filter }
+    public func setFilter(_ text: String) { table.setFilter(text) }
+
+    var tab: CacheTab { CacheTab(rawValue: tabs.selected) ?? .iotlb }
+
+    public var hints: [KeyHint] {
+        var h = [KeyHint("[ ]", "cache"), KeyHint("Enter", "explain")]
+        if selectedFinding != nil { h += [KeyHint("f", "send fix"), KeyHint("d", "decode fix")] }
+        return h
+    }
+
+    public var helpHints: [KeyHint] {
+        [KeyHint("[ ]", "previous / next cache"), KeyHint("Enter", "explain (stale: why, since when, fix)"),
+         KeyHint("f", "send a stale entry's fix as a step"), KeyHint("d", "open the fix in the decoder")]
+    }
+
+    /// The stale finding about the selected entry, if it is stale.
+    public var selectedFinding: StaleFinding? {
+        guard let s = snapshot, let i = table.selectedRowIndex, i < listing.count else { return nil }
+        return s.finding(forEntry: listing.entry(i, wide: false).summary)
+    }
+
+    /// Selects a tab by its title (`IOTLB`, `PWC-S1`, `PWC-S2`, `PASID`, `ctx`, `ATC`).
+    public func selectTab(named name: String) {
+        if let t = CacheTab.allCases.first(where: { $0.title == name }) { tabs.select(t.rawValue); reload() }
+    }
+
+    public func update(_ snapshot: UISnapshot) {
+        self.snapshot = snapshot
+        let staleCaches = Set(snapshot.stale.map(\.cache))
+        tabs.alerts = Set(CacheTab.allCases.filter { staleCaches.contains($0.findingCache) }.map(\.rawValue))
+        reload()
+    }
+
+    private func reload() {
+        guard let s = snapshot, let unit = s.machine.vtd else {
+            listing = CacheListing()
+            table.columns = tab.columns(wide: wide)
+            table.emptyText = "no IOMMU yet"
+            table.setRowSource(count: 0) { _ in TableRow([]) }
+            return
+        }
+        listing = CacheListing(tab: tab, caches: unit.caches)
+        table.columns = tab.columns(wide: wide)
+        table.emptyText = "empty: holds \(tab.what)"
+        let l = listing, w = wide
+        table.setRowSource(count: l.count) { i in
+            let (summary, cells) = l.entry(i, wide: w)
+            let stale = s.staleByEntry[summary] != nil
+            return TableRow(cells, role: stale ? .stale : .normal, marker: stale ? Span("!", .stale) : nil, detail: summary)
+        }
+    }
+
+    // MARK: Drawing
+
+    public func render(into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
+        let isWide = rect.width >= 80
+        if isWide != wide { wide = isWide; reload() }
+        var footer: [[Span]] = []
+        let c = listing.counters
+        let staleHere = snapshot?.stale.filter { $0.cache == tab.findingCache }.count ?? 0
+        var counts = [Span("\(c.entries)/\(c.capacity) entries · hits \(c.hits) · misses \(c.misses)", .dim)]
+        if c.evictions > 0 { counts.append(Span(" · evicted \(c.evictions)", .dim)) }
+        if staleHere > 0 { counts.append(Span(" · \(staleHere) stale", .stale)) }
+        if let f = selectedFinding, rect.height >= 6 {
+            var line = [Span("! ", .stale), Span("memory now: \(f.memoryNow)", .stale)]
+            if let change = snapshot?.machine.lastChange(of: f.pathAddresses) {
+                line.append(Span(" · changed at step \(change.step)", .stale))
+            }
+            footer.append(line)
+            footer.append([Span("  fix: ", .dim), Span(f.fix), Span("  (f sends it, Enter explains)", .dim)])
+        }
+        footer.append(counts)
+        let (body, bottom) = rect.splitBottom(min(footer.count, max(0, rect.height - 2)))
+        table.render(into: &grid, rect: body, focused: focused)
+        for (i, line) in footer.suffix(bottom.height).enumerated() {
+            grid.write(SpanLayout.truncate([Span(" ")] + line, to: bottom.width), x: bottom.x, y: bottom.y + i, maxWidth: bottom.width)
+        }
+    }
+
+    // MARK: Keys
+
+    public func handle(_ key: Key) -> Handled {
+        switch key {
+        case .char("]"): tabs.selectNext(); reload(); return .handled
+        case .char("["): tabs.selectPrevious(); reload(); return .handled
+        case .enter:
+            guard let i = table.selectedRowIndex, i < listing.count else { return .ignored }
+            let summary = listing.entry(i, wide: false).summary
+            if let f = selectedFinding { return .showDetail(title: "stale \(f.cache) entry", text: explanation(f)) }
+            return .showDetail(title: "\(tab.findingCache) entry",
+                               text: "\(summary)\n\nThis entry agrees with the tables in memory: a fresh walk now gives the same answer, so it is not stale.")
+        case .char("f"):
+            guard let f = selectedFinding else { return .status("f sends the fix of a stale entry (marked !)", .dim) }
+            guard !f.fixWords.isEmpty else { return .status("no descriptor for this fix", .warning) }
+            return .runCommand(CachesPane.qiRaw(f.fixWords))
+        case .char("d"):
+            guard let f = selectedFinding, !f.fixWords.isEmpty else { return .ignored }
+            onDecode?(DecoderRequest(kind: "vtd-qi", words: f.fixWords, origin: "fix for a stale \(f.cache) entry"))
+            return .handled
+        case .mouse(let e) where e.y == -1:
+            if e.kind == .click, let i = tabs.index(atColumn: e.x) { tabs.select(i); reload() }
+            return .handled
+        default:
+            return table.handle(key) ? .handled : .ignored
+        }
+    }
+
+    /// `qi raw QW0 QW1 [QW2 QW3]`: a descriptor as the scenario language submits it.
+    public static func qiRaw(_ words: [UInt64]) -> String {
+        "qi raw " + words.map { hex($0) }.joined(separator: " ")
+    }
+
+    /// The Enter text for a stale entry: what it holds, what memory says, since when, the fix.
+    func explanation(_ f: StaleFinding) -> String {
+        var text = "\(f.entry)\n\nThis entry no longer matches the tables in memory: it is STALE.\n"
+        text += "  it holds:     \(f.holds)\n"
+        text += "  memory now:   \(f.memoryNow)\n"
+        if let change = snapshot?.machine.lastChange(of: f.pathAddresses) {
+            text += "  changed at:   step \(change.step): \(change.what)\n"
+        }
+        text += "\nThe invalidation that removes it:\n  \(f.fix)\n"
+        if !f.fixWords.isEmpty {
+            text += "  qwords \(f.fixWords.map { hex($0) }.joined(separator: " "))\n"
+            if let d = try? StructureCatalog.kind(named: "vtd-qi").decode(f.fixWords) { text += "\n" + d.textTable() }
+        }
+        text += "\nf on the entry submits this descriptor as the next step; d opens it in the decoder; i builds another invalidation and previews it."
+        return text
+    }
+}

@@ -1,0 +1,326 @@
+import IOMMUModel
+import Scenario
+
+/// Pane 2: the two-dimensional walk of the last DMA (or one chosen in the log with `w`): one row
+/// per guest-physical address the walk must translate — the stage-1 root, each stage-1 table, the
+/// output page —, the stage-2 references of that row across, then the stage-1 entry read from the
+/// row's table. Each cell is coloured by who supplied it: memory read, cache hit, stale entry,
+/// fault. The grid comes from the DMA's recorded trace (`WalkGrid`); nothing is walked here.
+public final class WalkPane: SessionPane {
+    public private(set) var record: DMARecord?
+    public private(set) var grid: WalkGrid?
+    /// The log entry shown, when known (the last DMA's, or the one chosen in the log).
+    public private(set) var logIndex: Int?
+    /// True when the DMA was chosen in the log rather than being the last one.
+    public private(set) var isChosen = false
+    /// The selected cell: row of the grid, column (stage-2 levels, then the stage-1 entry).
+    public private(set) var cursor = (row: 0, column: 0)
+    private var cells = WalkCells()
+    private var log: [LogEntry] = []
+    private var lastDMA: DMARecord?
+    private var position = -1
+    /// x of each grid column and the first grid row at the last render, relative to the pane
+    /// interior (for clicks).
+    private var columnXs: [(x: Int, width: Int)] = []
+    private var gridTop = 0
+    /// Called with an entry to open in the decoder (`d`).
+    public var onDecode: ((DecoderRequest) -> Void)?
+    /// The full record (with its trace) of the DMA at a log index: the log keeps only a summary,
+    /// so the controller has the model replay up to that command on a copy.
+    public var recordForLogIndex: ((Int) -> DMARecord?)?
+
+    public init() {}
+
+    public var title: String { "Walk" }
+    public var layoutWeight: Int { 2 }
+    public var minimumHeight: Int { 6 }
+
+    public var hints: [KeyHint] {
+        var h = [KeyHint("h j k l", "cell"), KeyHint("Enter", "entry"), KeyHint("d", "decode")]
+        if isChosen { h.append(KeyHint("Esc", "last DMA")) }
+        return h
+    }
+
+    public var helpHints: [KeyHint] {
+        [KeyHint("h l", "previous / next column"), KeyHint("j k ↑ ↓", "previous / next row"),
+         KeyHint("Enter", "the selected entry, decoded"), KeyHint("d", "open the selected entry in the decoder"),
+         KeyHint("Esc", "back to the last DMA (after w in 5)")]
+    }
+
+    public var titleAccessory: [Span] {
+        guard let r = record, let g = grid else { return [Span("no DMA yet", .dim)] }
+        var out: [Span] = []
+        if let i = logIndex, log.indices.contains(i) {
+            // Say which step's DMA this is unless it is the current step's.
+            if isChosen { out.append(Span("log step \(log[i].step) · ", .accent)) }
+            else if log[i].step != position { out.append(Span("step \(log[i].step) · ", .dim)) }
+        }
+        out.append(Span("\(WalkPane.accessWord(r.request.access)) \(groupedHex(r.request.address))"))
+        out.append(Span(" · ", .dim))
+        let refs = g.referenceCount
+        if refs == 0, let hit = g.tlbHit {
+            out.append(Span("\(hit.source.label) hit, 0 refs", cells.isStale(hit) ? .stale : .hit))
+        } else {
+            let cached = g.rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.filter { $0.source.isCache }.count + ($1.stage1?.source.isCache == true ? 1 : 0) }
+            out.append(Span("\(refs) refs, \(cached) cached" + (cached == 0 ? " (cold)" : ""), cached == 0 ? .miss : .hit))
+        }
+        return out
+    }
+
+    static func accessWord(_ a: Access) -> String {
+        a.contains(.write) ? "write" : (a.contains(.execute) ? "exec" : "read")
+    }
+
+    public func update(_ snapshot: UISnapshot) {
+        log = snapshot.log
+        lastDMA = snapshot.machine.lastDMA
+        if snapshot.position != position || !isChosen {
+            position = snapshot.position
+            isChosen = false
+            show(lastDMA, logIndex: WalkPane.lastDMAIndex(in: log))
+        }
+    }
+
+    /// Shows the DMA of log entry `index` (from the log pane's `w`); false when it is not a DMA.
+    @discardableResult
+    public func choose(logIndex index: Int) -> Bool {
+        guard log.indices.contains(index), log[index].outcome.dma != nil, let d = recordForLogIndex?(index) else { return false }
+        isChosen = true
+        show(d, logIndex: index)
+        return true
+    }
+
+    /// Back to the last DMA.
+    public func showLast() {
+        isChosen = false
+        show(lastDMA, logIndex: WalkPane.lastDMAIndex(in: log))
+    }
+
+    /// The log index of the newest DMA (looks back a bounded way: a huge log without a DMA near
+    /// its end just shows no step number).
+    static func lastDMAIndex(in log: [LogEntry]) -> Int? {
+        var i = log.count - 1
+        var looked = 0
+        while i >= 0 && looked < 4096 {
+            if log[i].outcome.dma != nil { return i }
+            i -= 1; looked += 1
+        }
+        return nil
+    }
+
+    private func show(_ r: DMARecord?, logIndex: Int?) {
+        record = r
+        self.logIndex = r == nil ? nil : logIndex
+        guard let r else { grid = nil; return }
+        let g = WalkGrid(trace: r.trace, stage1Levels: r.stage1Levels, stage2Levels: r.stage2Levels)
+        grid = g
+        var faultRef: MemoryReference? = nil
+        if case .fault = r.outcome, r.trace.count > 0 { faultRef = r.trace[r.trace.count - 1] }
+        cells = WalkCells(faultRef: faultRef, staleCache: r.staleUse?.cache)
+        // Start on the cell that tells the story: the fault, else the first reference made.
+        cursor = (0, 0)
+        var first: (Int, Int)? = nil
+        for row in g.rows.indices {
+            for column in 0..<columnCount {
+                guard let ref = reference(row: row, column: column) else { continue }
+                if first == nil { first = (row, column) }
+                if cells.isFault(ref) { first = (row, column) }
+            }
+        }
+        if let first { cursor = (first.0, first.1) }
+    }
+
+    var columnCount: Int { guard let g = grid else { return 0 }; return g.stage2Levels + (g.stage1Levels > 0 ? 1 : 0) }
+
+    /// The reference in a grid cell.
+    func reference(row: Int, column: Int) -> MemoryReference? {
+        guard let g = grid, g.rows.indices.contains(row) else { return nil }
+        if column < g.stage2Levels { return g.rows[row].stage2[column] }
+        return column == g.stage2Levels && g.stage1Levels > 0 ? g.rows[row].stage1 : nil
+    }
+
+    func columnTitle(_ c: Int) -> String {
+        guard let g = grid else { return "" }
+        return c < g.stage2Levels ? "SS L\(g.stage2Levels - c)" : "FS entry"
+    }
+
+    // MARK: Drawing
+
+    public func render(into out: inout ScreenGrid, rect: Rect, focused: Bool) {
+        guard let r = record, let g = grid else {
+            TextView("No DMA yet. Each DMA's walk appears here: one row per guest-physical address the walk translates (the stage-1 root, each stage-1 table, the page), one column per stage-2 level, then the stage-1 entry. 24 memory reads for a cold 4-level over 4-level walk.", role: .dim)
+                .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
+            return
+        }
+        let x0 = rect.x + 1, width = rect.width - 2
+        guard width > 4 else { return }
+        let gridRows = g.referenceCount > 0 || cells.faultRef != nil ? g.rows.count + 1 : 0
+        let optional = [true /* result */, !g.configuration.isEmpty /* config */, true /* legend */, gridRows > 0 /* cell detail */]
+        var room = rect.height - gridRows
+        var show = [Bool](repeating: false, count: 4)
+        for (i, wanted) in optional.enumerated() where wanted && room > 0 { show[i] = true; room -= 1 }
+        var y = rect.y
+        if show[1] {
+            var spans = [Span("config ", .dim)]
+            for c in g.configuration {
+                spans += [Span(WalkCells.configLabel(c.kind) + " ", .dim), Span(String(cells.mark(c)), cells.role(c)), Span("  ")]
+            }
+            out.write(SpanLayout.truncate(spans, to: width), x: x0, y: y, maxWidth: width)
+            y += 1
+        }
+        if gridRows > 0 {
+            drawGrid(g, into: &out, x: x0, y: y, width: width, focused: focused)
+            gridTop = y + 1 - rect.y
+            y += gridRows
+        } else if let hit = g.tlbHit {
+            let stale = cells.isStale(hit)
+            let text = "\(stale ? "!" : "○") \(hit.source.label) hit: \(groupedHex(r.request.address)) → \(groupedHex(hit.hpa)). "
+                + (hit.source == .deviceTLB ? "The device's own TLB answered; the IOMMU made no memory reference."
+                                            : "The IOTLB held the finished translation; no table was read.")
+            let wrapped = TextWrap.lines(text, width: width)
+            for line in wrapped.prefix(max(1, rect.maxY - y - (show[0] ? 1 : 0) - (show[2] ? 1 : 0))) {
+                out.write(line, x: x0, y: y, role: stale ? .stale : .hit, maxWidth: width)
+                y += 1
+            }
+        }
+        if show[0] && y < rect.maxY {
+            out.write(SpanLayout.truncate(resultSpans(r), to: width), x: x0, y: y, maxWidth: width)
+            y += 1
+        }
+        if show[3] && gridRows > 0 && y < rect.maxY {
+            let ref = reference(row: cursor.row, column: cursor.column)
+            let label = "\(g.rows[cursor.row].label) \(columnTitle(cursor.column)): "
+            let text = ref.map { WalkCells.brief($0) } ?? "not read (a cache answered below, or the walk stopped)"
+            out.write(SpanLayout.truncate([Span(label, .accent), Span(text, ref == nil ? .dim : .normal)], to: width), x: x0, y: y, maxWidth: width)
+            y += 1
+        }
+        if show[2] && y < rect.maxY {
+            let legend = [Span("●", .miss), Span(" memory read  ", .dim), Span("○", .hit), Span(" cache hit  ", .dim),
+                          Span("!", .stale), Span(" stale  ", .dim), Span("✗", .fault), Span(" fault  ", .dim),
+                          Span("·", .dim), Span(" not read", .dim)]
+            out.write(SpanLayout.truncate(legend, to: width), x: x0, y: rect.maxY - 1, maxWidth: width)
+        }
+    }
+
+    private func resultSpans(_ r: DMARecord) -> [Span] {
+        if let s = r.staleUse {
+            return [Span("! ", .stale), Span("from the stale \(s.cache): \(s.cached); memory now says \(s.fresh)", .stale)]
+        }
+        switch r.outcome {
+        case .translated(let hpa, let perms, let shift, let by):
+            return [Span("→ ", .ok), Span("HPA \(groupedHex(hpa)) \(perms.label)", .ok),
+                    Span(" · \(sizeLabel(shift)) page · " + (by == .memory ? "walked" : "from the \(by.label)"), .dim)]
+        case .fault(let code, let name, _):
+            return [Span("✗ fault 0x\(String(code, radix: 16)): \(name)", .fault)]
+        }
+    }
+
+    private func drawGrid(_ g: WalkGrid, into out: inout ScreenGrid, x: Int, y: Int, width: Int, focused: Bool) {
+        let cols = columnCount
+        let labelW = max(TextMetrics.width("stage-1 step"), g.rows.map { TextMetrics.width($0.label) }.max() ?? 0)
+        let addresses = g.rows.map { $0.address.map { groupedHex($0) } ?? "-" }
+        let addrW = max(3, addresses.map(\.count).max() ?? 0)
+        func widths(_ d: WalkCells.Density) -> [Int] {
+            (0..<cols).map { c in
+                max(TextMetrics.width(columnTitle(c)),
+                    g.rows.indices.map { TextMetrics.width(cells.text(reference(row: $0, column: c), d, stage1: c == g.stage2Levels)) }.max() ?? 0)
+            }
+        }
+        var showAddress = true
+        var chosen = widths(.marks)
+        var fitted = false
+        for d in WalkCells.Density.allCases {
+            let w = widths(d)
+            if labelW + 2 + addrW + 2 + w.reduce(0, +) + 2 * max(0, cols - 1) <= width { chosen = w; fitted = true; break }
+        }
+        if !fitted { showAddress = false }
+        let density: WalkCells.Density = chosen == widths(.full) ? .full : (chosen == widths(.short) ? .short : .marks)
+        // Header.
+        var cx = x + labelW + 2 + (showAddress ? addrW + 2 : 0)
+        out.write("stage-1 step", x: x, y: y, role: .header, maxWidth: labelW)
+        if showAddress { out.write("GPA", x: x + labelW + 2, y: y, role: .header, maxWidth: addrW) }
+        columnXs = []
+        for c in 0..<cols {
+            out.writeFitted(columnTitle(c), x: cx, y: y, width: chosen[c], role: .header, align: density == .marks ? .center : .left)
+            columnXs.append((cx - x + 1, chosen[c]))
+            cx += chosen[c] + 2
+        }
+        for (ri, row) in g.rows.enumerated() {
+            let ry = y + 1 + ri
+            out.write(row.label, x: x, y: ry, role: .accent, maxWidth: labelW)
+            if showAddress { out.write(addresses[ri], x: x + labelW + 2, y: ry, role: .dim, maxWidth: addrW) }
+            var cellX = x + labelW + 2 + (showAddress ? addrW + 2 : 0)
+            for c in 0..<cols {
+                let ref = reference(row: ri, column: c)
+                let isStage1 = c == g.stage2Levels
+                let selected = focused && ri == cursor.row && c == cursor.column
+                let text = (isStage1 && ri == g.rows.count - 1) ? "" : cells.text(ref, density, stage1: isStage1)
+                if selected { out.fillRow(x: cellX, y: ry, width: chosen[c], role: .selected) }
+                out.writeFitted(text, x: cellX, y: ry, width: chosen[c], role: selected ? .selected : cells.role(ref),
+                                align: density == .marks && !isStage1 ? .center : .left)
+                cellX += chosen[c] + 2
+            }
+        }
+    }
+
+    // MARK: Keys
+
+    public func handle(_ key: Key) -> Handled {
+        guard let g = grid else { return .ignored }
+        switch key {
+        case .char("j"), .down: cursor.row = min(cursor.row + 1, max(0, g.rows.count - 1))
+        case .char("k"), .up: cursor.row = max(cursor.row - 1, 0)
+        case .char("l"): cursor.column = min(cursor.column + 1, max(0, columnCount - 1))
+        case .char("h"): cursor.column = max(cursor.column - 1, 0)
+        case .home: cursor = (0, 0)
+        case .end: cursor = (max(0, g.rows.count - 1), max(0, columnCount - 1))
+        case .escape:
+            guard isChosen else { return .ignored }
+            showLast()
+        case .enter:
+            guard let (t, text) = detail() else { return .status("nothing read in this cell", .dim) }
+            return .showDetail(title: t, text: text)
+        case .char("d"):
+            guard let req = decoderRequest() else { return .status("nothing read in this cell", .dim) }
+            onDecode?(req)
+        case .mouse(let e) where e.kind == .click:
+            let row = e.y - gridTop
+            guard g.rows.indices.contains(row), let col = columnXs.firstIndex(where: { e.x >= $0.x && e.x < $0.x + $0.width }) else { return .handled }
+            cursor = (row, col)
+        default:
+            return .ignored
+        }
+        return .handled
+    }
+
+    func detail() -> (String, String)? {
+        guard let g = grid, let ref = reference(row: cursor.row, column: cursor.column) else { return nil }
+        let row = g.rows[cursor.row]
+        var text = "Row \(row.label)" + (row.address.map { " (translating GPA \(groupedHex($0)))" } ?? "") + ", column \(columnTitle(cursor.column)).\n"
+        text += WalkCells.describe(ref) + ".\n"
+        if cells.isFault(ref) { text += "The walk stopped here: this entry faulted.\n" }
+        if cells.isStale(ref) { text += "This cached entry no longer matches memory (stale).\n" }
+        text += "\n" + decoded(ref).textTable()
+        return ("\(row.label) · \(columnTitle(cursor.column))", text)
+    }
+
+    private func decoded(_ r: MemoryReference) -> DecodedStructure {
+        let format: PageTableFormat = r.kind == .stage1 ? .vtdFirstStage : .vtdSecondStage
+        return format.decode(r.value, level: max(1, Int(r.level)))
+    }
+
+    func decoderRequest() -> DecoderRequest? {
+        guard let g = grid, let ref = reference(row: cursor.row, column: cursor.column) else { return nil }
+        let kind = ref.kind == .stage1 ? "vtd-fspte" : "vtd-sspte"
+        return DecoderRequest(kind: kind, words: [ref.value], params: ["level": "\(max(1, Int(ref.level)))"],
+                              origin: "\(g.rows[cursor.row].label) \(columnTitle(cursor.column))")
+    }
+}
+
+extension TextView {
+    /// Renders a throwaway view (empty states that never scroll).
+    func rendered(into grid: inout ScreenGrid, rect: Rect) {
+        var copy = self
+        copy.render(into: &grid, rect: rect)
+    }
+}
