@@ -135,12 +135,26 @@ import Testing
         #expect(m.host.type1Containers.isEmpty && m.host.deviceOwner.isEmpty && m.hostLinks.containers.isEmpty)
     }
 
-    @Test func smmuActionsAreReportedAsNotModelled() throws {
-        var m = try base()
-        try apply(&m, [.addDevice(name: "arm", iommu: .smmuv3(0), sid: 0x100, ats: false, queueDepth: 0)])
-        let o = try m.apply(.host(.vfioOpenType1(container: "c2", type: .type1v2, devices: ["arm"], by: nil)))
-        #expect(o.status == .ok)
-        #expect(o.details.contains { $0.hasPrefix("SMMUv3 not modelled in this machine yet") })
+    /// VFIO type1 on an SMMUv3 device: the domain is an Arm stage-1 table, attach writes a Config=S1
+    /// STE and a CD with the domain's ASID (arm_smmu_make_cdtable_ste, arm_smmu_make_s1_cd), an unmap's
+    /// IOTLB sync is TLBI_NH_VA for that ASID plus CMD_SYNC (arm_smmu_tlb_inv_range_asid).
+    @Test func type1OnSMMUv3MapsAttachesAndInvalidates() throws {
+        var m = Machine()
+        try m.apply(.smmuSetup(SMMUv3Configuration()))
+        try apply(&m, [.process(name: "qemu", pid: nil, uid: 1000, memlock: 1 << 30, capIPCLock: false, capSysResource: false),
+                       .mmap(process: "qemu", vaddr: Self.guestRAM, length: 16 << 20, backing: .anonymous),
+                       .addDevice(name: "arm", iommu: .smmuv3(0), sid: 0x100, ats: false, queueDepth: 0),
+                       .vfioOpenType1(container: "c2", type: .type1v2, devices: ["arm"], by: nil),
+                       .vfioMap(container: "c2", request: VFIODMAMap(vaddr: Self.guestRAM, iova: 0x10_0000, size: 0x4000), by: nil)])
+        #expect(try m.space(named: "domain1").format.armStage == 1)
+        let first = try m.apply(.dma(device: "arm", pasid: nil, address: 0x10_1000, access: .read, privileged: false))
+        #expect(first.dma?.outcome.hpa == Self.firstFrame + 0x1000)
+        #expect(m.staleFindings().isEmpty)
+        let unmap = try m.apply(.host(.vfioUnmap(container: "c2", request: VFIODMAUnmap(iova: 0x10_0000, size: 0x4000), by: nil)))
+        #expect(unmap.details.contains { $0.contains("CMD_TLBI_NH_VA") && $0.contains("CMD_SYNC") })
+        #expect(m.staleFindings().isEmpty)
+        let after = try m.apply(.dma(device: "arm", pasid: nil, address: 0x10_1000, access: .read, privileged: false))
+        #expect(after.dma?.outcome.faultCode == 0x10)          // F_TRANSLATION: the TLBI removed the entry
     }
 
     // MARK: iommufd nesting

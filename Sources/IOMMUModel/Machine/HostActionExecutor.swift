@@ -2,8 +2,8 @@
 /// the VT-d driver does: a domain's I/O page table is a named space (`domain<id>`), attaching writes
 /// a PASID-table entry, an IOTLB sync becomes the queued-invalidation descriptors the driver would
 /// send (encoded with the QI field tables and executed, so the caches really lose their entries).
-/// sPAPR TCE tables stay in `host` (no TCE engine reads them yet); SMMUv3 actions are reported as
-/// not modelled until the SMMUv3 engine lands.
+/// sPAPR TCE tables stay in `host` (no TCE engine reads them yet); SMMUv3 actions go to
+/// Machine+HostSMMU.swift.
 extension Machine {
     mutating func executeHostActions(_ actions: [HardwareAction]) throws(MachineError) -> [HostEffect] {
         var effects: [HostEffect] = []
@@ -36,7 +36,7 @@ extension Machine {
                 guard let s = try hostDomainSpace(d) else { add(Machine.smmuNotModelled("map into domain \(d)")); continue }
                 let before = spaces[s]?.leafCount ?? 0
                 let perms: Permissions
-                if spaces[s]?.format == .vtdFirstStage {
+                if spaces[s]?.format == .vtdFirstStage || spaces[s]?.format.armStage == 1 {
                     // Linux first-stage leaves: always readable, US set (DMA is a user-level request), XD set.
                     perms = w ? [.read, .write, .user] : [.read, .user]
                 } else {
@@ -63,9 +63,8 @@ extension Machine {
                     if case .invalidated(_, let rs) = e { ranInvalidations += rs }
                     add(e)
                 }
-            case .smmuInstallNestedSTE(let dev, _, _, _, _, _, _):
-                // TODO(lead): wire to the SMMUv3 engine's STE writer (Machine.smmuInstallNestedSTE) once it is merged.
-                add(Machine.smmuNotModelled("nested STE for \(dev)"))
+            case .smmuInstallNestedSTE(let dev, _, let kind, let vste, let parent, let vmid, let ats):
+                for e in try hostSMMUInstallNested(device: dev, kind: kind, vste: vste, parent: parent, vmid: vmid, ats: ats) { add(e) }
             case .detach(let dev, let pasid):
                 for e in try hostDetach(device: dev, pasid: pasid) {
                     if case .invalidated(_, let rs) = e { ranInvalidations += rs }
@@ -76,8 +75,7 @@ extension Machine {
                 ranInvalidations += rs
                 add(.invalidated(why: "qi_submit_sync", results: rs))
             case .smmuCommands(_, let commands):
-                // TODO(lead): wire to the SMMUv3 command-queue executor (Machine.smmuIssueCommands) once it is merged.
-                add(Machine.smmuNotModelled("\(commands.count) command(s) + CMD_SYNC"))
+                add(try hostSMMUIssue(commands.map { [$0.dw0, $0.dw1] }, why: "arm_vsmmu_cache_invalidate (vIOMMU commands)"))
             case .tceSetWindow(let w, let g, _, _, _, _, _):
                 add(.tceWindow(window: w, group: g, set: true))
             case .tceUnsetWindow(let w, let g):
@@ -119,9 +117,9 @@ extension Machine {
             hostLinks.domains[d] = record
             return .domainCreated(domain: d, space: nil, format: format, levels: 0)
         case .smmuStage1, .smmuStage2, .smmuNested:
-            // TODO(lead): give SMMUv3 domains an LPAE space here (Machine.createSpace with the VMSAv8-64 formats) once the SMMUv3 engine is merged.
+            let effect = try hostSMMUCreateDomain(&record, width: width)
             hostLinks.domains[d] = record
-            return Machine.smmuNotModelled("domain \(d)'s \(HostEffect.formatName(format)) table")
+            return effect
         }
         let name = HostLinks.spaceName(d)
         let levels = Machine.hostTableLevels(tableFormat, width: width)
@@ -131,10 +129,9 @@ extension Machine {
         return .domainCreated(domain: d, space: name, format: format, levels: levels)
     }
 
-    /// The space of a domain; nil for an SMMUv3 domain (not modelled).
+    /// The space of a domain.
     func hostDomainSpace(_ d: HostDomainID) throws(MachineError) -> String? {
         guard let rec = hostLinks.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
-        if case .smmuv3 = rec.iommu { return nil }
         guard let s = rec.space else { throw .invalid("host domain \(d) (\(HostEffect.formatName(rec.format))) has no I/O page table of its own") }
         return s
     }
@@ -192,8 +189,7 @@ extension Machine {
         case .vtdFirstStage(let x): did = x; pgtt = 1
         case .vtdSecondStage(let x): did = x; pgtt = 2
         case .smmuStage1, .smmuStage2:
-            // TODO(lead): wire to the SMMUv3 engine's STE/CD writer (Machine.smmuAttachPaging) once it is merged.
-            return [Machine.smmuNotModelled("STE for \(device)")]
+            return try hostSMMUAttach(device: device, domain: d, tag: tag)
         }
         guard let s = try hostDomainSpace(d), let sp = spaces[s] else { return [Machine.smmuNotModelled("STE for \(device)")] }
         // pasid_pte_config_first_level / _second_level: the fields Linux fills for a paging domain.
@@ -254,7 +250,7 @@ extension Machine {
 
     mutating func hostDetach(device: String, pasid: UInt32) throws(MachineError) -> [HostEffect] {
         guard let e = hostLinks.installed(device: device, pasid: pasid) else {
-            if let dev = host.devices[device], case .smmuv3 = dev.iommu { return [Machine.smmuNotModelled("STE teardown for \(device)")] }
+            if let dev = host.devices[device], case .smmuv3 = dev.iommu { return try hostSMMUDetach(device: device) }
             return []
         }
         _ = try vtdDetach(device: device, pasid: pasid == 0 ? nil : pasid)
@@ -271,8 +267,7 @@ extension Machine {
     /// with the nested DID, their device TLBs flushed whole).
     mutating func hostFlushRange(_ d: HostDomainID, iova: UInt64, size: UInt64) throws(MachineError) -> HostEffect? {
         guard let rec = hostLinks.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
-        // TODO(lead): SMMUv3 domains: TLBI_NH_VA / TLBI_S2_IPA (+ TLBI_NH_ALL for a nest parent) through Machine.smmuIssueCommands.
-        if case .smmuv3 = rec.iommu { return Machine.smmuNotModelled("TLBI for domain \(d)") }
+        if case .smmuv3 = rec.iommu { return try hostSMMUFlush(d, iova: iova, size: size) }
         guard size > 0 else { return nil }
         let (addr, mask) = HostState.psiAlignedAddress(start: iova, end: iova &+ size &- 1)
         let mamv = vtd?.configuration.maxAddressMask ?? 18

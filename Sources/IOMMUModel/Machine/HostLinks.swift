@@ -23,6 +23,20 @@ public struct HostLinks: Sendable {
         public var space: String?
     }
 
+    /// An SMMUv3 STE the host installed: the device's StreamID over a domain, with the tags its TLB
+    /// entries carry (the driver's invalidation targets).
+    public struct SMMUInstalled: Sendable, Equatable {
+        public var device: String
+        public var sid: UInt32
+        public var domain: HostDomainID
+        public var asid: UInt16?
+        public var vmid: UInt16
+        public var ats: Bool
+        /// For a nested STE: the parent domain (its stage 2).
+        public var parent: HostDomainID?
+    }
+    public var smmuInstalled: [SMMUInstalled] = []
+
     /// A VT-d PASID-table entry the host installed: for which domain, with which DID and PGTT. These
     /// are the driver's cache tags: a flush of a domain goes to every entry installed for it.
     public struct Installed: Sendable, Equatable {

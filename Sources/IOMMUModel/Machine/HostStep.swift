@@ -18,9 +18,18 @@ public enum HostEffect: Sendable {
     case tceWindow(window: TCEWindowRef, group: Int, set: Bool)
     /// An action the machine cannot carry out (an engine that is not modelled).
     case notModelled(String)
+    /// An SMMUv3 STE or CD the driver wrote, described.
+    case smmuConfig(String)
+    /// SMMUv3 commands the driver issued (ending with CMD_SYNC) and what each did.
+    case smmuCommands(why: String, results: [SMMUv3CommandResult])
 
     var text: String {
         switch self {
+        case .smmuConfig(let t): return t
+        case .smmuCommands(let why, let results):
+            let removed = results.reduce(0) { $0 + $1.removed.count }
+            if let bad = results.first(where: { !$0.accepted }) { return "\(why): \(bad.summary) refused (\(bad.error.map { "\($0)" } ?? ""))" }
+            return "\(why): " + results.map(\.summary).joined(separator: "; ") + " → removed \(removed)"
         case .domainCreated(let d, let s, let f, let levels):
             if let s { return "domain \(d): \(levels)-level \(HostEffect.formatName(f)) table, space \(s)" }
             return "domain \(d): \(HostEffect.formatName(f)) (no table of its own)"

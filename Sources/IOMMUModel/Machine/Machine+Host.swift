@@ -89,8 +89,13 @@ extension Machine {
 
         case .addDevice(let name, let iommu, let sid, let ats, let qdep):
             let r = host.addDevice(HostDevice(name: name, iommu: iommu, sid: sid, ats: ats, atsQueueDepth: qdep))
-            if r.succeeded, case .vtd = iommu {
-                // The device's DMA goes through the machine's VT-d unit under the same name.
+            let translated: Bool
+            switch iommu {
+            case .vtd, .smmuv3: translated = true
+            default: translated = false
+            }
+            if r.succeeded && translated {
+                // The device's DMA goes through the machine's IOMMU (VT-d unit or SMMUv3) under the same name.
                 if let existing = devices.first(where: { $0.name == name }) {
                     guard existing.sid == sid else {
                         throw .invalid("device \(name) already exists with source id \(hex(UInt64(existing.sid))), not \(hex(UInt64(sid)))")

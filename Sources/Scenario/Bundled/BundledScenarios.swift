@@ -13,7 +13,7 @@ public enum BundledScenarios {
 
     public static let all: [BundledScenario] = [
         Tour.scenario, VTdNestedBasics.scenario, VTdMissingInvalidation.scenario, VTdLeafHintPitfall.scenario,
-        SMMUv3NestedBasics.scenario, SMMUv3RangeTLBI.scenario,
+        SMMUv3NestedBasics.scenario, SMMUv3RangeTLBI.scenario, SMMUv3ATCvSID.scenario,
         IOMMUFDNesting.scenario, VFIOType1LockedVM.scenario, SPAPRTCEv2Prereg.scenario,
     ]
 
