@@ -34,6 +34,12 @@ struct BenchCommand: ParsableCommand {
                             samples: sample(repeats) { VTdBenchmarks.coldWalks(fx, iterations: 200_000 * scale) },
                             budget: 2.6e6, better: .higher)
             }),
+            ("smmu_nested_walk_4k_per_s", {
+                let m = try SMMUv3Benchmarks.fixture(pages: 4096)
+                return BenchFigure(key: "smmu_nested_walk_4k_per_s", label: "SMMUv3 cold nested walk, 4K granule, 4x4 (24 reads)", unit: "walks/s",
+                                   samples: sample(repeats) { SMMUv3Benchmarks.coldWalks(m, pages: 4096, iterations: 200_000 * scale) },
+                                   budget: 2.6e6, better: .higher)
+            }),
             ("range_invalidate_1g_us", {
                 let spread = VTdBenchmarks.filledUnit(entries: 65536, span: 64 << 30, pasids: 1)
                 let packed = VTdBenchmarks.filledUnit(entries: 65536, span: 1 << 30, pasids: 1)
