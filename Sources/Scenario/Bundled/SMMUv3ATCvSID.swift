@@ -1,6 +1,6 @@
 /// `smmuv3-atc-vsid`: guest commands through an iommufd vIOMMU, virtual StreamIDs, ATC_INV per device.
 enum SMMUv3ATCvSID {
-    static let scenario = BundledScenario(name: "smmuv3-atc-vsid", summary: "SMMUv3 nesting through an iommufd vIOMMU: vSID→SID, ATC_INV to the named device only (check fails)", text: #"""
+    static let scenario = BundledScenario(name: "smmuv3-atc-vsid", summary: "SMMUv3 nesting through an iommufd vIOMMU: vSID→SID, ATC_INV to the named device only", text: #"""
 # A guest drives an emulated SMMUv3 whose commands the VMM forwards through an iommufd vIOMMU
 # (IOMMU_HWPT_INVALIDATE with raw commands). The guest's commands carry virtual StreamIDs; the kernel
 # translates each through the vDEVICEs the VMM created, refuses unknown ones with -EIO, forces the

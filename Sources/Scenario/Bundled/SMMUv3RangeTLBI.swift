@@ -1,6 +1,6 @@
 /// `smmuv3-range-tlbi`: range TLB invalidation (TG, NUM, SCALE, TTL, Leaf) and the leaf-hint pitfall.
 enum SMMUv3RangeTLBI {
-    static let scenario = BundledScenario(name: "smmuv3-range-tlbi", summary: "SMMUv3 range TLBI with TG/NUM/SCALE/TTL, and a TTL/leaf hint that misses level-2 blocks (check fails)", text: #"""
+    static let scenario = BundledScenario(name: "smmuv3-range-tlbi", summary: "SMMUv3 range TLBI with TG/NUM/SCALE/TTL, and a TTL/leaf hint that misses level-2 blocks", text: #"""
 # Range TLB invalidation on SMMUv3: TG, NUM, SCALE, TTL and Leaf, then the pitfall argued in the 2023 review
 # of the nesting invalidation interface: a TTL hint that assumes last-level pages misses level-2 blocks when
 # a level-1 table is removed, and Leaf = 1 misses the walk cache. `check` fails on purpose.

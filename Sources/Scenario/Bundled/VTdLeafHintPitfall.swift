@@ -1,6 +1,6 @@
 /// `vtd-leaf-hint-pitfall`: a page table replaced by a 2 MiB page, invalidated with a leaf-only hint.
 enum VTdLeafHintPitfall {
-    static let scenario = BundledScenario(name: "vtd-leaf-hint-pitfall", summary: "A table replaced by a block, invalidated with IH=1: a stale paging-structure entry (check fails)", text: #"""
+    static let scenario = BundledScenario(name: "vtd-leaf-hint-pitfall", summary: "A table replaced by a block, invalidated with IH=1: a stale paging-structure entry", text: #"""
 # The guest replaces a last-level page table with one 2 MiB page and invalidates with the
 # invalidation hint (IH=1, "only leaf entries changed"). But a non-leaf entry changed: the PDE.
 # The first-stage paging-structure cache keeps the old PDE, so later DMAs walk the freed table.

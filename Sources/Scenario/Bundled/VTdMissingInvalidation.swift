@@ -1,6 +1,6 @@
 /// `vtd-missing-invalidation`: the guest clears a PTE and forgets the PASID-based IOTLB invalidation.
 enum VTdMissingInvalidation {
-    static let scenario = BundledScenario(name: "vtd-missing-invalidation", summary: "A cleared stage-1 PTE without invalidation: DMA still reaches the page (check fails)", text: #"""
+    static let scenario = BundledScenario(name: "vtd-missing-invalidation", summary: "A cleared stage-1 PTE without invalidation: DMA still reaches the page", text: #"""
 # The guest clears a stage-1 PTE but sends no invalidation. The IOTLB still holds the translation,
 # so the device can still reach the page: `check` reports the DMA served from a stale entry. A
 # PASID-based IOTLB invalidation (type 6) removes it and the next DMA faults as it should.
