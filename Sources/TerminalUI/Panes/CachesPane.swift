@@ -3,11 +3,18 @@ import IOMMUModel
 /// Pane 3: the VT-d caches, one tab each (IOTLB, PWC-S1, PWC-S2, PASID, context, ATC), most
 /// recently used first, with their tags and hit/miss/entry counts. Entries the checker found stale
 /// are marked `!`; Enter explains one (what it holds, what memory says now, which step changed it,
-/// the invalidation that removes it), `f` submits that invalidation as the next step.
+/// the invalidation that removes it), `f` submits that invalidation as the next step. On SMMUv3 the
+/// tabs are the SMMU's (SMMUCacheTab): TLB, WC-S1, WC-S2, STE, CD, L1, ATC, the event queue and the
+/// last command batch; a fix is a 2-dword command sent as `cmd raw DW0 DW1`.
 public final class CachesPane: SessionPane {
     public private(set) var tabs = TabStrip(CacheTab.allCases.map(\.title))
+    /// The SMMUv3 tabs (shown instead of `tabs` when the machine has an SMMU).
+    public private(set) var armTabs = TabStrip(SMMUCacheTab.allCases.map(\.title))
     public private(set) var table = TableView(columns: [])
     private var listing = CacheListing()
+    private var armListing = SMMUCacheListing()
+    /// True when the machine has an SMMUv3.
+    public private(set) var arm = false
     private var snapshot: UISnapshot?
     private var wide = false
     /// Called with a fix descriptor to open in the decoder (`d`).
@@ -16,17 +23,19 @@ public final class CachesPane: SessionPane {
     public init() {}
 
     public var title: String { "Caches" }
-    public var titleAccessory: [Span] { tabs.spans }
+    public var titleAccessory: [Span] { arm ? armTabs.spans : tabs.spans }
     public var layoutWeight: Int { 2 }
     public var minimumHeight: Int { 4 }
     public var filterText: String? { table.filter }
     public func setFilter(_ text: String) { table.setFilter(text) }
 
     var tab: CacheTab { CacheTab(rawValue: tabs.selected) ?? .iotlb }
+    var armTab: SMMUCacheTab { SMMUCacheTab(rawValue: armTabs.selected) ?? .tlb }
 
     public var hints: [KeyHint] {
-        var h = [KeyHint("[ ]", "cache"), KeyHint("Enter", "explain")]
+        var h = [KeyHint("[ ]", "cache"), KeyHint("Enter", arm && armTab.findingCache == nil ? "decode" : "explain")]
         if selectedFinding != nil { h += [KeyHint("f", "send fix"), KeyHint("d", "decode fix")] }
+        else if arm && armTab.findingCache == nil { h.append(KeyHint("d", "decoder")) }
         return h
     }
 
@@ -37,27 +46,55 @@ public final class CachesPane: SessionPane {
 
     /// The stale finding about the selected entry, if it is stale.
     public var selectedFinding: StaleFinding? {
-        guard let s = snapshot, let i = table.selectedRowIndex, i < listing.count else { return nil }
+        guard let s = snapshot, let i = table.selectedRowIndex else { return nil }
+        if arm {
+            guard armTab.findingCache != nil, i < armListing.count else { return nil }
+            return s.finding(forEntry: armListing.entry(i, wide: false).summary)
+        }
+        guard i < listing.count else { return nil }
         return s.finding(forEntry: listing.entry(i, wide: false).summary)
     }
 
-    /// Selects a tab by its title (`IOTLB`, `PWC-S1`, `PWC-S2`, `PASID`, `ctx`, `ATC`).
+    /// Selects a tab by its title (`IOTLB`, `PWC-S1`, `PWC-S2`, `PASID`, `ctx`, `ATC`; on SMMUv3
+    /// `TLB`, `WC-S1`, `WC-S2`, `STE`, `CD`, `L1`, `ATC`, `evtq`, `cmdq`).
     public func selectTab(named name: String) {
+        if arm {
+            if let t = SMMUCacheTab.allCases.first(where: { $0.title == name }) { armTabs.select(t.rawValue); reload() }
+            return
+        }
         if let t = CacheTab.allCases.first(where: { $0.title == name }) { tabs.select(t.rawValue); reload() }
     }
 
     public func update(_ snapshot: UISnapshot) {
         self.snapshot = snapshot
+        arm = snapshot.machine.smmu != nil
         let staleCaches = Set(snapshot.stale.map(\.cache))
         tabs.alerts = Set(CacheTab.allCases.filter { staleCaches.contains($0.findingCache) }.map(\.rawValue))
+        var alerts = Set(SMMUCacheTab.allCases.filter { $0.findingCache.map(staleCaches.contains) ?? false }.map(\.rawValue))
+        // A refused command is worth a look too.
+        if snapshot.machine.lastSMMUCommands.contains(where: { !$0.accepted }) { alerts.insert(SMMUCacheTab.commands.rawValue) }
+        armTabs.alerts = alerts
         reload()
     }
 
     private func reload() {
+        if arm, let s = snapshot, let unit = s.machine.smmu {
+            armListing = SMMUCacheListing(tab: armTab, unit: unit, commands: s.machine.lastSMMUCommands)
+            table.columns = armTab.columns(wide: wide)
+            table.emptyText = "empty: holds \(armTab.what)"
+            let l = armListing, w = wide, staleTab = armTab.findingCache != nil
+            table.setRowSource(count: l.count) { i in
+                let (summary, cells) = l.entry(i, wide: w)
+                let stale = staleTab && s.staleByEntry[summary] != nil
+                let refused = l.tab == .commands && cells.last?.role == .error
+                return TableRow(cells, role: stale ? .stale : (refused ? .error : .normal), marker: stale ? Span("!", .stale) : nil, detail: summary)
+            }
+            return
+        }
         guard let s = snapshot, let unit = s.machine.vtd else {
             listing = CacheListing()
             table.columns = tab.columns(wide: wide)
-            table.emptyText = "no IOMMU yet"
+            table.emptyText = snapshot?.architecture == .spaprTCE ? "sPAPR TCE: no IOTLB is modelled; the TCE tables are in pane 4" : "no IOMMU yet"
             table.setRowSource(count: 0) { _ in TableRow([]) }
             return
         }
@@ -78,9 +115,11 @@ public final class CachesPane: SessionPane {
         let isWide = rect.width >= 80
         if isWide != wide { wide = isWide; reload() }
         var footer: [[Span]] = []
-        let c = listing.counters
-        let staleHere = snapshot?.stale.filter { $0.cache == tab.findingCache }.count ?? 0
+        let c = arm ? (armListing.counters ?? (0, 0, 0, 0, 0)) : listing.counters
+        let findingCache = arm ? armTab.findingCache : tab.findingCache
+        let staleHere = findingCache.map { fc in snapshot?.stale.filter { $0.cache == fc }.count ?? 0 } ?? 0
         var counts = [Span("\(c.entries)/\(c.capacity) entries · hits \(c.hits) · misses \(c.misses)", .dim)]
+        if arm, let q = queueCounts() { counts = q }
         if c.evictions > 0 { counts.append(Span(" · evicted \(c.evictions)", .dim)) }
         if staleHere > 0 { counts.append(Span(" · \(staleHere) stale", .stale)) }
         if let f = selectedFinding, rect.height >= 6 {
@@ -99,9 +138,27 @@ public final class CachesPane: SessionPane {
         }
     }
 
+    /// The footer of the queue tabs: record counts, CMD_SYNCs, the command queue's error state.
+    private func queueCounts() -> [Span]? {
+        guard let unit = snapshot?.machine.smmu else { return nil }
+        switch armTab {
+        case .events:
+            var out = [Span("\(unit.eventQueue.count) record\(unit.eventQueue.count == 1 ? "" : "s")", .dim)]
+            if unit.eventsLost > 0 { out.append(Span(" · \(unit.eventsLost) lost (queue full)", .warning)) }
+            return out
+        case .commands:
+            var out = [Span("last batch: \(armListing.count) command\(armListing.count == 1 ? "" : "s") · CMD_SYNCs so far \(unit.syncs)", .dim)]
+            if let e = unit.commandErrors.last { out.append(Span(" · CMDQ_CONS.ERR \(e.name) (\(unit.commandErrors.count) so far)", .error)) }
+            return out
+        default:
+            return nil
+        }
+    }
+
     // MARK: Keys
 
     public func handle(_ key: Key) -> Handled {
+        if arm, let r = handleArm(key) { return r }
         switch key {
         case .char("]"): tabs.selectNext(); reload(); return .handled
         case .char("["): tabs.selectPrevious(); reload(); return .handled
@@ -127,6 +184,46 @@ public final class CachesPane: SessionPane {
         }
     }
 
+    /// The SMMUv3 keys (nil: the table's keys, as on VT-d).
+    private func handleArm(_ key: Key) -> Handled? {
+        switch key {
+        case .char("]"): armTabs.selectNext(); reload(); return .handled
+        case .char("["): armTabs.selectPrevious(); reload(); return .handled
+        case .mouse(let e) where e.y == -1:
+            if e.kind == .click, let i = armTabs.index(atColumn: e.x) { armTabs.select(i); reload() }
+            return .handled
+        case .enter:
+            guard let i = table.selectedRowIndex, i < armListing.count else { return .ignored }
+            if armTab.findingCache == nil {
+                guard let (title, text) = armListing.queueDetail(i) else { return .ignored }
+                return .showDetail(title: title, text: text)
+            }
+            let summary = armListing.entry(i, wide: false).summary
+            if let f = selectedFinding { return .showDetail(title: "stale \(f.cache) entry", text: explanation(f)) }
+            return .showDetail(title: "\(armTab.findingCache ?? "") entry",
+                               text: "\(summary)\n\nThis entry agrees with the tables in memory: a fresh walk now gives the same answer, so it is not stale.")
+        case .char("f"):
+            guard let f = selectedFinding else { return .status("f sends the fix of a stale entry (marked !)", .dim) }
+            guard f.fixWords.count == 2 else { return .status("no command for this fix", .warning) }
+            return .runCommand(CachesPane.cmdRaw(f.fixWords))
+        case .char("d"):
+            if let f = selectedFinding, f.fixWords.count == 2 {
+                onDecode?(DecoderRequest(kind: "smmu-cmd", words: f.fixWords, origin: "fix for a stale \(f.cache) entry"))
+                return .handled
+            }
+            guard let i = table.selectedRowIndex, let req = armListing.queueDecoderRequest(i) else { return .ignored }
+            onDecode?(req)
+            return .handled
+        default:
+            return nil
+        }
+    }
+
+    /// `cmd raw DW0 DW1`: an SMMUv3 command as the scenario language submits it.
+    public static func cmdRaw(_ words: [UInt64]) -> String {
+        "cmd raw " + words.map { hex($0) }.joined(separator: " ")
+    }
+
     /// `qi raw QW0 QW1 [QW2 QW3]`: a descriptor as the scenario language submits it.
     public static func qiRaw(_ words: [UInt64]) -> String {
         "qi raw " + words.map { hex($0) }.joined(separator: " ")
@@ -140,12 +237,13 @@ public final class CachesPane: SessionPane {
         if let change = snapshot?.machine.lastChange(of: f.pathAddresses) {
             text += "  changed at:   step \(change.step): \(change.what)\n"
         }
-        text += "\nThe invalidation that removes it:\n  \(f.fix)\n"
+        text += "\nThe \(arm ? "command" : "invalidation") that removes it:\n  \(f.fix)\n"
         if !f.fixWords.isEmpty {
-            text += "  qwords \(f.fixWords.map { hex($0) }.joined(separator: " "))\n"
-            if let d = try? StructureCatalog.kind(named: "vtd-qi").decode(f.fixWords) { text += "\n" + d.textTable() }
+            text += "  \(arm ? "dwords" : "qwords") \(f.fixWords.map { hex($0) }.joined(separator: " "))\n"
+            if let d = try? StructureCatalog.kind(named: arm ? "smmu-cmd" : "vtd-qi").decode(f.fixWords) { text += "\n" + d.textTable() }
         }
-        text += "\nf on the entry submits this descriptor as the next step; d opens it in the decoder; i builds another invalidation and previews it."
+        text += arm ? "\nf on the entry submits this command (`\(CachesPane.cmdRaw(f.fixWords))`) as the next step; d opens it in the decoder; i builds another command and previews it."
+                    : "\nf on the entry submits this descriptor as the next step; d opens it in the decoder; i builds another invalidation and previews it."
         return text
     }
 }

@@ -1,8 +1,9 @@
 import IOMMUModel
 
 /// Pane 1: the selected device's PASID-table entries (scalable mode) — present, PGTT, DID and
-/// the roots of both stages with their levels — or, in legacy mode, every device's context
-/// entry. `r` shows val0..val2 as hex; `[` `]` choose the device; Enter decodes the entry.
+/// the roots of both stages with their levels —, in legacy mode every device's context entry, and
+/// on SMMUv3 every device's STE with its CDs (StreamTableRows). `r` shows the entry as hex; `[` `]`
+/// choose the device; Enter decodes the entry.
 public final class PASIDPane: SessionPane {
     public private(set) var table = TableView(columns: [])
     /// Raw hex of val0..val2 instead of the decoded columns.
@@ -13,6 +14,10 @@ public final class PASIDPane: SessionPane {
     private var machine = Machine()
     private var architecture = MachineArchitecture.none
     private var contextLine: [Span] = []
+    /// SMMUv3: the streams and the table's rows (STE, CD, CD, STE...).
+    public private(set) var streams = SMMUv3StreamListing()
+    /// SMMUv3 configuration-cache entries the checker found stale (`ste:SID`, `cd:SID:INDEX`).
+    private var staleConfig: Set<String> = []
     /// Room for the `GPA`/`HPA` suffix and `lvl` titles (set from the width at render).
     private var wide = true
     /// Called with an entry to open in the decoder (`d`).
@@ -22,10 +27,17 @@ public final class PASIDPane: SessionPane {
         table.emptyText = "no PASID entries yet"
     }
 
-    public var title: String { architecture == .vtdLegacy ? "Context entries" : "PASID entries" }
-    public var shortTitle: String { architecture == .vtdLegacy ? "Context" : "PASID entries" }
+    public var title: String {
+        switch architecture {
+        case .vtdLegacy: "Context entries"
+        case .smmuv3: "Stream table"
+        default: "PASID entries"
+        }
+    }
+    public var shortTitle: String { architecture == .vtdLegacy ? "Context" : title }
 
     public var titleAccessory: [Span] {
+        if architecture == .smmuv3 { return streams.streamTable.isEmpty ? [] : [Span(streams.streamTable, .dim)] }
         if deviceList.count > 1 { return devices.spans }
         if let d = deviceList.first { return [Span("\(d.name) \(VTdUnit.bdf(UInt16(truncatingIfNeeded: d.sid)))", .dim)] }
         return []
@@ -47,7 +59,29 @@ public final class PASIDPane: SessionPane {
     public func setFilter(_ text: String) { table.setFilter(text) }
 
     /// The device whose entries are listed.
-    public var selectedDevice: Device? { deviceList.indices.contains(devices.selected) ? deviceList[devices.selected] : nil }
+    public var selectedDevice: Device? {
+        if architecture == .smmuv3 { return selectedStreamRow.map { streams.streams[$0.stream].device } }
+        return deviceList.indices.contains(devices.selected) ? deviceList[devices.selected] : nil
+    }
+
+    /// SMMUv3: the selected row (an STE or a CD).
+    public var selectedStreamRow: SMMUv3StreamListing.Row? {
+        guard architecture == .smmuv3, let i = table.selectedRowIndex, streams.rows.indices.contains(i) else { return nil }
+        return streams.rows[i]
+    }
+
+    /// SMMUv3: the selected stream's STE configuration, when it decodes.
+    public var selectedStreamConfig: SMMUv3StreamConfig? {
+        selectedStreamRow.flatMap { SMMUv3StreamListing.config(streams.streams[$0.stream].ste) }
+    }
+
+    /// SMMUv3: the CD the selection stands for (a CD row, or CD 0 of a stage-1 STE row).
+    public var selectedCD: SMMUv3CDView? {
+        guard let r = selectedStreamRow else { return nil }
+        let s = streams.streams[r.stream]
+        if case .cd(_, let ci) = r { return s.cds[ci] }
+        return s.cds.first { $0.index == 0 }
+    }
 
     /// The PASID of the selected row (scalable mode).
     public var selectedPASID: UInt32? {
@@ -67,6 +101,17 @@ public final class PASIDPane: SessionPane {
         let previous = selectedDevice?.name
         deviceList = machine.devices
         devices = TabStrip(deviceList.map(\.name), selected: deviceList.firstIndex { $0.name == previous } ?? devices.selected)
+        staleConfig = []
+        if let c = machine.smmu?.caches {
+            for slot in c.ste.slotsByRecency {
+                let e = c.ste.payload(slot)
+                if snapshot.finding(forEntry: e.summary) != nil { staleConfig.insert("ste:\(e.sid)") }
+            }
+            for slot in c.cd.slotsByRecency {
+                let e = c.cd.payload(slot)
+                if snapshot.finding(forEntry: e.summary) != nil { staleConfig.insert("cd:\(e.sid):\(e.index)") }
+            }
+        }
         reload()
     }
 
@@ -76,6 +121,7 @@ public final class PASIDPane: SessionPane {
     }
 
     private func reload() {
+        streams = SMMUv3StreamListing()
         switch architecture {
         case .none:
             listing = .init()
@@ -83,6 +129,18 @@ public final class PASIDPane: SessionPane {
             table.emptyText = "no IOMMU yet (step 1 sets it up)"
             table.columns = []
             table.setRowSource(count: 0) { _ in TableRow([]) }
+        case .spaprTCE:
+            listing = .init()
+            contextLine = [Span("sPAPR TCE: no PASID or stream tables here.", .dim)]
+            table.emptyText = "The DMA windows and their TCEs are in pane 4: select a window, Enter lists its TCE table."
+            table.columns = []
+            table.setRowSource(count: 0) { _ in TableRow([]) }
+        case .smmuv3:
+            listing = .init()
+            contextLine = []
+            streams = SMMUv3StreamListing(machine: machine)
+            table.emptyText = "no devices yet"
+            setStreamColumns()
         case .vtdLegacy:
             contextLine = [Span("one context entry per device (legacy mode: no PASIDs)", .dim)]
             table.emptyText = "no devices"
@@ -125,6 +183,20 @@ public final class PASIDPane: SessionPane {
             PASIDPane.scalableRow(slots[i], m.memory.read(slots[i].address, count: 8), raw: isRaw, wide: isWide)
         }
     }
+
+    private func setStreamColumns() {
+        table.columns = StreamTableRows.columns(raw: raw, wide: streamWide)
+        let l = streams, isRaw = raw, isWide = streamWide, stale = staleConfig
+        // Keep the selection on the same entry across steps (rows are few: one per STE and CD).
+        let selectedID = table.selectedRow?.id
+        table.setRowSource(count: l.rows.count) { i in StreamTableRows.row(l, l.rows[i], raw: isRaw, wide: isWide, stale: stale) }
+        if let selectedID, let at = (0..<l.rows.count).first(where: { StreamTableRows.row(l, l.rows[$0], raw: isRaw, wide: isWide, stale: stale).id == selectedID }) {
+            table.select(rowIndex: at)
+        }
+    }
+
+    /// Room for the SMMUv3 "CD table / T0SZ" column.
+    private var streamWide = false
 
     private func words(of slot: VTdConfigurationReader.PASIDSlot) -> [UInt64] { machine.memory.read(slot.address, count: 8) }
 
@@ -178,6 +250,10 @@ public final class PASIDPane: SessionPane {
     // MARK: Pane
 
     public func render(into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
+        if architecture == .smmuv3 {
+            renderStreams(into: &grid, rect: rect, focused: focused)
+            return
+        }
         let isWide = rect.width >= 64
         if isWide != wide {
             wide = isWide
@@ -192,8 +268,41 @@ public final class PASIDPane: SessionPane {
         table.render(into: &grid, rect: body, focused: focused)
     }
 
+    /// SMMUv3: the table, then the selected entry's other fields (wrapped, up to three lines).
+    private func renderStreams(into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
+        let isWide = rect.width >= 68
+        if isWide != streamWide { streamWide = isWide; setStreamColumns() }
+        var body = rect
+        if let r = selectedStreamRow, rect.height >= 5 {
+            let spans = StreamTableRows.detailSpans(streams, r, raw: raw)
+            let lines = SpanLayout.wrap([Span(" ")] + spans, width: rect.width)
+            let room = min(lines.count, max(1, min(3, rect.height - 4)))
+            let (top, bottom) = rect.splitBottom(room)
+            body = top
+            for (i, line) in lines.prefix(room).enumerated() {
+                grid.write(SpanLayout.truncate(line, to: bottom.width), x: bottom.x, y: bottom.y + i, maxWidth: bottom.width)
+            }
+        }
+        table.render(into: &grid, rect: body, focused: focused)
+    }
+
+    /// SMMUv3 `[` `]`: the previous or next device's STE row.
+    private func jumpStream(by delta: Int) -> Handled {
+        guard streams.streams.count > 1 else { return .status("only one device in this scenario", .dim) }
+        let current = selectedStreamRow?.stream ?? 0
+        let target = (current + delta + streams.streams.count) % streams.streams.count
+        if let i = streams.rows.firstIndex(of: .ste(stream: target)) { table.select(rowIndex: i) }
+        return .handled
+    }
+
     public func handle(_ key: Key) -> Handled {
         switch key {
+        case .char("r") where architecture == .smmuv3:
+            raw.toggle()
+            setStreamColumns()
+            return .handled
+        case .char("]") where architecture == .smmuv3: return jumpStream(by: 1)
+        case .char("[") where architecture == .smmuv3: return jumpStream(by: -1)
         case .char("r"):
             guard architecture == .vtdScalable else { return .status("raw hex is for PASID entries (scalable mode)", .warning) }
             raw.toggle()
@@ -215,6 +324,8 @@ public final class PASIDPane: SessionPane {
         case .mouse(let e) where e.y == -1:
             if e.kind == .click, deviceList.count > 1, let i = devices.index(atColumn: e.x) { devices.select(i); reload() }
             return .handled
+        case .mouse(let e) where architecture == .smmuv3:
+            return table.handle(.mouse(e)) ? .handled : .ignored
         case .mouse(let e):
             // The context line sits above the table.
             let shift = contextLine.isEmpty ? 0 : 1
@@ -238,7 +349,10 @@ public final class PASIDPane: SessionPane {
             let dev = deviceList[i]
             guard case .success(let c) = VTdConfigurationReader.context(machine, sid: UInt16(truncatingIfNeeded: dev.sid)) else { return nil }
             return ("context entry of \(dev.name)", "Entry at HPA \(groupedHex(c.address)).\n\n" + VTdContextEntryFormat.layout.decode(c.words).textTable())
-        case .none:
+        case .smmuv3:
+            guard let r = selectedStreamRow else { return nil }
+            return StreamTableRows.detail(streams, r)
+        case .none, .spaprTCE:
             return nil
         }
     }
@@ -254,7 +368,9 @@ public final class PASIDPane: SessionPane {
             guard deviceList.indices.contains(i),
                   case .success(let c) = VTdConfigurationReader.context(machine, sid: UInt16(truncatingIfNeeded: deviceList[i].sid)) else { return nil }
             return DecoderRequest(kind: "vtd-context", words: c.words, origin: "context of \(deviceList[i].name)")
-        case .none:
+        case .smmuv3:
+            return selectedStreamRow.flatMap { StreamTableRows.decoderRequest(streams, $0) }
+        case .none, .spaprTCE:
             return nil
         }
     }

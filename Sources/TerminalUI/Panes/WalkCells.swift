@@ -15,10 +15,24 @@ struct WalkCells {
 
     /// The reference the walk faulted on (the trace's last one, when the DMA faulted).
     var faultRef: MemoryReference?
-    /// The cache that answered from a stale entry (`StaleUse.cache`, a `ReferenceSource` label).
+    /// The cache that answered from a stale entry (`StaleUse.cache`: a `ReferenceSource` label on
+    /// VT-d, the SMMU's own cache names on Arm).
     var staleCache: String?
+    /// An SMMUv3 walk: caches go by the SMMU's names, addresses are IPAs and PAs.
+    var arm = false
 
-    func isStale(_ r: MemoryReference) -> Bool { staleCache != nil && r.source.isCache && r.source.label == staleCache }
+    func isStale(_ r: MemoryReference) -> Bool { staleCache != nil && r.source.isCache && label(r.source) == staleCache }
+
+    /// The cache's name as the architecture calls it (on Arm, the names `StaleUse` and the checker use).
+    func label(_ s: ReferenceSource) -> String {
+        guard arm else { return s.label }
+        switch s {
+        case .iotlb: return "TLB"
+        case .stage1WalkCache: return "WC-S1"
+        case .stage2WalkCache: return "WC-S2"
+        default: return s.label
+        }
+    }
     func isFault(_ r: MemoryReference) -> Bool { faultRef == r }
 
     func mark(_ r: MemoryReference?) -> Character {
@@ -46,33 +60,43 @@ struct WalkCells {
     }
 
     /// What one reference was, in words: where it was read and what it says.
-    static func describe(_ r: MemoryReference) -> String {
+    func describe(_ r: MemoryReference) -> String {
         let what: String
         switch r.kind {
-        case .stage2: what = "stage-2 L\(r.level) entry for GPA \(groupedHex(r.input))"
-        case .stage1: what = "stage-1 L\(r.level) entry for IOVA \(groupedHex(r.input))"
+        case .stage2: what = "stage-2 L\(r.level) entry for \(arm ? "IPA" : "GPA") \(groupedHex(r.input))"
+        case .stage1: what = "stage-1 L\(r.level) entry for \(arm ? "VA" : "IOVA") \(groupedHex(r.input))"
+        case .streamTableL1: what = "L1STD (level-1 stream table descriptor) for StreamID \(hex(r.input))"
+        case .streamTableEntry: what = "STE of StreamID \(hex(r.input)), dword 0"
+        case .contextDescriptorL1: what = "L1CD (level-1 CD table descriptor) for CD \(r.input)"
+        case .contextDescriptor: what = "CD \(r.input), dword 0"
         case .rootEntry: what = "root entry"
         case .contextEntry: what = "context entry"
         case .pasidDirectoryEntry: what = "PASID directory entry"
         case .pasidEntry: what = "PASID entry"
         case .translation: what = "finished translation"
-        default: what = "\(r.kind)"
         }
         let from: String
+        let (g, h) = arm ? ("IPA", "PA") : ("GPA", "HPA")
         if r.source == .memory {
-            from = r.kind == .stage1 && r.gpa != r.hpa ? "read at GPA \(groupedHex(r.gpa)) = HPA \(groupedHex(r.hpa))" : "read at HPA \(groupedHex(r.hpa))"
+            from = guestSide(r) ? "read at \(g) \(groupedHex(r.gpa)) = \(h) \(groupedHex(r.hpa))" : "read at \(h) \(groupedHex(r.hpa))"
         } else {
-            from = "from the \(r.source.label)"
+            from = "from the \(label(r.source))"
         }
         return "\(what) = \(groupedHex(r.value)), \(from)"
     }
 
     /// One line for the selected cell: the value and where it came from.
-    static func brief(_ r: MemoryReference) -> String {
+    func brief(_ r: MemoryReference) -> String {
         let value = groupedHex(r.value)
-        guard r.source == .memory else { return "\(value) from the \(r.source.label)" }
-        if r.kind == .stage1 && r.gpa != r.hpa { return "\(value) read at GPA \(groupedHex(r.gpa)) (HPA \(groupedHex(r.hpa)))" }
-        return "\(value) read at HPA \(groupedHex(r.hpa))"
+        guard r.source == .memory else { return "\(value) from the \(label(r.source))" }
+        let (g, h) = arm ? ("IPA", "PA") : ("GPA", "HPA")
+        if guestSide(r) { return "\(value) read at \(g) \(groupedHex(r.gpa)) (\(h) \(groupedHex(r.hpa)))" }
+        return "\(value) read at \(h) \(groupedHex(r.hpa))"
+    }
+
+    /// True for entries read at a guest address (stage-1 tables, and on Arm the CD table and L1CDs).
+    private func guestSide(_ r: MemoryReference) -> Bool {
+        (r.kind == .stage1 || (arm && (r.kind == .contextDescriptor || r.kind == .contextDescriptorL1))) && r.gpa != r.hpa
     }
 
     static func configLabel(_ k: ReferenceKind) -> String {
@@ -81,9 +105,9 @@ struct WalkCells {
         case .contextEntry: "context"
         case .pasidDirectoryEntry: "PASID dir"
         case .pasidEntry: "PASID entry"
-        case .streamTableL1: "STE L1"
+        case .streamTableL1: "L1STD"
         case .streamTableEntry: "STE"
-        case .contextDescriptorL1: "CD L1"
+        case .contextDescriptorL1: "L1CD"
         case .contextDescriptor: "CD"
         case .stage1: "stage 1"
         case .stage2: "stage 2"

@@ -6,6 +6,9 @@ import Scenario
 /// output page —, the stage-2 references of that row across, then the stage-1 entry read from the
 /// row's table. Each cell is coloured by who supplied it: memory read, cache hit, stale entry,
 /// fault. The grid comes from the DMA's recorded trace (`WalkGrid`); nothing is walked here.
+/// On SMMUv3 the levels are Arm's (0-3, counting down the table), the addresses IPAs, and the
+/// configuration fetches (L1STD, STE, the CD's own stage-2 walk, the CD) sit on a line above the
+/// grid; the figure in the title is the walk's descriptor reads (`WalkTrace.walkReads`).
 public final class WalkPane: SessionPane {
     public private(set) var record: DMARecord?
     public private(set) var grid: WalkGrid?
@@ -13,8 +16,12 @@ public final class WalkPane: SessionPane {
     public private(set) var logIndex: Int?
     /// True when the DMA was chosen in the log rather than being the last one.
     public private(set) var isChosen = false
-    /// The selected cell: row of the grid, column (stage-2 levels, then the stage-1 entry).
+    /// The selected cell: row of the grid, column (stage-2 levels, then the stage-1 entry); row -1
+    /// is the configuration line, its column an index into `grid.configuration`.
     public private(set) var cursor = (row: 0, column: 0)
+    /// The machine of the last snapshot: Arm granules and full STEs/CDs for Enter and `d`.
+    private var machine = Machine()
+    private var architecture = MachineArchitecture.none
     private var cells = WalkCells()
     private var log: [LogEntry] = []
     private var lastDMA: DMARecord?
@@ -23,6 +30,7 @@ public final class WalkPane: SessionPane {
     /// interior (for clicks).
     private var columnXs: [(x: Int, width: Int)] = []
     private var gridTop = 0
+    private var configTop = -10
     /// Called with an entry to open in the decoder (`d`).
     public var onDecode: ((DecoderRequest) -> Void)?
     /// The full record (with its trace) of the DMA at a log index: the log keeps only a summary,
@@ -59,7 +67,13 @@ public final class WalkPane: SessionPane {
         out.append(Span(" · ", .dim))
         let refs = g.referenceCount
         if refs == 0, let hit = g.tlbHit {
-            out.append(Span("\(hit.source.label) hit, 0 refs", cells.isStale(hit) ? .stale : .hit))
+            out.append(Span("\(cells.label(hit.source)) hit, 0 refs", cells.isStale(hit) ? .stale : .hit))
+        } else if isArm {
+            // The (n+1)(m+1)−1 figure: descriptor reads of the walk; configuration fetches are on their own line.
+            let cached = g.rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.filter { $0.source.isCache }.count + ($1.stage1?.source.isCache == true ? 1 : 0) }
+            let reads = r.trace.walkReads
+            out.append(Span("\(reads) walk read\(reads == 1 ? "" : "s"), \(cached) cached" + (cached == 0 && reads > 0 ? " (cold)" : ""),
+                            cached == 0 ? .miss : .hit))
         } else {
             let cached = g.rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.filter { $0.source.isCache }.count + ($1.stage1?.source.isCache == true ? 1 : 0) }
             out.append(Span("\(refs) refs, \(cached) cached" + (cached == 0 ? " (cold)" : ""), cached == 0 ? .miss : .hit))
@@ -72,6 +86,8 @@ public final class WalkPane: SessionPane {
     }
 
     public func update(_ snapshot: UISnapshot) {
+        machine = snapshot.machine
+        architecture = snapshot.architecture
         log = snapshot.log
         lastDMA = snapshot.machine.lastDMA
         if snapshot.position != position || !isChosen {
@@ -112,11 +128,11 @@ public final class WalkPane: SessionPane {
         record = r
         self.logIndex = r == nil ? nil : logIndex
         guard let r else { grid = nil; return }
-        let g = WalkGrid(trace: r.trace, stage1Levels: r.stage1Levels, stage2Levels: r.stage2Levels)
+        let g = r.grid
         grid = g
         var faultRef: MemoryReference? = nil
         if case .fault = r.outcome, r.trace.count > 0 { faultRef = r.trace[r.trace.count - 1] }
-        cells = WalkCells(faultRef: faultRef, staleCache: r.staleUse?.cache)
+        cells = WalkCells(faultRef: faultRef, staleCache: r.staleUse?.cache, arm: r.armStartLevels != nil)
         // Start on the cell that tells the story: the fault, else the first reference made.
         cursor = (0, 0)
         var first: (Int, Int)? = nil
@@ -128,26 +144,75 @@ public final class WalkPane: SessionPane {
             }
         }
         if let first { cursor = (first.0, first.1) }
+        // A walk that never reached the grid (a configuration fault, an STE-only answer) starts on its configuration.
+        if first == nil && isArm && !g.configuration.isEmpty { cursor = (-1, g.configuration.count - 1) }
     }
+
+    /// True when the walk shown is an SMMUv3 one (Arm level numbering).
+    var isArm: Bool { record?.armStartLevels != nil }
 
     var columnCount: Int { guard let g = grid else { return 0 }; return g.stage2Levels + (g.stage1Levels > 0 ? 1 : 0) }
 
-    /// The reference in a grid cell.
+    /// Columns of a row: the grid's, or the configuration references on row -1.
+    func columns(inRow row: Int) -> Int { row < 0 ? (grid?.configuration.count ?? 0) : columnCount }
+
+    /// The reference in a grid cell (row -1: the configuration line).
     func reference(row: Int, column: Int) -> MemoryReference? {
-        guard let g = grid, g.rows.indices.contains(row) else { return nil }
+        guard let g = grid else { return nil }
+        if row == -1 { return g.configuration.indices.contains(column) ? g.configuration[column] : nil }
+        guard g.rows.indices.contains(row) else { return nil }
         if column < g.stage2Levels { return g.rows[row].stage2[column] }
         return column == g.stage2Levels && g.stage1Levels > 0 ? g.rows[row].stage1 : nil
     }
 
     func columnTitle(_ c: Int) -> String {
         guard let g = grid else { return "" }
+        if isArm { return c < g.stage2Levels ? g.stage2ColumnLabels[c] : "S1 entry" }
         return c < g.stage2Levels ? "SS L\(g.stage2Levels - c)" : "FS entry"
+    }
+
+    /// What the configuration line calls each reference: VT-d's root/context/PASID fetches by name;
+    /// on SMMUv3 the stage-2 walk of a CD-table IPA as one group ("S2 for CD: L0 ● L1 ● ...").
+    func configItems() -> [(label: String, gap: String)] {
+        guard let g = grid else { return [] }
+        let refs = g.configuration
+        var out: [(label: String, gap: String)] = []
+        for (i, r) in refs.enumerated() {
+            guard r.kind == .stage2 else { out.append((WalkCells.configLabel(r.kind), "  ")); continue }
+            let startsGroup = i == 0 || refs[i - 1].kind != .stage2
+            let endsGroup = i == refs.count - 1 || refs[i + 1].kind != .stage2
+            let target = refs[(i + 1)...].first { $0.kind != .stage2 }.map { WalkCells.configLabel($0.kind) } ?? "table"
+            out.append(((startsGroup ? "S2 for \(target): " : "") + "L\(r.level)", endsGroup ? "  " : " "))
+        }
+        return out
+    }
+
+    /// Title of the selected cell's column (or the configuration reference's name).
+    func cursorTitle() -> String {
+        guard cursor.row >= 0 else {
+            let items = configItems()
+            guard items.indices.contains(cursor.column) else { return "config" }
+            let label = items[cursor.column].label
+            // "S2 for CD: L0" reads as "S2 L0 (for CD)" on its own.
+            if let colon = label.firstIndex(of: ":") { return "S2 \(label[label.index(colon, offsetBy: 2)...]) (\(label[..<colon].dropFirst(3)))" }
+            if reference(row: -1, column: cursor.column)?.kind == .stage2 {
+                let target = items[cursor.column...].first { $0.label.contains(":") == false && !$0.label.hasPrefix("L") }?.label ?? "CD"
+                return "S2 \(label) (for \(target))"
+            }
+            return label
+        }
+        return columnTitle(cursor.column)
     }
 
     // MARK: Drawing
 
     public func render(into out: inout ScreenGrid, rect: Rect, focused: Bool) {
         guard let r = record, let g = grid else {
+            if architecture == .spaprTCE {
+                TextView("No DMA to walk: this scenario models sPAPR TCE on the host side — DMA windows, their TCE tables and what they pin. Pane 4 lists the windows; select one and press Enter to see its TCEs entry by entry.", role: .dim)
+                    .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
+                return
+            }
             TextView("No DMA yet. Each DMA's walk appears here: one row per guest-physical address the walk translates (the stage-1 root, each stage-1 table, the page), one column per stage-2 level, then the stage-1 entry. 24 memory reads for a cold 4-level over 4-level walk.", role: .dim)
                 .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
             return
@@ -162,10 +227,13 @@ public final class WalkPane: SessionPane {
         var y = rect.y
         if show[1] {
             var spans = [Span("config ", .dim)]
-            for c in g.configuration {
-                spans += [Span(WalkCells.configLabel(c.kind) + " ", .dim), Span(String(cells.mark(c)), cells.role(c)), Span("  ")]
+            for (i, (c, item)) in zip(g.configuration, configItems()).enumerated() {
+                let selected = focused && cursor.row == -1 && cursor.column == i
+                spans += [Span(item.label + " ", selected ? .selected : .dim), Span(String(cells.mark(c)), selected ? .selected : cells.role(c)),
+                          Span(item.gap)]
             }
             out.write(SpanLayout.truncate(spans, to: width), x: x0, y: y, maxWidth: width)
+            configTop = y - rect.y
             y += 1
         }
         if gridRows > 0 {
@@ -174,9 +242,12 @@ public final class WalkPane: SessionPane {
             y += gridRows
         } else if let hit = g.tlbHit {
             let stale = cells.isStale(hit)
-            let text = "\(stale ? "!" : "○") \(hit.source.label) hit: \(groupedHex(r.request.address)) → \(groupedHex(hit.hpa)). "
+            var text = "\(stale ? "!" : "○") \(cells.label(hit.source)) hit: \(groupedHex(r.request.address)) → \(groupedHex(hit.hpa)). "
                 + (hit.source == .deviceTLB ? "The device's own TLB answered; the IOMMU made no memory reference."
-                                            : "The IOTLB held the finished translation; no table was read.")
+                                            : "The \(cells.label(hit.source)) held the finished translation; no table was read.")
+            if isArm && hit.source != .deviceTLB && !g.configuration.isEmpty {
+                text += " The STE and CD above still came first: they give the VMID and ASID the entry is tagged with."
+            }
             let wrapped = TextWrap.lines(text, width: width)
             for line in wrapped.prefix(max(1, rect.maxY - y - (show[0] ? 1 : 0) - (show[2] ? 1 : 0))) {
                 out.write(line, x: x0, y: y, role: stale ? .stale : .hit, maxWidth: width)
@@ -187,10 +258,10 @@ public final class WalkPane: SessionPane {
             out.write(SpanLayout.truncate(resultSpans(r), to: width), x: x0, y: y, maxWidth: width)
             y += 1
         }
-        if show[3] && gridRows > 0 && y < rect.maxY {
+        if show[3] && (gridRows > 0 || (cursor.row == -1 && !g.configuration.isEmpty)) && y < rect.maxY {
             let ref = reference(row: cursor.row, column: cursor.column)
-            let label = "\(g.rows[cursor.row].label) \(columnTitle(cursor.column)): "
-            let text = ref.map { WalkCells.brief($0) } ?? "not read (a cache answered below, or the walk stopped)"
+            let label = cursor.row >= 0 && g.rows.indices.contains(cursor.row) ? "\(g.rows[cursor.row].label) \(cursorTitle()): " : "config \(cursorTitle()): "
+            let text = ref.map { cells.brief($0) } ?? "not read (a cache answered below, or the walk stopped)"
             out.write(SpanLayout.truncate([Span(label, .accent), Span(text, ref == nil ? .dim : .normal)], to: width), x: x0, y: y, maxWidth: width)
             y += 1
         }
@@ -209,7 +280,7 @@ public final class WalkPane: SessionPane {
         switch r.outcome {
         case .translated(let hpa, let perms, let shift, let by):
             return [Span("→ ", .ok), Span("HPA \(groupedHex(hpa)) \(perms.label)", .ok),
-                    Span(" · \(sizeLabel(shift)) page · " + (by == .memory ? "walked" : "from the \(by.label)"), .dim)]
+                    Span(" · \(sizeLabel(shift)) page · " + (by == .memory ? "walked" : "from the \(cells.label(by))"), .dim)]
         case .fault(let code, let name, _):
             return [Span("✗ fault 0x\(String(code, radix: 16)): \(name)", .fault)]
         }
@@ -238,7 +309,7 @@ public final class WalkPane: SessionPane {
         // Header.
         var cx = x + labelW + 2 + (showAddress ? addrW + 2 : 0)
         out.write("stage-1 step", x: x, y: y, role: .header, maxWidth: labelW)
-        if showAddress { out.write("GPA", x: x + labelW + 2, y: y, role: .header, maxWidth: addrW) }
+        if showAddress { out.write(isArm ? "IPA" : "GPA", x: x + labelW + 2, y: y, role: .header, maxWidth: addrW) }
         columnXs = []
         for c in 0..<cols {
             out.writeFitted(columnTitle(c), x: cx, y: y, width: chosen[c], role: .header, align: density == .marks ? .center : .left)
@@ -267,10 +338,15 @@ public final class WalkPane: SessionPane {
 
     public func handle(_ key: Key) -> Handled {
         guard let g = grid else { return .ignored }
+        let top = isArm && !g.configuration.isEmpty ? -1 : 0   // VT-d's configuration line is not selectable
         switch key {
-        case .char("j"), .down: cursor.row = min(cursor.row + 1, max(0, g.rows.count - 1))
-        case .char("k"), .up: cursor.row = max(cursor.row - 1, 0)
-        case .char("l"): cursor.column = min(cursor.column + 1, max(0, columnCount - 1))
+        case .char("j"), .down:
+            cursor.row = min(cursor.row + 1, max(0, g.rows.count - 1))
+            cursor.column = min(cursor.column, max(0, columns(inRow: cursor.row) - 1))
+        case .char("k"), .up:
+            cursor.row = max(cursor.row - 1, top)
+            cursor.column = min(cursor.column, max(0, columns(inRow: cursor.row) - 1))
+        case .char("l"): cursor.column = min(cursor.column + 1, max(0, columns(inRow: cursor.row) - 1))
         case .char("h"): cursor.column = max(cursor.column - 1, 0)
         case .home: cursor = (0, 0)
         case .end: cursor = (max(0, g.rows.count - 1), max(0, columnCount - 1))
@@ -284,6 +360,16 @@ public final class WalkPane: SessionPane {
             guard let req = decoderRequest() else { return .status("nothing read in this cell", .dim) }
             onDecode?(req)
         case .mouse(let e) where e.kind == .click:
+            if e.y == configTop && isArm && !g.configuration.isEmpty {
+                // The configuration line: the item under the click (widths as drawn).
+                var x = 1 + TextMetrics.width("config ")
+                for (i, item) in configItems().enumerated() {
+                    let w = TextMetrics.width(item.label) + 2
+                    if e.x >= x && e.x < x + w { cursor = (-1, i); break }
+                    x += w + TextMetrics.width(item.gap)
+                }
+                return .handled
+            }
             let row = e.y - gridTop
             guard g.rows.indices.contains(row), let col = columnXs.firstIndex(where: { e.x >= $0.x && e.x < $0.x + $0.width }) else { return .handled }
             cursor = (row, col)
@@ -295,22 +381,77 @@ public final class WalkPane: SessionPane {
 
     func detail() -> (String, String)? {
         guard let g = grid, let ref = reference(row: cursor.row, column: cursor.column) else { return nil }
-        let row = g.rows[cursor.row]
-        var text = "Row \(row.label)" + (row.address.map { " (translating GPA \(groupedHex($0)))" } ?? "") + ", column \(columnTitle(cursor.column)).\n"
-        text += WalkCells.describe(ref) + ".\n"
+        let rowLabel = cursor.row >= 0 ? g.rows[cursor.row].label : "config"
+        var text: String
+        if cursor.row >= 0 {
+            let row = g.rows[cursor.row]
+            text = "Row \(row.label)" + (row.address.map { " (translating \(isArm ? "IPA" : "GPA") \(groupedHex($0)))" } ?? "") + ", column \(cursorTitle()).\n"
+        } else {
+            text = "Configuration fetch \(cursorTitle()), before the walk.\n"
+        }
+        text += cells.describe(ref) + ".\n"
         if cells.isFault(ref) { text += "The walk stopped here: this entry faulted.\n" }
         if cells.isStale(ref) { text += "This cached entry no longer matches memory (stale).\n" }
-        text += "\n" + decoded(ref).textTable()
-        return ("\(row.label) · \(columnTitle(cursor.column))", text)
+        if let (note, d) = decoded(ref) { text += note + "\n" + d.textTable() }
+        return ("\(rowLabel) · \(cursorTitle())", text)
     }
 
-    private func decoded(_ r: MemoryReference) -> DecodedStructure {
-        let format: PageTableFormat = r.kind == .stage1 ? .vtdFirstStage : .vtdSecondStage
-        return format.decode(r.value, level: max(1, Int(r.level)))
+    /// The granules of the walk shown (SMMUv3): stage 2's from the STE, stage 1's from the CD, read
+    /// from memory now (the walk's own geometry, unless the STE or CD changed since).
+    func armGranules() -> (stage1: LPAEGranule?, stage2: LPAEGranule?) {
+        guard let r = record, let unit = machine.smmu else { return (nil, nil) }
+        let ste = unit.steView(sid: r.request.sourceID, memory: machine.memory)
+        let s2 = SMMUv3StreamListing.config(ste)?.stage2?.granule
+        var s1: LPAEGranule? = nil
+        if case .success(let c)? = unit.cdView(of: ste, index: r.request.pasid ?? 0, memory: machine.memory)?.config {
+            s1 = ((r.request.address >> 55) & 1 == 1 ? c.ttb1 : c.ttb0)?.granule
+        }
+        return (s1, s2)
+    }
+
+    /// A note on where the words come from, and the entry decoded with its format.
+    private func decoded(_ r: MemoryReference) -> (String, DecodedStructure)? {
+        guard isArm else {
+            let format: PageTableFormat = r.kind == .stage1 ? .vtdFirstStage : .vtdSecondStage
+            return ("", format.decode(r.value, level: max(1, Int(r.level))))
+        }
+        guard let req = armDecoderRequest(r), let kind = try? StructureCatalog.kind(named: req.kind),
+              let d = try? kind.decode(req.words, params: req.params) else { return nil }
+        var note = ""
+        if (r.kind == .streamTableEntry || r.kind == .contextDescriptor) && req.words.first != r.value {
+            note = "Memory now holds dword 0 = \(hex(req.words.first ?? 0)) (the walk read \(hex(r.value))); decoded as memory holds it now.\n"
+        } else if let g = req.params["granule"] {
+            note = "Decoded as a stage-\(req.params["stage"] ?? "?") level-\(req.params["level"] ?? "?") descriptor with the \(g) granule.\n"
+        }
+        return (note, d)
+    }
+
+    /// The decoder KIND and words for an SMMUv3 reference (full STEs and CDs read from memory at
+    /// the address the walk used).
+    private func armDecoderRequest(_ r: MemoryReference) -> DecoderRequest? {
+        let origin = "\(cursor.row >= 0 && (grid?.rows.indices.contains(cursor.row) ?? false) ? grid?.rows[cursor.row].label ?? "" : "config") \(cursorTitle())"
+        switch r.kind {
+        case .stage1, .stage2:
+            let g = armGranules()
+            guard let granule = r.kind == .stage1 ? g.stage1 : g.stage2 else { return nil }
+            return DecoderRequest(kind: "lpae", words: [r.value],
+                                  params: ["stage": r.kind == .stage1 ? "1" : "2", "granule": SMMUv3StreamListing.granuleParameter(granule),
+                                           "level": "\(max(granule.firstLevel, Int(r.level)))"],
+                                  origin: origin)
+        case .streamTableL1: return DecoderRequest(kind: "smmu-l1std", words: [r.value], origin: origin)
+        case .contextDescriptorL1: return DecoderRequest(kind: "smmu-l1cd", words: [r.value], origin: origin)
+        case .streamTableEntry: return DecoderRequest(kind: "smmu-ste", words: machine.memory.read(r.hpa, count: 8), origin: origin)
+        case .contextDescriptor:
+            guard r.hpa != 0 else { return nil }
+            return DecoderRequest(kind: "smmu-cd", words: machine.memory.read(r.hpa, count: 8), origin: origin)
+        default: return nil
+        }
     }
 
     func decoderRequest() -> DecoderRequest? {
         guard let g = grid, let ref = reference(row: cursor.row, column: cursor.column) else { return nil }
+        if isArm { return armDecoderRequest(ref) }
+        guard cursor.row >= 0, ref.kind == .stage1 || ref.kind == .stage2 else { return nil }
         let kind = ref.kind == .stage1 ? "vtd-fspte" : "vtd-sspte"
         return DecoderRequest(kind: kind, words: [ref.value], params: ["level": "\(max(1, Int(ref.level)))"],
                               origin: "\(g.rows[cursor.row].label) \(columnTitle(cursor.column))")

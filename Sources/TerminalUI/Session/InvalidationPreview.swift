@@ -44,4 +44,28 @@ public struct InvalidationPreview: Sendable {
             missed: staleBefore.filter { stillThere.contains($0.entry) },
             notes: results.flatMap(\.notes))
     }
+
+    /// Runs one SMMUv3 command (2 dwords) against a copy of `machine`, as `cmd raw` would.
+    public static func runSMMU(_ words: [UInt64], on machine: Machine, staleBefore: [StaleFinding]) -> InvalidationPreview {
+        var copy = machine
+        let outcome: StepOutcome
+        do {
+            outcome = try copy.apply(.smmuCommands(commands: [words]))
+        } catch {
+            return InvalidationPreview(accepted: false, error: "\(error)", summary: "", removed: [], removedStale: [], removedGood: [],
+                                       missed: [], notes: [])
+        }
+        let results = outcome.smmuCommands
+        let removed = results.flatMap(\.removed)
+        let staleEntries = Set(staleBefore.map(\.entry))
+        let stillThere = Set(copy.staleFindings().map(\.entry))
+        let refusal = results.first { !$0.accepted }?.error
+        return InvalidationPreview(
+            accepted: refusal == nil, error: refusal.map { "\($0.name): \($0.message)" },
+            summary: results.map(\.summary).joined(separator: "; "),
+            removed: removed, removedStale: removed.filter { staleEntries.contains($0) },
+            removedGood: removed.filter { !staleEntries.contains($0) },
+            missed: staleBefore.filter { stillThere.contains($0.entry) },
+            notes: results.flatMap(\.notes))
+    }
 }

@@ -10,7 +10,16 @@ public enum NestScopeLayout {
     public struct Wants {
         public var noteRows: (Int) -> Int
         public var lockedRows: Int
-        public init(noteRows: @escaping (Int) -> Int, lockedRows: Int) { self.noteRows = noteRows; self.lockedRows = lockedRows }
+        /// Rows locked_vm wants at an interior width (its lines wrap); `lockedRows` when nil.
+        public var lockedRowsAt: ((Int) -> Int)?
+        /// The walk pane has nothing to draw while locked_vm has content (a host-only scenario):
+        /// locked_vm may take the walk's rows down to its minimum.
+        public var walkIdle: Bool
+        public init(noteRows: @escaping (Int) -> Int, lockedRows: Int, lockedRowsAt: ((Int) -> Int)? = nil, walkIdle: Bool = false) {
+            self.noteRows = noteRows; self.lockedRows = lockedRows; self.lockedRowsAt = lockedRowsAt; self.walkIdle = walkIdle
+        }
+
+        func locked(width: Int) -> Int { lockedRowsAt?(width) ?? lockedRows }
     }
 
     public enum Kind: Equatable, Sendable { case narrow, medium, wide }
@@ -33,7 +42,7 @@ public enum NestScopeLayout {
             let noteHeight = clamp(wants.noteRows(left.width - 2) + 2, 5, leftRest.height / 3)
             let (caches, note) = leftRest.splitBottom(noteHeight)
             let cols = rightRest.columns(weights: [55, 45])
-            let lockedHeight = clamp(wants.lockedRows + 2, 3, cols[0].height / 3)
+            let lockedHeight = clamp(wants.locked(width: cols[0].width - 4) + 2, 3, cols[0].height / 3)
             let (log, locked) = cols[0].splitBottom(lockedHeight)
             return PaneArrangement(frames: [F(index: 0, rect: pasid), F(index: 1, rect: walk), F(index: 2, rect: caches),
                                             F(index: 3, rect: locked), F(index: 4, rect: log), F(index: 5, rect: cols[1])],
@@ -43,9 +52,15 @@ public enum NestScopeLayout {
             let noteHeight = clamp(wants.noteRows(left.width - 2) + 2, 5, left.height / 3)
             let (leftTop, note) = left.splitBottom(noteHeight)
             let (pasid, caches) = leftTop.splitTop(clamp(leftTop.height / 3, 6, 10))
-            let walkHeight = clamp(right.height * 36 / 100, 8, 15)
-            let lockedHeight = clamp(wants.lockedRows + 2, 3, 8)
+            var walkHeight = clamp(right.height * 36 / 100, 8, 15)
+            let lockedRows = wants.locked(width: right.width - 4)
+            var lockedHeight = clamp(lockedRows + 2, 3, 8)
             let (upper, log) = right.splitTop(walkHeight + lockedHeight)
+            if wants.walkIdle {
+                // The same rows, shared the other way: the log keeps its size.
+                lockedHeight = clamp(lockedRows + 2, lockedHeight, upper.height - 5)
+                walkHeight = upper.height - lockedHeight
+            }
             var frames = [F(index: 0, rect: pasid), F(index: 2, rect: caches), F(index: 4, rect: log)]
             if focused == 5 {
                 frames.append(F(index: 5, rect: upper))          // the decoder takes the walk's place while focused

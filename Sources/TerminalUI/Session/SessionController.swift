@@ -40,7 +40,9 @@ public final class SessionController {
             handleKey: { [unowned self] in self.handleKey($0) })
         app.layoutProvider = { [unowned self] body, _, focused in
             NestScopeLayout.arrange(body: body, focused: focused,
-                                    wants: .init(noteRows: { self.notePane.neededHeight(width: $0) }, lockedRows: self.lockedPane.preferredHeight))
+                                    wants: .init(noteRows: { self.notePane.neededHeight(width: $0) }, lockedRows: self.lockedPane.preferredHeight,
+                                                 lockedRowsAt: { self.lockedPane.preferredHeight(width: $0) },
+                                                 walkIdle: self.walkPane.record == nil && self.lockedPane.report != nil))
         }
         let decode: (DecoderRequest) -> Void = { [unowned self] r in
             self.decoderPane.load(r)
@@ -50,6 +52,7 @@ public final class SessionController {
         walkPane.onDecode = decode
         cachesPane.onDecode = decode
         logPane.onWalk = { [unowned self] i in self.walkPane.choose(logIndex: i) }
+        lockedPane.onOpenWindow = { [unowned self] w in self.openTCEWindow(w) }
         walkPane.recordForLogIndex = { [unowned self] i in self.dmaRecord(forLogIndex: i) }
         refresh()
     }
@@ -195,7 +198,13 @@ public final class SessionController {
         let arch = compact && snapshot.architecture == .vtdScalable ? "VT-d sm" : snapshot.architecture.label
         var out = [Span(snapshot.scenarioName), Span(" · "), Span("step \(snapshot.position)/\(snapshot.stepCount)"),
                    Span(" · "), Span(arch)]
-        if let d = pasidPane.selectedDevice {
+        if snapshot.architecture == .smmuv3, let d = pasidPane.selectedDevice {
+            // Arm names the requester by StreamID and the substream by SSID (SMMUv3 3.2, 3.3).
+            out += [Span(" · "), Span("\(d.name) sid \(hex(UInt64(d.sid)))")]
+            if let cfg = pasidPane.selectedStreamConfig, cfg.kind.translatesStage1, let cd = pasidPane.selectedCD {
+                out += [Span(" · "), Span(cfg.cdMax == 0 ? "CD 0, no SSID" : "SSID \(cd.index)")]
+            }
+        } else if let d = pasidPane.selectedDevice {
             out += [Span(" · "), Span(compact ? d.name : "\(d.name) \(VTdUnit.bdf(UInt16(truncatingIfNeeded: d.sid)))")]
             if let p = pasidPane.selectedPASID { out += [Span(" · "), Span("PASID \(p)")] }
         }
@@ -225,8 +234,13 @@ public final class SessionController {
     /// Opens the `i` dialog: from the fix of the selected stale cache entry, else a page-selective
     /// PASID-based IOTLB invalidation for the selected PASID entry and the last DMA's page.
     public func openInvalidationBuilder() {
+        if snapshot.machine.smmu != nil {
+            openCommandBuilder()
+            return
+        }
         guard snapshot.machine.vtd != nil else {
-            app.setStatus("no VT-d unit yet: step past the setup first", role: .warning)
+            app.setStatus(snapshot.architecture == .spaprTCE ? "sPAPR TCE: there is no invalidation queue to build for (TCE kills follow each MAP/UNMAP)"
+                                                             : "no IOMMU yet: step past the setup first", role: .warning)
             return
         }
         var start: [UInt64]? = nil
@@ -237,6 +251,35 @@ public final class SessionController {
         if let a = snapshot.machine.lastDMA?.request.address { defaults.append(("addr", a & ~0xfff)) }
         app.openModal(InvalidationBuilder(machine: snapshot.machine, stale: snapshot.stale, nextStep: session.position + 1,
                                           start: start, defaults: defaults))
+    }
+
+    /// The SMMUv3 `i` dialog: from the selected stale entry's fix, else a non-range TLBI_NH_VA for the
+    /// selected stream's VMID and CD's ASID at the last DMA's page.
+    func openCommandBuilder() {
+        var start: [UInt64]? = nil
+        if app.focusedPane == 2, let f = cachesPane.selectedFinding, f.fixWords.count == 2 { start = f.fixWords }
+        var defaults: [(String, UInt64)] = []
+        if let d = pasidPane.selectedDevice { defaults.append(("sid", UInt64(d.sid))) }
+        if let cfg = pasidPane.selectedStreamConfig {
+            if cfg.kind != .abort && cfg.kind != .bypass { defaults.append(("vmid", UInt64(cfg.vmid))) }
+            if cfg.kind.translatesStage1, let cd = pasidPane.selectedCD {
+                if case .success(let c)? = cd.config { defaults.append(("asid", UInt64(c.asid))) }
+                if cfg.cdMax > 0 { defaults += [("ssid", UInt64(cd.index)), ("ssv", 1)] }
+            }
+        }
+        if let a = snapshot.machine.lastDMA?.request.address { defaults.append(("addr", a & ~0xfff)) }
+        app.openModal(InvalidationBuilder(machine: snapshot.machine, stale: snapshot.stale, nextStep: session.position + 1,
+                                          start: start, defaults: defaults, family: .smmu))
+    }
+
+    /// Opens the TCE table of a sPAPR window (Enter on it in the locked_vm pane).
+    func openTCEWindow(_ w: LockedMemoryReport.WindowRef) {
+        guard let c = snapshot.machine.host.spaprContainers[w.container], c.tables.indices.contains(w.slot), let t = c.tables[w.slot] else {
+            app.setStatus("that window is gone", role: .warning)
+            return
+        }
+        let name = snapshot.machine.hostLinks.containers.first { $0.value.kind == .spapr && $0.value.handle == w.container }?.key
+        app.openModal(TCETableView(table: t, name: "window \(w.slot) of \(name.map { "\($0) (container \(w.container))" } ?? "container \(w.container)")"))
     }
 
     // MARK: Help

@@ -3,15 +3,20 @@ import Scenario
 
 /// Which IOMMU the machine models, as the header names it.
 public enum MachineArchitecture: Equatable, Sendable {
-    /// No IOMMU configured yet (before the scenario's `vtd` line).
+    /// No IOMMU configured yet (before the scenario's `vtd` or `smmu` line).
     case none
     case vtdScalable
     case vtdLegacy
-    // SMMUv3 is being added to the model by another helper: its case goes here once `Machine`
-    // carries an SMMU, and the PASID pane then lists STEs/CDs.
+    /// An Arm SMMUv3: pane 1 lists STEs and CDs, pane 3 the SMMU's caches and queues.
+    case smmuv3
+    /// No VT-d unit or SMMU, but sPAPR groups on the host: TCE tables, shown in the locked_vm pane.
+    case spaprTCE
 
     public init(_ machine: Machine) {
-        if let v = machine.vtd { self = v.scalableMode ? .vtdScalable : .vtdLegacy } else { self = .none }
+        if let v = machine.vtd { self = v.scalableMode ? .vtdScalable : .vtdLegacy }
+        else if machine.smmu != nil { self = .smmuv3 }
+        else if !machine.host.spaprGroups.isEmpty { self = .spaprTCE }
+        else { self = .none }
     }
 
     public var label: String {
@@ -19,8 +24,13 @@ public enum MachineArchitecture: Equatable, Sendable {
         case .none: "no IOMMU yet"
         case .vtdScalable: "VT-d scalable"
         case .vtdLegacy: "VT-d legacy"
+        case .smmuv3: "SMMUv3"
+        case .spaprTCE: "sPAPR TCE"
         }
     }
+
+    /// True on Arm: levels count up from the start level, the TLB is "the TLB", addresses are IPAs.
+    public var isArm: Bool { self == .smmuv3 }
 }
 
 /// The state after the current step, handed to every pane after each change. Panes read it
