@@ -98,6 +98,9 @@ public final class InvalidationBuilder: Modal {
         return (try? layout.encode([("opcode", t.opcode)] + usable + t.extra)) ?? [t.opcode, 0]
     }
 
+    /// Columns of the value column (SMMU command names are longer than VT-d's).
+    private var valueWidth: Int { family == .smmu ? 22 : 18 }
+
     /// Decoder family KIND.
     private var familyKind: String { family == .smmu ? "smmu-cmd" : "vtd-qi" }
     /// The field that names the type, left out of the editable fields.
@@ -301,8 +304,8 @@ public final class InvalidationBuilder: Modal {
         let mark = Span(selected ? "▶" : " ", .accent)
         let nameSpan = Span(" " + TextMetrics.fit(name, to: 12) + " ", selected ? .selected : .accent)
         let valueText = value.plainText
-        let fitted = Span(TextMetrics.fit(valueText, to: 18) + " ", selected ? .selected : (value.first?.role ?? .normal))
-        return [mark, nameSpan] + (value.count > 1 && !selected ? value + [Span(String(repeating: " ", count: max(1, 19 - value.width)))] : [fitted])
+        let fitted = Span(TextMetrics.fit(valueText, to: valueWidth) + " ", selected ? .selected : (value.first?.role ?? .normal))
+        return [mark, nameSpan] + (value.count > 1 && !selected ? value + [Span(String(repeating: " ", count: max(1, valueWidth + 1 - value.width)))] : [fitted])
             + [Span(meaning, .dim)]
     }
 }

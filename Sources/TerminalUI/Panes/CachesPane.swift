@@ -79,7 +79,7 @@ public final class CachesPane: SessionPane {
 
     private func reload() {
         if arm, let s = snapshot, let unit = s.machine.smmu {
-            armListing = SMMUCacheListing(tab: armTab, unit: unit, commands: s.machine.lastSMMUCommands)
+            armListing = SMMUCacheListing(tab: armTab, unit: unit, commands: s.machine.lastSMMUCommands, devices: s.machine.devices)
             table.columns = armTab.columns(wide: wide)
             table.emptyText = "empty: holds \(armTab.what)"
             let l = armListing, w = wide, staleTab = armTab.findingCache != nil
@@ -129,6 +129,9 @@ public final class CachesPane: SessionPane {
             }
             footer.append(line)
             footer.append([Span("  fix: ", .dim), Span(f.fix), Span("  (f sends it, Enter explains)", .dim)])
+        }
+        if arm, let i = table.selectedRowIndex, let second = armListing.eventSecondLine(i), rect.height >= 5 {
+            footer.append([Span("  " + second, .dim)])
         }
         footer.append(counts)
         let (body, bottom) = rect.splitBottom(min(footer.count, max(0, rect.height - 2)))

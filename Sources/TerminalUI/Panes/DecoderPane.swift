@@ -57,7 +57,13 @@ public final class DecoderPane: SessionPane {
     }
 
     /// Whether `s` submits the words (a VT-d queued-invalidation descriptor).
-    public var canSubmit: Bool { kind.name.hasPrefix("vtd-qi") && decodeError == nil && (words.count == 2 || words.count == 4) }
+    public var canSubmit: Bool {
+        if isSMMUCommand { return decodeError == nil && words.count == 2 }
+        return kind.name.hasPrefix("vtd-qi") && decodeError == nil && (words.count == 2 || words.count == 4)
+    }
+
+    /// An SMMUv3 command-queue entry (submitted with `cmd raw`).
+    var isSMMUCommand: Bool { kind.name.hasPrefix("smmu-cmd") }
 
     public var hints: [KeyHint] {
         if editing != .none { return [KeyHint("Enter", "set"), KeyHint("Esc", "cancel")] }
@@ -75,10 +81,25 @@ public final class DecoderPane: SessionPane {
          KeyHint("s", "submit a vtd-qi descriptor as a step")]
     }
 
-    public func update(_ snapshot: UISnapshot) {}
+    public func update(_ snapshot: UISnapshot) {
+        // On an SMMUv3 the untouched VT-d example gives way to an SMMU command.
+        if snapshot.architecture == .smmuv3 && !touched && kind.name == "vtd-qi",
+           let k = try? StructureCatalog.kind(named: "smmu-cmd"),
+           let (_, w) = try? k.encode([("opcode", 0x12), ("vmid", 1), ("asid", 1), ("leaf", 1), ("addr", 0x4000_0000)]) {
+            kind = k
+            words = w
+            params = [:]
+            origin = "a TLBI_NH_VA command (example)"
+            redecode()
+        }
+    }
+
+    /// Set once the user or another pane put something in the decoder.
+    private var touched = false
 
     /// Shows a structure (from another pane's `d`).
     public func load(_ r: DecoderRequest) {
+        touched = true
         if let k = try? StructureCatalog.kind(named: r.kind) { kind = k }
         words = r.words
         params = r.params
@@ -91,7 +112,7 @@ public final class DecoderPane: SessionPane {
     }
 
     /// The words as `qi raw …` for submission.
-    public var submitLine: String { CachesPane.qiRaw(words) }
+    public var submitLine: String { isSMMUCommand ? CachesPane.cmdRaw(words) : CachesPane.qiRaw(words) }
 
     func redecode() {
         do {
@@ -224,6 +245,7 @@ public final class DecoderPane: SessionPane {
     // MARK: Keys
 
     public func handle(_ key: Key) -> Handled {
+        if case .mouse = key {} else { touched = true }
         if editing != .none {
             switch editor.handle(key) {
             case .submitted(let line): commit(line)
@@ -249,7 +271,8 @@ public final class DecoderPane: SessionPane {
             setKind(all[(i + (key == .char("]") ? 1 : all.count - 1)) % all.count])
         case .char("s"):
             guard canSubmit else {
-                return .status(kind.name.hasPrefix("vtd-qi") ? "fix the descriptor first: \(decodeError ?? "")" : "only vtd-qi descriptors go to the queue", .warning)
+                return .status(kind.name.hasPrefix("vtd-qi") || isSMMUCommand ? "fix the descriptor first: \(decodeError ?? "")"
+                                                                          : "only vtd-qi descriptors and smmu-cmd commands go to a queue", .warning)
             }
             return .runCommand(submitLine)
         case .mouse(let e):

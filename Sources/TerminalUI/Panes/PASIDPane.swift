@@ -270,7 +270,7 @@ public final class PASIDPane: SessionPane {
 
     /// SMMUv3: the table, then the selected entry's other fields (wrapped, up to three lines).
     private func renderStreams(into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
-        let isWide = rect.width >= 68
+        let isWide = rect.width >= 96
         if isWide != streamWide { streamWide = isWide; setStreamColumns() }
         var body = rect
         if let r = selectedStreamRow, rect.height >= 5 {

@@ -85,14 +85,17 @@ enum SMMUCacheTab: Int, CaseIterable, Sendable {
 struct SMMUCacheListing {
     var tab: SMMUCacheTab = .tlb
     var unit: SMMUv3Unit?
+    /// Device names by StreamID (the kernel log's `client:`).
+    var clients: [UInt32: String] = [:]
     var commands: [SMMUv3CommandResult] = []
     /// (StreamID, slot); the StreamID matters for the ATC only.
     var slots: [(sid: UInt32, slot: Int32)] = []
 
     init() {}
 
-    init(tab: SMMUCacheTab, unit: SMMUv3Unit, commands: [SMMUv3CommandResult]) {
+    init(tab: SMMUCacheTab, unit: SMMUv3Unit, commands: [SMMUv3CommandResult], devices: [Device] = []) {
         self.tab = tab
+        for d in devices { clients[d.sid] = d.name }
         self.unit = unit
         self.commands = commands
         let c = unit.caches
@@ -169,7 +172,7 @@ struct SMMUCacheListing {
                                 TableCell(sizeLabel(e.pageShift)), TableCell(groupedHex(e.output)), TableCell(e.attributes.permissions.label)])
         case .events:
             let e = u.eventQueue[i]
-            return (e.summary, [TableCell("\(i)"), TableCell(e.summary)])
+            return (e.summary, [TableCell("\(i)"), TableCell(Self.kernelLines(e, client: clients[e.sid]).first ?? e.summary)])
         case .commands:
             let r = commands[i]
             let result: TableCell
@@ -206,8 +209,10 @@ struct SMMUCacheListing {
         case .events:
             guard u.eventQueue.indices.contains(i) else { return nil }
             let e = u.eventQueue[i]
-            var text = "\(e.summary)\n\n\(e.detail)\n\nThe 32-byte record as the SMMU wrote it: \(e.words.map { hex($0) }.joined(separator: " "))\n\n"
-            text += e.decoded.textTable()
+            let lines = Self.kernelLines(e, client: clients[e.sid])
+            var text = "As arm-smmu-v3 logs it (kernels with the decoded dump):\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\n"
+            text += "\nOlder kernels print only the raw record:\n" + Self.rawLines(e).map { "  " + $0 }.joined(separator: "\n") + "\n"
+            text += "\nWhy: \(e.detail)\n\n" + e.decoded.textTable()
             if u.eventsLost > 0 { text += "\n\(u.eventsLost) later record(s) were lost: the modelled queue was full (EVTQ overflow)." }
             return ("event \(i): \(e.id.name)", text)
         case .commands:
@@ -225,6 +230,45 @@ struct SMMUCacheListing {
         default:
             return nil
         }
+    }
+
+    /// The event as arm-smmu-v3's decoded dump prints it (trace_formats.md §4; arm_smmu_dump_event):
+    /// `event: NAME client: DEV sid: … ssid: …`, then the address line for faults 0x10-0x13 and the
+    /// fetch address for F_STE_FETCH / F_CD_FETCH. Fields come from the record's own bits.
+    static func kernelLines(_ e: SMMUv3Event, client: String?) -> [String] {
+        let d = e.decoded
+        func v(_ n: String) -> UInt64 { d.value(n) ?? 0 }
+        let head = "event: \(e.id.name) client: \(client ?? "(unassigned sid)") sid: \(hex(UInt64(e.sid))) ssid: \(hex(v("ssv") == 1 ? v("ssid") : 0))"
+        switch e.id.rawValue {
+        case 0x10...0x13:
+            let klass = v("class")
+            var second = "\(v("pnu") == 1 ? "priv" : "unpriv") \(v("ind") == 1 ? "inst" : "data") \(v("rnw") == 1 ? "read" : "write") "
+            second += "\(v("s2") == 1 ? "s2" : "s1") \"\(SMMUv3EventFormat.classNames[klass] ?? "Reserved")\""
+            if klass == 1 { second += v("ttrnw") == 1 ? " ttd_read" : " ttd_write" }
+            if v("stall") == 1 { second += " stall" }
+            second += " stag: \(hex(v("stag")))"
+            return [head + " iova: \(hex(v("inputaddr"))) ipa: \(hex(v("ipa")))", second]
+        case 0x03, 0x09:
+            return [head + " fetch_addr: \(hex(v("fetchaddr")))"]
+        default:
+            return [head]
+        }
+    }
+
+    /// The raw dump every kernel prints: `event 0x10 received:` and the four dwords.
+    static func rawLines(_ e: SMMUv3Event) -> [String] {
+        let id = String(e.id.rawValue, radix: 16)
+        return ["event 0x\(id.count < 2 ? "0" + id : id) received:"] + e.words.map { w in
+            let h = String(w, radix: 16)
+            return "\t0x" + String(repeating: "0", count: max(0, 16 - h.count)) + h
+        }
+    }
+
+    /// The second kernel line of the selected event (the row shows the first).
+    func eventSecondLine(_ i: Int) -> String? {
+        guard tab == .events, let u = unit, u.eventQueue.indices.contains(i) else { return nil }
+        let lines = Self.kernelLines(u.eventQueue[i], client: clients[u.eventQueue[i].sid])
+        return lines.count > 1 ? lines[1] : nil
     }
 
     /// `d` on a queue row: the record or the command in the decoder.

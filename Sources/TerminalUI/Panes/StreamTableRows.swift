@@ -15,7 +15,7 @@ enum StreamTableRows {
                         : [.flexible("dw0", min: 10), .flexible("dw1", min: 10)])
         }
         return [.flexible("stream", min: 8), .fixed("V", 1), .fixed("Config", 6), .fixed("tag", 7), .flexible("root", min: 11, weight: 2),
-                .fixed("walk", 7)] + (wide ? [.flexible("CD table / T0SZ", min: 12, weight: 3)] : [])
+                .fixed("walk", 7)] + (wide ? [.flexible("CD table / T0SZ", min: 34, weight: 3)] : [])
     }
 
     static func row(_ l: SMMUv3StreamListing, _ r: SMMUv3StreamListing.Row, raw: Bool, wide: Bool, stale: Set<String>) -> TableRow {
@@ -47,7 +47,7 @@ enum StreamTableRows {
                          TableCell(root), TableCell(walk)]
             if wide {
                 cells.append(TableCell(kind?.translatesStage1 == true
-                    ? "CD \(groupedHex(STE.s1contextptr.value(in: w)))\(kind == .nested ? " IPA" : "") max \(STE.s1cdmax.value(in: w)) EATS \(STE.eats.value(in: w))"
+                    ? "CD \(groupedHex(STE.s1contextptr.value(in: w)))\(kind == .nested ? " (IPA)" : "") S1CDMax \(STE.s1cdmax.value(in: w)) EATS \(STE.eats.value(in: w))"
                     : "EATS \(STE.eats.value(in: w))"))
             }
             return TableRow(cells, role: valid ? .normal : .dim, marker: mark, id: id)
@@ -105,9 +105,10 @@ enum StreamTableRows {
         switch r {
         case .ste:
             let w = s.ste.words
-            guard let at = s.ste.address, !w.isEmpty else { return [Span(s.ste.problem ?? "STE unreachable", .error)] }
-            if raw { return [Span("STE @\(groupedHex(at)) ", dim), Span(w.map { hex($0) }.joined(separator: " "))] }
-            var out = [Span("STE @\(groupedHex(at))", dim)]
+            let who = Span(s.device.name + " ", .accent)
+            guard let at = s.ste.address, !w.isEmpty else { return [who, Span(s.ste.problem ?? "STE unreachable", .error)] }
+            if raw { return [who, Span("STE @\(groupedHex(at)) ", dim), Span(w.map { hex($0) }.joined(separator: " "))] }
+            var out = [who, Span("STE @\(groupedHex(at))", dim)]
             if case .failure(let e)? = s.ste.config, STE.v.value(in: w) == 1 { out.append(Span(" · ILLEGAL: \(e.reason)", .error)) }
             let config = STE.config.value(in: w)
             if config == 5 || config == 7 {
@@ -125,12 +126,13 @@ enum StreamTableRows {
         case .cd(_, let ci):
             let cd = s.cds[ci]
             let nested = SMMUv3StreamListing.config(s.ste)?.kind == .nested
-            let at = nested ? "CD @IPA \(groupedHex(cd.address))" + (cd.pa.map { " = PA \(groupedHex($0))" } ?? "")
-                            : "CD @\(groupedHex(cd.pa ?? cd.address))"
+            let at = nested ? "CD \(cd.index) @IPA \(groupedHex(cd.address))" + (cd.pa.map { " = PA \(groupedHex($0))" } ?? "")
+                            : "CD \(cd.index) @\(groupedHex(cd.pa ?? cd.address))"
             let w = cd.words
-            guard !w.isEmpty else { return [Span(at + " · ", dim), Span(cd.problem ?? "unreachable", .error)] }
-            if raw { return [Span(at + " ", dim), Span(w.map { hex($0) }.joined(separator: " "))] }
-            var out = [Span(at, dim)]
+            let who = Span(s.device.name + " ", .accent)
+            guard !w.isEmpty else { return [who, Span(at + " · ", dim), Span(cd.problem ?? "unreachable", .error)] }
+            if raw { return [who, Span(at + " ", dim), Span(w.map { hex($0) }.joined(separator: " "))] }
+            var out = [who, Span(at, dim)]
             if case .failure(let e)? = cd.config, CD.v.value(in: w) == 1 { out.append(Span(" · ILLEGAL: \(e.reason)", .error)) }
             let t0sz = CD.t0sz.value(in: w)
             out += [Span(" · T0SZ ", dim), Span("\(t0sz)"), Span(" (\(64 - Int(t0sz))-bit VA)", dim),

@@ -200,9 +200,9 @@ public final class SessionController {
                    Span(" · "), Span(arch)]
         if snapshot.architecture == .smmuv3, let d = pasidPane.selectedDevice {
             // Arm names the requester by StreamID and the substream by SSID (SMMUv3 3.2, 3.3).
-            out += [Span(" · "), Span("\(d.name) sid \(hex(UInt64(d.sid)))")]
+            out += [Span(" · "), Span(compact ? "\(d.name) \(hex(UInt64(d.sid)))" : "\(d.name) sid \(hex(UInt64(d.sid)))")]
             if let cfg = pasidPane.selectedStreamConfig, cfg.kind.translatesStage1, let cd = pasidPane.selectedCD {
-                out += [Span(" · "), Span(cfg.cdMax == 0 ? "CD 0, no SSID" : "SSID \(cd.index)")]
+                out += [Span(" · "), Span(cfg.cdMax == 0 ? (compact ? "CD 0" : "CD 0, no SSID") : "SSID \(cd.index)")]
             }
         } else if let d = pasidPane.selectedDevice {
             out += [Span(" · "), Span(compact ? d.name : "\(d.name) \(VTdUnit.bdf(UInt16(truncatingIfNeeded: d.sid)))")]
