@@ -27,7 +27,7 @@ public final class TCETableView: Modal {
     func relativeIndex(_ row: Int) -> UInt64 { showAll ? UInt64(row) : mapped[row] }
 
     private func reload() {
-        rows.columns = [.fixed("TCE #", 8, .right), .flexible("IOVA (bus address)", min: 14, weight: 2), .flexible("TCE value", min: 12, weight: 2),
+        rows.columns = [.fixed("TCE #", 13, .right), .flexible("IOVA (bus address)", min: 14, weight: 2), .flexible("TCE value", min: 12, weight: 2),
                         .fixed("R W", 3), .flexible("RPN", min: 8), .flexible("→ host page", min: 12, weight: 2),
                         .flexible(table.hasUserspaceView ? "userspace view (ua)" : "no userspace view", min: 14, weight: 2)]
         let t = table

@@ -275,7 +275,9 @@ public final class PASIDPane: SessionPane {
         var body = rect
         if let r = selectedStreamRow, rect.height >= 5 {
             let spans = StreamTableRows.detailSpans(streams, r, raw: raw)
-            let lines = SpanLayout.wrap([Span(" ")] + spans, width: rect.width)
+            // Raw dwords wrap between words; decoded fields at their ` · ` separators.
+            let lines = raw ? TextWrap.lines(spans.plainText, width: rect.width - 1).map { [Span(" " + $0)] }
+                            : SpanLayout.wrap([Span(" ")] + spans, width: rect.width)
             let room = min(lines.count, max(1, min(3, rect.height - 4)))
             let (top, bottom) = rect.splitBottom(room)
             body = top

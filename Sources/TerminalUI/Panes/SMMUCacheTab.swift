@@ -69,7 +69,7 @@ enum SMMUCacheTab: Int, CaseIterable, Sendable {
             return [.fixed("SID", 6), .fixed("SSID", 4, .right), .fixed("ASID", 4, .right), .flexible("TTB0", min: 10)]
                 + (wide ? [.flexible("at", min: 11), .flexible("PA", min: 11)] : [])
         case .l1:
-            return [.fixed("kind", 5), .fixed("SID", 6), .fixed("index", 5, .right), .flexible("value", min: 10)]
+            return [.fixed("kind", 5), .flexible("SID(s)", min: 9), .fixed("index", 5, .right), .flexible("value", min: 10, weight: 3)]
         case .atc:
             return [.fixed("SID", 6), .fixed("SSID", 4, .right), .flexible("VA", min: 11), .fixed("size", 4), .flexible("→ PA", min: 13), .fixed("perm", 4)]
         case .events:
@@ -162,8 +162,9 @@ struct SMMUCacheListing {
             return (e.summary, cells)
         case .l1:
             let e = c.l1.payload(slots[i].slot)
-            return (e.summary, [TableCell(e.kind == .streamTable ? "L1STD" : "L1CD"),
-                                TableCell(e.kind == .streamTable ? Self.sid(e.sid) + "…" : Self.sid(e.sid)),
+            // An L1STD covers the 2^SPLIT StreamIDs of its level-2 array (SMMUv3 5.1).
+            let sids = e.kind == .streamTable ? "\(Self.sid(e.sid))-\(Self.sid(e.sid + (UInt32(1) << UInt32(e.split)) - 1))" : Self.sid(e.sid)
+            return (e.summary, [TableCell(e.kind == .streamTable ? "L1STD" : "L1CD"), TableCell(sids),
                                 TableCell("\(e.index)"), TableCell(hex(e.value))])
         case .atc:
             guard let atc = c.atcs[slots[i].sid] else { return ("", []) }
