@@ -19,12 +19,15 @@ import Scenario
         #expect(c.pasidPane.title == "Stream table")
         #expect(c.pasidPane.titleAccessory.plainText == "2-level SPLIT 8 at 0x8000_0000")
         let lines = paneLines(c.pasidPane, 52, 6)
-        #expect(lines[0] == "   stream    V Config tag     root           walk")
-        #expect(lines[1] == "   nic 0x10  1 nested vmid 1  0x8000_1000    4K L0-3")
-        #expect(lines[2] == "   └ CD 0    1        asid 2  0x10_0000      4K L0-3")
+        #expect(lines[0] == "   stream      V Config tag     root         walk")
+        #expect(lines[1] == "   nic 0x10    1 nested vmid 1  0x8000_1000  4K L0-3")
+        #expect(lines[2] == "   └ CD 0      1        asid 2  0x10_0000    4K L0-3")
         // The fields the columns leave out, for the selected STE (S1ContextPtr is an IPA: Config = nested).
         #expect(lines[4] == " nic STE @0x8000_c400 · S1ContextPtr 0x10_4000 (IPA)")
         #expect(lines[5] == " S1CDMax 0 · S1Fmt linear · S2T0SZ 16 · S2SL0 2")
+        // Before the STE is written, the two-level table's L1STD for the StreamID is still 0 (Span = 0).
+        let before = try bundledController("smmuv3-nested-basics", at: 1)
+        #expect(paneLines(before.pasidPane, 52, 6)[1] == "   nic 0x10    - (none) -       no STE yet   -")
         // The header names the architecture, the StreamID and (S1CDMax = 0: no substreams) CD 0.
         #expect(headerText(c).contains("· SMMUv3 · nic sid 0x10 · CD 0, no SSID"))
     }

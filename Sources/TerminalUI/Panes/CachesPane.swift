@@ -122,6 +122,7 @@ public final class CachesPane: SessionPane {
         if arm, let q = queueCounts() { counts = q }
         if c.evictions > 0 { counts.append(Span(" · evicted \(c.evictions)", .dim)) }
         if staleHere > 0 { counts.append(Span(" · \(staleHere) stale", .stale)) }
+        else if let elsewhere = staleElsewhere() { counts.append(Span(" · stale in \(elsewhere) ([ ])", .stale)) }
         if let f = selectedFinding, rect.height >= 6 {
             var line = [Span("! ", .stale), Span("memory now: \(f.memoryNow)", .stale)]
             if let change = snapshot?.machine.lastChange(of: f.pathAddresses) {
@@ -139,6 +140,15 @@ public final class CachesPane: SessionPane {
         for (i, line) in footer.suffix(bottom.height).enumerated() {
             grid.write(SpanLayout.truncate([Span(" ")] + line, to: bottom.width), x: bottom.x, y: bottom.y + i, maxWidth: bottom.width)
         }
+    }
+
+    /// The other tabs holding stale entries, when this one holds none (`ATC`, `TLB, WC-S1`).
+    private func staleElsewhere() -> String? {
+        let tabs = arm ? armTabs : self.tabs
+        guard !tabs.alerts.isEmpty else { return nil }
+        let names = tabs.alerts.sorted().compactMap { tabs.titles.indices.contains($0) ? tabs.titles[$0] : nil }
+            .filter { !(arm && $0 == SMMUCacheTab.commands.title) }
+        return names.isEmpty ? nil : names.joined(separator: ", ")
     }
 
     /// The footer of the queue tabs: record counts, CMD_SYNCs, the command queue's error state.

@@ -278,7 +278,8 @@ public final class PASIDPane: SessionPane {
             // Raw dwords wrap between words; decoded fields at their ` · ` separators.
             let lines = raw ? TextWrap.lines(spans.plainText, width: rect.width - 1).map { [Span(" " + $0)] }
                             : SpanLayout.wrap([Span(" ")] + spans, width: rect.width)
-            let room = min(lines.count, max(1, min(3, rect.height - 4)))
+            // Every row first (one blank line between when there is room), then up to three detail lines.
+            let room = min(lines.count, max(1, min(3, rect.height - 2 - streams.rows.count)))
             let (top, bottom) = rect.splitBottom(room)
             body = top
             for (i, line) in lines.prefix(room).enumerated() {

@@ -14,7 +14,7 @@ enum StreamTableRows {
                 + (wide ? [.flexible("dw0", min: 10), .flexible("dw1", min: 10), .flexible("dw2", min: 10), .flexible("dw3", min: 10)]
                         : [.flexible("dw0", min: 10), .flexible("dw1", min: 10)])
         }
-        return [.flexible("stream", min: 8), .fixed("V", 1), .fixed("Config", 6), .fixed("tag", 7), .flexible("root", min: 11, weight: 2),
+        return [.flexible("stream", min: 10), .fixed("V", 1), .fixed("Config", 6), .fixed("tag", 7), .flexible("root", min: 11),
                 .fixed("walk", 7)] + (wide ? [.flexible("CD table / T0SZ", min: 34, weight: 3)] : [])
     }
 
@@ -26,7 +26,9 @@ enum StreamTableRows {
             let name = "\(s.device.name) \(hex(UInt64(s.device.sid)))"
             let id = "ste:\(s.device.name)"
             guard !w.isEmpty else {
-                return TableRow([TableCell(name), TableCell("-", .warning), TableCell(s.ste.problem ?? "unreachable", .error)], role: .dim, id: id)
+                // Before the driver installs it, a two-level table's L1STD is empty (Span = 0): nothing to show yet.
+                if s.ste.l1?.value == 0 { return TableRow([TableCell(name), TableCell("-"), TableCell("(none)"), TableCell("-"), TableCell("no STE yet"), TableCell("-")], role: .dim, id: id) }
+                return TableRow([TableCell(name), TableCell("-", .warning), TableCell("unreachable", .error)], role: .dim, id: id)
             }
             let valid = STE.v.value(in: w) == 1
             let mark = stale.contains("ste:\(s.device.sid)") ? Span("!", .stale) : nil
@@ -106,7 +108,12 @@ enum StreamTableRows {
         case .ste:
             let w = s.ste.words
             let who = Span(s.device.name + " ", .accent)
-            guard let at = s.ste.address, !w.isEmpty else { return [who, Span(s.ste.problem ?? "STE unreachable", .error)] }
+            guard let at = s.ste.address, !w.isEmpty else {
+                if let l1 = s.ste.l1, l1.value == 0 {
+                    return [who, Span("L1STD @\(groupedHex(l1.address)) is 0 (Span = 0): the driver has not made a level-2 array for this StreamID yet", dim)]
+                }
+                return [who, Span(s.ste.problem ?? "STE unreachable", .error)]
+            }
             if raw { return [who, Span("STE @\(groupedHex(at)) ", dim), Span(w.map { hex($0) }.joined(separator: " "))] }
             var out = [who, Span("STE @\(groupedHex(at))", dim)]
             if case .failure(let e)? = s.ste.config, STE.v.value(in: w) == 1 { out.append(Span(" · ILLEGAL: \(e.reason)", .error)) }

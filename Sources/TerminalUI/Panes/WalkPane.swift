@@ -213,7 +213,10 @@ public final class WalkPane: SessionPane {
                     .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
                 return
             }
-            TextView("No DMA yet. Each DMA's walk appears here: one row per guest-physical address the walk translates (the stage-1 root, each stage-1 table, the page), one column per stage-2 level, then the stage-1 entry. 24 memory reads for a cold 4-level over 4-level walk.", role: .dim)
+            let text = architecture.isArm
+                ? "No DMA yet. Each DMA's walk appears here: first the configuration fetches (L1STD, STE, the CD through stage 2), then one row per IPA the walk translates (TTB0's table, each stage-1 table, the page), one column per stage-2 level (Arm levels 0-3), then the stage-1 entry. 24 descriptor reads for a cold 4-level over 4-level walk."
+                : "No DMA yet. Each DMA's walk appears here: one row per guest-physical address the walk translates (the stage-1 root, each stage-1 table, the page), one column per stage-2 level, then the stage-1 entry. 24 memory reads for a cold 4-level over 4-level walk."
+            TextView(text, role: .dim)
                 .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
             return
         }
@@ -255,8 +258,18 @@ public final class WalkPane: SessionPane {
             }
         }
         if show[0] && y < rect.maxY {
-            out.write(SpanLayout.truncate(resultSpans(r), to: width), x: x0, y: y, maxWidth: width)
-            y += 1
+            let result = resultSpans(r)
+            // A stale answer says what memory says now; wrap it into the rows left over rather than cut it.
+            let spare = rect.maxY - y - (show[2] ? 1 : 0) - (show[3] && gridRows > 0 ? 1 : 0)
+            if r.staleUse != nil && result.width > width && spare > 1 {
+                for line in TextWrap.lines(result.plainText, width: width).prefix(spare) {
+                    out.write(line, x: x0, y: y, role: .stale, maxWidth: width)
+                    y += 1
+                }
+            } else {
+                out.write(SpanLayout.truncate(result, to: width), x: x0, y: y, maxWidth: width)
+                y += 1
+            }
         }
         if show[3] && (gridRows > 0 || (cursor.row == -1 && !g.configuration.isEmpty)) && y < rect.maxY {
             let ref = reference(row: cursor.row, column: cursor.column)
