@@ -51,8 +51,17 @@ import Scenario
         let c = try bundledController("spapr-tce-v2-prereg", at: 9)
         #expect(c.snapshot.architecture == .spaprTCE)
         #expect(headerText(c).contains("· sPAPR TCE"))
-        #expect(paneLines(c.walkPane, 60, 6).joined(separator: " ").contains("Pane 4 lists the windows"))
-        #expect(paneLines(c.pasidPane, 60, 4).joined(separator: " ").contains("pane 4"))
+        #expect(paneLines(c.walkPane, 60, 6).joined(separator: " ").contains("Panes 1 and 4 list the windows"))
+        // Pane 1 lists the windows: the default 2 GiB window at bus 0 with 4 KiB TCEs (256 mapped by the
+        // 1 MiB MAP), and the 1 GiB DDW at 1 << 59 with 64 KiB TCEs (16 mapped).
+        #expect(c.pasidPane.title == "TCE windows")
+        let rows = paneLines(c.pasidPane, 52, 4)
+        #expect(rows[0] == "   window bus start             size page lvl mapped")
+        #expect(rows[1] == "   c1/0   0x0                   2G   4K     1    256")
+        #expect(rows[2] == "   c1/1   0x800_0000_0000_0000  1G   64K    1     16")
+        #expect(c.pasidPane.handle(.char("j")) == .handled)
+        #expect(c.pasidPane.handle(.enter) == .handled)
+        #expect((c.app.modal as? TCETableView)?.table.pageShift == 16)
         // The walk has nothing to show, so locked_vm gets its rows (the log keeps its size).
         let arrangement = c.app.arrangement()
         let locked = try #require(arrangement.frames.first { $0.index == 3 })

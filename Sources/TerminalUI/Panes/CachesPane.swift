@@ -23,7 +23,10 @@ public final class CachesPane: SessionPane {
     public init() {}
 
     public var title: String { "Caches" }
-    public var titleAccessory: [Span] { arm ? armTabs.spans : tabs.spans }
+    public var titleAccessory: [Span] {
+        if snapshot?.architecture == .spaprTCE { return [] }
+        return arm ? armTabs.spans : tabs.spans
+    }
     public var layoutWeight: Int { 2 }
     public var minimumHeight: Int { 4 }
     public var filterText: String? { table.filter }
@@ -112,6 +115,11 @@ public final class CachesPane: SessionPane {
     // MARK: Drawing
 
     public func render(into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
+        if snapshot?.architecture == .spaprTCE {
+            TextView("sPAPR TCE: the model keeps no TLB for the PHB. Each MAP/UNMAP writes TCEs and then kills the PHB's TCE cache (the log's \"TCE cache kill\"), so nothing can go stale here. The TCE tables are pane 1; what they pin is pane 4.", role: .dim)
+                .rendered(into: &grid, rect: rect.inset(left: 1, right: 1))
+            return
+        }
         let isWide = rect.width >= 80
         if isWide != wide { wide = isWide; reload() }
         var footer: [[Span]] = []
@@ -123,6 +131,9 @@ public final class CachesPane: SessionPane {
         if c.evictions > 0 { counts.append(Span(" · evicted \(c.evictions)", .dim)) }
         if staleHere > 0 { counts.append(Span(" · \(staleHere) stale", .stale)) }
         else if let elsewhere = staleElsewhere() { counts.append(Span(" · stale in \(elsewhere) ([ ])", .stale)) }
+        if arm && armTab != .commands && armTabs.alerts.contains(SMMUCacheTab.commands.rawValue) {
+            counts.append(Span(" · cmdq: refused", .error))
+        }
         if let f = selectedFinding, rect.height >= 6 {
             var line = [Span("! ", .stale), Span("memory now: \(f.memoryNow)", .stale)]
             if let change = snapshot?.machine.lastChange(of: f.pathAddresses) {

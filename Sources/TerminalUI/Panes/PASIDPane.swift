@@ -16,6 +16,10 @@ public final class PASIDPane: SessionPane {
     private var contextLine: [Span] = []
     /// SMMUv3: the streams and the table's rows (STE, CD, CD, STE...).
     public private(set) var streams = SMMUv3StreamListing()
+    /// sPAPR: the DMA windows listed (Enter opens one's TCE table).
+    private var windows: [(ref: LockedMemoryReport.WindowRef, name: String, table: TCETable)] = []
+    /// Called with a sPAPR window to show its TCE table.
+    public var onOpenWindow: ((LockedMemoryReport.WindowRef) -> Void)?
     /// SMMUv3 configuration-cache entries the checker found stale (`ste:SID`, `cd:SID:INDEX`).
     private var staleConfig: Set<String> = []
     /// Room for the `GPA`/`HPA` suffix and `lvl` titles (set from the width at render).
@@ -31,6 +35,7 @@ public final class PASIDPane: SessionPane {
         switch architecture {
         case .vtdLegacy: "Context entries"
         case .smmuv3: "Stream table"
+        case .spaprTCE: "TCE windows"
         default: "PASID entries"
         }
     }
@@ -44,6 +49,8 @@ public final class PASIDPane: SessionPane {
     }
 
     public var hints: [KeyHint] {
+        if architecture == .spaprTCE { return [KeyHint("Enter", "TCE table")] }
+        if architecture == .none { return [] }
         var h = [KeyHint("Enter", "fields"), KeyHint("r", raw ? "decoded" : "raw hex"), KeyHint("d", "decode")]
         if deviceList.count > 1 { h.append(KeyHint("[ ]", "device")) }
         return h
@@ -130,11 +137,23 @@ public final class PASIDPane: SessionPane {
             table.columns = []
             table.setRowSource(count: 0) { _ in TableRow([]) }
         case .spaprTCE:
+            // sPAPR's translation tables are the DMA windows' TCE tables: one row per window.
             listing = .init()
-            contextLine = [Span("sPAPR TCE: no PASID or stream tables here.", .dim)]
-            table.emptyText = "The DMA windows and their TCEs are in pane 4: select a window, Enter lists its TCE table."
-            table.columns = []
-            table.setRowSource(count: 0) { _ in TableRow([]) }
+            contextLine = []
+            windows = machine.host.tceWindows.map { w in
+                let name = machine.hostLinks.containers.first { $0.value.kind == .spapr && $0.value.handle == w.container }?.key ?? "c\(w.container)"
+                return (LockedMemoryReport.WindowRef(container: w.container, slot: w.slot), "\(name)/\(w.slot)", w.table)
+            }
+            table.emptyText = "no DMA window yet: the first MAP creates the default one, SPAPR_TCE_CREATE a new one"
+            table.columns = [.fixed("window", 6), .flexible("bus start", min: 11), .fixed("size", 4), .fixed("page", 4), .fixed("lvl", 3, .right),
+                             .fixed("mapped", 6, .right)]
+            let ws = windows
+            table.setRowSource(count: ws.count) { i in
+                let t = ws[i].table
+                return TableRow([TableCell(ws[i].name), TableCell(groupedHex(t.startAddress)), TableCell(sizeLabel(UInt8(t.busSize.trailingZeroBitCount))),
+                                 TableCell(sizeLabel(UInt8(t.pageShift))), TableCell("\(t.levels)"), TableCell("\(t.mappedCount)")],
+                                id: ws[i].name)
+            }
         case .smmuv3:
             listing = .init()
             contextLine = []
@@ -317,6 +336,10 @@ public final class PASIDPane: SessionPane {
         case .char("["):
             guard deviceList.count > 1 else { return .status("only one device in this scenario", .dim) }
             devices.selectPrevious(); reload(); return .handled
+        case .enter where architecture == .spaprTCE:
+            guard let i = table.selectedRowIndex, windows.indices.contains(i), let open = onOpenWindow else { return .ignored }
+            open(windows[i].ref)
+            return .handled
         case .enter:
             guard let (title, text) = detail() else { return .ignored }
             return .showDetail(title: title, text: text)

@@ -110,7 +110,7 @@ enum StreamTableRows {
             let who = Span(s.device.name + " ", .accent)
             guard let at = s.ste.address, !w.isEmpty else {
                 if let l1 = s.ste.l1, l1.value == 0 {
-                    return [who, Span("L1STD @\(groupedHex(l1.address)) is 0 (Span = 0): the driver has not made a level-2 array for this StreamID yet", dim)]
+                    return [who, Span("L1STD @\(groupedHex(l1.address)) = 0 (Span = 0)", dim), Span(" · no level-2 STE array for this StreamID yet", dim)]
                 }
                 return [who, Span(s.ste.problem ?? "STE unreachable", .error)]
             }

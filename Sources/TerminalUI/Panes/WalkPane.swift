@@ -209,7 +209,7 @@ public final class WalkPane: SessionPane {
     public func render(into out: inout ScreenGrid, rect: Rect, focused: Bool) {
         guard let r = record, let g = grid else {
             if architecture == .spaprTCE {
-                TextView("No DMA to walk: this scenario models sPAPR TCE on the host side — DMA windows, their TCE tables and what they pin. Pane 4 lists the windows; select one and press Enter to see its TCEs entry by entry.", role: .dim)
+                TextView("No DMA to walk: this scenario models sPAPR TCE on the host side — DMA windows, their TCE tables and what they pin. Panes 1 and 4 list the windows; select one and press Enter to see its TCEs entry by entry.", role: .dim)
                     .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
                 return
             }

@@ -53,6 +53,7 @@ public final class SessionController {
         cachesPane.onDecode = decode
         logPane.onWalk = { [unowned self] i in self.walkPane.choose(logIndex: i) }
         lockedPane.onOpenWindow = { [unowned self] w in self.openTCEWindow(w) }
+        pasidPane.onOpenWindow = { [unowned self] w in self.openTCEWindow(w) }
         walkPane.recordForLogIndex = { [unowned self] i in self.dmaRecord(forLogIndex: i) }
         refresh()
     }
