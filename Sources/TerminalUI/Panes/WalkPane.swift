@@ -45,14 +45,25 @@ public final class WalkPane: SessionPane {
 
     public var hints: [KeyHint] {
         var h = [KeyHint("h j k l", "cell"), KeyHint("Enter", "entry"), KeyHint("d", "decode")]
+        if dmasInStep().count > 1 { h.append(KeyHint("[ ]", "other DMA")) }
         if isChosen { h.append(KeyHint("Esc", "last DMA")) }
         return h
+    }
+
+    /// Log indices of the DMAs in the step of the DMA shown (a step may make several).
+    func dmasInStep() -> [Int] {
+        guard let i = logIndex, log.indices.contains(i) else { return [] }
+        let step = log[i].step
+        var lo = i, hi = i
+        while lo > 0 && log[lo - 1].step == step { lo -= 1 }
+        while hi + 1 < log.count && log[hi + 1].step == step { hi += 1 }
+        return (lo...hi).filter { log[$0].outcome.dma != nil }
     }
 
     public var helpHints: [KeyHint] {
         [KeyHint("h l", "previous / next column"), KeyHint("j k ↑ ↓", "previous / next row"),
          KeyHint("Enter", "the selected entry, decoded"), KeyHint("d", "open the selected entry in the decoder"),
-         KeyHint("Esc", "back to the last DMA (after w in 5)")]
+         KeyHint("[ ]", "the step's previous / next DMA"), KeyHint("Esc", "back to the last DMA (after w in 5 or [ ])")]
     }
 
     public var titleAccessory: [Span] {
@@ -62,6 +73,9 @@ public final class WalkPane: SessionPane {
             // Say which step's DMA this is unless it is the current step's.
             if isChosen { out.append(Span("log step \(log[i].step) · ", .accent)) }
             else if log[i].step != position { out.append(Span("step \(log[i].step) · ", .dim)) }
+            // A step with several DMAs: say which one this is ([ ] picks another).
+            let dmas = dmasInStep()
+            if dmas.count > 1, let k = dmas.firstIndex(of: i) { out.append(Span("DMA \(k + 1)/\(dmas.count) · ", .dim)) }
         }
         out.append(Span("\(WalkPane.accessWord(r.request.access)) \(groupedHex(r.request.address))"))
         out.append(Span(" · ", .dim))
@@ -261,9 +275,10 @@ public final class WalkPane: SessionPane {
             let result = resultSpans(r)
             // A stale answer says what memory says now; wrap it into the rows left over rather than cut it.
             let spare = rect.maxY - y - (show[2] ? 1 : 0) - (show[3] && gridRows > 0 ? 1 : 0)
-            if r.staleUse != nil && result.width > width && spare > 1 {
+            let isFault: Bool = { if case .fault = r.outcome { return true }; return false }()
+            if (r.staleUse != nil || isFault) && result.width > width && spare > 1 {
                 for line in TextWrap.lines(result.plainText, width: width).prefix(spare) {
-                    out.write(line, x: x0, y: y, role: .stale, maxWidth: width)
+                    out.write(line, x: x0, y: y, role: r.staleUse != nil ? .stale : .fault, maxWidth: width)
                     y += 1
                 }
             } else {
@@ -322,7 +337,9 @@ public final class WalkPane: SessionPane {
         // Header.
         var cx = x + labelW + 2 + (showAddress ? addrW + 2 : 0)
         out.write("stage-1 step", x: x, y: y, role: .header, maxWidth: labelW)
-        if showAddress { out.write(isArm ? "IPA" : "GPA", x: x + labelW + 2, y: y, role: .header, maxWidth: addrW) }
+        // Without a stage 2 the rows' tables sit at physical addresses.
+        let addressTitle = g.stage2Levels == 0 ? (isArm ? "PA" : "HPA") : (isArm ? "IPA" : "GPA")
+        if showAddress { out.write(addressTitle, x: x + labelW + 2, y: y, role: .header, maxWidth: addrW) }
         columnXs = []
         for c in 0..<cols {
             out.writeFitted(columnTitle(c), x: cx, y: y, width: chosen[c], role: .header, align: density == .marks ? .center : .left)
@@ -363,6 +380,13 @@ public final class WalkPane: SessionPane {
         case .char("h"): cursor.column = max(cursor.column - 1, 0)
         case .home: cursor = (0, 0)
         case .end: cursor = (max(0, g.rows.count - 1), max(0, columnCount - 1))
+        case .char("["), .char("]"):
+            let dmas = dmasInStep()
+            guard dmas.count > 1, let i = logIndex, let k = dmas.firstIndex(of: i) else { return .status("one DMA in this step", .dim) }
+            let target = dmas[(k + (key == .char("]") ? 1 : dmas.count - 1)) % dmas.count]
+            // The step's last DMA is the machine's own; any other is replayed (the log keeps summaries only).
+            if target == WalkPane.lastDMAIndex(in: log) && !isChosen { return .handled }
+            if target == WalkPane.lastDMAIndex(in: log) { showLast() } else { choose(logIndex: target) }
         case .escape:
             guard isChosen else { return .ignored }
             showLast()

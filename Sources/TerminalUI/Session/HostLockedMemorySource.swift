@@ -20,8 +20,10 @@ public struct HostLockedMemorySource: LockedMemorySource {
         func iommufd(_ h: Int) -> String { links.iommufds.first { $0.value == h }?.key ?? "\(h)" }
         func part(_ c: LockedVMContribution) -> LockedMemoryReport.Part {
             switch c.source {
-            case .type1(let h, _):
-                return .init(label: "type1 \(container(.type1, h))", detail: c.text)
+            case .type1(let h, let n):
+                // vfio_lock_acct charges every pinned page of every mapping, again for memory mapped twice.
+                return .init(label: "type1 \(container(.type1, h))",
+                             detail: "\(n) mapping(s) · \(c.pages) pages charged (\(ByteCount.format(c.pages * ps))) · \(c.pinnedPages) pinned")
             case .spaprEnabledWindow(let h, _):
                 return .init(label: "sPAPR v1 \(container(.spapr, h))", detail: c.text)
             case .spaprRegion(let id, let ua, let bytes, let used, let mapped, let holders, let lingering):
@@ -40,8 +42,9 @@ public struct HostLockedMemorySource: LockedMemorySource {
                 let d = "bus \(hex(start)) +\(ByteCount.format(size)), \(sizeLabel(UInt8(t.pageShift))) TCEs, \(t.levels) level\(t.levels == 1 ? "" : "s"), "
                     + "\(t.mappedCount) mapped · table\(t.hasUserspaceView ? " + userspace view" : "") \(ByteCount.format(c.pages * ps)) charged"
                 return .init(label: "window \(container(.spapr, h))/\(slot)", detail: d, window: ref)
-            case .iommufdPages:
-                return .init(label: "iommufd", detail: c.text)
+            case .iommufdPages(_, let id, let uptr, let mode):
+                return .init(label: "iommufd", detail: "pages \(id) at uptr \(hex(uptr)): \(c.pinnedPages) pinned, accounted \(mode)"
+                                                        + (c.pages == 0 && c.pinnedPages > 0 ? " (not charged)" : ""))
             }
         }
         var accounts: [LockedMemoryReport.Account] = []
