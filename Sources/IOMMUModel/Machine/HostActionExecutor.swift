@@ -145,33 +145,8 @@ extension Machine {
         guard unit.scalableMode else {
             throw .invalid("host domains are installed in PASID-table entries: the VT-d unit must be in scalable mode (`vtd scalable`)")
         }
-        let dev = try self.device(named: device)
-        let sid = UInt16(truncatingIfNeeded: dev.sid)
-        let contextBase = try contextTable(for: sid, scalable: true)
-        let ceAddress = contextBase + UInt64(sid & 0x7f) * 32
-        var ce = memory.read(ceAddress, count: 4)
-        let cf = VTdScalableContextEntryFormat.self
-        if cf.p.value(in: ce) == 0 {
-            let dir: UInt64
-            do { dir = try hostTables.allocate() } catch { throw .memory(error) }
-            do {
-                ce = try cf.layout.encode([("p", 1), ("paside", 1), ("dte", dev.ats ? 1 : 0), ("pdts", 0), ("pasiddirptr", dir), ("rid_pasid", 0)])
-            } catch { throw .codec(error) }
-            try writeHost(ceAddress, ce)
-        }
-        let dirEntries = UInt64(1) << (cf.pdts.value(in: ce) + 7)
-        guard UInt64(pasid >> 6) < dirEntries else {
-            throw .invalid("PASID \(pasid) does not fit the PASID directory of \(device) (\(dirEntries) entries)")
-        }
-        let pdeAddress = cf.pasiddirptr.value(in: ce) + UInt64(pasid >> 6) * 8
-        var pde = memory.read64(pdeAddress)
-        if VTdPASIDDirectoryEntryFormat.p.value(in: [pde]) == 0 {
-            let table: UInt64
-            do { table = try hostTables.allocate() } catch { throw .memory(error) }
-            pde = table | 1
-            try writeHost(pdeAddress, pde)
-        }
-        return VTdPASIDDirectoryEntryFormat.smptblptr.value(in: [pde]) + UInt64(pasid & 63) * 64
+        // intel_pasid_alloc_table sizes the directory from the device's PASID width; the model uses 128 entries.
+        return try pasidEntryAddress(device: try self.device(named: device), pasid: pasid, pdts: 0).0
     }
 
     /// Writes a PASID entry from named fields; returns the entry address and its words.

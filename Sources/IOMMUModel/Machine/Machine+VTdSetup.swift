@@ -62,22 +62,34 @@ extension Machine {
             describe += ", FS \(name) at \(a.pgtt == 3 ? "GPA" : "HPA") \(groupedHex(s.root)) (\(s.levels)-level)"
         }
         if a.pgtt == 2 && a.firstStage != nil { throw .invalid("PGTT 2 (second stage only) takes no first-stage table") }
+        let (entryAddress, pasid) = try pasidEntryAddress(device: dev, pasid: a.pasid, pdts: a.pdts)
+        let words: [UInt64]
+        do { words = try f.layout.encode(fields) } catch { throw .codec(error) }
+        try writeHost(entryAddress, words)
+        return StepOutcome(.ok, "attach \(dev.name) pasid \(a.pasid.map(String.init) ?? "none (RID_PASID \(pasid))"): \(describe)",
+                           details: ["PASID entry at HPA \(groupedHex(entryAddress)): " + words.prefix(3).map { hex($0) }.joined(separator: " ")])
+    }
+
+    /// Where the PASID-table entry of `device`/`pasid` lives, writing the context entry (PASIDE, DTE
+    /// from ATS, PDTS), the directory and the table on first use as `intel_pasid_alloc_table` and
+    /// `context_entry_set_pasid_table` do. A nil PASID means RID_PASID.
+    mutating func pasidEntryAddress(device dev: Device, pasid requested: UInt32?, pdts: UInt8) throws(MachineError) -> (UInt64, UInt32) {
         let sid = UInt16(truncatingIfNeeded: dev.sid)
         let contextBase = try contextTable(for: sid, scalable: true)
         let ceAddress = contextBase + UInt64(sid & 0x7f) * 32
         var ce = memory.read(ceAddress, count: 4)
         let cf = VTdScalableContextEntryFormat.self
         if cf.p.value(in: ce) == 0 {
-            let dirBytes = (UInt64(1) << UInt64(a.pdts + 7)) * 8
+            let dirBytes = (UInt64(1) << UInt64(pdts + 7)) * 8
             let dir: UInt64
             do { dir = try hostTables.allocate(pages: Int((dirBytes + 4095) / 4096)) } catch { throw .memory(error) }
             do {
-                ce = try cf.layout.encode([("p", 1), ("paside", 1), ("dte", dev.ats ? 1 : 0), ("pdts", UInt64(a.pdts)),
+                ce = try cf.layout.encode([("p", 1), ("paside", 1), ("dte", dev.ats ? 1 : 0), ("pdts", UInt64(pdts)),
                                            ("pasiddirptr", dir), ("rid_pasid", 0)])
             } catch { throw .codec(error) }
             try writeHost(ceAddress, ce)
         }
-        let pasid = a.pasid ?? UInt32(cf.rid_pasid.value(in: ce))
+        let pasid = requested ?? UInt32(cf.rid_pasid.value(in: ce))
         let dirEntries = UInt64(1) << (cf.pdts.value(in: ce) + 7)
         guard UInt64(pasid >> 6) < dirEntries else {
             throw .invalid("PASID \(pasid) does not fit the directory of \(dev.name) (PDTS \(cf.pdts.value(in: ce)): PASIDs below \(dirEntries * 64))")
@@ -90,12 +102,7 @@ extension Machine {
             pde = table | 1
             try writeHost(pdeAddress, pde)
         }
-        let entryAddress = VTdPASIDDirectoryEntryFormat.smptblptr.value(in: [pde]) + UInt64(pasid & 63) * 64
-        let words: [UInt64]
-        do { words = try f.layout.encode(fields) } catch { throw .codec(error) }
-        try writeHost(entryAddress, words)
-        return StepOutcome(.ok, "attach \(dev.name) pasid \(a.pasid.map(String.init) ?? "none (RID_PASID \(pasid))"): \(describe)",
-                           details: ["PASID entry at HPA \(groupedHex(entryAddress)): " + words.prefix(3).map { hex($0) }.joined(separator: " ")])
+        return (VTdPASIDDirectoryEntryFormat.smptblptr.value(in: [pde]) + UInt64(pasid & 63) * 64, pasid)
     }
 
     mutating func vtdDetach(device: String, pasid: UInt32?) throws(MachineError) -> StepOutcome {

@@ -95,6 +95,13 @@ public struct VTdCaches: Sendable {
         return e
     }
 
+    /// Removes several IOTLB entries at once (see `TagCache.removeMany`).
+    public mutating func removeIOTLB(slots: [Int32]) -> [VTdIOTLBEntry] {
+        let removed = iotlb.removeMany(slots)
+        for e in removed { adjustSizeCount((Int(e.pageShift) - 12) / 9, -1) }
+        return removed
+    }
+
     mutating func adjustSizeCount(_ i: Int, _ d: Int) {
         switch i {
         case 0: iotlbSizeCounts.0 += d

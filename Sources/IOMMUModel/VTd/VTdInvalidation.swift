@@ -144,18 +144,18 @@ extension VTdUnit {
             caches.iotlb.removeAll(); caches.iotlbSizeCounts = (0, 0, 0)
             caches.pwcStage1.removeAll(); caches.pwcStage2.removeAll()
         case 2:
-            for s in caches.iotlb.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.iotlb(caches.removeIOTLB(s))) }
+            r.removed += caches.removeIOTLB(slots: caches.iotlb.slots(group: 0, key: VTdCaches.didGroup(did))).map { .iotlb($0) }
             for s in caches.pwcStage1.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.pagingStructure(stage: 1, caches.pwcStage1.remove(s))) }
             for s in caches.pwcStage2.slots(group: 0, key: VTdCaches.didGroup(did)) { r.removed.append(.pagingStructure(stage: 2, caches.pwcStage2.remove(s))) }
         case 3:
             let (start, end) = VTdUnit.maskedRange(addr: addr, am: am)
             // Page-selective type 2 address-matches only second-stage entries; first-stage and nested
             // entries of the DID go whatever their address (QEMU vtd_hash_remove_by_page, citing the spec).
-            for s in caches.iotlb.slots(group: 0, key: VTdCaches.didGroup(did)) {
+            let hit = caches.iotlb.slots(group: 0, key: VTdCaches.didGroup(did)).filter { s in
                 let e = caches.iotlb.payload(s)
-                let overlaps = e.iova <= end && e.iova &+ e.size &- 1 >= start
-                if e.type.usesFirstStage || overlaps { r.removed.append(.iotlb(caches.removeIOTLB(s))) }
+                return e.type.usesFirstStage || (e.iova <= end && e.iova &+ e.size &- 1 >= start)
             }
+            r.removed += caches.removeIOTLB(slots: hit).map { .iotlb($0) }
             if ih {
                 r.notes.append("IH = 1: paging-structure caches kept (leaf-only invalidation hint)")
             } else {
@@ -186,17 +186,17 @@ extension VTdUnit {
         case 2:
             // All mappings of the PASID: first-stage/nested IOTLB entries, pass-through entries, and its
             // first-stage paging-structure entries (QEMU vtd_piotlb_pasid_invalidate).
-            for s in caches.iotlb.slots(group: 1, key: group) where caches.iotlb.payload(s).type != .secondStage {
-                r.removed.append(.iotlb(caches.removeIOTLB(s)))
-            }
+            let hit = caches.iotlb.slots(group: 1, key: group).filter { caches.iotlb.payload($0).type != .secondStage }
+            r.removed += caches.removeIOTLB(slots: hit).map { .iotlb($0) }
             for s in caches.pwcStage1.slots(group: 1, key: group) { r.removed.append(.pagingStructure(stage: 1, caches.pwcStage1.remove(s))) }
         case 3:
             let (start, end) = VTdUnit.maskedRange(addr: addr, am: am)
             // Page-selective within PASID: never second-stage-only or pass-through entries (vtd.md §9.6).
-            for s in caches.iotlbSlots(did: did, overlapping: start, end) {
+            let hit = caches.iotlbSlots(did: did, overlapping: start, end).filter { s in
                 let e = caches.iotlb.payload(s)
-                if e.pasid == pasid && e.type.usesFirstStage { r.removed.append(.iotlb(caches.removeIOTLB(s))) }
+                return e.pasid == pasid && e.type.usesFirstStage
             }
+            r.removed += caches.removeIOTLB(slots: hit).map { .iotlb($0) }
             if ih {
                 r.notes.append("IH = 1: paging-structure caches kept (leaf-only invalidation hint)")
             } else {

@@ -28,37 +28,21 @@ struct FtraceParser: TraceLineParser {
             switch event {
             case .map:
                 guard c.peek.map({ $0 == "IOMMU:" }) ?? true else { return .notMine }
-                try c.literal("IOMMU:")
-                let dev = c.optionalKeyed("dev").map(String.init)
-                let iova = try c.keyedHex("iova")
-                var form = TraceRecord.MapForm.old
-                var end: UInt64? = nil
-                if c.peek == "-" { try c.literal("-"); end = try c.hex("the end IOVA (0x<hex>)"); form = .range }
+                let (dev, iova, end, form) = try FtraceParser.mapHead(&c)
                 let paddr = try c.keyedHex("paddr")
                 let size = try c.keyedDecimal("size")
                 try c.finish()
                 var accepted = Accepted(records: [record(line, String(text), .map(iova: iova, paddr: paddr, size: size, device: dev, form: form))])
-                if let end, end != iova &+ size {
-                    accepted.issues.append(ImportIssue(line: line, .warning, format: "iommu:map",
-                                                       "end \(hex(end)) is not iova + size = \(hex(iova &+ size)) (the kernel prints iova + size)"))
-                }
+                if let w = FtraceParser.rangeEndIssue(line: line, event: "iommu:map", iova: iova, size: size, end: end) { accepted.issues.append(w) }
                 return .accepted(accepted)
             case .unmap:
                 guard c.peek.map({ $0 == "IOMMU:" }) ?? true else { return .notMine }
-                try c.literal("IOMMU:")
-                let dev = c.optionalKeyed("dev").map(String.init)
-                let iova = try c.keyedHex("iova")
-                var form = TraceRecord.MapForm.old
-                var end: UInt64? = nil
-                if c.peek == "-" { try c.literal("-"); end = try c.hex("the end IOVA (0x<hex>)"); form = .range }
+                let (dev, iova, end, form) = try FtraceParser.mapHead(&c)
                 let size = try c.keyedDecimal("size")
                 let unmapped = try c.keyedDecimal("unmapped_size")
                 try c.finish()
                 var accepted = Accepted(records: [record(line, String(text), .unmap(iova: iova, size: size, unmapped: unmapped, device: dev, form: form))])
-                if let end, end != iova &+ size {
-                    accepted.issues.append(ImportIssue(line: line, .warning, format: "iommu:unmap",
-                                                       "end \(hex(end)) is not iova + size = \(hex(iova &+ size)) (the kernel prints iova + size)"))
-                }
+                if let w = FtraceParser.rangeEndIssue(line: line, event: "iommu:unmap", iova: iova, size: size, end: end) { accepted.issues.append(w) }
                 return .accepted(accepted)
             case .fault:
                 // "IOMMU:%s %s iova=0x%016llx flags=0x%04x": the driver name is glued to "IOMMU:".
@@ -93,6 +77,24 @@ struct FtraceParser: TraceLineParser {
     }
 
     /// `CPU:3 [LOST 1234 EVENTS]` (ftrace's ring buffer overflowed there).
+    /// `IOMMU: [dev=NAME] iova=0x... [- 0x...]`: the part map and unmap share (old and range forms).
+    static func mapHead(_ c: inout TokenCursor) throws(Mismatch) -> (String?, UInt64, UInt64?, TraceRecord.MapForm) {
+        try c.literal("IOMMU:")
+        let dev = c.optionalKeyed("dev").map(String.init)
+        let iova = try c.keyedHex("iova")
+        var form = TraceRecord.MapForm.old
+        var end: UInt64? = nil
+        if c.peek == "-" { try c.literal("-"); end = try c.hex("the end IOVA (0x<hex>)"); form = .range }
+        return (dev, iova, end, form)
+    }
+
+    /// The range form prints iova + size as its end; say so when the numbers disagree.
+    static func rangeEndIssue(line: Int, event: String, iova: UInt64, size: UInt64, end: UInt64?) -> ImportIssue? {
+        guard let end, end != iova &+ size else { return nil }
+        return ImportIssue(line: line, .warning, format: event,
+                           "end \(hex(end)) is not iova + size = \(hex(iova &+ size)) (the kernel prints iova + size)")
+    }
+
     static func lostEvents(_ w: [Substring], line: Int, text: Substring) -> LineMatch {
         guard let i = w.firstIndex(of: "[LOST"), i + 2 < w.count, w[i + 2].hasPrefix("EVENTS]") else { return .notMine }
         return .records([TraceRecord(line: line, text: String(text), .lostEvents(count: UInt64(w[i + 1])))])

@@ -505,17 +505,7 @@ extension Statements {
             }
         }
         // Entries separated by ';' (alone or stuck to the end of a word).
-        var groups: [[Token]] = [[]]
-        for t in toks[(markerIndex + 1)...] {
-            if t.text == ";" { groups.append([]); continue }
-            if t.text.hasSuffix(";") {
-                groups[groups.count - 1].append(Token(text: String(t.text.dropLast()), column: t.column))
-                groups.append([])
-                continue
-            }
-            groups[groups.count - 1].append(t)
-        }
-        groups.removeAll { $0.isEmpty }
+        let groups = (toks[(markerIndex + 1)...]).splitAtSemicolons()
         if toks[markerIndex].text.lowercased() == "cmds:" {
             var cmds: [SMMUCommandWords] = []
             for g in groups {

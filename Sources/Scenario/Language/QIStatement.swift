@@ -13,20 +13,7 @@ extension Statements {
     ]
 
     static func parseQI(_ a: inout Arguments) throws(LineError) -> MachineCommand {
-        var groups: [[Token]] = [[]]
-        // Rebuild the tokens in order, splitting at ';'.
-        // From the raw tokens: `options` keeps one token per key, so a batch repeating did= would lose one.
-        let all = a.tokens
-        for t in all {
-            if t.text == ";" { groups.append([]); continue }
-            if t.text.hasSuffix(";") {
-                groups[groups.count - 1].append(Token(text: String(t.text.dropLast()), column: t.column))
-                groups.append([])
-                continue
-            }
-            groups[groups.count - 1].append(t)
-        }
-        groups.removeAll { $0.isEmpty }
+        let groups = a.tokens.splitAtSemicolons()
         guard !groups.isEmpty else { throw LineError(a.keyword.column + 3, "qi: expected a descriptor (cc, iotlb, devtlb, iec, wait, piotlb, pc, pdevtlb) or raw qwords") }
         var descriptors: [[UInt64]] = []
         for g in groups { descriptors.append(try descriptor(g)) }

@@ -178,17 +178,7 @@ extension Statements {
     }
 
     static func parseCommands(_ a: inout Arguments) throws(LineError) -> MachineCommand {
-        var groups: [[Token]] = [[]]
-        for t in a.tokens {
-            if t.text == ";" { groups.append([]); continue }
-            if t.text.hasSuffix(";") {
-                groups[groups.count - 1].append(Token(text: String(t.text.dropLast()), column: t.column))
-                groups.append([])
-                continue
-            }
-            groups[groups.count - 1].append(t)
-        }
-        groups.removeAll { $0.isEmpty }
+        let groups = a.tokens.splitAtSemicolons()
         guard !groups.isEmpty else { throw LineError(a.keyword.column + 4, "cmd: expected a command (tlbi-nh-va, cfgi-ste, sync, ...) or raw dwords") }
         var commands: [[UInt64]] = []
         for g in groups { commands.append(try command(g)) }

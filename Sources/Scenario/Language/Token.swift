@@ -15,6 +15,24 @@ public struct Token: Sendable, Equatable {
     }
 }
 
+extension Sequence where Element == Token {
+    /// The tokens split into groups at `;` (a token of its own or stuck to a word's end), empty
+    /// groups dropped: the batches of `qi`, `cmd` and `iommufd invalidate`.
+    func splitAtSemicolons() -> [[Token]] {
+        var groups: [[Token]] = [[]]
+        for t in self {
+            if t.text == ";" { groups.append([]); continue }
+            if t.text.hasSuffix(";") {
+                groups[groups.count - 1].append(Token(text: String(t.text.dropLast()), column: t.column))
+                groups.append([])
+                continue
+            }
+            groups[groups.count - 1].append(t)
+        }
+        return groups.filter { !$0.isEmpty }
+    }
+}
+
 /// Splits a line into tokens: whitespace separates, `#` starts a comment, double quotes group.
 public enum Lexer {
     public static let maxLineLength = 4096
