@@ -264,5 +264,14 @@ import Scenario
         try b.setField("scale", 0)
         #expect(!b.preview.accepted)
         #expect(b.preview.error?.hasPrefix("CERROR_ILL") == true)
+        // From a selected stale entry in pane 3, the builder starts from that entry's fix.
+        c.app.closeModal()
+        c.app.focus(2)
+        c.cachesPane.selectTab(named: "walk-s1")
+        let fix = try #require(c.cachesPane.selectedFinding)
+        c.openInvalidationBuilder()
+        let fromFix = try #require(c.app.modal as? InvalidationBuilder)
+        #expect(fromFix.words == fix.fixWords)
+        #expect(fromFix.preview.removedStale.contains(fix.entry))
     }
 }

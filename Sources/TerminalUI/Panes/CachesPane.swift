@@ -62,7 +62,10 @@ public final class CachesPane: SessionPane {
     /// `TLB`, `WC-S1`, `WC-S2`, `STE`, `CD`, `L1`, `ATC`, `evtq`, `cmdq`).
     public func selectTab(named name: String) {
         if arm {
-            if let t = SMMUCacheTab.allCases.first(where: { $0.title == name }) { armTabs.select(t.rawValue); reload() }
+            // The scenario language's cache names work too (`cache walk-s1 ...`, `expect entries`).
+            let aliases = ["walk-s1": "WC-S1", "walk-s2": "WC-S2", "tlb": "TLB", "iotlb": "TLB", "events": "evtq", "commands": "cmdq"]
+            let title = aliases[name.lowercased()] ?? name
+            if let t = SMMUCacheTab.allCases.first(where: { $0.title.lowercased() == title.lowercased() }) { armTabs.select(t.rawValue); reload() }
             return
         }
         if let t = CacheTab.allCases.first(where: { $0.title == name }) { tabs.select(t.rawValue); reload() }
