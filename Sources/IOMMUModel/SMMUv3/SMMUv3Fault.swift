@@ -82,6 +82,8 @@ public struct SMMUv3Event: Sendable, Equatable {
             ("rnw", read ? 1 : 0), ("pnu", privileged ? 1 : 0), ("ind", instruction ? 1 : 0), ("s2", stage2 ? 1 : 0),
             ("class", UInt64(eventClass.rawValue)), ("inputaddr", inputAddress),
             ("ipa", ipa & ~0xfff), ("fetchaddr", fetchAddress & ~7),
+            // TTRnW: the table access that faulted; the model's walks only read tables (no A/D updates).
+            ("ttrnw", eventClass == .tableWalk ? 1 : 0),
         ]
         let present = all.filter { layout.field(named: $0.0) != nil && layout.field(named: $0.0)?.problem(with: $0.1) == nil }
         return (try? layout.encode(present)) ?? [UInt64(id.rawValue), 0, 0, 0]
