@@ -63,6 +63,40 @@ public enum ScenarioReport {
             lines.append("  faults recorded: \(v.faultLog.count); queue errors: \(v.queueErrors.count)")
             obj.append(("faults", .int(Int64(v.faultLog.count))))
         }
+        if let u = m.smmu {
+            let c = u.caches
+            let rows: [(String, Int, Int, Int, Int)] = [
+                ("ste", c.ste.count, c.ste.capacity, c.ste.hits, c.ste.misses),
+                ("cd", c.cd.count, c.cd.capacity, c.cd.hits, c.cd.misses),
+                ("l1", c.l1.count, c.l1.capacity, c.l1.hits, c.l1.misses),
+                ("tlb", c.tlb.count, c.tlb.capacity, c.tlb.hits, c.tlb.misses),
+                ("walk-s1", c.walkStage1.count, c.walkStage1.capacity, c.walkStage1.hits, c.walkStage1.misses),
+                ("walk-s2", c.walkStage2.count, c.walkStage2.capacity, c.walkStage2.hits, c.walkStage2.misses),
+                ("atc", c.atcs.values.reduce(0) { $0 + $1.count }, c.sizes.atc * max(1, c.atcs.count),
+                 c.atcs.values.reduce(0) { $0 + $1.hits }, c.atcs.values.reduce(0) { $0 + $1.misses }),
+            ]
+            var cj: [(String, JSONValue)] = []
+            for r in rows {
+                lines.append("  \(r.0.padRight(8)) \(String(r.1).leftPad(6)) / \(String(r.2).leftPad(6)) entries   hits \(r.3)  misses \(r.4)")
+                cj.append((r.0, .object([("entries", .int(Int64(r.1))), ("capacity", .int(Int64(r.2))), ("hits", .int(Int64(r.3))), ("misses", .int(Int64(r.4)))])))
+            }
+            obj.append(("caches", .object(cj)))
+            lines.append("  events recorded: \(u.eventQueue.count); command errors: \(u.commandErrors.count)")
+            obj.append(("events", .int(Int64(u.eventQueue.count))))
+        }
+        let view = m.host.lockedVMView
+        if !view.processes.isEmpty || !view.users.isEmpty {
+            var pj: [JSONValue] = []
+            for p in view.processes {
+                lines.append("  locked_vm of pid \(p.pid): \(p.lockedBytes >> 10) KiB of \(p.limitBytes >> 10) KiB RLIMIT_MEMLOCK")
+                pj.append(.object([("pid", .int(Int64(p.pid))), ("locked_bytes", .number(p.lockedBytes)), ("limit_bytes", .number(p.limitBytes))]))
+            }
+            for u in view.users where u.lockedPages > 0 {
+                lines.append("  locked_vm of uid \(u.uid) (per user): \(u.lockedPages * view.pageSize >> 10) KiB")
+            }
+            for r in view.lingeringRegions { lines.append("  lingering: \(r.text)") }
+            obj.append(("locked_vm", .array(pj)))
+        }
         let stale = m.staleFindings()
         lines.append("  stale entries now: \(stale.count); DMAs served from stale entries: \(m.staleUses.count); failed expectations: \(m.failedExpectations.count)")
         obj += [("stale_entries", .int(Int64(stale.count))), ("stale_uses", .int(Int64(m.staleUses.count))),
