@@ -43,44 +43,21 @@ public enum ScenarioReport {
     public static func summary(_ m: Machine) -> Summary {
         var lines = ["final state after \(m.step) commands:"]
         var obj: [(String, JSONValue)] = [("commands", .int(Int64(m.step)))]
-        if let v = m.vtd {
-            let c = v.caches
-            let rows: [(String, Int, Int, Int, Int)] = [
-                ("context", c.context.count, c.context.capacity, c.context.hits, c.context.misses),
-                ("pasid", c.pasid.count, c.pasid.capacity, c.pasid.hits, c.pasid.misses),
-                ("iotlb", c.iotlb.count, c.iotlb.capacity, c.iotlb.hits, c.iotlb.misses),
-                ("pwc-s1", c.pwcStage1.count, c.pwcStage1.capacity, c.pwcStage1.hits, c.pwcStage1.misses),
-                ("pwc-s2", c.pwcStage2.count, c.pwcStage2.capacity, c.pwcStage2.hits, c.pwcStage2.misses),
-                ("atc", c.deviceTLBs.values.reduce(0) { $0 + $1.count }, c.sizes.deviceTLB * max(1, c.deviceTLBs.count),
-                 c.deviceTLBs.values.reduce(0) { $0 + $1.hits }, c.deviceTLBs.values.reduce(0) { $0 + $1.misses }),
-            ]
+        let stats = m.cacheStatistics
+        if !stats.isEmpty {
             var cj: [(String, JSONValue)] = []
-            for r in rows {
-                lines.append("  \(r.0.padRight(8)) \(String(r.1).leftPad(6)) / \(String(r.2).leftPad(6)) entries   hits \(r.3)  misses \(r.4)")
-                cj.append((r.0, .object([("entries", .int(Int64(r.1))), ("capacity", .int(Int64(r.2))), ("hits", .int(Int64(r.3))), ("misses", .int(Int64(r.4)))])))
+            for c in stats {
+                lines.append("  \(c.name.padRight(8)) \(String(c.entries).leftPad(6)) / \(String(c.capacity).leftPad(6)) entries   hits \(c.hits)  misses \(c.misses)")
+                cj.append((c.name, .object([("entries", .int(Int64(c.entries))), ("capacity", .int(Int64(c.capacity))),
+                                            ("hits", .int(Int64(c.hits))), ("misses", .int(Int64(c.misses)))])))
             }
             obj.append(("caches", .object(cj)))
+        }
+        if let v = m.vtd {
             lines.append("  faults recorded: \(v.faultLog.count); queue errors: \(v.queueErrors.count)")
             obj.append(("faults", .int(Int64(v.faultLog.count))))
         }
         if let u = m.smmu {
-            let c = u.caches
-            let rows: [(String, Int, Int, Int, Int)] = [
-                ("ste", c.ste.count, c.ste.capacity, c.ste.hits, c.ste.misses),
-                ("cd", c.cd.count, c.cd.capacity, c.cd.hits, c.cd.misses),
-                ("l1", c.l1.count, c.l1.capacity, c.l1.hits, c.l1.misses),
-                ("tlb", c.tlb.count, c.tlb.capacity, c.tlb.hits, c.tlb.misses),
-                ("walk-s1", c.walkStage1.count, c.walkStage1.capacity, c.walkStage1.hits, c.walkStage1.misses),
-                ("walk-s2", c.walkStage2.count, c.walkStage2.capacity, c.walkStage2.hits, c.walkStage2.misses),
-                ("atc", c.atcs.values.reduce(0) { $0 + $1.count }, c.sizes.atc * max(1, c.atcs.count),
-                 c.atcs.values.reduce(0) { $0 + $1.hits }, c.atcs.values.reduce(0) { $0 + $1.misses }),
-            ]
-            var cj: [(String, JSONValue)] = []
-            for r in rows {
-                lines.append("  \(r.0.padRight(8)) \(String(r.1).leftPad(6)) / \(String(r.2).leftPad(6)) entries   hits \(r.3)  misses \(r.4)")
-                cj.append((r.0, .object([("entries", .int(Int64(r.1))), ("capacity", .int(Int64(r.2))), ("hits", .int(Int64(r.3))), ("misses", .int(Int64(r.4)))])))
-            }
-            obj.append(("caches", .object(cj)))
             lines.append("  events recorded: \(u.eventQueue.count); command errors: \(u.commandErrors.count)")
             obj.append(("events", .int(Int64(u.eventQueue.count))))
         }
