@@ -38,15 +38,10 @@ extension Machine {
         return out
     }
 
-    /// The cache that supplied the deepest part of the answer, if any.
+    /// The cache that supplied the deepest part of the answer, by the SMMU's names.
     static func smmuCacheUsed(_ trace: WalkTrace) -> String? {
-        let rank: [ReferenceSource: (Int, String)] = [.configCache: (1, "config cache"), .stage2WalkCache: (2, "WC-S2"),
-                                                      .stage1WalkCache: (3, "WC-S1"), .iotlb: (4, "TLB"), .deviceTLB: (5, "ATC")]
-        var best: (Int, String)? = nil
-        for r in trace.references where r.source.isCache {
-            if let x = rank[r.source], x.0 > (best?.0 ?? 0) { best = x }
-        }
-        return best?.1
+        Machine.cacheUsed(trace, [(.deviceTLB, "ATC"), (.iotlb, "TLB"), (.stage1WalkCache, "WC-S1"),
+                                  (.stage2WalkCache, "WC-S2"), (.configCache, "config cache")])
     }
 
     static func sameAnswer(_ a: SMMUv3TranslationOutcome, _ b: SMMUv3TranslationOutcome) -> Bool {

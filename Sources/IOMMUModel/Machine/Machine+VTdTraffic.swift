@@ -35,10 +35,12 @@ extension Machine {
 
     /// The cache that supplied the deepest part of the answer.
     static func cacheUsed(_ trace: WalkTrace) -> String {
-        for s in [ReferenceSource.deviceTLB, .iotlb, .stage1WalkCache, .stage2WalkCache, .pasidCache, .contextCache] where trace.used(s) {
-            return s.label
-        }
-        return "cache"
+        cacheUsed(trace, [ReferenceSource.deviceTLB, .iotlb, .stage1WalkCache, .stage2WalkCache, .pasidCache, .contextCache].map { ($0, $0.label) }) ?? "cache"
+    }
+
+    /// The first source in `order` (deepest first) that supplied a reference, under its name there.
+    static func cacheUsed(_ trace: WalkTrace, _ order: [(ReferenceSource, String)]) -> String? {
+        order.first { trace.used($0.0) }?.1
     }
 
     static func sameAnswer(_ a: VTdTranslationOutcome, _ b: VTdTranslationOutcome) -> Bool {
