@@ -35,12 +35,20 @@ public struct WalkTrace: Sendable {
         overflowed = false
     }
 
-    public subscript(i: Int) -> MemoryReference { storage[i] }
+    public subscript(i: Int) -> MemoryReference { storage.span[i] }
 
     /// True when this source supplied any reference.
     public func used(_ source: ReferenceSource) -> Bool { sourcesUsed & (1 << UInt16(source.rawValue)) != 0 }
     /// True when any cache supplied a reference.
     public var usedAnyCache: Bool { sourcesUsed & ~1 != 0 }
 
-    public var references: [MemoryReference] { (0..<count).map { storage[$0] } }
+    /// The references in order. Read through a span: indexing the inline storage directly can copy
+    /// the whole buffer per element.
+    public var references: [MemoryReference] {
+        let span = storage.span
+        var out: [MemoryReference] = []
+        out.reserveCapacity(count)
+        for i in 0..<count { out.append(span[i]) }
+        return out
+    }
 }
