@@ -17,8 +17,6 @@ extension Machine {
                 effects[effects.count - 1] = .unmapped(space: s, ranges: n + n2, bytes: b + b2, firstIOVA: f)
             case (.tce(let w, let a, let b, let c, let d)?, .tce(let w2, let a2, let b2, let c2, let d2)) where w == w2:
                 effects[effects.count - 1] = .tce(window: w, writes: a + a2, clears: b + b2, levelsLinked: c + c2, kills: d + d2)
-            case (.notModelled(let t)?, .notModelled(let t2)) where t == t2:
-                break
             default:
                 effects.append(e)
             }
@@ -33,7 +31,7 @@ extension Machine {
                 hostLinks.domains[d] = nil
                 add(.domainDestroyed(domain: d, space: space))
             case .mapRange(let d, let iova, let hpa, let size, let r, let w):
-                guard let s = try hostDomainSpace(d) else { add(Machine.smmuNotModelled("map into domain \(d)")); continue }
+                let s = try hostDomainSpace(d)
                 let before = spaces[s]?.leafCount ?? 0
                 let perms: Permissions
                 if spaces[s]?.format == .vtdFirstStage || spaces[s]?.format.armStage == 1 {
@@ -45,7 +43,7 @@ extension Machine {
                 _ = try map(space: s, input: iova, output: hpa, size: size, perms: perms, pageSize: nil)
                 add(.mapped(space: s, ranges: 1, bytes: size, firstIOVA: iova, entries: (spaces[s]?.leafCount ?? 0) - before))
             case .unmapRange(let d, let iova, let size):
-                guard let s = try hostDomainSpace(d) else { add(Machine.smmuNotModelled("unmap from domain \(d)")); continue }
+                let s = try hostDomainSpace(d)
                 _ = try unmap(space: s, input: iova, size: size)
                 add(.unmapped(space: s, ranges: 1, bytes: size, firstIOVA: iova))
             case .flushRange(let d, let iova, let size):
@@ -92,10 +90,6 @@ extension Machine {
         return effects
     }
 
-    static func smmuNotModelled(_ what: String) -> HostEffect {
-        .notModelled("SMMUv3 not modelled in this machine yet: \(what) is not carried out")
-    }
-
     // MARK: domains
 
     /// Levels of a VT-d table covering `width` bits: first stage 4 (48-bit) or 5 (57-bit); second
@@ -130,7 +124,7 @@ extension Machine {
     }
 
     /// The space of a domain.
-    func hostDomainSpace(_ d: HostDomainID) throws(MachineError) -> String? {
+    func hostDomainSpace(_ d: HostDomainID) throws(MachineError) -> String {
         guard let rec = hostLinks.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
         guard let s = rec.space else { throw .invalid("host domain \(d) (\(HostEffect.formatName(rec.format))) has no I/O page table of its own") }
         return s
@@ -166,7 +160,8 @@ extension Machine {
         case .smmuStage1, .smmuStage2:
             return try hostSMMUAttach(device: device, domain: d, tag: tag)
         }
-        guard let s = try hostDomainSpace(d), let sp = spaces[s] else { return [Machine.smmuNotModelled("STE for \(device)")] }
+        let s = try hostDomainSpace(d)
+        guard let sp = spaces[s] else { throw .invalid("domain \(d)'s space \(s) is gone") }
         // pasid_pte_config_first_level / _second_level: the fields Linux fills for a paging domain.
         var fields: [(String, UInt64)] = [("p", 1), ("pgtt", UInt64(pgtt)), ("did", UInt64(did))]
         if pgtt == 1 {
@@ -178,7 +173,8 @@ extension Machine {
     }
 
     mutating func hostInstallNested(device: String, pasid: UInt32, did: UInt16, stage1 s1: VTdStage1Config, parent: HostDomainID) throws(MachineError) -> [HostEffect] {
-        guard let s = try hostDomainSpace(parent), let ss = spaces[s] else { throw .invalid("nest parent \(parent) has no stage-2 table") }
+        let s = try hostDomainSpace(parent)
+        guard let ss = spaces[s] else { throw .invalid("nest parent \(parent) has no stage-2 table") }
         // pasid_pte_config_nestd (intel_pasid_setup_nested): FSPTPTR takes the page-masked GPA, WPE
         // only with SRE, EAFE as asked; stage 2 is the parent's table with its AW.
         var fields: [(String, UInt64)] = [("p", 1), ("pgtt", 3), ("did", UInt64(did)),

@@ -16,8 +16,6 @@ public enum HostEffect: Sendable {
     /// TCE table updates of one window (the tables live in `HostState`; no engine reads them yet).
     case tce(window: TCEWindowRef, writes: Int, clears: Int, levelsLinked: Int, kills: Int)
     case tceWindow(window: TCEWindowRef, group: Int, set: Bool)
-    /// An action the machine cannot carry out (an engine that is not modelled).
-    case notModelled(String)
     /// An SMMUv3 STE or CD the driver wrote, described.
     case smmuConfig(String)
     /// SMMUv3 commands the driver issued (ending with CMD_SYNC) and what each did.
@@ -57,7 +55,6 @@ public enum HostEffect: Sendable {
             return "container \(w.container) window \(w.slot): " + parts.joined(separator: ", ")
         case .tceWindow(let w, let g, let set):
             return "group \(g) TVE: window \(w.slot) of container \(w.container) \(set ? "programmed" : "removed")"
-        case .notModelled(let s): return s
         }
     }
 

@@ -29,7 +29,7 @@ extension Machine {
     /// A paging domain attached to a device: arm_smmu_make_cdtable_ste + arm_smmu_make_s1_cd for a
     /// stage-1 domain, arm_smmu_make_s2_domain_ste for a stage-2 one.
     mutating func hostSMMUAttach(device: String, domain d: HostDomainID, tag: PagingDomainTag) throws(MachineError) -> [HostEffect] {
-        guard let s = try hostDomainSpace(d) else { throw .invalid("domain \(d) has no page table") }
+        let s = try hostDomainSpace(d)
         let dev = try self.device(named: device)
         var effects: [HostEffect] = []
         var record = HostLinks.SMMUInstalled(device: device, sid: dev.sid, domain: d, asid: nil, vmid: 0, ats: dev.ats, parent: nil)
@@ -57,7 +57,7 @@ extension Machine {
     /// arm_smmu_make_nested_domain_ste over the parent's stage 2.
     mutating func hostSMMUInstallNested(device: String, kind: SMMUNestedSTEKind, vste: [UInt64], parent: HostDomainID,
                                         vmid: UInt16, ats: Bool) throws(MachineError) -> [HostEffect] {
-        guard let s2 = try hostDomainSpace(parent) else { throw .invalid("nest parent \(parent) has no stage-2 table") }
+        let s2 = try hostDomainSpace(parent)
         let dev = try self.device(named: device)
         let out = try smmuInstallNestedSTE(device: device, kind: kind, vste: vste, stage2: s2, vmid: vmid, ats: ats)
         hostLinks.smmuInstalled.removeAll { $0.device == device }
