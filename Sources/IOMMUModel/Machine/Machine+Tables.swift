@@ -162,11 +162,7 @@ extension Machine {
                 throw .invalid("map would write more than \(limits.leafEntriesPerCommand) entries; map less at once or use larger pages (page=2M, 1G)")
             }
             let va = input + offset, pa = output + offset
-            // The largest leaf that is aligned for both addresses and fits what is left.
-            let level = leafLevels.reversed().first { l in
-                let p = UInt64(1) << UInt64(s.format.shift(level: l))
-                return va & (p - 1) == 0 && pa & (p - 1) == 0 && size - offset >= p
-            } ?? 1
+            let level = s.format.largestLeaf(input: va, output: pa, remaining: size - offset, among: leafLevels)
             let ea = try entryAddress(name, input: va, level: level, create: true)
             var cur = try space(named: name)
             try writeEntry(cur, ea, s.format.leafEntry(pa, level: level, perms: perms))

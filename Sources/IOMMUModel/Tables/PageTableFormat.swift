@@ -99,6 +99,15 @@ public enum PageTableFormat: Sendable, Equatable {
         return [1] + (2...max(2, levels)).filter { $0 <= levels && LPAEGeometry.blockAllowed(g, level: 4 - $0) }
     }
 
+    /// The leaf a map writes next: the largest of `candidates` to which both addresses are aligned
+    /// and which fits in what is left (what Linux's `pgsize` choice does for each chunk).
+    public func largestLeaf(input: UInt64, output: UInt64, remaining: UInt64, among candidates: [Int]) -> Int {
+        candidates.reversed().first { l in
+            let p = UInt64(1) << UInt64(shift(level: l))
+            return input & (p - 1) == 0 && output & (p - 1) == 0 && remaining >= p
+        } ?? 1
+    }
+
     public func isPresent(_ v: UInt64) -> Bool {
         switch self {
         case .vtdFirstStage: return v & VTdEntryBits.fsP != 0

@@ -1,3 +1,4 @@
+import IOMMUModel
 /// The leaves the model's `map` writes into one second-stage space, kept beside the generated
 /// scenario so that every `map`/`unmap` it emits runs without error: a map never lands inside a live
 /// mapping, and an unmap never splits a page the model chose larger than the kernel's.
@@ -15,10 +16,12 @@ struct ReplayShadow {
     private(set) var leafCount = 0
 
     init(levels: Int) {
-        leafLevels = [1, 2, 3].filter { $0 < levels || $0 == 1 }
+        leafLevels = ReplayShadow.format.leafLevels(levels: levels)
     }
 
-    static func shift(_ level: Int) -> UInt64 { UInt64(12 + 9 * (level - 1)) }
+    /// The model's second-stage format: the builder whose leaf choice this shadow mirrors.
+    static let format = PageTableFormat.vtdSecondStage
+    static func shift(_ level: Int) -> UInt64 { UInt64(format.shift(level: level)) }
     static func span(_ level: Int) -> UInt64 { 1 << shift(level) }
 
     /// A leaf covering `va`: its level, base and output address.
@@ -37,10 +40,7 @@ struct ReplayShadow {
         var offset: UInt64 = 0
         while offset < size {
             let v = va + offset, p = pa + offset
-            let level = leafLevels.reversed().first { l in
-                let s = ReplayShadow.span(l)
-                return v & (s - 1) == 0 && p & (s - 1) == 0 && size - offset >= s
-            } ?? 1
+            let level = ReplayShadow.format.largestLeaf(input: v, output: p, remaining: size - offset, among: leafLevels)
             let span = ReplayShadow.span(level)
             // Leaves of this size continue until the next larger leaf could start (or the end).
             var run = (size - offset) / span
@@ -63,10 +63,7 @@ struct ReplayShadow {
         var offset: UInt64 = 0
         while offset < size {
             let v = va + offset, p = pa + offset
-            let level = leafLevels.reversed().first { l in
-                let s = ReplayShadow.span(l)
-                return v & (s - 1) == 0 && p & (s - 1) == 0 && size - offset >= s
-            } ?? 1
+            let level = ReplayShadow.format.largestLeaf(input: v, output: p, remaining: size - offset, among: leafLevels)
             insert(level, v, p)
             offset += ReplayShadow.span(level)
         }

@@ -8,31 +8,13 @@ public struct HelpSection: Equatable, Sendable {
 /// The `?` overlay: every key, by section, in one or two columns; scrolls when it does not fit.
 public struct HelpOverlay: Equatable, Sendable {
     public var sections: [HelpSection]
-    public private(set) var scrollOffset = 0
-    private var lineCount = 0
-    private var viewportRows = 1
+    private var position = ScrollPosition()
+    public var scrollOffset: Int { position.offset }
 
     public init(sections: [HelpSection]) { self.sections = sections }
 
     /// Scroll keys; true when used.
-    public mutating func handle(_ key: Key) -> Bool {
-        switch key {
-        case .char("j"), .down: scroll(by: 1)
-        case .char("k"), .up: scroll(by: -1)
-        case .pageDown, .char(" "): scroll(by: max(1, viewportRows - 1))
-        case .pageUp: scroll(by: -max(1, viewportRows - 1))
-        case .home: scrollOffset = 0
-        case .end: scroll(by: lineCount)
-        case .mouse(let e) where e.kind == .wheelDown: scroll(by: 3)
-        case .mouse(let e) where e.kind == .wheelUp: scroll(by: -3)
-        default: return false
-        }
-        return true
-    }
-
-    private mutating func scroll(by d: Int) {
-        scrollOffset = min(max(0, scrollOffset + d), max(0, lineCount - viewportRows))
-    }
+    public mutating func handle(_ key: Key) -> Bool { position.handle(key) }
 
     /// One section as lines of spans: the title, then `key  label` rows.
     private func lines(of s: HelpSection, keyWidth: Int) -> [[Span]] {
@@ -71,10 +53,8 @@ public struct HelpOverlay: Equatable, Sendable {
         let rows = columns.map(\.count).max() ?? 0
         let box = area.centered(width: min(area.width - 2, contentWidth + 4), height: min(maxInterior + 2, rows + 2))
         grid.fill(box, role: .normal)
-        lineCount = rows
-        viewportRows = max(1, box.height - 2)
-        scrollOffset = min(scrollOffset, max(0, lineCount - viewportRows))
-        let more = lineCount > viewportRows
+        position.update(lines: rows, viewport: box.height - 2)
+        let more = position.lineCount > position.viewportRows
         Box.draw(into: &grid, box, role: .borderFocused, title: [Span("Help", .titleFocused)],
                  footer: [Span(more ? "j/k scroll · Esc close" : "Esc close", .dim)])
         let inner = box.inset(left: 2, top: 1, right: 2, bottom: 1)
