@@ -10,7 +10,12 @@ import Glibc
 enum NestScopeMain {
     static func main() {
         do {
-            var command = try NestScope.parseAsRoot()
+            let split = ValueArguments.split(Array(CommandLine.arguments.dropFirst()))
+            var command = try NestScope.parseAsRoot(split.options)
+            if let values = split.values {
+                if var d = command as? DecodeCommand { d.values = values; command = d }
+                if var e = command as? EncodeCommand { e.assignments = values; command = e }
+            }
             try command.run()
         } catch let code as ExitCode {
             exit(code.rawValue)
