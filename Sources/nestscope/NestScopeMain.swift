@@ -1,5 +1,6 @@
 import ArgumentParser
 import IOMMUModel
+import Scenario
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,8 +35,9 @@ enum NestScopeMain {
         }
     }
 
+    /// Every message goes out with its control characters escaped (line breaks kept).
     static func writeStandardError(_ text: String) {
-        var bytes = Array(text.utf8)
+        var bytes = Array(text.escapingControlCharacters(keepingNewlines: true).utf8)
         _ = write(2, &bytes, bytes.count)
     }
 }

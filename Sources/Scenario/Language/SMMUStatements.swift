@@ -43,7 +43,11 @@ extension Statements {
 
     static func parseSMMUSetup(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         var c = SMMUv3Configuration()
-        if let v = try a.numberOption("oas") { c.outputAddressBits = Int(min(v, 64)) }
+        if let v = try a.numberOption("oas") {
+            // SMMU_IDR5.OAS encodes 32, 36, 40, 42, 44, 48 and 52 bits (SMMUv3 6.3.6).
+            guard [32, 36, 40, 42, 44, 48, 52].contains(v) else { throw LineError(a.options["oas"]?.valueColumn ?? 1, "oas is the output address size in bits: 32, 36, 40, 42, 44, 48 or 52, got \(v)") }
+            c.outputAddressBits = Int(v)
+        }
         if let v = try a.numberOption("sid-bits") { c.streamIDBits = Int(min(v, 64)) }
         if let v = try a.numberOption("ssid-bits") { c.substreamIDBits = Int(min(v, 64)) }
         let split = try a.numberOption("split").map { Int(min($0, 64)) } ?? 8
