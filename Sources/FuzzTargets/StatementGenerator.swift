@@ -1,3 +1,5 @@
+import Scenario
+
 /// Scenario text built from fuzz bytes: a short valid setup, then statements whose numbers come
 /// from a table of boundary values (0, 1, page−1, 2^48, 2^63, 2^64−page, all-ones...) written in
 /// every number syntax. Random bytes almost never reach a statement's arithmetic; these do.
@@ -132,5 +134,20 @@ public struct StatementGenerator {
             lines.append(fill(statements[Int(byte()) % statements.count]))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension StatementGenerator {
+    /// What goes wrong running each setup alone: empty when all three run clean, so generated
+    /// statements meet a machine that is set up, not one that refuses everything.
+    public static func setupProblems() -> [String] {
+        var problems: [String] = []
+        for (name, text) in [("vtd", vtdSetup), ("smmu", smmuSetup), ("host", hostSetup)] {
+            guard let s = try? ScenarioParser.parse(text, name: name) else { problems.append("\(name): does not parse"); continue }
+            var session = Session(s, checkpointInterval: 0, limits: FuzzTarget.scenarioLimits)
+            session.runToEnd()
+            for e in session.log where e.outcome.status == .error { problems.append("\(name):\(e.line): \(e.outcome.summary)") }
+        }
+        return problems
     }
 }

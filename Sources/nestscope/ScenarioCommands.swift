@@ -76,7 +76,7 @@ struct CheckCommand: ParsableCommand {
         var session = Session(s, checkpointInterval: 0)
         session.runToEnd()
         if let bad = session.log.first(where: { $0.outcome.status == .error }) {
-            throw CLIFailure(bad.outcome.summary)
+            throw CLIFailure("\(s.name):\(bad.line): \(bad.outcome.summary)")
         }
         let report = CheckReport(session)
         if json { print(report.json.serialized()) } else { print(report.text.escapingControlCharacters(keepingNewlines: true), terminator: "") }

@@ -51,7 +51,7 @@ extension Field {
             throw .badFieldValue(field: name, detail: "'\(text)' is negative; fields hold unsigned values" + maxText + namesSuffix(names))
         }
         if let first = t.first, first.isNumber {
-            do { return try HexInput.number(text) } catch { throw .badFieldValue(field: name, detail: error.detailText + namesSuffix(names)) }
+            do { return try HexInput.number(text) } catch { throw .badFieldValue(field: name, detail: error.description + namesSuffix(names)) }
         }
         if t.count >= 2 {
             let prefixed = Set(names.filter { $0.name.hasPrefix(t) }.map(\.value))
