@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
                 hadError = hadError || e.outcome.status == .error
                 if json { print(ScenarioReport.json(e).serialized()) } else { print(ScenarioReport.text(e)) }
             }
-            fflush(stdout)   // per step: a crash in a later step must not lose what was printed
+            fflush(nil)   // per step (all streams): a crash in a later step must not lose what was printed
         }
         let summary = ScenarioReport.summary(session.machine)
         if json { print(JSONValue.object([("summary", summary.json)]).serialized()) } else { print(summary.text) }

@@ -84,13 +84,13 @@ import Testing
         // RLIMIT_MEMLOCK 8 MiB = 2048 pages: vfio_pin_pages_remote fails on page 2049 with -ENOMEM,
         // having touched (faulted in) exactly those 2049 pages and charged nothing.
         var (h, c) = type1(limit: 8 << 20, bytes: 1 << 40)
-        let r = h.type1MapDMA(container: c, pid: 100, VFIODMAMap(vaddr: 0x100_0000_0000, iova: 0, size: 1 << 40))
+        let r = h.type1MapDMA(container: c, pid: 100, VFIODMAMap(vaddr: 0x100_0000_0000, iova: 0x100_0000_0000, size: 1 << 40))
         #expect(r.errno == .ENOMEM && r.decidedBy == "vfio_pin_pages_remote")
         #expect(h.processes[100]?.lockedVM == 0)
         #expect(h.processes[100]?.frames.pageCount(shift: 12) == 2049)
         // With CAP_IPC_LOCK the same 1 TiB pins as one run (dma->lock_cap skips the limit).
         h.setCapabilities(pid: 100, ipcLock: true, sysResource: false)
-        let all = h.type1MapDMA(container: c, pid: 100, VFIODMAMap(vaddr: 0x100_0000_0000, iova: 0x100_0000_0000, size: 1 << 40))
+        let all = h.type1MapDMA(container: c, pid: 100, VFIODMAMap(vaddr: 0x100_0000_0000, iova: 0x200_0000_0000, size: 1 << 40))
         #expect(all.succeeded && h.processes[100]?.lockedVM == 1 << 28)
         #expect(h.processes[100]?.frames.runs.count == 1)
     }
