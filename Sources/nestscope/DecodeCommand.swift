@@ -129,6 +129,7 @@ struct StructureParameters: ParsableArguments {
     @Option(name: .long, help: "Page-table level, for page-table entry kinds.") var level: String?
     @Option(name: .long, help: "Translation stage (1 or 2), for lpae.") var stage: String?
     @Option(name: .long, help: "Granule (4k, 16k, 64k), for lpae.") var granule: String?
+    @Option(name: .long, help: "Host address width (39-52, default 48), for vtd-fspte and vtd-sspte.") var haw: String?
     @Option(name: .customLong("page-shift"), help: "IOMMU page shift (12, 16, 24), for tce.") var pageShift: String?
 
     var dictionary: [String: String] {
@@ -136,6 +137,7 @@ struct StructureParameters: ParsableArguments {
         if let level { d["level"] = level }
         if let stage { d["stage"] = stage }
         if let granule { d["granule"] = granule }
+        if let haw { d["haw"] = haw }
         if let pageShift { d["page-shift"] = pageShift }
         return d
     }

@@ -1,6 +1,11 @@
 import ArgumentParser
 import IOMMUModel
 import Scenario
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Loads a bundled scenario or a file, turning load and parse errors into exit-2 failures.
 func loadScenario(_ nameOrPath: String) throws -> Scenario {
@@ -57,6 +62,7 @@ struct RunCommand: ParsableCommand {
                 }
                 if json { print(ScenarioReport.json(e).serialized()) } else { printEscaped(ScenarioReport.text(e)) }
             }
+            fflush(nil)   // per step (all streams): a crash in a later step must not lose what was printed
         }
         let summary = ScenarioReport.summary(session.machine)
         if json { print(JSONValue.object([("summary", summary.json)]).serialized()) } else { printEscaped(summary.text) }

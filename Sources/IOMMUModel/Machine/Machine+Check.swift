@@ -52,7 +52,7 @@ extension Machine {
         case .eventCount(let n):
             let got = smmu?.eventQueue.count ?? 0
             return (got == n, "\(n) event\(n == 1 ? "" : "s") in the SMMUv3 event queue" + (got == n ? "" : ", found \(got)"))
-        case .hostErrno, .lockedVM, .userLockedVM, .hostOutput:
+        case .hostErrno, .lockedVM, .userLockedVM, .hostOutput, .hostReturn, .pinnedVM:
             return evaluateHost(e)
         }
     }
