@@ -27,8 +27,7 @@ import Testing
     @Test func pagesTouchedCountsPartialPagesAtBothEnds() {
         #expect(Checked.pagesTouched(start: 0xfff, length: 2, pageShift: 12) == 2)
         #expect(Checked.pagesTouched(start: 0, length: .max, pageShift: 12) == 1 << 52)
-        // [1, 1 + (2^64 − 1)) ends exactly at 2^64: representable (last byte 0xffff_ffff_ffff_ffff).
-        #expect(Checked.pagesTouched(start: 1, length: .max, pageShift: 12) == 1 << 52)
+        #expect(Checked.pagesTouched(start: 1, length: .max, pageShift: 12) == 1 << 52)   // last byte 2^64 − 1
         #expect(Checked.pagesTouched(start: 2, length: .max, pageShift: 12) == nil)
     }
 
