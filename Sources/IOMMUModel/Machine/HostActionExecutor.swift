@@ -27,7 +27,7 @@ extension Machine {
                 add(try hostCreateDomain(d, iommu: iommu, format: format, width: width))
             case .destroyDomain(let d):
                 let space = hostLinks.domains[d]?.space
-                if let s = space { spaces[s] = nil }
+                if let s = space { storeSpace(s, nil) }
                 hostLinks.domains[d] = nil
                 add(.domainDestroyed(domain: d, space: space))
             case .mapRange(let d, let iova, let hpa, let size, let r, let w):

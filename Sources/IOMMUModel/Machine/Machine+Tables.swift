@@ -29,7 +29,7 @@ extension Machine {
             rootAddress = try allocateTable(backing: backing, bytes: format.rootBytes(levels: levels))
         }
         if case .guest(let s2) = backing { _ = try guestToHost(rootAddress, stage2: s2, purpose: "root table of \(name)") }
-        spaces[name] = AddressSpace(name: name, format: format, levels: levels, root: rootAddress, backing: backing)
+        storeSpace(name, AddressSpace(name: name, format: format, levels: levels, root: rootAddress, backing: backing))
         let whereText: String
         switch backing {
         case .host: whereText = "HPA \(groupedHex(rootAddress))"
@@ -128,7 +128,7 @@ extension Machine {
                 let next = try allocateTable(backing: s.backing, bytes: s.format.tableBytes)
                 try writeEntry(s, ea, s.format.tableEntry(next))
                 s.tableCount += 1
-                spaces[name] = s
+                storeSpace(name, s)
                 table = next
             }
             level -= 1
@@ -176,7 +176,7 @@ extension Machine {
             var cur = try space(named: name)
             try writeEntry(cur, ea, s.format.leafEntry(pa, level: level, perms: perms))
             cur.leafCount += 1
-            spaces[name] = cur
+            storeSpace(name, cur)
             offset += UInt64(1) << UInt64(s.format.shift(level: level))
             count += 1
         }
@@ -201,7 +201,7 @@ extension Machine {
         try unmapTable(s, table: s.root, level: s.levels, tableBase: 0, first: input, last: last, cleared: &cleared)
         var cur = try space(named: name)
         cur.leafCount = max(0, cur.leafCount - cleared)
-        spaces[name] = cur
+        storeSpace(name, cur)
         return StepOutcome(.ok, "\(name): unmap \(groupedHex(input)) \(byteSizeLabel(size)) (\(cleared) entr\(cleared == 1 ? "y" : "ies") cleared, no invalidation)")
     }
 

@@ -8,6 +8,8 @@ public struct Machine: Sendable {
     public var smmu: SMMUv3Unit?
     public internal(set) var devices: [Device] = []
     public internal(set) var spaces: [String: AddressSpace] = [:]
+    /// Old values of the spaces the current command changed (see `apply`).
+    var spacesJournal: [(String, AddressSpace?)] = []
     /// Frames for host-side tables (root/context/PASID tables, stage-2 and FS-only tables).
     public var hostTables = FrameAllocator(name: "host table pool", base: 0x8000_0000, size: 0x4000_0000)
     /// Frames for each guest's tables, by the stage-2 space that backs them (GPAs).
@@ -58,11 +60,26 @@ public struct Machine: Sendable {
     public mutating func apply(_ command: MachineCommand) throws(MachineError) -> StepOutcome {
         let outcome: StepOutcome
         if command.writesTables {
-            // The copy ends before describeChange: alive, it would make the change log copy itself
-            // on every step (quadratic over a long scenario).
+            // Memory and the named spaces, which grow with the scenario, are undone from journals; the
+            // copy kept to restore everything else must not hold them, or every write would copy them
+            // (quadratic over a long scenario). The copy also ends before describeChange.
             do {
-                let before = self
-                do { outcome = try perform(command) } catch { self = before; throw error }
+                var before = self
+                before.memory = PhysicalMemory()
+                before.spaces = [:]
+                memory.beginJournal()
+                spacesJournal = []
+                do { outcome = try perform(command) } catch {
+                    var undone = memory, names = spaces
+                    undone.rollBackJournal()
+                    for (name, old) in spacesJournal.reversed() { names[name] = old }
+                    self = before
+                    memory = undone
+                    spaces = names
+                    throw error
+                }
+                memory.endJournal()
+                spacesJournal = []
             }
             describeChange(outcome.summary)
         } else {
@@ -173,5 +190,11 @@ public struct Machine: Sendable {
     mutating func setLastDMA(_ r: DMARecord) { lastDMA = r }
     mutating func setLastInvalidation(_ r: [VTdInvalidationResult]) { lastInvalidation = r }
     mutating func failExpectation(_ m: String) { failedExpectations.append((historyStep, m)) }
-    mutating func setSpace(_ s: AddressSpace) { spaces[s.name] = s }
+    mutating func setSpace(_ s: AddressSpace) { storeSpace(s.name, s) }
+
+    /// Every change to `spaces` goes through here, so a failed command can be undone from the journal.
+    mutating func storeSpace(_ name: String, _ space: AddressSpace?) {
+        spacesJournal.append((name, spaces[name]))
+        spaces[name] = space
+    }
 }

@@ -29,6 +29,10 @@ public struct PhysicalMemory: @unchecked Sendable {
     public private(set) var writeCount: UInt64 = 0
     /// Highest page count allowed, so a runaway scenario gets an error instead of exhausting memory.
     public var pageLimit: Int
+    /// Old values of the qwords written since `beginJournal`, so a command that fails half-way can be
+    /// undone in place instead of keeping a copy of all memory (which made every table write copy the
+    /// page list: quadratic over a long scenario).
+    var journal: MemoryJournal?
 
     public init(pageLimit: Int = 1 << 21) { self.pageLimit = pageLimit }
 
@@ -43,7 +47,9 @@ public struct PhysicalMemory: @unchecked Sendable {
     /// Stores a qword at `address` (aligned down to 8 bytes), backing the page on first write.
     public mutating func write64(_ address: UInt64, _ value: UInt64) throws(MemoryError) {
         let slot = try writableSlot(frame: address >> 12)
-        pointers[slot][Int((address >> 3) & 511)] = value
+        let word = Int((address >> 3) & 511)
+        if journal != nil { journal?.record(slot: slot, word: word, old: pointers[slot][word], stamp: stamps[slot]) }
+        pointers[slot][word] = value
         stamps[slot] = writeStamp
         writeCount &+= 1
     }
@@ -75,6 +81,31 @@ public struct PhysicalMemory: @unchecked Sendable {
     /// Bytes the model spends to hold this memory (pages plus index), for the memory budget.
     public var footprint: Int { pages.count * (4096 + 48 + 4) + index.footprint + frameOfSlot.count * 8 }
 
+    /// Starts recording old values; `rollBackJournal` restores them, `endJournal` forgets them.
+    public mutating func beginJournal() {
+        journal = MemoryJournal(pageCount: pages.count, writeCount: writeCount)
+    }
+
+    /// Forgets the recorded old values: the writes since `beginJournal` stay.
+    public mutating func endJournal() { journal = nil }
+
+    /// Undoes every write since `beginJournal` (newest first) and drops the pages it backed.
+    public mutating func rollBackJournal() {
+        guard let j = journal else { return }
+        journal = nil
+        for e in j.entries.reversed() {
+            pointers[Int(e.slot)][Int(e.word)] = e.old
+            stamps[Int(e.slot)] = e.stamp
+        }
+        while pages.count > j.pageCount {
+            index.remove(frameOfSlot.removeLast())
+            pages.removeLast()
+            pointers.removeLast()
+            stamps.removeLast()
+        }
+        writeCount = j.writeCount
+    }
+
     private mutating func writableSlot(frame: UInt64) throws(MemoryError) -> Int {
         let found = index.find(frame)
         if found >= 0 {
@@ -94,6 +125,28 @@ public struct PhysicalMemory: @unchecked Sendable {
         stamps.append(writeStamp)
         index.insert(frame, Int32(pages.count - 1))
         return pages.count - 1
+    }
+}
+
+/// What `rollBackJournal` needs: each overwritten qword's old value and page stamp, and the sizes to return to.
+struct MemoryJournal: Sendable {
+    struct Entry: Sendable {
+        var slot: Int32
+        var word: UInt16
+        var stamp: UInt32
+        var old: UInt64
+    }
+    var entries: [Entry] = []
+    let pageCount: Int
+    let writeCount: UInt64
+
+    init(pageCount: Int, writeCount: UInt64) {
+        self.pageCount = pageCount
+        self.writeCount = writeCount
+    }
+
+    mutating func record(slot: Int, word: Int, old: UInt64, stamp: UInt32) {
+        entries.append(Entry(slot: Int32(slot), word: UInt16(word), stamp: stamp, old: old))
     }
 }
 
