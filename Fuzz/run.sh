@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds nestscope-fuzz with libFuzzer and runs one target over its corpus.
 #   Fuzz/run.sh TARGET [RUNS]        TARGET: hex | decode | scenario | theme | importer | statements | fields
+#   Extra libFuzzer flags follow RUNS (e.g. -fork=1 -ignore_crashes=1 to go on past a known crash).
 # New interesting inputs go to fuzz-out/TARGET (ignored by git); crashes to fuzz-out/crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +12,4 @@ swift build -c release --scratch-path .build-fuzz --product nestscope-fuzz \
 mkdir -p "fuzz-out/$target"
 SWIFT_BACKTRACE=enable=no NESTSCOPE_FUZZ_TARGET="$target" .build-fuzz/release/nestscope-fuzz \
   -runs="$runs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="fuzz-out/crash-$target-" \
-  -print_final_stats=1 "fuzz-out/$target" "Fuzz/corpus/$target"
+  -print_final_stats=1 "${@:3}" "fuzz-out/$target" "Fuzz/corpus/$target"

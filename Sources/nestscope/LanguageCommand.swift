@@ -7,7 +7,9 @@ struct LanguageCommand: ParsableCommand {
 
     func run() throws {
         print("Scenario files and the UI's ':' prompt take one statement a line; '#' starts a comment.")
-        print("Numbers: decimal, 0x hex, 0b binary, '_' separators, K/M/G/T suffixes (powers of two).\n")
+        print("Numbers: decimal, 0x hex, 0b binary, '_' separators, K/M/G/T suffixes (powers of two).")
+        print("Descriptor and command fields (qi, cmd) also take their value names, as encode does:")
+        print("g=global|dsi|psi, g=nonglobal (piotlb), tg=4k|16k|64k, cs=none|irq|sev; a bad name lists the valid ones.\n")
         for (form, what) in ScenarioLanguage.statements {
             print(form)
             print("    \(what)")

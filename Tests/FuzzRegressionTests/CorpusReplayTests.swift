@@ -50,5 +50,14 @@ import Glibc
         FuzzTarget.hex.run(Array("0x".utf8) + [UInt8](repeating: 0x66, count: 5000))
         FuzzTarget.decode.run([0x7f] + [UInt8](repeating: 0xff, count: 64))
         FuzzTarget.theme.run(Array("color title colour999 default bold\ncolor \"".utf8))
+        // Found by the statements target: granule × granules of 2^64 − 4K made a 52-bit size order,
+        // and BIT_ULL(12 + 52) − 1 trapped in the VT-d cache_invalidate translation (Type1CacheInvalidate).
+        FuzzTarget.scenario.run(Array("""
+            vtd scalable
+            host-device gpu sid=00:03.0
+            process qemu memlock=64M
+            vfio open c2 type1-nesting gpu
+            vfio cache-invalidate c2 cache=iotlb granu=addr pasid=1 addr=0x0 granule=4K granules=0xfffffffffffff
+            """.utf8))
     }
 }
