@@ -99,4 +99,31 @@ import Testing
         #expect(r.errno == .EBUSY)
         #expect(h.iommufds[fd]?.objects[dev] != nil)
     }
+
+    @Test func droppingCAPIPCLockBindsLaterMapsOnly() {
+        var (h, c) = type1(limit: 0x4000)
+        h.setCapabilities(pid: 100, ipcLock: true, sysResource: false)
+        // dma->lock_cap = capable(CAP_IPC_LOCK) at map time: 16 pages over a 4-page limit pass.
+        #expect(h.type1MapDMA(container: c, pid: 100, VFIODMAMap(vaddr: 0x7000_0000, iova: 0x10_0000, size: 0x10000)).succeeded)
+        h.setCapabilities(pid: 100, ipcLock: false, sysResource: false)
+        // Without it the next map meets the limit (vfio_pin_pages_remote) ...
+        #expect(h.type1MapDMA(container: c, pid: 100, VFIODMAMap(vaddr: 0x7002_0000, iova: 0x40_0000, size: 0x1000)).errno == .ENOMEM)
+        // ... while the earlier mapping keeps its pins and charge (16 pages).
+        #expect(h.processes[100]?.lockedVM == 16 && h.type1Containers[c]?.dmas.count == 1)
+    }
+
+    @Test func exitedProcessGetsESRCHAndItsMappingsStay() {
+        var (h, c) = type1()
+        #expect(h.type1MapDMA(container: c, pid: 101, VFIODMAMap(vaddr: 0x7000_0000, iova: 0x20_0000, size: 0x2000)).succeeded)
+        #expect(h.exitProcess(pid: 101).succeeded)
+        // Every later call naming it: no such process.
+        #expect(h.type1MapDMA(container: c, pid: 101, VFIODMAMap(vaddr: 0x7000_0000, iova: 0x30_0000, size: 0x1000)).errno == .ESRCH)
+        #expect(h.exitProcess(pid: 101).errno == .ESRCH)
+        #expect(h.createProcess(pid: 101, rlimitMemlock: 0).errno == .EEXIST)
+        // vfio_dma_do_unmap: the dead task's mm is not current->mm, so pid 100 cannot remove it.
+        let r = h.type1UnmapDMA(container: c, pid: 100, VFIODMAUnmap(iova: 0x20_0000, size: 0x2000))
+        #expect(r.succeeded && r[output: "size"] == 0 && h.type1Containers[c]?.dmas.count == 1)
+        // Closing the container (vfio_iommu_type1_release) unmaps and unpins it.
+        #expect(h.type1Close(container: c).succeeded && h.type1Containers[c] == nil)
+    }
 }

@@ -31,6 +31,8 @@ import Testing
         #expect(try host("host-device nic sid=00:02.0 ats qdep=32") == .addDevice(name: "nic", iommu: .vtd(0), sid: 0x10, ats: true, queueDepth: 32))
         #expect(try host("host-device arm sid=0x100 smmu=0") == .addDevice(name: "arm", iommu: .smmuv3(0), sid: 0x100, ats: false, queueDepth: 0))
         #expect(try host("host-config page=64K") == .configure(pageShift: 16))
+        #expect(try host("capset qemu ipc-lock=off") == .setCapabilities(process: "qemu", ipcLock: false, sysResource: nil))
+        #expect(try host("exit qemu") == .exitProcess(process: "qemu"))
     }
 
     @Test func vfioStatements() throws {

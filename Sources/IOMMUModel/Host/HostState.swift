@@ -14,6 +14,8 @@ public struct HostState: Sendable {
     public internal(set) var spaprContainers: [Int: SPAPRContainer] = [:]
     public internal(set) var iommufds: [Int: IOMMUFDContext] = [:]
     public internal(set) var frames = HostFrameAllocator()
+    /// Processes that exited: their pids are not reused (a log line stays unambiguous).
+    public internal(set) var exitedProcesses: Set<HostPID> = []
     /// Next container / iommufd handle (a file descriptor number, for the log).
     public internal(set) var nextHandle = 3
     /// Next sPAPR preregistered-region id (never reused, so a log line stays unambiguous).
@@ -44,8 +46,8 @@ public struct HostState: Sendable {
     @discardableResult
     public mutating func createProcess(pid: HostPID, uid: HostUID = 1000, rlimitMemlock: UInt64,
                                        capIPCLock: Bool = false, capSysResource: Bool = false) -> HostResult {
-        guard processes[pid] == nil else {
-            return .fail(.EEXIST, "pid \(pid) already exists", by: "model")
+        guard processes[pid] == nil, !exitedProcesses.contains(pid) else {
+            return .fail(.EEXIST, "pid \(pid) already exists (or existed)", by: "model")
         }
         processes[pid] = HostProcess(pid: pid, uid: uid, rlimitMemlock: rlimitMemlock, capIPCLock: capIPCLock, capSysResource: capSysResource)
         if users[uid] == nil { users[uid] = HostUserAccount(uid: uid) }
@@ -69,6 +71,24 @@ public struct HostState: Sendable {
         processes[pid]?.capIPCLock = ipcLock
         processes[pid]?.capSysResource = sysResource
         return .ok("pid \(pid): CAP_IPC_LOCK \(ipcLock ? "on" : "off"), CAP_SYS_RESOURCE \(sysResource ? "on" : "off")", by: "capset")
+    }
+
+    /// exit(2): the mm is torn down, so its `locked_vm` and `pinned_vm` go with it and every later
+    /// call naming the process gets -ESRCH. What the model does not track is which fds the process
+    /// held, so containers and iommufds stay open (as when another process shares them): a type1
+    /// mapping it made stays mapped and pinned — `vfio_dma_do_unmap`'s mm check refuses every other
+    /// process — until the container is closed, and iommufd per-user charges stay with the user.
+    @discardableResult
+    public mutating func exitProcess(pid: HostPID) -> HostResult {
+        guard let p = processes[pid] else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
+        if !p.spaprRegions.isEmpty || spaprContainers.values.contains(where: { $0.mmPID == pid }) {
+            // The sPAPR container keeps the mm (mmgrab) and its preregistered regions until it is
+            // released; the model keeps regions in the process, so it refuses rather than lose them.
+            return .fail(.EBUSY, "an sPAPR container still holds the mm of \(pid) (close it first; exit with a live sPAPR mm is not modelled)", by: "model")
+        }
+        processes[pid] = nil
+        exitedProcesses.insert(pid)
+        return .ok("pid \(pid) exited: its mm is gone with locked_vm \(p.lockedVM) and pinned_vm \(p.pinnedVM) pages; later calls by it get -ESRCH", by: "do_exit (exit_mm)")
     }
 
     /// mmap(MAP_FIXED_NOREPLACE) of a range backed as `backing`.

@@ -14,6 +14,10 @@ public enum HostCommand: Sendable, Equatable {
     case process(name: String, pid: HostPID?, uid: HostUID, memlock: UInt64, capIPCLock: Bool, capSysResource: Bool)
     /// setrlimit(RLIMIT_MEMLOCK).
     case setMemlock(process: String, bytes: UInt64)
+    /// capset: grant or drop CAP_IPC_LOCK / CAP_SYS_RESOURCE (nil keeps the current value).
+    case setCapabilities(process: String, ipcLock: Bool?, sysResource: Bool?)
+    /// exit(2): the process's mm goes away; later calls naming it get -ESRCH.
+    case exitProcess(process: String)
     /// mmap of a fixed range (anonymous, hugetlbfs or a VM_PFNMAP BAR).
     case mmap(process: String, vaddr: UInt64, length: UInt64, backing: VMABacking)
     /// A PCI function behind a VT-d unit, an SMMUv3 or an sPAPR group. A VT-d device also becomes a

@@ -84,6 +84,14 @@ extension Machine {
         case .setMemlock(let name, let bytes):
             return ("setrlimit(RLIMIT_MEMLOCK) \(name)", host.setMemlockLimit(pid: try hostPID(name), bytes: bytes))
 
+        case .setCapabilities(let name, let ipc, let sysres):
+            let pid = try hostPID(name)
+            let p = host.processes[pid]
+            return ("capset \(name)", host.setCapabilities(pid: pid, ipcLock: ipc ?? p?.capIPCLock ?? false, sysResource: sysres ?? p?.capSysResource ?? false))
+
+        case .exitProcess(let name):
+            return ("exit \(name)", host.exitProcess(pid: try hostPID(name)))
+
         case .mmap(let name, let vaddr, let length, let backing):
             return ("mmap \(name)", host.mmap(pid: try hostPID(name), vaddr: vaddr, length: length, backing: backing))
 

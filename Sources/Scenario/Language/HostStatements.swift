@@ -6,7 +6,7 @@ import IOMMUModel
 /// (default: the one opened last). Objects are referred to by the names given when they were made,
 /// or by a number meaning that object id.
 extension Statements {
-    static let hostKeywords = ["host-config", "process", "rlimit", "mmap", "host-device", "vfio", "spapr", "iommufd"]
+    static let hostKeywords = ["host-config", "process", "rlimit", "capset", "exit", "mmap", "host-device", "vfio", "spapr", "iommufd"]
 
     static func parseHost(_ keyword: String, _ a: inout Arguments) throws(LineError) -> MachineCommand? {
         let c: HostCommand
@@ -14,6 +14,11 @@ extension Statements {
         case "host-config": c = try parseHostConfig(&a)
         case "process": c = try parseProcess(&a)
         case "rlimit": c = try parseRlimit(&a)
+        case "capset": c = try parseCapset(&a)
+        case "exit":
+            let name = try a.positional(0, "a process name")
+            try finishHost(a, positionalCount: 1, accepted: [])
+            c = .exitProcess(process: name.text)
         case "mmap": c = try parseMmap(&a)
         case "host-device": c = try parseHostDevice(&a)
         case "vfio": c = try parseVFIO(&a)
@@ -32,6 +37,8 @@ extension Statements {
         ("process NAME [memlock=SIZE|unlimited] [pid=N] [uid=N] [cap-ipc-lock] [cap-sys-resource]",
          "a VMM process with its RLIMIT_MEMLOCK (default 8M)"),
         ("rlimit PROC memlock=SIZE|unlimited", "setrlimit(RLIMIT_MEMLOCK)"),
+        ("capset PROC [ipc-lock=on|off] [sys-resource=on|off]", "grant or drop CAP_IPC_LOCK / CAP_SYS_RESOURCE (mappings made earlier keep the lock_cap they were made with)"),
+        ("exit PROC", "exit(2): the mm goes away with its locked_vm; later calls by PROC get ESRCH (open containers and iommufds stay open)"),
         ("mmap PROC VADDR SIZE [hugetlb=2M|16M|1G|16G] [pfnmap=HPA]", "map memory into the process (anonymous by default); ENOMEM when it wraps past the top"),
         ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [dmar=N|smmu=N|group=N]", "a PCI function the host can assign (behind dmar0 by default)"),
         ("vfio open C type1|type1v2|type1-nesting DEV[,DEV...] [by=PROC]  |  vfio open C spapr-v1|spapr-v2", "a VFIO container (VFIO_SET_IOMMU); out container"),
@@ -163,6 +170,22 @@ extension Statements {
         let v = try memlockValue(kv.value, column: t.valueColumn)
         try finishHost(a, positionalCount: 1, accepted: ["memlock"])
         return .setMemlock(process: name.text, bytes: v)
+    }
+
+    static func parseCapset(_ a: inout Arguments) throws(LineError) -> HostCommand {
+        let name = try a.positional(0, "a process name")
+        func onOff(_ key: String) throws(LineError) -> Bool? {
+            guard let t = a.option(key), let kv = t.keyValue else { return nil }
+            switch kv.value.lowercased() {
+            case "on", "1": return true
+            case "off", "0": return false
+            default: throw LineError(t.valueColumn, "\(key) is on or off")
+            }
+        }
+        let ipc = try onOff("ipc-lock"), sysres = try onOff("sys-resource")
+        guard ipc != nil || sysres != nil else { throw LineError(lineEnd(a), "capset: expected ipc-lock=on|off and/or sys-resource=on|off") }
+        try finishHost(a, positionalCount: 1, accepted: ["ipc-lock", "sys-resource"])
+        return .setCapabilities(process: name.text, ipcLock: ipc, sysResource: sysres)
     }
 
     static func parseMmap(_ a: inout Arguments) throws(LineError) -> HostCommand {
