@@ -14,6 +14,10 @@ public struct TraceImporter {
     var smmu = SMMUEventLogParser()
     var debugfs = DebugfsParser()
     var qemu = QEMUTraceParser()
+    var kernelEvents = KernelEventParser()
+    var pageTables = PageTableDumpParser()
+    var registers = RegisterDumpParser()
+    var interrupts = InterruptTableParser()
 
     /// A line that stopped early, waiting for its continuation on the next line.
     struct Held {
@@ -35,14 +39,9 @@ public struct TraceImporter {
     public static func run<S: TraceByteSource>(_ reader: inout LineReader<S>, name: String,
                                                sink: (ImportOutput) -> Void) throws(ImportError) -> ImportStatistics {
         var importer = TraceImporter()
-        var checked = false
-        while let line = try reader.next() {
-            if !checked {
-                checked = true
-                if let why = TraceImporter.notText(reader.leadingBytes) { throw .binary(name, why) }
-            }
-            importer.consume(line, sink)
-        }
+        reader.name = name
+        // The reader checks the first 64 KiB (NUL bytes, compression) before it returns a line.
+        while let line = try reader.next() { importer.consume(line, sink) }
         importer.finish(sink)
         importer.statistics.bytes = reader.bytesRead
         return importer.statistics
@@ -56,18 +55,6 @@ public struct TraceImporter {
         importer.finish(sink)
         importer.statistics.bytes = reader.bytesRead
         return importer.statistics
-    }
-
-    /// Why the first bytes say this is not a text trace, or nil.
-    static func notText(_ bytes: [UInt8]) -> String? {
-        if bytes.starts(with: [0x1f, 0x8b]) { return "is gzip-compressed; decompress it first (zcat FILE > FILE.txt)" }
-        if bytes.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a]) { return "is xz-compressed; decompress it first" }
-        if bytes.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) { return "is zstd-compressed; decompress it first" }
-        if bytes.starts(with: [0x17, 0x08, 0x44] + Array("tracing".utf8)) {
-            return "is a trace-cmd binary trace.dat; convert it with `trace-cmd report -i FILE > FILE.txt`"
-        }
-        if bytes.contains(0) { return "is not text (it holds NUL bytes); give the text of a trace, a dump or a log" }
-        return nil
     }
 
     public mutating func consume(_ raw: RawLine, _ sink: (ImportOutput) -> Void) {
@@ -136,7 +123,11 @@ public struct TraceImporter {
     mutating func dispatch(_ text: Substring, line: Int) -> LineMatch {
         let words = text.words
         var m = ftrace.parse(text, words: words, line: line)
+        if case .notMine = m { m = kernelEvents.parse(text, words: words, line: line) }
         if case .notMine = m { m = smmu.parse(text, words: words, line: line) }
+        if case .notMine = m { m = pageTables.parse(text, words: words, line: line) }
+        if case .notMine = m { m = registers.parse(text, words: words, line: line) }
+        if case .notMine = m { m = interrupts.parse(text, words: words, line: line) }
         if case .notMine = m { m = debugfs.parse(text, words: words, line: line) }
         if case .notMine = m { m = qemu.parse(text, words: words, line: line) }
         return m
@@ -173,6 +164,10 @@ public struct TraceImporter {
         deliver(ftrace.finish(), sink)
         deliver(smmu.finish(), sink)
         deliver(debugfs.finish(), sink)
+        deliver(pageTables.finish(), sink)
+        deliver(registers.finish(), sink)
+        deliver(interrupts.finish(), sink)
+        deliver(kernelEvents.finish(), sink)
         deliver(qemu.finish(), sink)
     }
 }
