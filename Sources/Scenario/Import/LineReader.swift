@@ -66,7 +66,7 @@ public struct LineReader<Source: TraceByteSource> {
     public static var chunkSize: Int { 64 << 10 }
     /// A line still without a newline after this many bytes ends the read: the input is endless or
     /// not text (`/dev/zero`, `yes | tr -d '\\n'`), and waiting for its end would never return.
-    public static var runawayLineLimit: Int { 1 << 20 }
+    public static var runawayLineLimit: Int { 16 << 20 }
     /// How much of the input's start is checked for NUL bytes and compression magic (issue 20).
     public static var sniffBytes: Int { 64 << 10 }
 
