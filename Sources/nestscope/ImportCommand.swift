@@ -114,3 +114,17 @@ struct IssueReporter {
         }
     }
 }
+
+/// A bundled scenario or scenario file, or else any file `import` reads, imported on the fly: what
+/// `nestscope ui FILE` opens. A scenario file with an error that holds no trace keeps its own error.
+func loadScenarioOrImport(_ nameOrPath: String) throws -> Scenario {
+    do { return try loadScenario(nameOrPath) } catch let scenarioError {
+        guard BundledScenarios.named(nameOrPath) == nil else { throw scenarioError }
+        let text: String?
+        do { text = try ImportedScenario.text(path: nameOrPath) } catch { throw scenarioError }
+        guard let text else { throw scenarioError }
+        do { return try ScenarioParser.parse(text, name: nameOrPath + " (imported)") } catch {
+            throw CLIFailure("\(nameOrPath) was imported, but its scenario does not load: \(error)")
+        }
+    }
+}

@@ -13,6 +13,8 @@ public struct DecodedRecord: Sendable {
     public var decoded: DecodedStructure
     /// The importer's remarks: what the source left out, names that disagree with the bits.
     public var warnings: [String]
+    /// The catalog KIND it was decoded as (`vtd-qi`, `vtd-sspte`...), which `decode` takes back.
+    public var catalogKind = ""
 }
 
 /// What `--decode` prints for one record.
@@ -195,7 +197,7 @@ public struct RecordDecoder {
         do {
             let decoded = try StructureCatalog.kind(named: kind).decode(words, params: params)
             return [.decoded(DecodedRecord(line: r.line, text: r.text, source: source, label: label, context: context,
-                                           decoded: decoded, warnings: warnings))]
+                                           decoded: decoded, warnings: warnings, catalogKind: kind))]
         } catch {
             let remarks = warnings.isEmpty ? "" : " (" + warnings.joined(separator: "; ") + ")"
             return [.issue(ImportIssue(line: r.line, .malformed, format: source, "cannot decode as \(kind): \(error)\(remarks)"))]
