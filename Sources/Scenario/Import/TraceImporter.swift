@@ -36,12 +36,17 @@ public struct TraceImporter {
     public init() {}
 
     /// Reads everything from `reader`, handing records and issues to `sink` as they come.
+    /// `progress` hears (lines, bytes read) every 64K lines.
     public static func run<S: TraceByteSource>(_ reader: inout LineReader<S>, name: String,
+                                               progress: ((Int, Int) -> Void)? = nil,
                                                sink: (ImportOutput) -> Void) throws(ImportError) -> ImportStatistics {
         var importer = TraceImporter()
         reader.name = name
         // The reader checks the first 64 KiB (NUL bytes, compression) before it returns a line.
-        while let line = try reader.next() { importer.consume(line, sink) }
+        while let line = try reader.next() {
+            importer.consume(line, sink)
+            if let progress, line.number & 0xffff == 0 { progress(line.number, reader.bytesRead) }
+        }
         importer.finish(sink)
         importer.statistics.bytes = reader.bytesRead
         return importer.statistics
