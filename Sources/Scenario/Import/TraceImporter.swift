@@ -71,6 +71,12 @@ public struct TraceImporter {
                                "line is \(size) bytes, longer than the \(LineReader<MemoryByteSource>.defaultMaxLineLength)-byte limit; no trace format prints lines this long, so it was skipped"), sink)
             return
         }
+        // Plain map/unmap lines, the bulk of a large trace, are read from their bytes (issue 19).
+        if held == nil && !inSampleHeader && raw.number > 1, let record = FastMapLine.parse(raw) {
+            statistics.recognised += 1
+            deliver(Accepted(records: [record]), sink)
+            return
+        }
         let (kind, text) = MailText.clean(raw.text)
         // The samples' header: "# source: ..." lines up to and including "# ---" (trace_formats.md §0).
         if raw.number == 1 && text.hasPrefix("# source:") { inSampleHeader = true }
