@@ -42,7 +42,7 @@ struct DecodeCommand: ParsableCommand {
             if fromStdin && isatty(0) != 0 {
                 NestScopeMain.writeStandardError("reading a byte dump from standard input; end it with Ctrl-D\n")
             }
-            let text = fromStdin ? readAllStandardInput() : values.joined(separator: " ")
+            let text = fromStdin ? try readAllStandardInput() : values.joined(separator: " ")
             let data = try HexInput.bytes(text)
             try printer.add(try HexInput.qwords(fromLittleEndian: data))
         } else if values.isEmpty {
@@ -143,16 +143,10 @@ struct StructureParameters: ParsableArguments {
     }
 }
 
-func readAllStandardInput() -> String {
-    var data: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = read(0, &buffer, buffer.count)
-        if n <= 0 { break }
-        data += buffer[0..<n]
-        if data.count > 16 << 20 { break }  // a hand-pasted dump is never this long
-    }
-    return String(decoding: data, as: UTF8.self)
+/// Stdin through the importer's reader: NUL bytes in the first 64 KiB and input past 16 MiB are
+/// errors, never a line of NULs or a silent cut (issue 20).
+func readAllStandardInput() throws -> String {
+    do { return try PastedText.read(DescriptorByteSource(fd: 0), name: "standard input") } catch { throw CLIFailure(error.description) }
 }
 
 extension String {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import IOMMUModel
 import Scenario
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `nestscope import FILE [--decode] [--json]`: IOMMU traces, debugfs dumps and kernel logs as a
 /// scenario that replays them, or (--decode) every descriptor, entry and event record field by field.
@@ -39,13 +42,14 @@ struct ImportCommand: ParsableCommand {
     }
 
     func runDecode() throws {
+        let meter = ImportProgress.forTerminal(path: file, passes: 1)
         var decoder = RecordDecoder()
         var reporter = IssueReporter(file: file, toStandardOutput: json)
         var decodedCount = 0
         var r = try reader()
         let stats: ImportStatistics
         do {
-            stats = try TraceImporter.run(&r, name: file) { output in
+            stats = try TraceImporter.run(&r, name: file, progress: meter.map { m in { m.update(lines: $0, bytes: $1) } }) { output in
                 switch output {
                 case .issue(let i): reporter.report(i)
                 case .record(let record):
@@ -56,7 +60,8 @@ struct ImportCommand: ParsableCommand {
                     }
                 }
             }
-        } catch { throw CLIFailure(error.description) }
+        } catch { meter?.finish(); throw CLIFailure(error.description) }
+        meter?.finish()
         guard stats.records > 0 else { throw nothingFound(stats) }
         if json {
             print(DecodeReport.summaryJSON(stats, decoded: decodedCount, zeroSlots: decoder.zeroSlots, notStructures: decoder.notStructures).serialized())
@@ -68,14 +73,16 @@ struct ImportCommand: ParsableCommand {
 
     func runScenario() throws {
         var builder = ScenarioBuilder(sourceName: file)
+        let meter = ImportProgress.forTerminal(path: file, passes: 2)
         // Pass 1: how large the spaces must be and which devices the events name.
         var first = try reader()
         let surveyed: ImportStatistics
         do {
-            surveyed = try TraceImporter.run(&first, name: file) { output in
+            surveyed = try TraceImporter.run(&first, name: file, progress: meter.map { m in { m.update(lines: $0, bytes: $1) } }) { output in
                 if case .record(let rec) = output { builder.survey(rec) }
             }
-        } catch { throw CLIFailure(error.description) }
+        } catch { meter?.finish(); throw CLIFailure(error.description) }
+        meter?.nextPass()
         guard surveyed.records > 0 else { throw nothingFound(surveyed) }
         // Pass 2: the scenario, streamed to stdout.
         var reporter = IssueReporter(file: file, toStandardOutput: false)
@@ -83,13 +90,14 @@ struct ImportCommand: ParsableCommand {
         var second = try reader()
         let stats: ImportStatistics
         do {
-            stats = try TraceImporter.run(&second, name: file) { output in
+            stats = try TraceImporter.run(&second, name: file, progress: meter.map { m in { m.update(lines: $0, bytes: $1) } }) { output in
                 switch output {
                 case .issue(let i): reporter.report(i)
                 case .record(let rec): builder.emit(rec) { print($0) }
                 }
             }
-        } catch { throw CLIFailure(error.description) }
+        } catch { meter?.finish(); throw CLIFailure(error.description) }
+        meter?.finish()
         builder.finish(stats) { print($0) }
         reporter.finish()
     }
@@ -112,5 +120,65 @@ struct IssueReporter {
         if !toStandardOutput && count > ImportCommand.shownIssues {
             NestScopeMain.writeStandardError("\(file): \(count - ImportCommand.shownIssues) more issue\(count - ImportCommand.shownIssues == 1 ? "" : "s") not shown\n")
         }
+    }
+}
+
+/// A bundled scenario or scenario file, or else any file `import` reads, imported on the fly: what
+/// `nestscope ui FILE` opens. A scenario file with an error that holds no trace keeps its own error.
+func loadScenarioOrImport(_ nameOrPath: String) throws -> Scenario {
+    do { return try loadScenario(nameOrPath) } catch let scenarioError {
+        guard BundledScenarios.named(nameOrPath) == nil else { throw scenarioError }
+        let text: String?
+        do { text = try ImportedScenario.text(path: nameOrPath) } catch { throw scenarioError }
+        guard let text else { throw scenarioError }
+        do { return try ScenarioParser.parse(text, name: nameOrPath + " (imported)") } catch {
+            throw CLIFailure("\(nameOrPath) was imported, but its scenario does not load: \(error)")
+        }
+    }
+}
+
+/// Progress on stderr while a large import runs, only when stderr is a terminal: lines, MB/s and,
+/// when the input's size is known, the time left (issue 19). Redrawn at most twice a second.
+final class ImportProgress {
+    let size: Int?
+    let passes: Int
+    var pass = 0
+    let start = BenchClock.now()
+    var lastDraw = 0.0
+    var drawn = false
+
+    init(size: Int?, passes: Int) {
+        self.size = size
+        self.passes = passes
+    }
+
+    static func forTerminal(path: String, passes: Int) -> ImportProgress? {
+        guard isatty(2) == 1 else { return nil }
+        var st = stat()
+        let size = stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
+        return ImportProgress(size: size, passes: passes)
+    }
+
+    func nextPass() { pass += 1 }
+
+    func update(lines: Int, bytes: Int) {
+        let now = BenchClock.now()
+        guard now - lastDraw >= 0.5 else { return }
+        lastDraw = now
+        let elapsed = max(now - start, 1e-6)
+        let done = Double(pass * (size ?? 0) + bytes)
+        let rate = done / elapsed
+        var text = "import: \(lines) lines\(passes > 1 ? " (pass \(pass + 1) of \(passes))" : ""), \(formatFigure(rate / 1e6)) MB/s"
+        if let size, rate > 0 {
+            let left = (Double(passes * size) - done) / rate
+            text += ", about \(Int(left.rounded(.up))) s left"
+        }
+        NestScopeMain.writeStandardError("\r\(text)\u{1b}[K")
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { NestScopeMain.writeStandardError("\r\u{1b}[K") }
+        drawn = false
     }
 }

@@ -14,7 +14,7 @@ struct UICommand: ParsableCommand {
         abstract: "Open the interactive UI (what `nestscope` without a subcommand does).",
         discussion: "Needs a terminal; for text output use `nestscope run`, for one frame as text use --dump.")
 
-    @Argument(help: "A bundled scenario name or a scenario file (default: the tour).") var scenario: String?
+    @Argument(help: "A bundled scenario name, a scenario file, or any trace/dump/log `import` reads (default: the tour).") var scenario: String?
     @Option(name: .long, help: "A bundled theme (dark, light, high-contrast, monochrome) or a .theme file.") var theme: String?
     @Flag(name: .customLong("no-mouse"), help: "Do not take over the mouse (keeps the terminal's own selection).") var noMouse = false
     @Option(name: .long, help: ArgumentHelp("Print one frame of this size as text and exit, without a terminal.", valueName: "WxH")) var dump: String?
@@ -23,7 +23,7 @@ struct UICommand: ParsableCommand {
     func run() throws {
         // The scenario is loaded and parsed before the terminal is touched: a bad file is a
         // one-line file:line:column error and exit status 2, on a terminal left as it was.
-        var session = Session(try loadScenario(scenario ?? BundledScenarios.defaultName))
+        var session = Session(try loadScenarioOrImport(scenario ?? BundledScenarios.defaultName))
         if let step {
             guard step >= 0 else { throw CLIFailure("--step wants a step number (0 or more), not \(step)") }
             session.goTo(step)

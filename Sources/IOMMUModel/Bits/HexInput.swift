@@ -264,9 +264,6 @@ struct DumpReader {
 
 extension Substring {
     func trimmingSpaces() -> Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return s
+        blankTrimmed()
     }
 }

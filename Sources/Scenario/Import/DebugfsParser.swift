@@ -23,6 +23,9 @@ struct DebugfsParser: TraceLineParser {
     var held: [HeldRow] = []
     /// Whether the table header showed the PASID columns (added with scalable-mode support in 2019).
     var tableHasPASID: Bool? = nil
+    /// The ABI document's split table: `B.D.F Root_entry` rows, then a `Context_entry` block, then a
+    /// `PASID PASID_table_entry` block, each completing the first block's rows in order.
+    var split = SplitTable()
 
     static let queueFormat = "invalidation_queue"
     static let tableFormat = "dmar_translation_struct"
@@ -102,8 +105,13 @@ struct DebugfsParser: TraceLineParser {
         }
         if first == "B.D.F" {
             tableHasPASID = w.contains("PASID")
-            return .header
+            var a = Accepted()
+            a.records = split.flush(unit: unit, issues: &a.issues)
+            // "B.D.F Root_entry" alone: the document's first column block.
+            split.active = !w.contains("Context_entry")
+            return .accepted(a)
         }
+        if split.active, let m = splitLine(w, text: text, line: line) { return m }
         // "DMA Remapping is not enabled on %s"
         if first == "DMA", w.count >= 6, w[1] == "Remapping", w[2] == "is", w[3] == "not" {
             return .records([record(.remappingOff(unit: String(w[w.count - 1])))])
@@ -213,6 +221,8 @@ struct DebugfsParser: TraceLineParser {
     mutating func endSection() -> Accepted {
         var a = Accepted()
         a.issues = flushHeld()
+        a.records = split.flush(unit: unit, issues: &a.issues)
+        split.active = false
         if case .queue(let u) = section {
             a.records.append(TraceRecord(line: 0, text: "", .queueEnd(unit: u)))
         }
@@ -229,6 +239,43 @@ struct DebugfsParser: TraceLineParser {
         guard parts.count == 2, parts[0].count == 2, parts[0].allSatisfy(\.isHexDigit) else { return false }
         let df = parts[1].split(separator: ".")
         return df.count == 2 && df[0].count == 2 && df[0].allSatisfy(\.isHexDigit) && df[1].count == 1 && df[1].allSatisfy(\.isHexDigit)
+    }
+
+    /// A line of the split table's blocks, or nil when it is none of them.
+    mutating func splitLine(_ w: [Substring], text: Substring, line: Int) -> LineMatch? {
+        let f = DebugfsParser.tableFormat
+        if w == ["Context_entry"] { split.stage = 1; split.next = 0; return .header }
+        if w.first == "PASID", w.count == 2, w[1] == "PASID_table_entry" { split.stage = 2; split.next = 0; return .header }
+        if split.stage == 0, DebugfsParser.isBDF(w[0]), w.count == 2 {
+            guard case .accepted(let a) = tableRow(w + ["0x0:0x0"], text: text, line: line),
+                  let rec = a.records.first, case .translationRow(_, let bus, let dev, let fn, let root, _, _, _) = rec.body else {
+                return tableRow(w, text: text, line: line)
+            }
+            split.rows.append(.init(line: line, text: String(text), bus: bus, device: dev, function: fn, root: root))
+            return split.rows.count > SplitTable.maxRows
+                ? .malformed(format: f, message: "more than \(SplitTable.maxRows) rows wait for their Context_entry block") : .header
+        }
+        if split.stage == 1, w.count == 1, let context = TraceNumbers.colonWords(w[0], count: 2) {
+            guard split.next < split.rows.count else {
+                return .malformed(format: f, message: "context entry \(split.next + 1) has no B.D.F row to complete (only \(split.rows.count))")
+            }
+            split.rows[split.next].context = context
+            split.rows[split.next].text += "  " + text
+            split.next += 1
+            return .header
+        }
+        if split.stage == 2, w.count == 2, let p = Int(w[0]), p >= -1, p < 1 << 20, let entry = TraceNumbers.colonWords(w[1], count: 3) {
+            guard split.next < split.rows.count, let context = split.rows[split.next].context else {
+                return .malformed(format: f, message: "PASID row \(split.next + 1) has no B.D.F row with a context entry to complete")
+            }
+            let r = split.rows[split.next]
+            split.next += 1
+            if split.next == split.rows.count { split.rows = []; split.next = 0; split.stage = 0 }
+            return .records([TraceRecord(line: r.line, text: r.text + "  " + text,
+                                         .translationRow(unit: unit, bus: r.bus, device: r.device, function: r.function, root: r.root,
+                                                         context: context, pasid: p, pasidEntry: entry))])
+        }
+        return nil
     }
 
     func tableRow(_ w: [Substring], text: Substring, line: Int) -> LineMatch {
@@ -269,4 +316,38 @@ struct DebugfsParser: TraceLineParser {
     }
 
     mutating func finish() -> Accepted { endSection() }
+}
+
+/// The rows of a `dmar_translation_struct` printed in column blocks, waiting for their later columns.
+struct SplitTable {
+    struct Row {
+        var line: Int
+        var text: String
+        var bus: UInt8, device: UInt8, function: UInt8
+        var root: [UInt64]
+        var context: [UInt64]? = nil
+    }
+    static let maxRows = 1 << 16
+    var active = false
+    /// 0: B.D.F rows, 1: Context_entry rows, 2: PASID rows.
+    var stage = 0
+    var next = 0
+    var rows: [Row] = []
+
+    /// Rows the later blocks never completed: with a context entry they stand as a pre-PASID row,
+    /// without one they are reported.
+    mutating func flush(unit: String, issues: inout [ImportIssue]) -> [TraceRecord] {
+        defer { rows = []; next = 0; stage = 0 }
+        var out: [TraceRecord] = []
+        for r in rows.dropFirst(stage == 2 ? next : 0) {
+            if let c = r.context {
+                out.append(TraceRecord(line: r.line, text: r.text, .translationRow(unit: unit, bus: r.bus, device: r.device, function: r.function,
+                                                                                  root: r.root, context: c, pasid: nil, pasidEntry: [0, 0, 0])))
+            } else {
+                issues.append(ImportIssue(line: r.line, .malformed, format: DebugfsParser.tableFormat,
+                                          "the record stops early: no Context_entry row followed this B.D.F row"))
+            }
+        }
+        return out
+    }
 }

@@ -64,6 +64,11 @@ public struct LineReader<Source: TraceByteSource> {
     /// No trace format here prints lines anywhere near this long; longer ones are cut and reported.
     public static var defaultMaxLineLength: Int { 64 << 10 }
     public static var chunkSize: Int { 64 << 10 }
+    /// A line still without a newline after this many bytes ends the read: the input is endless or
+    /// not text (`/dev/zero`, `yes | tr -d '\\n'`), and waiting for its end would never return.
+    public static var runawayLineLimit: Int { 16 << 20 }
+    /// How much of the input's start is checked for NUL bytes and compression magic (issue 20).
+    public static var sniffBytes: Int { 64 << 10 }
 
     var source: Source
     public let maxLineLength: Int
@@ -79,6 +84,10 @@ public struct LineReader<Source: TraceByteSource> {
     public private(set) var peakBufferBytes = 0
     /// The first bytes of the input, kept to recognise binary or compressed files.
     public private(set) var leadingBytes: [UInt8] = []
+    /// The name errors give the input (its path, or `stdin`).
+    public var name = "input"
+    /// Whether the first `sniffBytes` are checked before any line is returned (off for raw callers).
+    public var rejectsBinary = true
 
     public init(_ source: Source, maxLineLength: Int = LineReader.defaultMaxLineLength) {
         self.source = source
@@ -104,6 +113,9 @@ public struct LineReader<Source: TraceByteSource> {
             let room = maxLineLength - line.count
             if room > 0 { line.append(contentsOf: chunk[start..<(start + min(piece, room))]) }
             total += piece
+            if total > LineReader.runawayLineLimit {
+                throw .binary(name, "has no line break in the \(LineReader.runawayLineLimit >> 20) MiB after line \(lineNumber) (endless or not text; lines longer than \(maxLineLength >> 10) KiB are skipped, and a line is given up after \(LineReader.runawayLineLimit >> 20) MiB)")
+            }
             peakBufferBytes = max(peakBufferBytes, chunk.count + line.capacity)
             if i < end {
                 start = i + 1
@@ -132,9 +144,72 @@ public struct LineReader<Source: TraceByteSource> {
         }
         chunk = buffer
         if let failure { throw failure }
-        if leadingBytes.count < 512 && n > 0 { leadingBytes += chunk[0..<min(n, 512 - leadingBytes.count)] }
+        let sniff = LineReader.sniffBytes
+        if leadingBytes.count < sniff && n > 0 {
+            let before = leadingBytes.count
+            leadingBytes += chunk[0..<min(n, sniff - before)]
+            if rejectsBinary, let why = LineReader.notText(leadingBytes[before...], atStart: before == 0 ? leadingBytes : nil) {
+                throw .binary(name, why)
+            }
+        }
         bytesRead += n
         start = 0
         end = n
+    }
+}
+
+extension LineReader {
+    /// Why these bytes from the input's first 64 KiB say it is not a text trace, or nil. `atStart`
+    /// is given with the first bytes of the input, to recognise compression and trace-cmd magic.
+    static func notText(_ bytes: ArraySlice<UInt8>, atStart: [UInt8]?) -> String? {
+        if let head = atStart {
+            if head.starts(with: [0x1f, 0x8b]) { return "is gzip-compressed; decompress it first (zcat FILE > FILE.txt)" }
+            if head.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a]) { return "is xz-compressed; decompress it first" }
+            if head.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) { return "is zstd-compressed; decompress it first" }
+            if head.starts(with: [0x17, 0x08, 0x44] + Array("tracing".utf8)) {
+                return "is a trace-cmd binary trace.dat; convert it with `trace-cmd report -i FILE > FILE.txt`"
+            }
+        }
+        if let i = bytes.firstIndex(of: 0) {
+            return "is not text (a NUL byte at offset \(i), within the first \(sniffBytes >> 10) KiB); give the text of a trace, a dump or a log"
+        }
+        return nil
+    }
+}
+
+/// Reads a whole hand-pasted text (stdin of `decode --bytes`, a UI paste) with the importer's checks:
+/// NUL bytes or compression in the first 64 KiB, and a size limit, each a clear error, never a cut.
+public enum PastedText {
+    /// A pasted dump is never near this long (16 MiB); longer input is refused, not cut.
+    public static var maxBytes: Int { 16 << 20 }
+
+    public static func read<S: TraceByteSource>(_ source: S, name: String, limit: Int = PastedText.maxBytes) throws(ImportError) -> String {
+        var reader = LineReader(source, maxLineLength: LineReader<S>.runawayLineLimit)
+        reader.name = name
+        var out = ""
+        while let line = try reader.next() {
+            if reader.bytesRead > limit {
+                throw .binary(name, "is longer than \(limit >> 20) MiB, more than a pasted dump holds; cut it to the records you want decoded")
+            }
+            if !out.isEmpty { out += "\n" }
+            out += line.text
+        }
+        return out
+    }
+}
+
+/// Standard input (or any file descriptor), read with `read(2)`.
+public struct DescriptorByteSource: TraceByteSource {
+    let fd: Int32
+    public init(fd: Int32 = 0) { self.fd = fd }
+
+    public mutating func read(into buffer: UnsafeMutableBufferPointer<UInt8>) throws(ImportError) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        while true {
+            let n = Glibc.read(fd, base, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw .unreadable("stdin", String(cString: strerror(errno)))
+        }
     }
 }

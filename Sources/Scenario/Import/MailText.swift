@@ -1,3 +1,5 @@
+import IOMMUModel
+
 /// What a line is once the distortions of mail and web pages are taken off (trace_formats.md §0):
 /// leading indentation, `> ` / `| ` quote prefixes (nested too), shell prompts pasted above a dump,
 /// and the `...` / `[...]` rows an author left out.
@@ -49,9 +51,5 @@ enum MailText {
 
 extension Substring {
     func trimmingLeadingBlanks() -> Substring { drop { $0 == " " || $0 == "\t" } }
-    func trimmingBlanks() -> Substring {
-        var s = trimmingLeadingBlanks()
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return s
-    }
+    func trimmingBlanks() -> Substring { blankTrimmed(includingCarriageReturn: true) }
 }

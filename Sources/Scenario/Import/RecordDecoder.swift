@@ -13,6 +13,8 @@ public struct DecodedRecord: Sendable {
     public var decoded: DecodedStructure
     /// The importer's remarks: what the source left out, names that disagree with the bits.
     public var warnings: [String]
+    /// The catalog KIND it was decoded as (`vtd-qi`, `vtd-sspte`...), which `decode` takes back.
+    public var catalogKind = ""
 }
 
 /// What `--decode` prints for one record.
@@ -109,18 +111,93 @@ public struct RecordDecoder {
             return []
         case .queueStart, .queueEnd:
             return []
+        case .pageTableStart(let device, let pasid, let root):
+            lastPath = []
+            return [.info(line: r.line, text: r.text, what: "page-table",
+                          summary: "page table of \(device)\(pasid.map { " PASID \($0)" } ?? "") with its top-level table at \(hex(root))",
+                          members: [("device", .string(device))] + (pasid.map { [("pasid", .number(UInt64($0)))] } ?? []) + [("root", .number(root))])]
+        case .pageTableRow(let device, let pasid, _, let pfn, let path):
+            return decodePath(r, device: device, pasid: pasid, pfn: pfn, path: path)
+        case .registerBase(let unit, let base):
+            return [.info(line: r.line, text: r.text, what: "register-base",
+                          summary: base.map { "\(unit): registers at \(hex($0))" } ?? "a unit whose register base is invalid",
+                          members: [("unit", .string(unit))] + (base.map { [("base", .number($0))] } ?? []))]
+        case .register(let unit, let name, let offset, let value):
+            let context: [(String, JSONValue)] = [("unit", .string(unit)), ("register", .string(name)), ("offset", .number(offset))]
+            if let kind = RecordDecoder.registerKinds[name] {
+                return decodeItem(r, kind: kind, words: [value], source: "iommu_regset", label: "\(name) of \(unit)", context: context, warnings: [])
+            }
+            return [.info(line: r.line, text: r.text, what: "register", summary: "\(unit) \(name) (offset \(hex(offset))) = \(hex(value))",
+                          members: context + [("value", .number(value))])]
+        case .interruptTable(let unit, let posted, let address):
+            return [.info(line: r.line, text: r.text, what: "ir-table",
+                          summary: "\(unit): interrupt remapping table at \(address.map(hex) ?? "?") (\(posted ? "posted" : "remapped") entries follow)",
+                          members: [("unit", .string(unit))] + (address.map { [("table", .number($0))] } ?? []))]
+        case .interruptEntry(let unit, let posted, let index, let source, let high, let low):
+            return decodeIRTE(r, unit: unit, posted: posted, index: index, source: source, high: high, low: low)
+        case .event(let format, let name, let fields, let summary):
+            let members = fields.map { f -> (String, JSONValue) in (f.name, f.value.map { .number($0) } ?? .string(f.text)) }
+            return [.info(line: r.line, text: r.text, what: format, summary: summary, members: [("event", .string(name))] + members)]
         }
+    }
+
+    /// Registers with a field table (the others print as a value).
+    static let registerKinds = ["CAP": "vtd-cap", "ECAP": "vtd-ecap", "GSTS": "vtd-gsts"]
+
+    /// The walk-path entries of the previous row, so a dump's shared upper levels are decoded once.
+    var lastPath: [UInt64] = []
+
+    /// One `domain_translation_struct` row: each printed entry whose value differs from the row
+    /// before decoded as a second-stage entry of its level, and the leaf always.
+    mutating func decodePath(_ r: TraceRecord, device: String, pasid: UInt32?, pfn: UInt64, path: [UInt64]) -> [DecodeItem] {
+        var items: [DecodeItem] = []
+        let iova = pfn << 12
+        let leaf = PageTablePath.leaf(path)
+        var warnings: [String] = []
+        if let l = leaf, l.level > 1, l.value & (1 << 7) == 0 {
+            warnings.append("the last entry printed is at level \(l.level) without PS (bit 7): the walk stopped at a non-leaf")
+        }
+        for (i, value) in path.enumerated() where value != 0 {
+            let level = PageTablePath.level(ofColumn: i)
+            let isLeaf = leaf?.level == level
+            if !isLeaf, i < lastPath.count, lastPath[i] == value { continue }
+            let name = PageTableDumpParser.entryColumns[i]
+            var context: [(String, JSONValue)] = [("device", .string(device))]
+            if let p = pasid { context.append(("pasid", .number(UInt64(p)))) }
+            context += [("iova", .number(iova)), ("level", .number(UInt64(level)))]
+            items += decodeItem(r, kind: "vtd-sspte", words: [value], params: ["level": String(level)], source: "domain_translation_struct",
+                                label: "\(name) (level \(level)\(isLeaf ? ", leaf" : "")) on the walk of IOVA \(hex(iova)) of \(device)",
+                                context: context, warnings: isLeaf ? warnings : [])
+        }
+        lastPath = path
+        return items
+    }
+
+    mutating func decodeIRTE(_ r: TraceRecord, unit: String, posted: Bool, index: Int, source: String,
+                             high: UInt64, low: UInt64) -> [DecodeItem] {
+        var warnings: [String] = []
+        let im = low >> 15 & 1
+        if (im == 1) != posted {
+            warnings.append("listed as \(posted ? "posted" : "remapped") but IM (bit 15) = \(im)")
+        }
+        let sid = high & 0xffff
+        let printed = ScenarioBuilder.pciSourceID(source).map { UInt64($0) }
+        if let p = printed, p != sid { warnings.append("the row's SrcID \(source) is not the entry's SID \(hex(sid))") }
+        var context: [(String, JSONValue)] = [("unit", .string(unit)), ("index", .number(UInt64(index))), ("source", .string(source))]
+        if posted { context.append(("descriptor", .number(VTdPostedInterruptEntryFormat.descriptorAddress(low: low, high: high)))) }
+        return decodeItem(r, kind: im == 1 ? "vtd-pirte" : "vtd-irte", words: [low, high], source: "ir_translation_struct",
+                          label: "IRTE \(index) of \(unit) (\(im == 1 ? "posted" : "remapped"))", context: context, warnings: warnings)
     }
 
     /// The 7-bit VT-d descriptor type: qw0[3:0] | qw0[11:9] << 4 (VT-d spec 6.5.2).
     static func descriptorType(_ qw0: UInt64) -> UInt64 { (qw0 & 0xf) | ((qw0 >> 9) & 0x7) << 4 }
 
-    func decodeItem(_ r: TraceRecord, kind: String, words: [UInt64], source: String, label: String,
+    func decodeItem(_ r: TraceRecord, kind: String, words: [UInt64], params: [String: String] = [:], source: String, label: String,
                     context: [(String, JSONValue)], warnings: [String]) -> [DecodeItem] {
         do {
-            let decoded = try StructureCatalog.kind(named: kind).decode(words)
+            let decoded = try StructureCatalog.kind(named: kind).decode(words, params: params)
             return [.decoded(DecodedRecord(line: r.line, text: r.text, source: source, label: label, context: context,
-                                           decoded: decoded, warnings: warnings))]
+                                           decoded: decoded, warnings: warnings, catalogKind: kind))]
         } catch {
             let remarks = warnings.isEmpty ? "" : " (" + warnings.joined(separator: "; ") + ")"
             return [.issue(ImportIssue(line: r.line, .malformed, format: source, "cannot decode as \(kind): \(error)\(remarks)"))]

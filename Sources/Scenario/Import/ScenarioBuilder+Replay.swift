@@ -33,8 +33,9 @@ extension ScenarioBuilder {
 
     mutating func emitMap(_ r: TraceRecord, _ iova: UInt64, _ paddr: UInt64, _ size: UInt64, _ dev: String?, _ out: (String) -> Void) {
         let i = domain(for: dev)
-        let d = domains[i]
-        if let why = unreplayable(d, iova: iova, size: size, output: paddr) {
+        // No copy of domains[i] may live across the shadow's mutation below: it would make the
+        // dictionaries copy on write, once per map (issue 19).
+        if let why = unreplayable(domains[i], iova: iova, size: size, output: paddr) {
             note("line \(r.line): map \(hex(iova)) -> \(hex(paddr)) size \(size) not replayed: \(why)", out)
             return
         }
@@ -45,7 +46,7 @@ extension ScenarioBuilder {
             emitUnmapPlan(i, iova, size, reason: "", out)
         }
         domains[i].shadow.map(iova, paddr, size)
-        write("map \(d.space) \(hex(iova)) -> \(hex(paddr)) \(ScenarioBuilder.sizeText(size)) rw   # line \(r.line)", out)
+        write("map \(domains[i].space) \(hex(iova)) -> \(hex(paddr)) \(ScenarioBuilder.sizeText(size)) rw   # line \(r.line)", out)
     }
 
     mutating func emitUnmap(_ r: TraceRecord, _ iova: UInt64, _ size: UInt64, _ unmapped: UInt64, _ dev: String?, _ out: (String) -> Void) {

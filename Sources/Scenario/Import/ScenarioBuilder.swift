@@ -40,6 +40,18 @@ public struct ScenarioBuilder {
     var queueSlots: [(index: Int, record: TraceRecord, qwords: [UInt64])] = []
     static let maxQueueSlots = 4096
 
+    /// `domain_translation_struct` blocks in input order, and which one `emit` is in.
+    var pageBlocks: [PageBlock] = []
+    var pageBlockCursor = -1
+    /// The last entry written at each level (address, value): rows share their upper levels.
+    var lastWrites: [Int: (UInt64, UInt64)] = [:]
+    var dmaChecks = 0
+    /// `iommu_regset` contents of the first unit that printed them.
+    var registerUnit: String?
+    var registers: [String: UInt64] = [:]
+    /// Whether the one modelled unit is scalable (from RTADDR.TTM or ECAP.SMTS when a register dump says).
+    var scalableMode = true
+
     /// Lines written so far (the scenario loader has limits; the report says when they are passed).
     public private(set) var linesWritten = 0
     public private(set) var bytesWritten = 0
@@ -74,6 +86,8 @@ public struct ScenarioBuilder {
         case .rootTable(let unit, _), .remappingOff(let unit): addUnit(unit); forms.insert("debugfs dmar_translation_struct")
         case .lostEvents: count("lost-events marker")
         case .queueState, .queueEnd: break
+        case .pageTableStart, .pageTableRow, .registerBase, .register, .interruptTable, .interruptEntry, .event:
+            surveyState(r)
         }
     }
 
@@ -139,6 +153,7 @@ public struct ScenarioBuilder {
             domains[i].shadow = ReplayShadow(levels: domains[i].levels)
         }
         let haw = min(52, max(48, ScenarioBuilder.bits(below: maxOutputEnd)))
+        scalableMode = registerMode ?? true
         var text: [String] = [
             "# Imported by `nestscope import` from \(sourceName).",
             "# Formats read: \(forms.isEmpty ? "none" : forms.sorted().joined(separator: ", ")).",
@@ -162,13 +177,21 @@ public struct ScenarioBuilder {
         if ["io_page_fault", "SMMU event", "QEMU fault"].contains(where: { counts[$0] != nil }) {
             text.append("# Faults and SMMU events become notes: the model cannot replay a fault it did not cause.")
         }
+        text += registerComments()
         for l in text { write(l, out) }
-        write("vtd scalable haw=\(haw)", out)
+        write("vtd \(scalableMode ? "scalable" : "legacy") haw=\(haw)\(descriptorWidthOption)", out)
         for d in domains {
             write("device \(d.device) sid=\(ScenarioBuilder.bdf(d.sid))", out)
             write("space \(d.space) vtd-ss levels=\(d.levels)" + (d.maxEnd > 0 ? "   # IOVAs up to \(hex(d.maxEnd &- 1))" : ""), out)
-            write("attach \(d.device) pasid=none pgtt=ss did=\(d.did) ss=\(d.space)", out)
+            write(attachLine(device: d.device, pasid: nil, did: d.did, space: d.space), out)
         }
+        pageTablePrologue(out)
+    }
+
+    /// `attach` in scalable mode (PASID entry with PGTT second-stage), `legacy-attach` in legacy mode.
+    func attachLine(device: String, pasid: UInt32?, did: Int, space: String) -> String {
+        scalableMode ? "attach \(device) pasid=\(pasid.map { String($0) } ?? "none") pgtt=ss did=\(did) ss=\(space)"
+            : "legacy-attach \(device) did=\(did) ss=\(space)"
     }
 
     mutating func write(_ line: String, _ out: (String) -> Void) {
@@ -221,6 +244,8 @@ public struct ScenarioBuilder {
         case .lostEvents(let n):
             note("line \(r.line): ftrace lost \(n.map { "\($0) " } ?? "")events here; map, unmap or invalidation records may be missing", out)
         case .translationRow, .rootTable, .remappingOff: break
+        case .pageTableStart, .pageTableRow, .registerBase, .register, .interruptTable, .interruptEntry, .event:
+            emitState(r, out)
         }
     }
 

@@ -14,6 +14,10 @@ public struct TraceImporter {
     var smmu = SMMUEventLogParser()
     var debugfs = DebugfsParser()
     var qemu = QEMUTraceParser()
+    var kernelEvents = KernelEventParser()
+    var pageTables = PageTableDumpParser()
+    var registers = RegisterDumpParser()
+    var interrupts = InterruptTableParser()
 
     /// A line that stopped early, waiting for its continuation on the next line.
     struct Held {
@@ -32,16 +36,16 @@ public struct TraceImporter {
     public init() {}
 
     /// Reads everything from `reader`, handing records and issues to `sink` as they come.
+    /// `progress` hears (lines, bytes read) every 64K lines.
     public static func run<S: TraceByteSource>(_ reader: inout LineReader<S>, name: String,
+                                               progress: ((Int, Int) -> Void)? = nil,
                                                sink: (ImportOutput) -> Void) throws(ImportError) -> ImportStatistics {
         var importer = TraceImporter()
-        var checked = false
+        reader.name = name
+        // The reader checks the first 64 KiB (NUL bytes, compression) before it returns a line.
         while let line = try reader.next() {
-            if !checked {
-                checked = true
-                if let why = TraceImporter.notText(reader.leadingBytes) { throw .binary(name, why) }
-            }
             importer.consume(line, sink)
+            if let progress, line.number & 0xffff == 0 { progress(line.number, reader.bytesRead) }
         }
         importer.finish(sink)
         importer.statistics.bytes = reader.bytesRead
@@ -58,18 +62,6 @@ public struct TraceImporter {
         return importer.statistics
     }
 
-    /// Why the first bytes say this is not a text trace, or nil.
-    static func notText(_ bytes: [UInt8]) -> String? {
-        if bytes.starts(with: [0x1f, 0x8b]) { return "is gzip-compressed; decompress it first (zcat FILE > FILE.txt)" }
-        if bytes.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a]) { return "is xz-compressed; decompress it first" }
-        if bytes.starts(with: [0x28, 0xb5, 0x2f, 0xfd]) { return "is zstd-compressed; decompress it first" }
-        if bytes.starts(with: [0x17, 0x08, 0x44] + Array("tracing".utf8)) {
-            return "is a trace-cmd binary trace.dat; convert it with `trace-cmd report -i FILE > FILE.txt`"
-        }
-        if bytes.contains(0) { return "is not text (it holds NUL bytes); give the text of a trace, a dump or a log" }
-        return nil
-    }
-
     public mutating func consume(_ raw: RawLine, _ sink: (ImportOutput) -> Void) {
         statistics.lines += 1
         if let size = raw.overlongBytes {
@@ -77,6 +69,12 @@ public struct TraceImporter {
             releaseHeld(sink)
             report(ImportIssue(line: raw.number, .malformed, format: "input",
                                "line is \(size) bytes, longer than the \(LineReader<MemoryByteSource>.defaultMaxLineLength)-byte limit; no trace format prints lines this long, so it was skipped"), sink)
+            return
+        }
+        // Plain map/unmap lines, the bulk of a large trace, are read from their bytes (issue 19).
+        if held == nil && !inSampleHeader && raw.number > 1, let record = FastMapLine.parse(raw) {
+            statistics.recognised += 1
+            deliver(Accepted(records: [record]), sink)
             return
         }
         let (kind, text) = MailText.clean(raw.text)
@@ -136,7 +134,11 @@ public struct TraceImporter {
     mutating func dispatch(_ text: Substring, line: Int) -> LineMatch {
         let words = text.words
         var m = ftrace.parse(text, words: words, line: line)
+        if case .notMine = m { m = kernelEvents.parse(text, words: words, line: line) }
         if case .notMine = m { m = smmu.parse(text, words: words, line: line) }
+        if case .notMine = m { m = pageTables.parse(text, words: words, line: line) }
+        if case .notMine = m { m = registers.parse(text, words: words, line: line) }
+        if case .notMine = m { m = interrupts.parse(text, words: words, line: line) }
         if case .notMine = m { m = debugfs.parse(text, words: words, line: line) }
         if case .notMine = m { m = qemu.parse(text, words: words, line: line) }
         return m
@@ -173,6 +175,10 @@ public struct TraceImporter {
         deliver(ftrace.finish(), sink)
         deliver(smmu.finish(), sink)
         deliver(debugfs.finish(), sink)
+        deliver(pageTables.finish(), sink)
+        deliver(registers.finish(), sink)
+        deliver(interrupts.finish(), sink)
+        deliver(kernelEvents.finish(), sink)
         deliver(qemu.finish(), sink)
     }
 }

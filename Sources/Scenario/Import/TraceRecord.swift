@@ -54,5 +54,33 @@ public struct TraceRecord: Sendable {
         case qemuFault(event: String, arguments: String)
         /// ftrace `CPU:N [LOST M EVENTS]`.
         case lostEvents(count: UInt64?)
+        /// debugfs `domain_translation_struct`: `Device NAME [with pasid N] @0xROOT`.
+        case pageTableStart(device: String, pasid: UInt32?, root: UInt64)
+        /// One row: the IOVA's page number and the entries on its walk path as printed, PML5E first
+        /// (3 to 5 of them; the last one printed is the leaf in the 2023 layout).
+        case pageTableRow(device: String, pasid: UInt32?, root: UInt64, iovaPFN: UInt64, path: [UInt64])
+        /// debugfs `iommu_regset`: `IOMMU: NAME Register Base Address: HEX`.
+        case registerBase(unit: String, base: UInt64?)
+        /// One register row: name, offset and contents (32-bit registers printed 64 bits wide).
+        case register(unit: String, name: String, offset: UInt64, value: UInt64)
+        /// debugfs `ir_translation_struct`: the table of one unit (`IR table address:HEX`).
+        case interruptTable(unit: String, posted: Bool, address: UInt64?)
+        /// One IRTE row: its index and source id as printed, and the 128-bit entry (high, low qwords).
+        case interruptEntry(unit: String, posted: Bool, index: Int, source: String, high: UInt64, low: UInt64)
+        /// A line that is an event with named values but no structure to decode or replay: ftrace
+        /// `intel_iommu:cache_tag_*`/`prq_report`, AMD-Vi event log lines, QEMU walk and translate events.
+        case event(format: String, name: String, fields: [EventField], summary: String)
+    }
+
+    /// One named value of an event line, as printed and (when it is a number) read.
+    public struct EventField: Sendable, Equatable {
+        public var name: String
+        public var text: String
+        public var value: UInt64?
+        public init(_ name: String, _ text: String, _ value: UInt64? = nil) {
+            self.name = name
+            self.text = text
+            self.value = value
+        }
     }
 }

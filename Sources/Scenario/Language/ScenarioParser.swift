@@ -101,10 +101,7 @@ public struct LineErrorInfo: Error, Sendable {
 
 extension String {
     func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
+        String(Substring(self).blankTrimmed())
     }
     func trimmingQuotes() -> String {
         if count >= 2 && hasPrefix("\"") && hasSuffix("\"") { return String(dropFirst().dropLast()) }

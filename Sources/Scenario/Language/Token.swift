@@ -1,3 +1,5 @@
+import IOMMUModel
+
 /// One word of a scenario line, with the column it starts at (1-based) for error messages.
 public struct Token: Sendable, Equatable {
     public var text: String
@@ -63,9 +65,6 @@ public enum Lexer {
     /// The text after the first word, as written (for `note` and `step` titles), comments kept.
     public static func rest(_ line: String, after token: Token) -> String {
         let drop = token.column - 1 + token.text.count
-        var s = Substring(line.dropFirst(drop))
-        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        while s.last == " " || s.last == "\t" { s = s.dropLast() }
-        return String(s)
+        return String(Substring(line.dropFirst(drop)).blankTrimmed())
     }
 }

@@ -1,4 +1,5 @@
 import IOMMUModel
+import Scenario
 
 /// Pane 6: paste hex, see every field; edit a field, see the hex change. One KIND of the
 /// structure catalog at a time (`[` `]` or `c` to choose), its qwords least significant first
@@ -75,7 +76,8 @@ public final class DecoderPane: SessionPane {
 
     public var helpHints: [KeyHint] {
         [KeyHint("Enter e", "edit the field (decimal, 0x, 0b)"),
-         KeyHint("x", "type/paste qwords (qw0 first) or bytes"),
+         KeyHint("x", "type/paste qwords (qw0 first), bytes, or lines import reads"),
+         KeyHint("{ }", "the previous/next record of a multi-line paste"),
          KeyHint("[ ]", "the same qwords as another KIND"),
          KeyHint("c", "choose the KIND by name"), KeyHint("p", "parameters (level=, stage=, granule=)"),
          KeyHint("s", "submit a vtd-qi descriptor as a step")]
@@ -179,20 +181,51 @@ public final class DecoderPane: SessionPane {
         redecode()
     }
 
-    /// Replaces the words from typed or pasted hex.
+    /// Replaces the words from typed or pasted hex. Anything else `import` reads (a multi-line paste, a
+    /// kernel-log or debugfs line, `hexdump -C`) goes through the importer's reader: one record per
+    /// line, repeats collapsed, `{` `}` step through them.
     public func setHex(_ text: String) throws(CodecError) {
         let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
         let new: [UInt64]
+        if text.contains("\n") || !tokens.allSatisfy({ PastedRecords.isValue(Substring($0)) }) {
+            pasted = try PastedRecords.read(text)
+            try showPasted(0)
+            return
+        }
         if tokens.count >= 8, tokens.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) {
             new = try HexInput.qwords(fromLittleEndian: try HexInput.bytes(text))     // a byte dump, memory order
         } else {
             new = try HexInput.qwords(tokens)
         }
+        pasted = []
         guard kind.wordCounts.contains(new.count) else {
             throw .wrongWordCount(kind: kind.name, expected: kind.wordCounts, got: new.count)
         }
         changedWords = Set(new.indices.filter { $0 >= words.count || new[$0] != words[$0] })
         words = new
+        redecode()
+    }
+
+    /// The records of the last multi-record paste, and which one is shown.
+    private var pasted: [PastedRecords.Record] = []
+    private var pastedIndex = 0
+
+    /// Shows pasted record `i`: its own KIND when its line named one, else the current KIND.
+    func showPasted(_ i: Int) throws(CodecError) {
+        guard i >= 0, i < pasted.count else { return }
+        let r = pasted[i]
+        var k = kind
+        if let n = r.kind { k = try StructureCatalog.kind(named: n) }
+        guard k.wordCounts.contains(r.words.count) else {
+            throw .wrongWordCount(kind: k.name, expected: k.wordCounts, got: r.words.count)
+        }
+        kind = k
+        pastedIndex = i
+        changedWords = Set(r.words.indices.filter { $0 >= words.count || r.words[$0] != words[$0] })
+        words = r.words
+        params = r.params.filter { k.parameters.contains($0.key) }
+        let count = pasted.count > 1 ? " \(i + 1) of \(pasted.count) ({ } for the others)" : ""
+        origin = "pasted\(count): \(r.label)" + (r.repeats > 1 ? " ×\(r.repeats) in a row" : "")
         redecode()
     }
 
@@ -268,6 +301,10 @@ public final class DecoderPane: SessionPane {
         case .char("p"):
             guard !kind.parameters.isEmpty else { return .status("\(kind.name) takes no parameters", .dim) }
             beginEdit(.params, text: kind.parameters.compactMap { k in params[k].map { "\(k)=\($0)" } }.joined(separator: " "))
+        case .char("{"), .char("}"):
+            guard pasted.count > 1 else { return .status("{ } step through a multi-record paste (x, then paste)", .dim) }
+            let next = (pastedIndex + (key == .char("}") ? 1 : pasted.count - 1)) % pasted.count
+            do { try showPasted(next) } catch { return .status("\(error)", .warning) }
         case .char("]"), .char("["):
             let all = StructureCatalog.all
             let i = all.firstIndex { $0.name == kind.name } ?? 0

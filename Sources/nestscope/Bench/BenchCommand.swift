@@ -81,6 +81,10 @@ struct BenchCommand: ParsableCommand {
             figures.append(f)
         }
 
+        if only.map({ "import_lines_per_s import_decode_lines_per_s".contains($0) }) ?? true {
+            figures += ImportBenchmarks.figures(repeats: quick ? 3 : 5, lines: quick ? 50_000 : 200_000)
+        }
+
         if only.map({ "render_frame_ms keypress_to_frame_ms".contains($0) }) ?? true {
             figures += try UIBenchmarks.figures(repeats: repeats, pages: quick ? 1 << 18 : 1 << 20)
         }

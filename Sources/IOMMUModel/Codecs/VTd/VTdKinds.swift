@@ -11,6 +11,11 @@ public enum VTdKinds {
                   layouts: VTdFirstStagePTEFormat.layout, maxLevel: 5),
         pageEntry(name: "vtd-sspte", summary: "Second-stage paging entry; --level 1..5 (default 1), --haw 39..52 (default 48)",
                   layouts: VTdSecondStagePTEFormat.layout, maxLevel: 5),
+        .single(VTdInterruptRemapEntryFormat.layout),
+        .single(VTdPostedInterruptEntryFormat.layout),
+        .single(VTdCapabilityRegisterFormat.layout),
+        .single(VTdExtendedCapabilityRegisterFormat.layout),
+        .single(VTdGlobalStatusRegisterFormat.layout),
     ] + VTdQueuedInvalidationKinds.all
 
     static func pageEntry(name: String, summary: String,
