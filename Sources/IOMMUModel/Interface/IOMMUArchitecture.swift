@@ -16,9 +16,11 @@ public struct IOMMUArchitecture: Sendable, Hashable {
     public var queueEntryWords: ClosedRange<Int>
     /// How the walk view numbers levels: true when they count up from a start level (VMSAv8-64).
     public var levelsCountUp: Bool
+    /// Where the unit records faults, in words ("VT-d fault log", "SMMUv3 event queue").
+    public var faultLogName: String
 
     public init(name: String, title: String, queueEntryKind: String, queueStatement: String, queueEntryNoun: String,
-                queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool) {
+                queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool, faultLogName: String) {
         self.name = name
         self.title = title
         self.queueEntryKind = queueEntryKind
@@ -27,6 +29,7 @@ public struct IOMMUArchitecture: Sendable, Hashable {
         self.queueWordNoun = queueWordNoun
         self.queueEntryWords = queueEntryWords
         self.levelsCountUp = levelsCountUp
+        self.faultLogName = faultLogName
     }
 
     /// The scenario line that submits these words as one queue entry (`qi raw 0x.. 0x..`).

@@ -46,7 +46,8 @@ extension Machine {
             return (got == want, want ? "invalidation refused" : "invalidation accepted")
         case .eventCount(let n):
             let got = iommu?.faultRecordCount ?? 0
-            return (got == n, "\(n) event\(n == 1 ? "" : "s") in the SMMUv3 event queue" + (got == n ? "" : ", found \(got)"))
+            let log = architecture?.faultLogName ?? "fault log (no IOMMU yet)"
+            return (got == n, "\(n) event\(n == 1 ? "" : "s") in the \(log)" + (got == n ? "" : ", found \(got)"))
         case .hostErrno, .lockedVM, .userLockedVM, .hostOutput:
             return evaluateHost(e)
         }

@@ -115,7 +115,7 @@ public enum Expectation: Sendable, Equatable {
     case removed(Int)
     /// The last invalidation was refused (or accepted when false).
     case refused(Bool)
-    /// The SMMUv3 event queue holds exactly this many records.
+    /// The unit records exactly this many faults (SMMUv3 event queue, VT-d fault log).
     case eventCount(Int)
     /// The last host operation failed with this errno (nil: it returned 0).
     case hostErrno(Errno?)

@@ -2,7 +2,8 @@
 extension SMMUv3Unit: IOMMU {
     public static let architecture = IOMMUArchitecture(
         name: "smmuv3", title: "Arm SMMUv3", queueEntryKind: "smmu-cmd", queueStatement: "cmd raw", queueEntryNoun: "command",
-        queueWordNoun: "dwords", queueEntryWords: 2...2, levelsCountUp: true)
+        queueWordNoun: "dwords", queueEntryWords: 2...2, levelsCountUp: true,
+        faultLogName: "SMMUv3 event queue")
 
     public var label: String { "SMMUv3" }
 

@@ -2,7 +2,8 @@
 extension VTdUnit: IOMMU {
     public static let architecture = IOMMUArchitecture(
         name: "vtd", title: "Intel VT-d", queueEntryKind: "vtd-qi", queueStatement: "qi raw", queueEntryNoun: "invalidation",
-        queueWordNoun: "qwords", queueEntryWords: 2...4, levelsCountUp: false)
+        queueWordNoun: "qwords", queueEntryWords: 2...4, levelsCountUp: false,
+        faultLogName: "VT-d fault log")
 
     public var label: String { scalableMode ? "VT-d scalable" : "VT-d legacy" }
 
