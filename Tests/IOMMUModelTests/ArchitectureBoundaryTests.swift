@@ -39,7 +39,7 @@ import Testing
         "Sources/IOMMUModel/Machine/Machine+Host.swift", "Sources/IOMMUModel/Machine/Machine+HostSMMU.swift",
         "Sources/IOMMUModel/Machine/MachineCommand.swift",
         "Sources/Scenario/Bundled/BundledScenarios.swift", "Sources/Scenario/Import/RecordDecoder.swift",
-        "Sources/Scenario/Language/HostStatements.swift", "Sources/Scenario/Language/Statements.swift",
+        "Sources/Scenario/Language/HostStatements.swift",
         "Sources/TerminalUI/Overlays/InvalidationBuilder.swift", "Sources/TerminalUI/Panes/CacheTab.swift",
         "Sources/TerminalUI/Panes/PASIDPane.swift", "Sources/TerminalUI/Panes/SMMUCacheTab.swift",
         "Sources/TerminalUI/Panes/StreamTableRows.swift", "Sources/TerminalUI/Session/SMMUv3StreamListing.swift",

@@ -48,7 +48,7 @@ extension Machine {
             let got = iommu?.faultRecordCount ?? 0
             let log = architecture?.faultLogName ?? "fault log (no IOMMU yet)"
             return (got == n, "\(n) event\(n == 1 ? "" : "s") in the \(log)" + (got == n ? "" : ", found \(got)"))
-        case .hostErrno, .lockedVM, .userLockedVM, .hostOutput:
+        case .hostErrno, .lockedVM, .userLockedVM, .hostOutput, .hostReturn, .pinnedVM:
             return evaluateHost(e)
         }
     }

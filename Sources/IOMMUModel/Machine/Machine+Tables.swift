@@ -11,10 +11,19 @@ extension Machine {
         }
         let rootAddress: UInt64
         if let r = root {
-            guard r & 0xfff == 0 else { throw .invalid("root table address \(groupedHex(r)) is not 4 KiB aligned") }
+            let page: UInt64 = 4096
+            guard Checked.isAligned(r, to: page) else { throw .invalid("root table address \(groupedHex(r)) is not 4 KiB aligned") }
             let size = format.rootBytes(levels: levels)
-            guard r & (size - 1) == 0 else { throw .invalid("root table address \(groupedHex(r)) is not aligned to its \(byteSizeLabel(size))") }
-            reserveTableFrame(r + size - 4096, backing: backing)
+            guard Checked.isAligned(r, to: size) else { throw .invalid("root table address \(groupedHex(r)) is not aligned to its \(byteSizeLabel(size))") }
+            guard let last = Checked.lastByte(start: r, length: size) else {
+                throw .invalid("root table at \(groupedHex(r)) (\(byteSizeLabel(size))) runs past 2^64")
+            }
+            // A table pointer holds only the format's address field (VT-d bits 51:12, VMSAv8-64 47:g).
+            let fieldBits = 64 - format.radix.levels[2].tableAddress.leadingZeroBitCount
+            guard Checked.fits(last, bits: fieldBits) else {
+                throw .invalid("root table address \(groupedHex(r)) is beyond the \(fieldBits)-bit table address of \(format.label) entries")
+            }
+            reserveTableFrame(last - (page - 1), backing: backing)
             rootAddress = r
         } else {
             rootAddress = try allocateTable(backing: backing, bytes: format.rootBytes(levels: levels))
@@ -174,43 +183,53 @@ extension Machine {
         return StepOutcome(.ok, "\(name): map \(groupedHex(input)) → \(groupedHex(output)) \(byteSizeLabel(size)) \(perms.label) (\(count) entr\(count == 1 ? "y" : "ies"))")
     }
 
+    /// Clears the leaves in `[input, input + size)`. It walks the tables, not the addresses, so its cost
+    /// follows the entries present, not the size of the range (an unmap of 2^63 bytes is instant).
     mutating func unmap(space name: String, input: UInt64, size: UInt64) throws(MachineError) -> StepOutcome {
         let s = try space(named: name)
         let grain = s.format.tableBytes
-        guard size > 0, input & (grain - 1) == 0, size & (grain - 1) == 0 else {
+        guard size > 0, Checked.isAligned(input, to: grain), Checked.isAligned(size, to: grain) else {
             throw .invalid("unmap needs a \(byteSizeLabel(grain))-aligned address and size")
         }
-        var offset: UInt64 = 0
-        var cleared = 0
-        while offset < size {
-            let va = input + offset
-            var table = s.root
-            var level = s.levels
-            var found = false
-            while level >= 1 {
-                let ea = table + s.index(of: va, level: level) * 8
-                let v = readTable(ea, backing: s.backing)
-                let span = UInt64(1) << UInt64(s.format.shift(level: level))
-                if !s.format.isPresent(v) { offset += span - (va & (span - 1)); found = true; break }
-                if s.format.isLeaf(v, level: level) {
-                    guard va & (span - 1) == 0, size - offset >= span else {
-                        throw .invalid("\(name): unmapping \(groupedHex(va)) would split the \(byteSizeLabel(span)) page at level \(s.format.levelLabel(level))")
-                    }
-                    try writeEntry(s, ea, 0)
-                    cleared += 1
-                    offset += span
-                    found = true
-                    break
-                }
-                table = s.format.outputAddress(v, level: level)
-                level -= 1
-            }
-            if !found { offset += grain }
+        guard let last = Checked.lastByte(start: input, length: size) else {
+            throw .invalid("unmap: \(groupedHex(input)) + \(byteSizeLabel(size)) wraps past 2^64")
         }
+        guard Checked.fits(last, bits: s.inputBits) else {
+            throw .invalid("\(name) translates \(s.inputBits)-bit addresses; \(groupedHex(input))+\(byteSizeLabel(size)) is beyond")
+        }
+        var cleared = 0
+        try unmapTable(s, table: s.root, level: s.levels, tableBase: 0, first: input, last: last, cleared: &cleared)
         var cur = try space(named: name)
         cur.leafCount = max(0, cur.leafCount - cleared)
         spaces[name] = cur
         return StepOutcome(.ok, "\(name): unmap \(groupedHex(input)) \(byteSizeLabel(size)) (\(cleared) entr\(cleared == 1 ? "y" : "ies") cleared, no invalidation)")
+    }
+
+    /// Clears every leaf inside `[first, last]` under the table at `table` (which translates addresses
+    /// from `tableBase`), visiting only the entries whose span meets the range. A leaf the range
+    /// covers only in part is an error: unmapping inside a large page would split it.
+    mutating func unmapTable(_ s: AddressSpace, table: UInt64, level: Int, tableBase: UInt64, first: UInt64, last: UInt64,
+                             cleared: inout Int) throws(MachineError) {
+        let shift = UInt64(s.format.shift(level: level))
+        let spanMask = (UInt64(1) << shift) - 1
+        let firstIndex = s.index(of: first, level: level), lastIndex = s.index(of: last, level: level)
+        for i in firstIndex...lastIndex {
+            let ea = table + i * 8
+            let v = readTable(ea, backing: s.backing)
+            guard s.format.isPresent(v) else { continue }
+            let entryBase = tableBase | (i << shift)
+            let entryLast = entryBase | spanMask
+            if s.format.isLeaf(v, level: level) {
+                guard first <= entryBase && entryLast <= last else {
+                    throw .invalid("\(s.name): unmapping \(groupedHex(max(first, entryBase))) would split the \(byteSizeLabel(spanMask + 1)) page at level \(s.format.levelLabel(level))")
+                }
+                try writeEntry(s, ea, 0)
+                cleared += 1
+            } else {
+                try unmapTable(s, table: s.format.outputAddress(v, level: level), level: level - 1, tableBase: entryBase,
+                               first: max(first, entryBase), last: min(last, entryLast), cleared: &cleared)
+            }
+        }
     }
 
     /// `level` is numbered as the architecture does (VT-d 1 = 4 KiB entries; Arm 0-3 from the top).

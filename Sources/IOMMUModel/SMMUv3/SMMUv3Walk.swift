@@ -1,39 +1,51 @@
 /// The VMSAv8-64 walks: stage 2 alone, stage 1 alone, and nested, where every stage-1 table address
 /// and the final output are IPAs that go through a stage-2 walk, so a cold n×m walk reads
 /// (n+1)(m+1)−1 descriptors (smmuv3.md §4-§5; Arm ARM VMSAv8-64 translation; QEMU smmu-common.c
-/// `smmu_ptw_64_s1`, `smmu_ptw_64_s2`). Fault priority within a descriptor: translation, address
-/// size, access flag, then permission.
+/// `smmu_ptw_64_s1`, `smmu_ptw_64_s2`). The descriptor walk itself is the shared radix walk over
+/// LPAERadixFormat; this file keeps the walk caches, the fault mapping and the attributes. Fault
+/// priority within a descriptor: translation, address size, access flag, then permission.
 extension SMMUv3Unit {
-    static let address48: UInt64 = (1 << 48) - 1
+    /// A 48-bit output address (the descriptors' OA field tops out at bit 47 without FEAT_LPA); the checker masks with it.
+    static let address48 = BitRun(47, 0).mask
+
+    /// Bits of a descriptor's address field above the `bits`-bit output size (IPS / S2PS).
+    @inline(__always) static func beyond(outputBits bits: Int) -> UInt64 { bits >= 64 ? 0 : ~((UInt64(1) << UInt64(bits)) - 1) }
+
+    /// The event for reserved (RES0) bits the descriptor layout flags: an address-size fault when they
+    /// sit above a 48-bit output address (Arm ARM: OA bits beyond the PA size; QEMU get_phys_addr_lpae),
+    /// a translation fault otherwise (the model's choice for RES0 bits, so `decode lpae` and a DMA agree).
+    @inline(__always) static func reservedEvent(_ bits: UInt64) -> SMMUv3EventID {
+        bits & beyond(outputBits: 48) != 0 ? .fAddrSize : .fTranslation
+    }
 
     /// Walks stage 2 for `ipa`. `row` places the references in the 2-D grid (-1: a CD-table access).
     mutating func stage2Walk(_ g2: SMMUv3StageGeometry, vmid: UInt16, input ipa: UInt64, row: Int8, origin: (UInt32, UInt32?),
                              memory: PhysicalMemory, trace: inout WalkTrace, policy: SMMUv3CachePolicy) -> SMMUv3StageResult {
         var r = SMMUv3StageResult()
         let g = g2.granule
-        let gs = g.shift, bpl = g.bitsPerLevel
+        let format = LPAERadixFormat.format(stage: 2, granule: g)
         let start = g2.startLevel
-        if g2.inputBits < 64 && ipa >> UInt64(g2.inputBits) != 0 {
+        if !Checked.fits(ipa, bits: g2.inputBits) {
             r.fault = .fTranslation
             r.level = Int8(start)
             r.detail = "IPA \(groupedHex(ipa)) is beyond the \(g2.inputBits)-bit stage-2 input range (S2T0SZ)"
             return r
         }
+        var hooks = SMMUv3Stage2Hooks(ipa: ipa, vmid: vmid, granule: g, row: row, origin: origin, useWC: policy.contains(.walkCaches))
         var table = g2.root
         var level = start
-        let useWC = policy.contains(.walkCaches)
-        if useWC && caches.walkStage2.count > 0 && start < 3 {
+        if hooks.useWC && caches.walkStage2.count > 0 && start < 3 {
             var l = 2
             var hit = false
             while l >= start {
                 let key = SMMUv3Caches.walkKey(stage: 2, granule: g, level: l, vmid: vmid, asid: 0)
-                let tag = ipa >> UInt64(gs + (3 - l) * bpl)
+                let tag = ipa >> UInt64(format.levels[format.structure.builderLevel(fromUser: l)].shift)
                 if caches.walkStage2.find(key, tag) >= 0 {
                     let e = caches.walkStage2.payload(caches.walkStage2.lookup(key, tag))
                     table = e.nextTable
                     level = l + 1
                     trace.record(MemoryReference(kind: .stage2, source: .stage2WalkCache, level: Int8(l), row: row, input: ipa,
-                                                 gpa: 0, hpa: 0, value: e.value))
+                                                 gpa: 0, hpa: 0, value: e.value, structure: format.structure))
                     hit = true
                     break
                 }
@@ -41,63 +53,43 @@ extension SMMUv3Unit {
             }
             if !hit { caches.walkStage2.countMiss() }
         }
-        let tableMask = SMMUv3Unit.address48 & ~((UInt64(1) << UInt64(gs)) - 1)
-        let outBits = UInt64(g2.outputBits)
-        let af = LPAEEntryBits.af, s2Read = LPAEEntryBits.s2Read, s2Write = LPAEEntryBits.s2Write, xn = LPAEEntryBits.uxn
-        while true {
-            let shift = gs + (3 - level) * bpl
-            let bits = level == start ? g2.rootIndexBits : bpl
-            let ea = table &+ ((ipa >> UInt64(shift)) & ((UInt64(1) << UInt64(bits)) &- 1)) &* 8
-            let v = memory.read64(ea)
-            trace.record(MemoryReference(kind: .stage2, level: Int8(level), row: row, input: ipa, gpa: ea, hpa: ea, value: v))
-            r.level = Int8(level)
-            if v & 1 == 0 {
-                r.fault = .fTranslation
-                r.detail = "stage-2 L\(level) descriptor for IPA \(groupedHex(ipa)) is invalid (\(hex(v)) at \(groupedHex(ea)))"
-                return r
-            }
-            if v & 2 != 0 && level < 3 {
-                let next = v & tableMask
-                if next >> outBits != 0 {
-                    r.fault = .fAddrSize
-                    r.detail = "stage-2 L\(level) table address \(groupedHex(next)) is beyond the \(outBits)-bit S2PS"
-                    return r
-                }
-                if useWC {
-                    pendingFills.append(SMMUv3WalkCacheEntry(stage: 2, vmid: vmid, asid: 0, granule: g, level: Int8(level),
-                                                             tag: ipa >> UInt64(shift), value: v, nextTable: next, nextTableIPA: next,
-                                                             limits: [], sid: origin.0, ssid: origin.1))
-                }
-                table = next
-                level += 1
-                continue
-            }
-            if level == 3 ? v & 2 == 0 : !LPAEGeometry.blockAllowed(g, level: level) {
-                r.fault = .fTranslation
-                r.detail = "stage-2 L\(level) descriptor \(hex(v)) is reserved (\(level == 3 ? "bits[1:0] = 01 at level 3" : "no \(g) blocks at level \(level)"))"
-                return r
-            }
-            let pageMask = (UInt64(1) << UInt64(shift)) - 1
-            let out = v & SMMUv3Unit.address48 & ~pageMask
-            if out >> outBits != 0 {
-                r.fault = .fAddrSize
-                r.detail = "stage-2 output \(groupedHex(out)) is beyond the \(outBits)-bit S2PS"
-                return r
-            }
-            if v & af == 0 && !g2.accessFlagFaultsDisabled {
+        let rootLevel = 4 - start
+        let bounds = RadixBounds(rootLevel: rootLevel, rootIndexMask: (UInt64(1) << UInt64(g2.rootIndexBits)) &- 1,
+                                 beyondOutput: SMMUv3Unit.beyond(outputBits: g2.outputBits))
+        let o = format.walk(ipa, table: table, hostTable: table, level: 4 - level, bounds: bounds,
+                            memory: memory, hooks: &hooks, owner: &self, trace: &trace)
+        let armLevel = 4 - o.level
+        r.level = Int8(armLevel)
+        switch o.stop {
+        case .notPresent, .pointer:
+            r.fault = .fTranslation
+            r.detail = "stage-2 L\(armLevel) descriptor for IPA \(groupedHex(ipa)) is invalid (\(hex(o.value)) at \(groupedHex(o.host)))"
+        case .badType:
+            r.fault = .fTranslation
+            r.detail = "stage-2 L\(armLevel) descriptor \(hex(o.value)) is reserved (\(armLevel == 3 ? "bits[1:0] = 01 at level 3" : "no \(g) blocks at level \(armLevel)"))"
+        case .reservedBits:
+            r.fault = SMMUv3Unit.reservedEvent(o.bits)
+            r.detail = "stage-2 L\(armLevel) descriptor \(hex(o.value)) has RES0 bits \(hex(o.bits)) set"
+        case .addressSize:
+            r.fault = .fAddrSize
+            r.detail = o.value & format.levels[o.level].leafTestMask == format.levels[o.level].leafTestValue && format.levels[o.level].leafAllowed
+                ? "stage-2 output \(groupedHex(o.output)) is beyond the \(g2.outputBits)-bit S2PS"
+                : "stage-2 L\(armLevel) table address \(groupedHex(o.output)) is beyond the \(g2.outputBits)-bit S2PS"
+        case .leaf:
+            if o.value & LPAEEntryBits.af == 0 && !g2.accessFlagFaultsDisabled {
                 r.fault = .fAccess
-                r.detail = "stage-2 L\(level) descriptor for IPA \(groupedHex(ipa)) has AF = 0 (S2AFFD = 0, S2HA = 0)"
+                r.detail = "stage-2 L\(armLevel) descriptor for IPA \(groupedHex(ipa)) has AF = 0 (S2AFFD = 0, S2HA = 0)"
                 return r
             }
             var a: SMMUv3Attributes = .stage2
-            if v & s2Read != 0 { a.insert(.s2Read) }
-            if v & s2Write != 0 { a.insert(.s2Write) }
-            if v & xn != 0 { a.insert(.s2XN) }
-            r.output = out | (ipa & pageMask)
-            r.pageShift = UInt8(shift)
+            if o.value & LPAEEntryBits.s2Read != 0 { a.insert(.s2Read) }
+            if o.value & LPAEEntryBits.s2Write != 0 { a.insert(.s2Write) }
+            if o.value & LPAEEntryBits.uxn != 0 { a.insert(.s2XN) }
+            r.output = o.output
+            r.pageShift = UInt8(o.shift)
             r.attributes = a
-            return r
         }
+        return r
     }
 
     /// A stage-2-only translation (STE Config S2, or nested with stage 1 bypassed by S1DSS).
@@ -152,35 +144,32 @@ extension SMMUv3Unit {
         let nested = cfg.kind == .nested
         let vmid = cfg.vmid, asid = cd.asid
         let g = g1.granule
-        let gs = g.shift, bpl = g.bitsPerLevel
+        let format = LPAERadixFormat.format(stage: 1, granule: g)
         let start = g1.startLevel
-        let outBits = UInt64(g1.outputBits)
+        let outBits = g1.outputBits
         var tableIPA = g1.root
-        if tableIPA >> outBits != 0 {
+        if !Checked.fits(tableIPA, bits: outBits) {
             return s1Fault(.fAddrSize, "TTB\(upper ? 1 : 0) \(groupedHex(tableIPA)) is beyond the \(outBits)-bit IPS")
         }
-        var tablePA: UInt64 = 0
-        var havePA = false
+        var hooks = SMMUv3Stage1Hooks(va: va, vmid: vmid, asid: asid, granule: g, origin: origin, useWC: policy.contains(.walkCaches),
+                                      stage2: nested ? cfg.stage2 : nil, upper: upper, hierarchical: !g1.hierarchicalDisabled, policy: policy)
+        var tablePA: UInt64? = nil
         var level = start
-        var row: Int8 = 0
-        var limits: SMMUv3Attributes = []
-        let useWC = policy.contains(.walkCaches)
-        if useWC && caches.walkStage1.count > 0 && start < 3 {
+        if hooks.useWC && caches.walkStage1.count > 0 && start < 3 {
             var l = 2
             var hit = false
             while l >= start {
                 let key = SMMUv3Caches.walkKey(stage: 1, granule: g, level: l, vmid: vmid, asid: asid)
-                let tag = va >> UInt64(gs + (3 - l) * bpl)
+                let tag = va >> UInt64(format.levels[format.structure.builderLevel(fromUser: l)].shift)
                 if caches.walkStage1.find(key, tag) >= 0 {
                     let e = caches.walkStage1.payload(caches.walkStage1.lookup(key, tag))
                     tableIPA = e.nextTableIPA
                     tablePA = e.nextTable
-                    havePA = true
                     level = l + 1
-                    row = Int8(l + 1 - start)
-                    limits = e.limits
+                    hooks.row = Int8(l + 1 - start)
+                    hooks.limits = e.limits
                     trace.record(MemoryReference(kind: .stage1, source: .stage1WalkCache, level: Int8(l), row: Int8(l - start),
-                                                 input: va, gpa: 0, hpa: 0, value: e.value))
+                                                 input: va, gpa: 0, hpa: 0, value: e.value, structure: format.structure))
                     hit = true
                     break
                 }
@@ -188,95 +177,45 @@ extension SMMUv3Unit {
             }
             if !hit { caches.walkStage1.countMiss() }
         }
-        let tableMask = SMMUv3Unit.address48 & ~((UInt64(1) << UInt64(gs)) - 1)
-        let b = LPAEEntryBits.self
-        let af = b.af, apRO = b.apReadOnly, apUnpriv = b.apUnprivileged, pxn = b.pxn, uxn = b.uxn, nG = b.nG
-        let tRO = b.apTableReadOnly, tNoUnpriv = b.apTableNoUnprivileged, tPXN = b.pxnTable, tUXN = b.uxnTable
-        var pending: SMMUv3WalkCacheEntry? = nil
-        var outIPA: UInt64 = 0
-        var s1Shift = 0
-        var attrs: SMMUv3Attributes = .stage1
-        while true {
-            if !havePA {
-                if nested, let g2 = cfg.stage2 {
-                    let s2 = stage2Walk(g2, vmid: vmid, input: tableIPA, row: row, origin: origin, memory: memory, trace: &trace, policy: policy)
-                    func what() -> String { row == 0 ? "stage-1 root (TTB\(upper ? 1 : 0))" : "stage-1 L\(level) table" }
-                    if let id = s2.fault {
-                        var f = SMMUv3Fault(id, address: va, stage2: true, eventClass: .tableWalk, ipa: tableIPA,
-                                            "stage-2 walk of the \(what()) at IPA \(groupedHex(tableIPA)): \(s2.detail)")
-                        f.recorded = g2.recordFaults
-                        return .fault(f)
-                    }
-                    if !s2.attributes.contains(.s2Read) {
-                        var f = SMMUv3Fault(.fPermission, address: va, stage2: true, eventClass: .tableWalk, ipa: tableIPA,
-                                            "stage 2 gives no read permission for the \(what()) at IPA \(groupedHex(tableIPA))")
-                        f.recorded = g2.recordFaults
-                        return .fault(f)
-                    }
-                    tablePA = s2.output
-                } else {
-                    tablePA = tableIPA
-                }
+        let bounds = RadixBounds(rootLevel: 4 - start, rootIndexMask: (UInt64(1) << UInt64(g1.rootIndexBits)) &- 1,
+                                 beyondOutput: SMMUv3Unit.beyond(outputBits: outBits))
+        let o = format.walk(va, table: tableIPA, hostTable: tablePA, level: 4 - level, bounds: bounds,
+                            memory: memory, hooks: &hooks, owner: &self, trace: &trace)
+        let armLevel = 4 - o.level
+        switch o.stop {
+        case .leaf: break
+        case .pointer:
+            if let f = hooks.fault { return .fault(f) }
+            return s1Fault(.fTranslation, "stage-1 L\(armLevel) table at IPA \(groupedHex(o.output)) is not reachable")
+        case .notPresent:
+            return s1Fault(.fTranslation, "stage-1 L\(armLevel) descriptor for VA \(groupedHex(va)) is invalid (\(hex(o.value)) at \(nested ? "IPA \(groupedHex(o.entry)), " : "")PA \(groupedHex(o.host)))")
+        case .badType:
+            return s1Fault(.fTranslation, "stage-1 L\(armLevel) descriptor \(hex(o.value)) is reserved (\(armLevel == 3 ? "bits[1:0] = 01 at level 3" : "no \(g) blocks at level \(armLevel)"))")
+        case .reservedBits:
+            return s1Fault(SMMUv3Unit.reservedEvent(o.bits), "stage-1 L\(armLevel) descriptor \(hex(o.value)) has RES0 bits \(hex(o.bits)) set")
+        case .addressSize:
+            let l = format.levels[o.level]
+            if o.value & l.leafTestMask == l.leafTestValue && l.leafAllowed {
+                return s1Fault(.fAddrSize, "stage-1 output \(groupedHex(o.output)) is beyond the \(outBits)-bit IPS")
             }
-            havePA = false
-            if var p = pending {
-                p.nextTable = tablePA
-                pendingFills.append(p)
-                pending = nil
-            }
-            let shift = gs + (3 - level) * bpl
-            let idxBits = level == start ? g1.rootIndexBits : bpl
-            let offset = ((va >> UInt64(shift)) & ((UInt64(1) << UInt64(idxBits)) &- 1)) &* 8
-            let ea = tablePA &+ offset
-            let v = memory.read64(ea)
-            trace.record(MemoryReference(kind: .stage1, level: Int8(level), row: row, input: va, gpa: tableIPA &+ offset, hpa: ea, value: v))
-            if v & 1 == 0 {
-                return s1Fault(.fTranslation, "stage-1 L\(level) descriptor for VA \(groupedHex(va)) is invalid (\(hex(v)) at \(nested ? "IPA \(groupedHex(tableIPA &+ offset)), " : "")PA \(groupedHex(ea)))")
-            }
-            if v & 2 != 0 && level < 3 {
-                let next = v & tableMask
-                if next >> outBits != 0 {
-                    return s1Fault(.fAddrSize, "stage-1 L\(level) table address \(groupedHex(next)) is beyond the \(outBits)-bit IPS")
-                }
-                if !g1.hierarchicalDisabled {
-                    if v & tRO != 0 { limits.insert(.s1ReadOnly) }
-                    if v & tNoUnpriv != 0 { limits.insert(.tableNoUnprivileged) }
-                    if v & tPXN != 0 { limits.insert(.s1PXN) }
-                    if v & tUXN != 0 { limits.insert(.s1UXN) }
-                }
-                if useWC {
-                    pending = SMMUv3WalkCacheEntry(stage: 1, vmid: vmid, asid: asid, granule: g, level: Int8(level), tag: va >> UInt64(shift),
-                                                   value: v, nextTable: 0, nextTableIPA: next, limits: limits, sid: origin.0, ssid: origin.1)
-                }
-                tableIPA = next
-                level += 1
-                row += 1
-                continue
-            }
-            if level == 3 ? v & 2 == 0 : !LPAEGeometry.blockAllowed(g, level: level) {
-                return s1Fault(.fTranslation, "stage-1 L\(level) descriptor \(hex(v)) is reserved (\(level == 3 ? "bits[1:0] = 01 at level 3" : "no \(g) blocks at level \(level)"))")
-            }
-            let pageMask = (UInt64(1) << UInt64(shift)) - 1
-            let out = v & SMMUv3Unit.address48 & ~pageMask
-            if out >> outBits != 0 {
-                return s1Fault(.fAddrSize, "stage-1 output \(groupedHex(out)) is beyond the \(outBits)-bit IPS")
-            }
-            if v & af == 0 && !g1.accessFlagFaultsDisabled {
-                return s1Fault(.fAccess, "stage-1 L\(level) descriptor for VA \(groupedHex(va)) has AF = 0 (AFFD = 0, HA = 0)")
-            }
-            if v & apRO != 0 || limits.contains(.s1ReadOnly) { attrs.insert(.s1ReadOnly) }
-            if v & apUnpriv != 0 && !limits.contains(.tableNoUnprivileged) { attrs.insert(.s1Unprivileged) }
-            if v & pxn != 0 || limits.contains(.s1PXN) { attrs.insert(.s1PXN) }
-            if v & uxn != 0 || limits.contains(.s1UXN) { attrs.insert(.s1UXN) }
-            if v & nG == 0 { attrs.insert(.global) }
-            outIPA = out | (va & pageMask)
-            s1Shift = shift
-            break
+            return s1Fault(.fAddrSize, "stage-1 L\(armLevel) table address \(groupedHex(o.output)) is beyond the \(outBits)-bit IPS")
         }
-        let s1Level = Int8(level)
+        let v = o.value
+        let limits = hooks.limits
+        if v & LPAEEntryBits.af == 0 && !g1.accessFlagFaultsDisabled {
+            return s1Fault(.fAccess, "stage-1 L\(armLevel) descriptor for VA \(groupedHex(va)) has AF = 0 (AFFD = 0, HA = 0)")
+        }
+        var attrs: SMMUv3Attributes = .stage1
+        if v & LPAEEntryBits.apReadOnly != 0 || limits.contains(.s1ReadOnly) { attrs.insert(.s1ReadOnly) }
+        if v & LPAEEntryBits.apUnprivileged != 0 && !limits.contains(.tableNoUnprivileged) { attrs.insert(.s1Unprivileged) }
+        if v & LPAEEntryBits.pxn != 0 || limits.contains(.s1PXN) { attrs.insert(.s1PXN) }
+        if v & LPAEEntryBits.uxn != 0 || limits.contains(.s1UXN) { attrs.insert(.s1UXN) }
+        if v & LPAEEntryBits.nG == 0 { attrs.insert(.global) }
+        let outIPA = o.output
+        let s1Level = Int8(armLevel)
         if let why = attrs.stage1Fault(req) { return s1Fault(.fPermission, why) }
         var pa = outIPA
-        var pageShift = UInt8(s1Shift)
+        var pageShift = UInt8(o.shift)
         var s2Level: Int8 = -1
         if nested, let g2 = cfg.stage2 {
             let s2 = stage2Walk(g2, vmid: vmid, input: outIPA, row: Int8(4 - start), origin: origin, memory: memory, trace: &trace, policy: policy)

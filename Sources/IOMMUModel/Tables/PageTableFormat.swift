@@ -45,14 +45,27 @@ public enum PageTableFormat: Sendable, Equatable {
         }
     }
 
+    /// The radix description the walkers use for this format: the builder reads and writes the same
+    /// present, leaf and address bits (VT-d at the widest address, 52 bits: the builder is software).
+    public var radix: RadixFormat {
+        switch self {
+        case .vtdFirstStage: return PageTableFormat.vtdFirstStageRadix
+        case .vtdSecondStage: return PageTableFormat.vtdSecondStageRadix
+        case .armStage1(let g, _): return LPAERadixFormat.format(stage: 1, granule: g)
+        case .armStage2(let g, _, _): return LPAERadixFormat.format(stage: 2, granule: g)
+        }
+    }
+    static let vtdFirstStageRadix = VTdPagingRules.format(firstStage: true, addressWidth: VTdFirstStagePTEFormat.maxAddressWidth)
+    static let vtdSecondStageRadix = VTdPagingRules.format(firstStage: false, addressWidth: VTdSecondStagePTEFormat.maxAddressWidth)
+
     /// log2 of the smallest page (and of a table's size, except a concatenated or small root).
-    public var granuleShift: Int { granule?.shift ?? 12 }
+    public var granuleShift: Int { radix.levels[1].shift }
     /// Index bits one full table resolves.
-    public var bitsPerLevel: Int { granule?.bitsPerLevel ?? 9 }
+    public var bitsPerLevel: Int { radix.levels[1].indexMask.nonzeroBitCount }
 
     /// Bits of input address resolved at builder level `level` start here.
-    public func shift(level: Int) -> Int { granuleShift + bitsPerLevel * (level - 1) }
-    public var entriesPerTable: UInt64 { UInt64(1) << UInt64(bitsPerLevel) }
+    public func shift(level: Int) -> Int { radix.levels[level].shift }
+    public var entriesPerTable: UInt64 { radix.levels[1].indexMask + 1 }
     /// Bytes of one (non-root) table.
     public var tableBytes: UInt64 { UInt64(1) << UInt64(granuleShift) }
 
@@ -68,7 +81,7 @@ public enum PageTableFormat: Sendable, Equatable {
     /// Bits of input address a `levels`-level table of this format translates.
     public func inputBits(levels: Int) -> Int {
         switch self {
-        case .vtdFirstStage, .vtdSecondStage: return shift(level: levels) + 9
+        case .vtdFirstStage, .vtdSecondStage: return radix.inputBits(rootLevel: levels)
         case .armStage1(_, let bits), .armStage2(_, let bits, _): return bits
         }
     }
@@ -87,10 +100,10 @@ public enum PageTableFormat: Sendable, Equatable {
     }
 
     /// `L3` for VT-d builder level 3 and for Arm level 3 (builder level 1).
-    public func levelLabel(_ level: Int) -> String { "L\(armStage == nil ? level : 4 - level)" }
+    public func levelLabel(_ level: Int) -> String { "L\(radix.structure.userLevel(level))" }
 
     /// The builder level for a level as the user names it (Arm levels 0-3 count from the top).
-    public func builderLevel(fromUser level: Int) -> Int { armStage == nil ? level : 4 - level }
+    public func builderLevel(fromUser level: Int) -> Int { radix.structure.builderLevel(fromUser: level) }
 
     /// Levels at which a leaf may sit, deepest first (VT-d: 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB; Arm:
     /// pages at level 3 and blocks where the granule has them, LPAEGeometry.blockAllowed).
@@ -108,26 +121,18 @@ public enum PageTableFormat: Sendable, Equatable {
         } ?? 1
     }
 
-    public func isPresent(_ v: UInt64) -> Bool {
-        switch self {
-        case .vtdFirstStage: return v & VTdEntryBits.fsP != 0
-        case .vtdSecondStage: return v & (VTdEntryBits.ssR | VTdEntryBits.ssW) != 0
-        case .armStage1, .armStage2: return v & LPAEEntryBits.valid != 0
-        }
-    }
+    public func isPresent(_ v: UInt64) -> Bool { radix.isPresent(v) }
 
+    /// A leaf at the bottom level always (the walk faults a malformed one); above, the format's leaf form.
     public func isLeaf(_ v: UInt64, level: Int) -> Bool {
-        if armStage != nil { return level == 1 || v & LPAEEntryBits.tableBit == 0 }
-        return level == 1 || (v & VTdEntryBits.ps != 0 && level <= 3)
+        let r = radix
+        return level == 1 || (r.levels[level].leafAllowed && r.hasLeafForm(v, level: level))
     }
 
+    /// The address field of an entry: the next table, or the page base of a leaf.
     public func outputAddress(_ v: UInt64, level: Int) -> UInt64 {
-        if armStage != nil {
-            let low = isLeaf(v, level: level) ? shift(level: level) : granuleShift
-            return v & BitRun(47, low).mask
-        }
-        let mask = VTdEntryBits.address & ~((UInt64(1) << UInt64(shift(level: level))) - 1)
-        return isLeaf(v, level: level) ? v & mask : v & VTdEntryBits.address
+        let l = radix.levels[level]
+        return v & (isLeaf(v, level: level) ? l.leafAddress : l.tableAddress)
     }
 
     /// A non-leaf entry pointing at `table`, permissive so leaves decide (what Linux writes).

@@ -89,12 +89,14 @@ extension VTdUnit {
         var faultDetail = ""
     }
 
-    /// Walks a second-stage table for `input` (a GPA, or the IOVA in second-stage-only mode).
+    /// Walks a second-stage table for `input` (a GPA, or the IOVA in second-stage-only mode): a PWC
+    /// probe, then the shared radix walk over the second-stage format.
     mutating func secondStageWalk(root: UInt64, levels: Int, input: UInt64, did: UInt16, row: Int8, origin: (UInt16, UInt32?),
                                   memory: PhysicalMemory, trace: inout WalkTrace, policy: VTdCachePolicy) -> SecondStageResult {
         var r = SecondStageResult()
-        let width = 30 + 9 * (levels - 2)
-        if width < 64 && input >> UInt64(width) != 0 {
+        let format = rules.secondStage
+        let width = format.inputBits(rootLevel: levels)
+        if !Checked.fits(input, bits: width) {
             r.fault = .smSSAddressBeyondMax
             r.faultDetail = "GPA \(hex(input)) beyond the \(width)-bit second-stage width"
             return r
@@ -104,12 +106,10 @@ extension VTdUnit {
             r.faultDetail = "second-stage root \(hex(root)) beyond the host address width"
             return r
         }
-        let addressMask = rules.addressMask
-        var table = root & addressMask
+        var hooks = VTdSecondStageHooks(input: input, did: did, row: row, origin: origin, usePWC: policy.contains(.pagingStructures))
+        var table = root & rules.addressMask
         var level = levels
-        var perms: Permissions = [.read, .write, .execute]
-        let usePWC = policy.contains(.pagingStructures)
-        if usePWC && caches.pwcStage2.count > 0 && levels > 1 {
+        if hooks.usePWC && caches.pwcStage2.count > 0 && levels > 1 {
             var hit = false
             for l in 2...levels {
                 let key = VTdCaches.pwcKey(did: did, pasid: 0, level: l)
@@ -118,55 +118,30 @@ extension VTdUnit {
                     let e = caches.pwcStage2.payload(caches.pwcStage2.lookup(key, tag))
                     table = e.nextTableHPA
                     level = l - 1
-                    perms = e.perms
+                    hooks.perms = e.perms
                     trace.record(MemoryReference(kind: .stage2, source: .stage2WalkCache, level: Int8(l), row: row, input: input,
-                                                 gpa: 0, hpa: 0, value: e.value))
+                                                 gpa: 0, hpa: 0, value: e.value, structure: .vtdSecondStage))
                     hit = true
                     break
                 }
             }
             if !hit { caches.pwcStage2.countMiss() }
         }
-        while true {
-            let shift = UInt64(12 + 9 * (level - 1))
-            let entryAddress = table + ((input >> shift) & 511) * 8
-            let v = memory.read64(entryAddress)
-            trace.record(MemoryReference(kind: .stage2, level: Int8(level), row: row, input: input, gpa: entryAddress, hpa: entryAddress, value: v))
-            if v & 3 == 0 {
-                r.fault = .smSSPermission
-                r.faultDetail = "second-stage L\(level) entry for GPA \(hex(input)) not present (R = W = 0) at \(hex(entryAddress))"
-                return r
-            }
-            let isLeaf = level == 1 || (v & 0x80 != 0 && level <= 3)
-            let reserved: UInt64
-            if !isLeaf { reserved = rules.ssReservedNonLeaf[level] }
-            else if level == 1 { reserved = rules.ssReserved4K }
-            else if level == 2 { reserved = rules.ssReserved2M }
-            else { reserved = rules.ssReserved1G }
-            if v & reserved != 0 {
-                r.fault = .smSSEntryReserved
-                r.faultDetail = "reserved bits \(hex(v & reserved)) set in second-stage L\(level) entry \(hex(v)) at \(hex(entryAddress))"
-                return r
-            }
-            if v & 1 == 0 { perms.remove(.read) }
-            if v & 2 == 0 { perms.remove(.write) }
-            if v & 4 == 0 { perms.remove(.execute) }
-            if isLeaf {
-                let pageMask = (UInt64(1) << shift) - 1
-                r.hpa = (v & addressMask & ~pageMask) | (input & pageMask)
-                r.pageShift = UInt8(shift)
-                r.perms = perms
-                return r
-            }
-            let next = v & addressMask
-            if usePWC {
-                pendingFills.append((2, VTdPagingCacheEntry(did: did, pasid: 0, level: UInt8(level), tag: VTdCaches.pwcTag(input, level: level),
-                                                              value: v, nextTableHPA: next, nextTableGPA: next, perms: perms,
-                                                              sid: origin.0, requestPASID: origin.1)))
-            }
-            table = next
-            level -= 1
+        let o = format.walk(input, table: table, hostTable: table, level: level, bounds: format.fullRoot(levels),
+                            memory: memory, hooks: &hooks, owner: &self, trace: &trace)
+        switch o.stop {
+        case .leaf:
+            r.hpa = o.output
+            r.pageShift = UInt8(o.shift)
+            r.perms = hooks.perms.intersection(VTdSecondStageHooks.permissions(o.value))
+        case .notPresent:
+            r.fault = .smSSPermission
+            r.faultDetail = "second-stage L\(o.level) entry for GPA \(hex(input)) not present (R = W = 0) at \(hex(o.host))"
+        case .reservedBits, .badType, .addressSize, .pointer:
+            r.fault = .smSSEntryReserved
+            r.faultDetail = "reserved bits \(hex(o.bits)) set in second-stage L\(o.level) entry \(hex(o.value)) at \(hex(o.host))"
         }
+        return r
     }
 
     mutating func secondStageOnly(_ req: DMARequest, root: UInt64, levels: Int, did: UInt16, pasid: UInt32, memory: PhysicalMemory,
@@ -200,22 +175,19 @@ extension VTdUnit {
                              policy: VTdCachePolicy) -> VTdTranslationOutcome {
         let iova = req.address
         let sid = UInt16(truncatingIfNeeded: req.sourceID)
-        let origin = (sid, req.pasid)
+        let format = rules.firstStage
         // Canonical check: bits above the first-stage width must copy its top bit (fault 0x80).
-        let width = UInt64(48 + 9 * (n - 4))
+        let width = UInt64(format.inputBits(rootLevel: n))
         let top = iova >> (width - 1)
         if top != 0 && top != (UInt64.max >> (width - 1)) {
             return .fault(VTdFault(.smNonCanonical, address: iova, "IOVA \(hex(iova)) is not canonical for a \(width)-bit first stage"))
         }
-        let addressMask = rules.addressMask
-        var tableGPA = root & addressMask
-        var tableHPA: UInt64 = 0
-        var haveHPA = false
+        var hooks = VTdFirstStageHooks(iova: iova, did: did, pasid: pasid, sid: sid, requestPASID: req.pasid, nested: nested,
+                                       stage2: stage2, usePWC: policy.contains(.pagingStructures), policy: policy)
+        var tableGPA = root & rules.addressMask
+        var tableHPA: UInt64? = nil
         var level = n
-        var row: Int8 = 0
-        var perms: Permissions = [.read, .write, .execute, .user]
-        let usePWC = policy.contains(.pagingStructures)
-        if usePWC && caches.pwcStage1.count > 0 {
+        if hooks.usePWC && caches.pwcStage1.count > 0 {
             var hit = false
             for l in 2...n {
                 let key = VTdCaches.pwcKey(did: did, pasid: pasid, level: l)
@@ -224,92 +196,36 @@ extension VTdUnit {
                     let e = caches.pwcStage1.payload(caches.pwcStage1.lookup(key, tag))
                     tableGPA = e.nextTableGPA
                     tableHPA = e.nextTableHPA
-                    haveHPA = true
                     level = l - 1
-                    row = Int8(n - l + 1)
-                    perms = e.perms
+                    hooks.row = Int8(n - l + 1)
+                    hooks.perms = e.perms
                     trace.record(MemoryReference(kind: .stage1, source: .stage1WalkCache, level: Int8(l), row: Int8(n - l), input: iova,
-                                                 gpa: 0, hpa: 0, value: e.value))
+                                                 gpa: 0, hpa: 0, value: e.value, structure: .vtdFirstStage))
                     hit = true
                     break
                 }
             }
             if !hit { caches.pwcStage1.countMiss() }
         }
-        var pendingPWC: VTdPagingCacheEntry? = nil
-        var outGPA: UInt64 = 0
-        var fsShift: UInt64 = 12
-        while true {
-            if !haveHPA {
-                if nested {
-                    let s2 = secondStageWalk(root: stage2.root, levels: stage2.levels, input: tableGPA, did: did, row: row, origin: origin,
-                                             memory: memory, trace: &trace, policy: policy)
-                    if let reason = s2.fault {
-                        let what = row == 0 ? "first-stage root (FSPTPTR)" : "first-stage L\(level) table"
-                        let mapped: VTdFaultReason
-                        switch reason {
-                        case .smSSAddressBeyondMax: mapped = .smNestedFSAddressBeyondMGAW
-                        case .smSSPermission: mapped = row == 0 ? .smNestedFSPML4ReadDenied : .smNestedFSEntryReadDenied
-                        default: mapped = reason
-                        }
-                        return .fault(VTdFault(mapped, address: iova, "second-stage walk of the \(what) at GPA \(hex(tableGPA)): \(s2.faultDetail)"))
-                    }
-                    if !s2.perms.contains(.read) {
-                        return .fault(VTdFault(row == 0 ? .smNestedFSPML4ReadDenied : .smNestedFSEntryReadDenied, address: iova,
-                                               "second stage gives no read permission for the first-stage table at GPA \(hex(tableGPA))"))
-                    }
-                    tableHPA = s2.hpa
-                } else {
-                    tableHPA = tableGPA
-                }
-            }
-            haveHPA = false
-            if var p = pendingPWC {
-                p.nextTableHPA = tableHPA
-                pendingFills.append((1, p))
-                pendingPWC = nil
-            }
-            let shift = UInt64(12 + 9 * (level - 1))
-            let offset = ((iova >> shift) & 511) * 8
-            let entryHPA = tableHPA + offset
-            let v = memory.read64(entryHPA)
-            trace.record(MemoryReference(kind: .stage1, level: Int8(level), row: row, input: iova, gpa: tableGPA + offset, hpa: entryHPA, value: v))
-            if v & 1 == 0 {
-                return .fault(VTdFault(.smFSEntryNotPresent, address: iova,
-                                       "first-stage L\(level) entry for IOVA \(hex(iova)) not present (P = 0) at \(nested ? "GPA \(hex(tableGPA + offset)), " : "")HPA \(hex(entryHPA))"))
-            }
-            let isLeaf = level == 1 || (v & 0x80 != 0 && level <= 3)
-            let reserved: UInt64
-            if !isLeaf { reserved = rules.fsReservedNonLeaf[level] }
-            else if level == 1 { reserved = rules.fsReserved4K }
-            else if level == 2 { reserved = rules.fsReserved2M }
-            else { reserved = rules.fsReserved1G }
-            if v & reserved != 0 {
-                return .fault(VTdFault(.smFSEntryReserved, address: iova,
-                                       "reserved bits \(hex(v & reserved)) set in first-stage L\(level) entry \(hex(v))"))
-            }
-            if v & 2 == 0 { perms.remove(.write) }
-            if v & 4 == 0 { perms.remove(.user) }
-            if v & (1 << 63) != 0 { perms.remove(.execute) }
-            if isLeaf {
-                fsShift = shift
-                let pageMask = (UInt64(1) << shift) - 1
-                outGPA = (v & addressMask & ~pageMask) | (iova & pageMask)
-                break
-            }
-            let next = v & addressMask
-            if usePWC {
-                pendingPWC = VTdPagingCacheEntry(did: did, pasid: pasid, level: UInt8(level), tag: VTdCaches.pwcTag(iova, level: level),
-                                                 value: v, nextTableHPA: 0, nextTableGPA: next, perms: perms, sid: sid, requestPASID: req.pasid)
-            }
-            tableGPA = next
-            level -= 1
-            row += 1
+        let o = format.walk(iova, table: tableGPA, hostTable: tableHPA, level: level, bounds: format.fullRoot(n),
+                            memory: memory, hooks: &hooks, owner: &self, trace: &trace)
+        switch o.stop {
+        case .leaf: break
+        case .pointer:
+            return .fault(hooks.fault ?? VTdFault(.smNestedFSEntryReadDenied, address: iova, "first-stage table at GPA \(hex(o.output)) not reachable"))
+        case .notPresent:
+            return .fault(VTdFault(.smFSEntryNotPresent, address: iova,
+                                   "first-stage L\(o.level) entry for IOVA \(hex(iova)) not present (P = 0) at \(nested ? "GPA \(hex(o.entry)), " : "")HPA \(hex(o.host))"))
+        case .reservedBits, .badType, .addressSize:
+            return .fault(VTdFault(.smFSEntryReserved, address: iova,
+                                   "reserved bits \(hex(o.bits)) set in first-stage L\(o.level) entry \(hex(o.value))"))
         }
+        var perms = hooks.perms.intersection(VTdFirstStageHooks.permissions(o.value))
+        let outGPA = o.output
         var hpa = outGPA
-        var shift = UInt8(fsShift)
+        var shift = UInt8(o.shift)
         if nested {
-            let s2 = secondStageWalk(root: stage2.root, levels: stage2.levels, input: outGPA, did: did, row: Int8(n), origin: origin,
+            let s2 = secondStageWalk(root: stage2.root, levels: stage2.levels, input: outGPA, did: did, row: Int8(n), origin: (sid, req.pasid),
                                      memory: memory, trace: &trace, policy: policy)
             if let reason = s2.fault {
                 return .fault(VTdFault(reason == .smSSAddressBeyondMax ? .smNestedFSAddressBeyondMGAW : reason, address: iova,

@@ -46,9 +46,14 @@ public struct MemoryReference: Sendable, Equatable {
     public var hpa: UInt64
     /// The entry's value (the first qword for multi-qword structures).
     public var value: UInt64
+    /// The page-table structure a stage-1/stage-2 reference read (format, stage, granule), so views
+    /// label and decode it without knowing the architecture; `.none` for configuration structures,
+    /// which `kind` names.
+    public var structure: TableStructure
 
     public init(kind: ReferenceKind, source: ReferenceSource = .memory, level: Int8 = 0, row: Int8 = -1,
-                input: UInt64 = 0, gpa: UInt64 = 0, hpa: UInt64 = 0, value: UInt64 = 0) {
+                input: UInt64 = 0, gpa: UInt64 = 0, hpa: UInt64 = 0, value: UInt64 = 0, structure: TableStructure = .none) {
+        self.structure = structure
         self.kind = kind
         self.source = source
         self.level = level

@@ -1,0 +1,97 @@
+/// What the SMMUv3 walks add to the shared radix walk: trace records in Arm level numbering, walk-cache
+/// fills, stage-1 hierarchical limits from table descriptors (APTable, PXNTable, UXNTable unless
+/// CD.HAD), and for a nested stage 1 the stage-2 walk of every table IPA.
+struct SMMUv3Stage2Hooks: RadixWalkHooks {
+    let ipa: UInt64
+    let vmid: UInt16
+    let granule: LPAEGranule
+    let row: Int8
+    let origin: (UInt32, UInt32?)
+    let useWC: Bool
+
+    @inline(__always) mutating func hostAddress(ofTable table: UInt64, level: Int, owner: inout SMMUv3Unit, memory: PhysicalMemory,
+                                                trace: inout WalkTrace) -> UInt64? { table }
+
+    @inline(__always) mutating func didRead(_ value: UInt64, level: Int, entry: UInt64, host: UInt64, trace: inout WalkTrace) {
+        trace.record(MemoryReference(kind: .stage2, level: Int8(4 - level), row: row, input: ipa, gpa: host, hpa: host, value: value,
+                                     structure: .arm(stage: 2, granule)))
+    }
+
+    @inline(__always) mutating func didDescend(_ value: UInt64, level: Int, next: UInt64, owner: inout SMMUv3Unit) {
+        guard useWC else { return }
+        let armLevel = 4 - level
+        owner.pendingFills.append(SMMUv3WalkCacheEntry(stage: 2, vmid: vmid, asid: 0, granule: granule, level: Int8(armLevel),
+                                                       tag: ipa >> UInt64(LPAEGeometry.levelShift(granule, level: armLevel)), value: value,
+                                                       nextTable: next, nextTableIPA: next, limits: [], sid: origin.0, ssid: origin.1))
+    }
+}
+
+struct SMMUv3Stage1Hooks: RadixWalkHooks {
+    let va: UInt64
+    let vmid: UInt16
+    let asid: UInt16
+    let granule: LPAEGranule
+    let origin: (UInt32, UInt32?)
+    let useWC: Bool
+    /// Stage 2 of a nested STE: every table IPA goes through it.
+    let stage2: SMMUv3StageGeometry?
+    let upper: Bool
+    let hierarchical: Bool
+    let policy: SMMUv3CachePolicy
+    var row: Int8 = 0
+    var limits: SMMUv3Attributes = []
+    var pending: SMMUv3WalkCacheEntry? = nil
+    /// Why a table IPA could not be followed.
+    var fault: SMMUv3Fault? = nil
+
+    mutating func hostAddress(ofTable table: UInt64, level: Int, owner: inout SMMUv3Unit, memory: PhysicalMemory,
+                              trace: inout WalkTrace) -> UInt64? {
+        var pa = table
+        if let g2 = stage2 {
+            let s2 = owner.stage2Walk(g2, vmid: vmid, input: table, row: row, origin: origin, memory: memory, trace: &trace, policy: policy)
+            let what = row == 0 ? "stage-1 root (TTB\(upper ? 1 : 0))" : "stage-1 L\(4 - level) table"
+            if let id = s2.fault {
+                var f = SMMUv3Fault(id, address: va, stage2: true, eventClass: .tableWalk, ipa: table,
+                                    "stage-2 walk of the \(what) at IPA \(groupedHex(table)): \(s2.detail)")
+                f.recorded = g2.recordFaults
+                fault = f
+                return nil
+            }
+            if !s2.attributes.contains(.s2Read) {
+                var f = SMMUv3Fault(.fPermission, address: va, stage2: true, eventClass: .tableWalk, ipa: table,
+                                    "stage 2 gives no read permission for the \(what) at IPA \(groupedHex(table))")
+                f.recorded = g2.recordFaults
+                fault = f
+                return nil
+            }
+            pa = s2.output
+        }
+        if var p = pending {
+            p.nextTable = pa
+            owner.pendingFills.append(p)
+            pending = nil
+        }
+        return pa
+    }
+
+    @inline(__always) mutating func didRead(_ value: UInt64, level: Int, entry: UInt64, host: UInt64, trace: inout WalkTrace) {
+        trace.record(MemoryReference(kind: .stage1, level: Int8(4 - level), row: row, input: va, gpa: entry, hpa: host, value: value,
+                                     structure: .arm(stage: 1, granule)))
+    }
+
+    @inline(__always) mutating func didDescend(_ value: UInt64, level: Int, next: UInt64, owner: inout SMMUv3Unit) {
+        if hierarchical {
+            if value & LPAEEntryBits.apTableReadOnly != 0 { limits.insert(.s1ReadOnly) }
+            if value & LPAEEntryBits.apTableNoUnprivileged != 0 { limits.insert(.tableNoUnprivileged) }
+            if value & LPAEEntryBits.pxnTable != 0 { limits.insert(.s1PXN) }
+            if value & LPAEEntryBits.uxnTable != 0 { limits.insert(.s1UXN) }
+        }
+        if useWC {
+            let armLevel = 4 - level
+            pending = SMMUv3WalkCacheEntry(stage: 1, vmid: vmid, asid: asid, granule: granule, level: Int8(armLevel),
+                                           tag: va >> UInt64(LPAEGeometry.levelShift(granule, level: armLevel)),
+                                           value: value, nextTable: 0, nextTableIPA: next, limits: limits, sid: origin.0, ssid: origin.1)
+        }
+        row += 1
+    }
+}
