@@ -75,10 +75,10 @@ import Testing
         // vfio_unmap_unpin → iommu_unmap + iommu_iotlb_sync → cache_tag_flush_range: a first-stage
         // domain gets a page-selective PASID-based IOTLB invalidation (type 6, G=3) for DID 2, PASID 0
         // (IOMMU_NO_PASID), 4 pages at 0x100000 → AM 2 (calculate_psi_aligned_address).
-        let r = try #require(m.lastInvalidation.first)
+        let r = try #require(m.lastQueueResults.first)
         #expect(r.decoded?.value("type") == 6 && r.decoded?.value("g") == 3 && r.decoded?.value("did") == 2)
         #expect(r.decoded?.value("pasid") == 0 && r.decoded?.value("addr") == 0x10_0000 && r.decoded?.value("am") == 2)
-        #expect(r.removed.contains { if case .iotlb = $0 { return true }; return false })
+        #expect(r.removed.contains { $0.key.cache == "iotlb" })
         #expect(m.cacheCount("iotlb") == 0)
         #expect(m.staleFindings().isEmpty)
         // The PTE is gone too, so the next DMA faults instead of reaching the unpinned page.
@@ -93,7 +93,7 @@ import Testing
         _ = try m.apply(.host(.vfioUnmap(container: "c1", request: VFIODMAUnmap(iova: 0x10_0000, size: 0x4000), by: nil)))
         // cache_tag_flush_devtlb_psi with IOMMU_NO_PASID: a type-3 device-TLB invalidation with S=1 and
         // the size in the address (4 pages: bit 13 clear, bit 12 set — vtd.md §9.3).
-        let dev = try #require(m.lastInvalidation.first { $0.decoded?.value("type") == 3 })
+        let dev = try #require(m.lastQueueResults.first { $0.decoded?.value("type") == 3 })
         #expect(dev.decoded?.value("s") == 1 && dev.decoded?.value("sid") == 0x10 && dev.decoded?.value("addr") == 0x10_1000)
     }
 
@@ -104,9 +104,9 @@ import Testing
         // intel_pasid_tear_down_entry: entry cleared, then PASID-cache (type 7, PASID-selective) and,
         // for a first-stage-only entry, a PASID-selective type 6 (G=2) for the old DID.
         #expect(try pasidEntry(m).value("p") == 0)
-        let types = m.lastInvalidation.compactMap { $0.decoded?.value("type") }
+        let types = m.lastQueueResults.compactMap { $0.decoded?.value("type") }
         #expect(types.suffix(2) == [7, 6])
-        #expect(m.lastInvalidation.last?.decoded?.value("g") == 2)
+        #expect(m.lastQueueResults.last?.decoded?.value("g") == 2)
         #expect(m.cacheCount("iotlb") == 0 && m.cacheCount("pasid") == 0)
         #expect(m.spaces["domain1"] == nil)
         #expect(m.staleFindings().isEmpty)
@@ -207,7 +207,7 @@ import Testing
         let o = try m.apply(.host(.iommufdInvalidate(target: "nested", request: bad)))
         #expect(o.status == .refused && o.host?.result.errno == .EINVAL && o.host?.result[output: "entry_num"] == 1)
         // The handled entry: type 6, page-selective, DID 2, PASID 0, one page → only that IOTLB entry goes.
-        let first = try #require(m.lastInvalidation.first)
+        let first = try #require(m.lastQueueResults.first)
         #expect(first.decoded?.value("type") == 6 && first.decoded?.value("g") == 3 && first.decoded?.value("addr") == 0x4000_0000 && first.decoded?.value("am") == 0)
         #expect(m.cacheCount("iotlb") == 1)
         try m.apply(.expect(.hostOutput(name: "entry_num", value: 1)))
@@ -228,9 +228,9 @@ import Testing
         // (addr 0, mask MAX_AGAW_PFN_WIDTH → qw1 0x7ffffffffffff001; intel/cache.c, vtd.md §9.3).
         let o = try m.apply(.host(.iommufdIOASUnmap(ioas: "ioas", iova: 0, length: 16 << 20)))
         #expect(o.status == .ok)
-        let t2 = try #require(m.lastInvalidation.first { $0.decoded?.value("type") == 2 })
+        let t2 = try #require(m.lastQueueResults.first { $0.decoded?.value("type") == 2 })
         #expect(t2.decoded?.value("did") == 2)
-        let t3 = try #require(m.lastInvalidation.first { $0.decoded?.value("type") == 3 })
+        let t3 = try #require(m.lastQueueResults.first { $0.decoded?.value("type") == 3 })
         #expect(t3.decoded?.value("addr") == 0x7fff_ffff_ffff_f000 && t3.decoded?.value("s") == 1)
         #expect(m.cacheCount("iotlb") == 0)
     }

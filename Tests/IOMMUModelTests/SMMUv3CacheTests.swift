@@ -40,7 +40,7 @@ import Testing
         let wc = try #require(m.smmu).caches.walkStage1
         #expect(Set(wc.slotsByRecency.map { wc.payload($0).asid }) == [2, 9])
         _ = try F.submit(&m, [try F.cmd("tlbi-nh-asid", [("vmid", 1), ("asid", 2)])])
-        #expect(m.lastSMMUCommands.first?.removed.count == 3)   // the old ASID's level 0-2 table descriptors
+        #expect(m.lastQueueResults.first?.removed.count == 3)   // the old ASID's level 0-2 table descriptors
         #expect(m.smmu?.caches.walkStage1.slotsByRecency.allSatisfy { m.smmu?.caches.walkStage1.payload($0).asid == 9 } == true)
     }
 

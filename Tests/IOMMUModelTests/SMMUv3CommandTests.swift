@@ -14,12 +14,12 @@ import Testing
         _ = try F.dma(&m, 0x4000_0000)
         _ = try F.dma(&m, 0x4000_1000)
         try m.apply(.unmap(space: "s1", input: 0x4000_1000, size: 0x1000))
-        #expect(m.staleFindings().map(\.cache) == ["TLB"])
+        #expect(m.staleFindings().map(\.cacheName) == ["TLB"])
         let walkBefore = m.smmu?.caches.walkStage1.count ?? 0
         let out = try F.submit(&m, [try F.cmd("tlbi-nh-va", [("vmid", 1), ("asid", 2), ("addr", 0x4000_1000), ("leaf", 1)])])
         #expect(out.status == .ok)
-        #expect(m.lastSMMUCommands.first?.accepted == true)
-        #expect(m.lastSMMUCommands.first?.removed.count == 1)
+        #expect(m.lastQueueResults.first?.accepted == true)
+        #expect(m.lastQueueResults.first?.removed.count == 1)
         #expect(F.tlb(m) == ["S1+S2 vmid=1 0x40000000"])
         #expect(m.smmu?.caches.walkStage1.count == walkBefore)
         #expect(m.staleFindings().isEmpty)
@@ -47,14 +47,14 @@ import Testing
         let leafTTL3 = try F.cmd("tlbi-nh-va", [("vmid", 1), ("asid", 2), ("addr", 0x8000_0000), ("tg", 1), ("scale", 18), ("ttl", 3), ("leaf", 1)])
         let out = try F.submit(&m, [leafTTL3])
         #expect(out.status == .ok)
-        #expect(m.lastSMMUCommands.first?.removed.isEmpty == true)
+        #expect(m.lastQueueResults.first?.removed.isEmpty == true)
         let stale = m.staleFindings()
-        #expect(stale.filter { $0.cache == "TLB" }.count == 2)
-        let walk = try #require(stale.first { $0.cache == "WC-S1" })
+        #expect(stale.filter { $0.cacheName == "TLB" }.count == 2)
+        let walk = try #require(stale.first { $0.cacheName == "WC-S1" })
         #expect(walk.entry.contains("L1 va 0x8000_0000"))
-        #expect(walk.fix.hasPrefix("CMD_TLBI_NH_VA vmid=1 asid=2 addr=0x80000000"))   // Leaf = 0: walk-cache entries too
-        #expect(!walk.fix.contains("leaf=1"))
-        #expect(Set(stale.filter { $0.cache == "TLB" }.map(\.fix))
+        #expect(walk.fix.text.hasPrefix("CMD_TLBI_NH_VA vmid=1 asid=2 addr=0x80000000"))   // Leaf = 0: walk-cache entries too
+        #expect(!walk.fix.text.contains("leaf=1"))
+        #expect(Set(stale.filter { $0.cacheName == "TLB" }.map(\.fix.text))
                 == ["CMD_TLBI_NH_VA vmid=1 asid=2 leaf=1 addr=0x80000000", "CMD_TLBI_NH_VA vmid=1 asid=2 leaf=1 addr=0x80200000"])
         // The stale level-1 walk-cache entry still leads into the freed table: a new page of the old block is served from it.
         let use = try F.dma(&m, 0x8000_1000)
@@ -110,15 +110,15 @@ import Testing
         let newRoot = try m.space(named: "s1new").root
         try m.apply(.smmuEditCD(device: "dev0", index: 0, fields: [SMMUv3FieldValue("ttb0", newRoot)]))
         let stale = m.staleFindings()
-        let cd = try #require(stale.first { $0.cache == "CD cache" })
-        #expect(cd.fix == "CMD_CFGI_CD ssid=0x0 sid=0x10 leaf=1")
-        #expect(stale.contains { $0.cache == "TLB" })
+        let cd = try #require(stale.first { $0.cacheName == "CD cache" })
+        #expect(cd.fix.text == "CMD_CFGI_CD ssid=0x0 sid=0x10 leaf=1")
+        #expect(stale.contains { $0.cacheName == "TLB" })
         let use = try F.dma(&m, 0x4000_1000)
         #expect(use.status == .stale)
         #expect(m.lastDMA?.outcome.hpa == 0x1_0020_1000)   // the old tables' answer
         _ = try F.submit(&m, [try F.cmd("cfgi-cd", [("sid", 0x10), ("ssid", 0), ("leaf", 1)]), try F.cmd("sync")])
-        #expect(m.lastSMMUCommands.first?.removed.count == 1)
-        #expect(!m.staleFindings().contains { $0.cache == "CD cache" })
+        #expect(m.lastQueueResults.first?.removed.count == 1)
+        #expect(!m.staleFindings().contains { $0.cacheName == "CD cache" })
         _ = try F.submit(&m, [try F.cmd("tlbi-nh-asid", [("vmid", 1), ("asid", 2)]), try F.cmd("sync")])
         #expect(m.staleFindings().isEmpty)
         _ = try F.dma(&m, 0x4000_1000)
@@ -134,9 +134,9 @@ import Testing
         let reserved = try F.cmd("tlbi-nh-va", [("vmid", 1), ("asid", 2), ("addr", 0x4000_0000), ("tg", 1)])
         let out = try F.submit(&m, [try F.cmd("cfgi-cd-all", [("sid", 0x10)]), reserved, try F.cmd("tlbi-nsnh-all")])
         #expect(out.status == .refused)
-        #expect(m.lastSMMUCommands.count == 2)
-        #expect(m.lastSMMUCommands[0].removed.count == 1)
-        #expect(m.lastSMMUCommands[1].error?.name == "CERROR_ILL")
+        #expect(m.lastQueueResults.count == 2)
+        #expect(m.lastQueueResults[0].removed.count == 1)
+        #expect(m.lastQueueResults[1].error?.name == "CERROR_ILL")
         #expect(m.smmu?.commandErrors.count == 1)
         #expect(m.smmu?.caches.tlb.count == 1)          // NSNH_ALL never ran
         try m.apply(.expect(.refused(true)))
@@ -149,7 +149,7 @@ import Testing
         ]
         for c in illegal {
             _ = try F.submit(&m, [c])
-            #expect(m.lastSMMUCommands.last?.error?.code == 1, "\(c.map(hex)) should be CERROR_ILL")
+            #expect(m.lastQueueResults.last?.error?.code == 1, "\(c.map(hex)) should be CERROR_ILL")
         }
     }
 
@@ -162,9 +162,9 @@ import Testing
         try m.apply(.unmap(space: "s2", input: 0x20_0000, size: 0x1000))
         try m.apply(.map(space: "s2", input: 0x20_0000, output: 0x9000_0000, size: 0x1000, perms: [.read, .write], pageSize: nil))
         _ = try F.submit(&m, [try F.cmd("tlbi-s2-ipa", [("vmid", 1), ("addr", 0x20_0000), ("leaf", 1)])])
-        #expect(m.lastSMMUCommands.first?.removed.isEmpty == true)
-        #expect(m.lastSMMUCommands.first?.notes.contains { $0.contains("combined stage-1+2") } == true)
-        #expect(m.staleFindings().map(\.cache) == ["TLB"])
+        #expect(m.lastQueueResults.first?.removed.isEmpty == true)
+        #expect(m.lastQueueResults.first?.notes.contains { $0.contains("combined stage-1+2") } == true)
+        #expect(m.staleFindings().map(\.cacheName) == ["TLB"])
         _ = try F.submit(&m, [try F.cmd("tlbi-nh-all", [("vmid", 1)])])
         #expect(m.staleFindings().isEmpty)
         _ = try F.dma(&m, 0x4000_0000)
@@ -181,11 +181,11 @@ import Testing
         #expect(m.smmu?.caches.tlb.count == 32)
         let base: [(String, UInt64)] = [("vmid", 1), ("asid", 2), ("addr", 0x4000_4000), ("num", 3), ("scale", 2), ("leaf", 1)]
         _ = try F.submit(&m, [try F.cmd("tlbi-nh-va", base + [("tg", 3)])])           // 64 KiB granule: no 4 KiB entry matches
-        #expect(m.lastSMMUCommands.first?.removed.isEmpty == true)
+        #expect(m.lastQueueResults.first?.removed.isEmpty == true)
         _ = try F.submit(&m, [try F.cmd("tlbi-nh-va", base + [("tg", 1), ("ttl", 2)])])   // leaves at level 2 only
-        #expect(m.lastSMMUCommands.first?.removed.isEmpty == true)
+        #expect(m.lastQueueResults.first?.removed.isEmpty == true)
         _ = try F.submit(&m, [try F.cmd("tlbi-nh-va", base + [("tg", 1), ("ttl", 3)])])
-        #expect(m.lastSMMUCommands.first?.removed.count == 16)
+        #expect(m.lastQueueResults.first?.removed.count == 16)
         let left = Set(m.smmu.map { u in u.caches.tlb.slotsByRecency.map { u.caches.tlb.payload($0).input } } ?? [])
         let kept: [Int] = (0..<32).filter { $0 < 4 || $0 >= 20 }
         let expected: Set<UInt64> = Set(kept.map { UInt64(0x4000_0000) + UInt64($0) * 0x1000 })
@@ -231,12 +231,12 @@ import Testing
         var m = try F.nested()
         _ = try F.dma(&m, 0x4000_0000)
         try m.apply(.smmuEditSTE(device: "dev0", fields: [SMMUv3FieldValue("config", 4), SMMUv3FieldValue("shcfg", 1)]))
-        let finding = try #require(m.staleFindings().first { $0.cache == "STE cache" })
-        #expect(finding.fix == "CMD_CFGI_STE sid=0x10 leaf=1")
+        let finding = try #require(m.staleFindings().first { $0.cacheName == "STE cache" })
+        #expect(finding.fix.text == "CMD_CFGI_STE sid=0x10 leaf=1")
         let use = try F.dma(&m, 0x4000_0000)
         #expect(use.status == .stale)
         _ = try F.submit(&m, [try F.cmd("cfgi-ste", [("sid", 0x10), ("leaf", 1)])])
-        let r = try #require(m.lastSMMUCommands.first)
+        let r = try #require(m.lastQueueResults.first)
         #expect(r.removed.count == 2)   // the STE and the CD cached through it
         #expect(r.notes.contains { $0.contains("L1STD") })
         #expect(m.smmu?.caches.l1.count == 1)
@@ -278,15 +278,15 @@ import Testing
         _ = try F.submit(&m, [try F.cmd("tlbi-nh-va", [("vmid", 1), ("asid", 2), ("addr", 0x4000_0000), ("leaf", 1)]),
                               try F.cmd("tlbi-nh-va", [("vmid", 1), ("asid", 3), ("addr", 0x4000_0000), ("leaf", 1)]), try F.cmd("sync")])
         let stale = m.staleFindings()
-        #expect(stale.map(\.cache) == ["ATC", "ATC"])
-        #expect(stale.contains { $0.fix == "CMD_ATC_INV ssv=1 ssid=0x1 sid=0x10 addr=0x40000000" })
+        #expect(stale.map(\.cacheName) == ["ATC", "ATC"])
+        #expect(stale.contains { $0.fix.text == "CMD_ATC_INV ssv=1 ssid=0x1 sid=0x10 addr=0x40000000" })
         let use = try F.dma(&m, 0x4000_0000, ssid: 1)
         #expect(use.status == .stale && m.lastDMA?.staleUse?.cache == "ATC")
         _ = try F.submit(&m, [try F.cmd("atc-inv", [("sid", 0x10), ("ssv", 1), ("ssid", 1), ("addr", 0x4000_0000)])])
-        #expect(m.lastSMMUCommands.first?.removed.count == 1)
+        #expect(m.lastQueueResults.first?.removed.count == 1)
         #expect(m.staleFindings().count == 1)
         _ = try F.submit(&m, [try F.cmd("atc-inv", [("sid", 0x10), ("size", 52)])])
-        #expect(m.lastSMMUCommands.first?.removed.count == 1)
+        #expect(m.lastQueueResults.first?.removed.count == 1)
         #expect(m.staleFindings().isEmpty)
     }
 
@@ -320,9 +320,9 @@ import Testing
         #expect(walk2 > 0)
         // A 4 MiB IPA range (TG = 4K, NUM = 0, SCALE = 10) over the first 4 MiB of guest RAM, Leaf = 0.
         _ = try F.submit(&m, [try F.cmd("tlbi-s2-ipa", [("vmid", 1), ("addr", 0), ("tg", 1), ("scale", 10), ("leaf", 0)])])
-        let r = try #require(m.lastSMMUCommands.first)
-        #expect(r.removed.contains { $0.hasPrefix("TLB S2") })
-        #expect(r.removed.filter { $0.hasPrefix("WC-S2") }.count == walk2)
+        let r = try #require(m.lastQueueResults.first)
+        #expect(r.removed.contains { $0.summary.hasPrefix("TLB S2") })
+        #expect(r.removed.filter { $0.summary.hasPrefix("WC-S2") }.count == walk2)
         #expect(F.tlb(m).isEmpty)
     }
 }

@@ -79,7 +79,7 @@ func qi(_ kind: String, _ fields: [(String, UInt64)]) throws -> [UInt64] {
         #expect(pwc == 3)
         // IH=1: only leaf entries may have changed; paging-structure caches are kept (vtd.md §9.2/9.6).
         let r1 = try m.apply(.vtdInvalidate(descriptors: [try qi("vtd-qi-piotlb", [("g", 3), ("did", 2), ("pasid", 5), ("addr", 0x4000_0000), ("ih", 1)])]))
-        #expect(r1.invalidations[0].removed.count == 1)
+        #expect(r1.queueResults[0].removed.count == 1)
         #expect(m.cacheCount("pwc-s1") == 3)
         _ = try m.read(0x4000_0000)
         // IH=0 removes the paging-structure entries whose span covers the address as well.
@@ -154,7 +154,7 @@ func qi(_ kind: String, _ fields: [(String, UInt64)]) throws -> [UInt64] {
         words[0] |= 1 << 8
         let out = try m.apply(.vtdInvalidate(descriptors: [words, try qi("vtd-qi-iotlb", [("g", 1)])]))
         #expect(out.status == .refused)
-        #expect(out.invalidations.count == 1)          // the queue stops at the bad descriptor
+        #expect(out.queueResults.count == 1)          // the queue stops at the bad descriptor
         #expect(m.cacheCount("iotlb") == 1)
         #expect(m.vtd!.queueErrors.last?.iqei == 4)
         // Unknown type 0xf: invalid type (IQEI 3).

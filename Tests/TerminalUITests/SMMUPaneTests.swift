@@ -271,7 +271,7 @@ import Scenario
         let fix = try #require(c.cachesPane.selectedFinding)
         c.openInvalidationBuilder()
         let fromFix = try #require(c.app.modal as? InvalidationBuilder)
-        #expect(fromFix.words == fix.fixWords)
+        #expect(fromFix.words == fix.fix.entries.first)
         #expect(fromFix.preview.removedStale.contains(fix.entry))
     }
 }

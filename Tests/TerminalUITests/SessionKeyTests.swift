@@ -113,7 +113,7 @@ import Scenario
         press(c.app, .char("3"), .char("f"))
         #expect(c.session.position == 9)
         #expect(c.session.log.last?.text.hasPrefix("qi raw 0x500020036 0x40001040") == true)
-        #expect(c.snapshot.stale.map(\.cache) == ["ATC"])
+        #expect(c.snapshot.stale.map(\.cacheName) == ["ATC"])
         #expect(headerText(c).contains("1 stale"))
     }
 
@@ -152,7 +152,7 @@ import Scenario
         press(c.app, .char("s"))
         #expect(c.session.position == 9)
         #expect(c.session.log.last?.outcome.summary.hasPrefix("p_iotlb_inv") == true)
-        #expect(c.snapshot.stale.map(\.cache) == ["ATC"])
+        #expect(c.snapshot.stale.map(\.cacheName) == ["ATC"])
     }
 
     // `d` elsewhere opens what is selected: the PASID entry (VT-d 9.6, 8 qwords) from pane 1.
@@ -191,7 +191,7 @@ import Scenario
         #expect(b.decoded?.value("g") == 3 && b.decoded?.value("ih") == 0)
         #expect(b.preview.removed.count == 4)
         #expect(b.preview.removedStale.count == 1 && b.preview.removedGood.count == 3)
-        #expect(b.preview.missed.map(\.cache) == ["ATC"])
+        #expect(b.preview.missed.map(\.cacheName) == ["ATC"])
         let frame = c.app.render().text
         #expect(frame.contains("┌Invalidation builder"))
         #expect(frame.contains("removes 4: 1 stale, 3 good"))
@@ -210,11 +210,11 @@ import Scenario
         press(c.app, .enter, .ctrl("u"))
         press(c.app, typed("0x10") + [.enter])
         #expect(b.preview.removed.count == 1 && b.preview.removedStale.count == 1)
-        #expect(b.preview.missed.map(\.cache) == ["IOTLB"])
+        #expect(b.preview.missed.map(\.cacheName) == ["IOTLB"])
         press(c.app, .char("s"))
         #expect(c.app.modal == nil)
         #expect(c.session.position == 9)
-        #expect(c.snapshot.stale.map(\.cache) == ["IOTLB"])
+        #expect(c.snapshot.stale.map(\.cacheName) == ["IOTLB"])
     }
 
     @Test func invalidationBuilderStartsFromTheSelectedStaleEntrysFix() throws {

@@ -19,25 +19,7 @@ extension TagCache {
     }
 }
 
-extension VTdCaches {
-    /// Every VT-d cache, in the order the views list them.
-    public var statistics: [CacheStatistics] {
-        [context.statistics("context"), pasid.statistics("pasid"), iotlb.statistics("iotlb"),
-         pwcStage1.statistics("pwc-s1"), pwcStage2.statistics("pwc-s2"),
-         .combined("atc", deviceTLBs.values, capacityEach: sizes.deviceTLB)]
-    }
-}
-
-extension SMMUv3Caches {
-    /// Every SMMUv3 cache, in the order the views list them.
-    public var statistics: [CacheStatistics] {
-        [ste.statistics("ste"), cd.statistics("cd"), l1.statistics("l1"), tlb.statistics("tlb"),
-         walkStage1.statistics("walk-s1"), walkStage2.statistics("walk-s2"),
-         .combined("atc", atcs.values, capacityEach: sizes.atc)]
-    }
-}
-
 extension Machine {
-    /// The statistics of whichever IOMMU the machine has.
-    public var cacheStatistics: [CacheStatistics] { vtd?.caches.statistics ?? smmu?.caches.statistics ?? [] }
+    /// The statistics of the machine's IOMMU (none without one).
+    public var cacheStatistics: [CacheStatistics] { iommu?.cacheStatistics ?? [] }
 }

@@ -11,3 +11,10 @@ public struct Device: Sendable, Equatable {
         self.ats = ats
     }
 }
+
+/// `bb:dd.f`, the way the kernel prints a PCI requester id.
+public func pciBDF(_ sid: UInt16) -> String {
+    let b = String(sid >> 8, radix: 16).leftPadded(to: 2, with: "0")
+    let d = String((sid >> 3) & 0x1f, radix: 16).leftPadded(to: 2, with: "0")
+    return "\(b):\(d).\(sid & 7)"
+}

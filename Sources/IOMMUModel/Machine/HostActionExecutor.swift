@@ -7,7 +7,7 @@
 extension Machine {
     mutating func executeHostActions(_ actions: [HardwareAction]) throws(MachineError) -> [HostEffect] {
         var effects: [HostEffect] = []
-        var ranInvalidations: [VTdInvalidationResult] = []
+        var ranInvalidations: [QueueEntryResult] = []
         func add(_ e: HostEffect) {
             // Merge runs of map/unmap/TCE updates so a 1 GiB map is one line, not 262144.
             switch (effects.last, e) {
@@ -86,7 +86,7 @@ extension Machine {
                 add(.tce(window: w, writes: 0, clears: 0, levelsLinked: 0, kills: 1))
             }
         }
-        if !ranInvalidations.isEmpty { setLastInvalidation(ranInvalidations) }
+        if !ranInvalidations.isEmpty { setLastQueueResults(ranInvalidations) }
         return effects
     }
 
@@ -277,13 +277,13 @@ extension Machine {
 
     /// Encodes driver-built descriptors with the QI field tables and executes them in one batch; a
     /// refused one stops the batch as the queue does.
-    mutating func runDriverDescriptors(_ list: [VTdInvalidation]) throws(MachineError) -> [VTdInvalidationResult] {
-        guard var unit = vtd.take() else { throw .notConfigured("no VT-d unit: add `vtd scalable` first") }
-        defer { vtd = unit }
-        var results: [VTdInvalidationResult] = []
+    mutating func runDriverDescriptors(_ list: [VTdInvalidation]) throws(MachineError) -> [QueueEntryResult] {
+        guard iommu is VTdUnit, var unit = iommu.take() else { throw .notConfigured("no VT-d unit: add `vtd scalable` first") }
+        defer { iommu = unit }
+        var results: [QueueEntryResult] = []
         for d in list {
             let words = try Machine.descriptorWords(d)
-            let r = unit.executeDescriptor(words, memory: &memory)
+            let r = unit.submit(words, memory: &memory)
             results.append(r)
             if !r.accepted { break }
         }

@@ -12,21 +12,21 @@ public enum HostEffect: Sendable {
     case pasidEntry(device: String, pasid: UInt32, pgtt: UInt8, did: UInt16, address: UInt64, words: [UInt64])
     case pasidEntryCleared(device: String, pasid: UInt32, did: UInt16)
     /// Descriptors the driver submitted and what each removed; `why` names the driver path.
-    case invalidated(why: String, results: [VTdInvalidationResult])
+    case invalidated(why: String, results: [QueueEntryResult])
     /// TCE table updates of one window (the tables live in `HostState`; no engine reads them yet).
     case tce(window: TCEWindowRef, writes: Int, clears: Int, levelsLinked: Int, kills: Int)
     case tceWindow(window: TCEWindowRef, group: Int, set: Bool)
     /// An SMMUv3 STE or CD the driver wrote, described.
     case smmuConfig(String)
     /// SMMUv3 commands the driver issued (ending with CMD_SYNC) and what each did.
-    case smmuCommands(why: String, results: [SMMUv3CommandResult])
+    case smmuCommands(why: String, results: [QueueEntryResult])
 
     var text: String {
         switch self {
         case .smmuConfig(let t): return t
         case .smmuCommands(let why, let results):
             let removed = results.reduce(0) { $0 + $1.removed.count }
-            if let bad = results.first(where: { !$0.accepted }) { return "\(why): \(bad.summary) refused (\(bad.error.map { "\($0)" } ?? ""))" }
+            if let bad = results.first(where: { !$0.accepted }) { return "\(why): \(bad.summary) refused (\(bad.error.map { "\($0.name): \($0.message)" } ?? ""))" }
             return "\(why): " + results.map(\.summary).joined(separator: "; ") + " → removed \(removed)"
         case .domainCreated(let d, let s, let f, let levels):
             if let s { return "domain \(d): \(levels)-level \(HostEffect.formatName(f)) table, space \(s)" }

@@ -1,11 +1,7 @@
 /// Assertions and the stale-entry report at machine level.
 extension Machine {
     /// Stale entries in every cache now, with the step that last changed the memory behind each.
-    public func staleFindings() -> [StaleFinding] {
-        if let unit = smmu { return SMMUv3StaleChecker.check(unit, memory: memory) }
-        guard let unit = vtd else { return [] }
-        return VTdStaleChecker.check(unit, memory: memory)
-    }
+    public func staleFindings() -> [StaleFinding] { iommu?.staleFindings(memory: memory) ?? [] }
 
     /// The latest step that wrote a page holding one of `addresses`, and what that step changed.
     public func lastChange(of addresses: [UInt64]) -> (step: Int, what: String)? {
@@ -44,30 +40,20 @@ extension Machine {
             let got = cacheCount(cache)
             return (got == n, "\(cache) holds \(n)" + (got == n ? "" : ", holds \(got.map(String.init) ?? "nothing (unknown cache)")"))
         case .removed(let n):
-            let got = smmu != nil ? lastSMMUCommands.reduce(0) { $0 + $1.removed.count } : lastInvalidation.reduce(0) { $0 + $1.removed.count }
+            let got = lastQueueResults.reduce(0) { $0 + $1.removed.count }
             return (got == n, "invalidation removed \(n)" + (got == n ? "" : ", removed \(got)"))
         case .refused(let want):
-            let got = smmu != nil ? lastSMMUCommands.last.map { !$0.accepted } ?? false : lastInvalidation.last.map { !$0.accepted } ?? false
+            let got = lastQueueResults.last.map { !$0.accepted } ?? false
             return (got == want, want ? "invalidation refused" : "invalidation accepted")
         case .eventCount(let n):
-            let got = smmu?.eventQueue.count ?? 0
-            return (got == n, "\(n) event\(n == 1 ? "" : "s") in the SMMUv3 event queue" + (got == n ? "" : ", found \(got)"))
+            let got = iommu?.faultRecordCount ?? 0
+            let log = architecture?.faultLogName ?? "fault log (no IOMMU yet)"
+            return (got == n, "\(n) event\(n == 1 ? "" : "s") in the \(log)" + (got == n ? "" : ", found \(got)"))
         case .hostErrno, .lockedVM, .userLockedVM, .hostOutput, .hostReturn, .pinnedVM:
             return evaluateHost(e)
         }
     }
 
-    public func cacheCount(_ name: String) -> Int? {
-        if smmu != nil { return smmuCacheCount(name) }
-        guard let c = vtd?.caches else { return nil }
-        switch name.lowercased() {
-        case "iotlb": return c.iotlb.count
-        case "pwc-s1": return c.pwcStage1.count
-        case "pwc-s2": return c.pwcStage2.count
-        case "pasid": return c.pasid.count
-        case "context": return c.context.count
-        case "atc": return c.deviceTLBs.values.reduce(0) { $0 + $1.count }
-        default: return nil
-        }
-    }
+    /// Entries in a cache of the machine's IOMMU, by the names `expect entries` and `cache` take.
+    public func cacheCount(_ name: String) -> Int? { iommu?.cacheCount(named: name) }
 }

@@ -3,9 +3,9 @@
 /// snapshot, and the same commands always give the same state.
 public struct Machine: Sendable {
     public var memory = PhysicalMemory()
-    public var vtd: VTdUnit?
-    /// The Arm SMMUv3, when the machine has one instead of a VT-d unit.
-    public var smmu: SMMUv3Unit?
+    /// The machine's one IOMMU, whichever architecture it is (nil until a scenario sets one up).
+    /// Everything outside an architecture's folder reaches it through the `IOMMU` protocol.
+    public internal(set) var iommu: (any IOMMU)?
     public internal(set) var devices: [Device] = []
     public internal(set) var spaces: [String: AddressSpace] = [:]
     /// Old values of the spaces the current command changed (see `apply`).
@@ -19,9 +19,8 @@ public struct Machine: Sendable {
     /// What each step changed in memory, in words (page write stamps in `memory` point here).
     public internal(set) var changeLog: [Int: String] = [:]
     public internal(set) var lastDMA: DMARecord?
-    public internal(set) var lastInvalidation: [VTdInvalidationResult] = []
-    /// What the last SMMUv3 command batch did, command by command.
-    public internal(set) var lastSMMUCommands: [SMMUv3CommandResult] = []
+    /// What the last batch of queue entries (QI descriptors, SMMUv3 commands) did, entry by entry.
+    public internal(set) var lastQueueResults: [QueueEntryResult] = []
     /// Every DMA that was served from a stale entry, with its step.
     public internal(set) var staleUses: [(step: Int, use: StaleUse)] = []
     /// `memory.writeCount` at which every cache was known to agree with memory (empty caches always do).
@@ -121,6 +120,7 @@ public struct Machine: Sendable {
         case .smmuEditSTE(let device, let fields): return try smmuEditSTE(device: device, fields: fields)
         case .smmuEditCD(let device, let index, let fields): return try smmuEditCD(device: device, index: index, fields: fields)
         case .smmuCommands(let commands): return try smmuCommands(commands)
+        case .queue(let entries): return try submitQueue(entries, noun: architecture?.queueEntryNoun ?? "entry", missing: Machine.noIOMMU)
         case .setCacheCapacity(let cache, let entries): return try setCacheCapacity(cache: cache, entries: entries)
         case .expect(let e): return try expect(e)
         case .host(let c): return try applyHost(c)
@@ -144,20 +144,10 @@ public struct Machine: Sendable {
     }
 
     /// True when no cache holds anything, so none can disagree with memory.
-    var cachesEmpty: Bool {
-        if let c = smmu?.caches {
-            return c.tlb.count == 0 && c.walkStage1.count == 0 && c.walkStage2.count == 0 && c.configurationCount == 0
-                && c.atcs.values.allSatisfy { $0.count == 0 }
-        }
-        guard vtd != nil else { return true }
-        return vtd!.caches.iotlb.count == 0 && vtd!.caches.pwcStage1.count == 0 && vtd!.caches.pwcStage2.count == 0
-            && vtd!.caches.pasid.count == 0 && vtd!.caches.context.count == 0 && vtd!.caches.deviceTLBs.values.allSatisfy { $0.count == 0 }
-    }
+    var cachesEmpty: Bool { iommu?.cachesEmpty ?? true }
 
-    func requireVTd() throws(MachineError) -> VTdUnit {
-        guard let v = vtd else { throw .notConfigured("no VT-d unit: add `vtd scalable` (or `vtd legacy`) first") }
-        return v
-    }
+    /// The architecture of the machine's IOMMU (nil before one is set up).
+    public var architecture: IOMMUArchitecture? { iommu.map { type(of: $0).architecture } }
 
     mutating func addDevice(_ d: Device) throws(MachineError) -> StepOutcome {
         guard !devices.contains(where: { $0.name == d.name }) else { throw .duplicateName(kind: "device", name: d.name) }
@@ -165,7 +155,7 @@ public struct Machine: Sendable {
             throw .invalid("source id \(hex(UInt64(d.sid))) is already used by device '\(other.name)'")
         }
         devices.append(d)
-        return StepOutcome(.ok, "device \(d.name) sid \(VTdUnit.bdf(UInt16(truncatingIfNeeded: d.sid)))\(d.ats ? " with ATS" : "")")
+        return StepOutcome(.ok, "device \(d.name) sid \(pciBDF(UInt16(truncatingIfNeeded: d.sid)))\(d.ats ? " with ATS" : "")")
     }
 
     // MARK: memory writes with history
@@ -188,7 +178,7 @@ public struct Machine: Sendable {
 
     mutating func recordStaleUse(_ use: StaleUse) { staleUses.append((historyStep, use)) }
     mutating func setLastDMA(_ r: DMARecord) { lastDMA = r }
-    mutating func setLastInvalidation(_ r: [VTdInvalidationResult]) { lastInvalidation = r }
+    mutating func setLastQueueResults(_ r: [QueueEntryResult]) { lastQueueResults = r }
     mutating func failExpectation(_ m: String) { failedExpectations.append((historyStep, m)) }
     mutating func setSpace(_ s: AddressSpace) { storeSpace(s.name, s) }
 

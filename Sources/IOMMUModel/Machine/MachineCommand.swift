@@ -46,6 +46,9 @@ public enum MachineCommand: Sendable, Equatable {
     case vtdInvalidate(descriptors: [[UInt64]])
     /// SMMUv3 command-queue entries (2 dwords each), consumed in order until the first ILLEGAL one.
     case smmuCommands(commands: [[UInt64]])
+    /// Raw queue entries for whichever IOMMU the machine has (QI descriptors or SMMUv3 commands),
+    /// consumed in order until the first refused one.
+    case queue(entries: [[UInt64]])
     /// Resizes a cache (entries).
     case setCacheCapacity(cache: String, entries: Int)
 
@@ -112,7 +115,7 @@ public enum Expectation: Sendable, Equatable {
     case removed(Int)
     /// The last invalidation was refused (or accepted when false).
     case refused(Bool)
-    /// The SMMUv3 event queue holds exactly this many records.
+    /// The unit records exactly this many faults (SMMUv3 event queue, VT-d fault log).
     case eventCount(Int)
     /// The last host operation failed with this errno (nil: it returned 0).
     case hostErrno(Errno?)

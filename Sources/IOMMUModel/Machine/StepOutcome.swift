@@ -15,19 +15,6 @@ public enum DMAOutcome: Sendable, Equatable {
     public var servedBy: ReferenceSource? { if case .translated(_, _, _, let s) = self { return s }; return nil }
     public var faultCode: UInt8? { if case .fault(let c, _, _) = self { return c }; return nil }
 
-    public init(_ o: SMMUv3TranslationOutcome) {
-        switch o {
-        case .translated(let t): self = .translated(hpa: t.pa, perms: t.perms, pageShift: t.pageShift, servedBy: t.servedBy)
-        case .fault(let f): self = .fault(code: f.code, name: f.name, detail: f.detail)
-        }
-    }
-
-    public init(_ o: VTdTranslationOutcome) {
-        switch o {
-        case .translated(let t): self = .translated(hpa: t.hpa, perms: t.perms, pageShift: t.pageShift, servedBy: t.servedBy)
-        case .fault(let f): self = .fault(code: f.reason.rawValue, name: f.reason.text, detail: f.detail)
-        }
-    }
 }
 
 /// A DMA and what happened to it.
@@ -94,8 +81,7 @@ public struct StepOutcome: Sendable {
     enum Content: Sendable {
         case text(String, [String])
         case dma(DMAStep)
-        case invalidation([VTdInvalidationResult])
-        case smmuCommands([SMMUv3CommandResult])
+        case queue([QueueEntryResult])
         case host(HostStep)
     }
 
@@ -113,15 +99,11 @@ public struct StepOutcome: Sendable {
         self.content = .dma(dma)
     }
 
-    public init(_ status: StepStatus, invalidations: [VTdInvalidationResult]) {
+    /// A batch of queue entries; `notConsumed` later entries were left in the queue behind a refused one.
+    public init(_ status: StepStatus, queue: [QueueEntryResult], notConsumed: Int = 0, noun: String = "entry") {
         self.status = status
-        self.content = .invalidation(invalidations)
-    }
-
-    public init(_ status: StepStatus, smmuCommands: [SMMUv3CommandResult], notConsumed: Int = 0) {
-        self.status = status
-        self.content = .smmuCommands(smmuCommands)
-        if notConsumed > 0 { extraDetails = ["\(notConsumed) later command\(notConsumed == 1 ? " was" : "s were") not consumed"] }
+        self.content = .queue(queue)
+        if notConsumed > 0 { extraDetails = ["\(notConsumed) later \(notConsumed == 1 ? noun + " was" : noun + "s were") not consumed"] }
     }
 
     public init(_ status: StepStatus, host: HostStep) {
@@ -132,41 +114,29 @@ public struct StepOutcome: Sendable {
     /// One line for the log.
     public var summary: String {
         switch content {
-        case .smmuCommands(let results):
+        case .queue(let results):
             if let last = results.last, let bad = last.error { return "\(last.summary): \(bad.name) — \(bad.message)" }
             return results.map(\.summary).joined(separator: "; ") + " → removed \(results.reduce(0) { $0 + $1.removed.count })"
         case .host(let h): return h.summary
         case .text(let s, _): return s
         case .dma(let d): return d.summary
-        case .invalidation(let results):
-            if let bad = results.last?.error { return "\(results.last!.summary): IQE — \(bad.message)" }
-            return results.map(\.summary).joined(separator: "; ") + " → removed \(results.reduce(0) { $0 + $1.removed.count })"
         }
     }
 
     public var details: [String] {
         switch content {
-        case .smmuCommands(let results):
-            let removed = results.flatMap { $0.removed.map { "removed: \($0)" } + ($0.accepted ? $0.notes : []) }
-            if let bad = results.last?.error {
-                return ["the queue stops at this command: SMMU_CMDQ_CONS.ERR = \(bad.name) (\(bad.code)) and GERROR.CMDQ_ERR is raised",
-                        "Linux's arm_smmu_cmdq_skip_err overwrites it with a CMD_SYNC and lets the queue run on"] + removed + extraDetails
-            }
+        case .queue(let results):
+            let removed = results.flatMap { $0.removed.map { "removed: \($0.summary)" } + ($0.accepted ? $0.notes : []) }
+            if let bad = results.last?.error { return bad.consequences + removed + extraDetails }
             return removed + extraDetails
         case .text(_, let d): return d + extraDetails
         case .dma(let d): return d.details + extraDetails
         case .host(let h): return h.details + extraDetails
-        case .invalidation(let results):
-            if let bad = results.last?.error {
-                return ["the descriptor is not executed; Linux's qi_check_fault overwrites it with a wait descriptor and returns -EINVAL",
-                        "IQER.IQEI = \(bad.iqei)"] + extraDetails
-            }
-            return results.flatMap { $0.removed.map { "removed: \($0.summary)" } + $0.notes } + extraDetails
         }
     }
 
     public var dma: DMAStep? { if case .dma(let d) = content { return d }; return nil }
     public var host: HostStep? { if case .host(let h) = content { return h }; return nil }
-    public var invalidations: [VTdInvalidationResult] { if case .invalidation(let r) = content { return r }; return [] }
-    public var smmuCommands: [SMMUv3CommandResult] { if case .smmuCommands(let r) = content { return r }; return [] }
+    /// What each queue entry of the step did (empty for other steps).
+    public var queueResults: [QueueEntryResult] { if case .queue(let r) = content { return r }; return [] }
 }

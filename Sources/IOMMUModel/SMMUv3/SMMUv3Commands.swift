@@ -4,8 +4,8 @@ public struct SMMUv3CommandResult: Sendable {
     public var decoded: DecodedStructure?
     /// `CMD_TLBI_NH_VA vmid=1 asid=2 addr=0x40000000 tg=1 …`: the command in one line.
     public var summary: String
-    /// Every cache entry it removed, described.
-    public var removed: [String] = []
+    /// Every cache entry it removed (described on demand).
+    public var removed: [SMMUv3CacheEntry] = []
     /// Set when the SMMU refused it (CERROR_ILL): the queue stops there.
     public var error: SMMUv3CommandError?
     /// Side effects and remarks (MSI write, scope notes, what the model leaves out).
@@ -52,9 +52,9 @@ extension SMMUv3Unit {
         case 0x04:
             let range = v("range")
             if range == 31 {
-                r.removed += caches.ste.slotsByRecency.map { caches.ste.payload($0).summary }
-                r.removed += caches.cd.slotsByRecency.map { caches.cd.payload($0).summary }
-                r.removed += caches.l1.slotsByRecency.map { caches.l1.payload($0).summary }
+                r.removed += caches.ste.slotsByRecency.map { SMMUv3CacheEntry.ste(caches.ste.payload($0)) }
+                r.removed += caches.cd.slotsByRecency.map { SMMUv3CacheEntry.cd(caches.cd.payload($0)) }
+                r.removed += caches.l1.slotsByRecency.map { SMMUv3CacheEntry.l1(caches.l1.payload($0)) }
                 caches.ste.removeAll(); caches.cd.removeAll(); caches.l1.removeAll()
             } else {
                 let count = UInt64(1) << (range + 1)
@@ -63,8 +63,8 @@ extension SMMUv3Unit {
         case 0x05:
             invalidateCD(sid: sid, index: UInt32(truncatingIfNeeded: v("ssid")), leaf: v("leaf") == 1, into: &r)
         case 0x06:
-            for s in caches.cd.slots(group: 0, key: SMMUv3Caches.sidGroup(sid)) { r.removed.append(caches.cd.remove(s).summary) }
-            for s in caches.l1.slots(group: 0, key: SMMUv3Caches.sidGroup(sid)) { r.removed.append(caches.l1.remove(s).summary) }
+            for s in caches.cd.slots(group: 0, key: SMMUv3Caches.sidGroup(sid)) { r.removed.append(.cd(caches.cd.remove(s))) }
+            for s in caches.l1.slots(group: 0, key: SMMUv3Caches.sidGroup(sid)) { r.removed.append(.l1(caches.l1.remove(s))) }
         case 0x10:
             invalidateStage1(vmid: UInt16(v("vmid")), asid: nil, into: &r)
         case 0x11:
@@ -77,16 +77,16 @@ extension SMMUv3Unit {
             r.notes.append("EL2 (hypervisor StreamWorld) entries are not modelled: STEs here are NS-EL1, so nothing matches")
         case 0x28:
             let vmid = UInt16(v("vmid"))
-            for s in caches.tlb.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(caches.removeTLB(s).summary) }
-            for s in caches.walkStage1.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(caches.walkStage1.remove(s).summary) }
-            for s in caches.walkStage2.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(caches.walkStage2.remove(s).summary) }
+            for s in caches.tlb.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(.tlb(caches.removeTLB(s))) }
+            for s in caches.walkStage1.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(.walk(caches.walkStage1.remove(s))) }
+            for s in caches.walkStage2.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(.walk(caches.walkStage2.remove(s))) }
         case 0x2A:
             let range = SMMUv3TLBIRange(tg: v("tg"), num: v("num"), scale: v("scale"), ttl: v("ttl"), address: v("addr"))
             invalidateByAddress(stage2: true, vmid: UInt16(v("vmid")), asid: nil, range: range, leaf: v("leaf") == 1, into: &r)
         case 0x30:
-            r.removed += caches.tlb.slotsByRecency.map { caches.tlb.payload($0).summary }
-            r.removed += caches.walkStage1.slotsByRecency.map { caches.walkStage1.payload($0).summary }
-            r.removed += caches.walkStage2.slotsByRecency.map { caches.walkStage2.payload($0).summary }
+            r.removed += caches.tlb.slotsByRecency.map { SMMUv3CacheEntry.tlb(caches.tlb.payload($0)) }
+            r.removed += caches.walkStage1.slotsByRecency.map { SMMUv3CacheEntry.walk(caches.walkStage1.payload($0)) }
+            r.removed += caches.walkStage2.slotsByRecency.map { SMMUv3CacheEntry.walk(caches.walkStage2.payload($0)) }
             caches.tlb.removeAll(); caches.walkStage1.removeAll(); caches.walkStage2.removeAll()
             caches.tlbShiftCounts = InlineArray<8, Int32>(repeating: 0)
         case 0x40:
@@ -163,18 +163,18 @@ extension SMMUv3Unit {
     /// the L1STDs that located them (SMMUv3 4.3.1, 4.3.2).
     mutating func invalidateSTEs(first: UInt32, count: UInt64, leaf: Bool, into r: inout SMMUv3CommandResult) {
         func inRange(_ sid: UInt32) -> Bool { UInt64(sid) >= UInt64(first) && UInt64(sid) - UInt64(first) < count }
-        for s in caches.ste.slotsByRecency where inRange(caches.ste.payload(s).sid) { r.removed.append(caches.ste.remove(s).summary) }
-        for s in caches.cd.slotsByRecency where inRange(caches.cd.payload(s).sid) { r.removed.append(caches.cd.remove(s).summary) }
+        for s in caches.ste.slotsByRecency where inRange(caches.ste.payload(s).sid) { r.removed.append(.ste(caches.ste.remove(s))) }
+        for s in caches.cd.slotsByRecency where inRange(caches.cd.payload(s).sid) { r.removed.append(.cd(caches.cd.remove(s))) }
         var keptL1 = 0
         for s in caches.l1.slotsByRecency {
             let e = caches.l1.payload(s)
             switch e.kind {
             case .contextTable:
-                if inRange(e.sid) { r.removed.append(caches.l1.remove(s).summary) }
+                if inRange(e.sid) { r.removed.append(.l1(caches.l1.remove(s))) }
             case .streamTable:
                 let span = UInt64(1) << UInt64(e.split)
                 let covers = UInt64(e.sid) < UInt64(first) + count && UInt64(e.sid) + span > UInt64(first)
-                if covers && !leaf { r.removed.append(caches.l1.remove(s).summary) } else if covers { keptL1 += 1 }
+                if covers && !leaf { r.removed.append(.l1(caches.l1.remove(s))) } else if covers { keptL1 += 1 }
             }
         }
         if keptL1 > 0 { r.notes.append("Leaf = 1: the cached L1STD that located the STE stays (SMMUv3 4.3.1)") }
@@ -184,12 +184,12 @@ extension SMMUv3Unit {
     mutating func invalidateCD(sid: UInt32, index: UInt32, leaf: Bool, into r: inout SMMUv3CommandResult) {
         let key = SMMUv3Caches.cdKey(sid: sid, index: index)
         let s = caches.cd.find(key.0, key.1)
-        if s >= 0 { r.removed.append(caches.cd.remove(s).summary) }
+        if s >= 0 { r.removed.append(.cd(caches.cd.remove(s))) }
         for s in caches.l1.slots(group: 0, key: SMMUv3Caches.sidGroup(sid)) {
             let e = caches.l1.payload(s)
             guard e.kind == .contextTable && e.index == index >> UInt32(e.split) else { continue }
             if leaf { r.notes.append("Leaf = 1: the cached L1CD \(e.index) stays (SMMUv3 4.3.3; Linux uses Leaf = 0 after installing an L1CD)") }
-            else { r.removed.append(caches.l1.remove(s).summary) }
+            else { r.removed.append(.l1(caches.l1.remove(s))) }
         }
     }
 
@@ -197,13 +197,13 @@ extension SMMUv3Unit {
     /// stage-1 walk-cache entries; NH_ASID spares global entries (SMMUv3 4.4.2.1, 4.4.2.2).
     mutating func invalidateStage1(vmid: UInt16, asid: UInt16?, into r: inout SMMUv3CommandResult) {
         if let asid {
-            for s in caches.tlb.slots(group: 1, key: SMMUv3Caches.asidGroup(vmid, asid)) { r.removed.append(caches.removeTLB(s).summary) }
-            for s in caches.walkStage1.slots(group: 1, key: SMMUv3Caches.asidGroup(vmid, asid)) { r.removed.append(caches.walkStage1.remove(s).summary) }
+            for s in caches.tlb.slots(group: 1, key: SMMUv3Caches.asidGroup(vmid, asid)) { r.removed.append(.tlb(caches.removeTLB(s))) }
+            for s in caches.walkStage1.slots(group: 1, key: SMMUv3Caches.asidGroup(vmid, asid)) { r.removed.append(.walk(caches.walkStage1.remove(s))) }
         } else {
             for s in caches.tlb.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) where caches.tlb.payload(s).kind.hasStage1 {
-                r.removed.append(caches.removeTLB(s).summary)
+                r.removed.append(.tlb(caches.removeTLB(s)))
             }
-            for s in caches.walkStage1.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(caches.walkStage1.remove(s).summary) }
+            for s in caches.walkStage1.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(.walk(caches.walkStage1.remove(s))) }
             if caches.tlb.hasGroup(0, key: SMMUv3Caches.vmidGroup(vmid)) {
                 r.notes.append("stage-2-only entries of VMID \(vmid) stay: TLBI_NH_ALL is stage 1 only (TLBI_S12_VMALL removes both)")
             }
@@ -225,7 +225,7 @@ extension SMMUv3Unit {
             if let asid, !e.isGlobal, e.asid != asid { continue }
             if let g = range.granule, e.granule != g { skippedByHint.append("\(e.summary) (granule \(e.granule) ≠ TG)"); continue }
             if let t = ttl, e.level != t { skippedByHint.append("\(e.summary) (leaf level \(e.level) ≠ TTL \(t))"); continue }
-            r.removed.append(caches.removeTLB(s).summary)
+            r.removed.append(.tlb(caches.removeTLB(s)))
         }
         if stage2 {
             let nested = caches.tlb.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)).filter { caches.tlb.payload($0).kind == .nested }.count
@@ -244,7 +244,7 @@ extension SMMUv3Unit {
                 if let g = range.granule, e.granule != g { continue }
                 // With TTL, table entries at levels before the leaf level are invalidated (SMMUv3 4.4.1.1 note).
                 if let t = ttl, e.level >= t { skippedByHint.append("\(e.summary) (table at level \(e.level), not above TTL \(t))"); continue }
-                if stage2 { r.removed.append(caches.walkStage2.remove(s).summary) } else { r.removed.append(caches.walkStage1.remove(s).summary) }
+                if stage2 { r.removed.append(.walk(caches.walkStage2.remove(s))) } else { r.removed.append(.walk(caches.walkStage1.remove(s))) }
             }
         }
         for s in skippedByHint { r.notes.append("kept by the TG/TTL hint: \(s)") }
@@ -261,7 +261,7 @@ extension SMMUv3Unit {
             let e = atc.payload(s)
             let overlaps = range.length.map { l in e.input < range.start &+ l && e.input &+ e.size > range.start } ?? true
             let ssidMatches = ssid == nil || e.ssid == ssid || (global && e.attributes.contains(.global))
-            if overlaps && ssidMatches { r.removed.append(atc.remove(s).summary) }
+            if overlaps && ssidMatches { r.removed.append(.atc(atc.remove(s))) }
         }
         caches.atcs[sid] = atc
         let span = range.length.map { "\(groupedHex(range.start))+\(byteSizeLabel($0))" } ?? "everything"

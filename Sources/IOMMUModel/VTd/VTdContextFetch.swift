@@ -150,9 +150,5 @@ extension VTdUnit {
     }
 
     /// `bb:dd.f`, the way the kernel prints a requester id.
-    public static func bdf(_ sid: UInt16) -> String {
-        let b = String(sid >> 8, radix: 16).leftPadded(to: 2, with: "0")
-        let d = String((sid >> 3) & 0x1f, radix: 16).leftPadded(to: 2, with: "0")
-        return "\(b):\(d).\(sid & 7)"
-    }
+    public static func bdf(_ sid: UInt16) -> String { pciBDF(sid) }
 }

@@ -3,13 +3,14 @@ import IOMMUModel
 /// Parses one statement (a line without its `note`/`step` framing) into a machine command.
 /// Every keyword is documented in `Statements.help`, which the UI's help and `nestscope language` print.
 enum Statements {
-    static let keywords = ["vtd", "device", "space", "guest-tables", "map", "unmap", "set-entry", "write", "attach",
-                           "detach", "legacy-attach", "dma", "qi", "cache", "expect", "note", "step"] + hostKeywords + smmuKeywords
+    static let keywords = ["device", "space", "guest-tables", "map", "unmap", "set-entry", "write",
+                           "dma", "cache", "expect", "note", "step"] + hostKeywords + Architectures.all.flatMap(\.keywords)
 
     /// The command for a statement, or nil when the keyword is unknown.
     static func parse(_ keyword: String, _ a: inout Arguments) throws(LineError) -> MachineCommand? {
+        // Statements of one architecture come from the registration table (Architectures.swift).
+        if let r = Architectures.registration(forKeyword: keyword) { return try r.parse(keyword, &a) }
         switch keyword {
-        case "vtd": return try parseVTd(&a)
         case "device": return try parseDevice(&a)
         case "space": return try parseSpace(&a)
         case "guest-tables": return try parseGuestTables(&a)
@@ -17,16 +18,11 @@ enum Statements {
         case "unmap": return try parseUnmap(&a)
         case "set-entry": return try parseSetEntry(&a)
         case "write": return try parseWrite(&a)
-        case "attach": return try parseAttach(&a)
-        case "detach": return try parseDetach(&a)
-        case "legacy-attach": return try parseLegacyAttach(&a)
         case "dma": return try parseDMA(&a)
-        case "qi": return try parseQI(&a)
         case "cache": return try parseCache(&a)
         case "expect": return try parseExpect(&a)
         default:
-            if let c = try parseHost(keyword, &a) { return c }
-            return try parseSMMU(keyword, &a)
+            return try parseHost(keyword, &a)
         }
     }
 
@@ -57,34 +53,6 @@ enum Statements {
         ("note TEXT", "narration shown beside the next step"),
         ("step [TITLE]", "start a new step: everything up to the next `step` runs as one"),
     ] + smmuHelp
-
-    static func parseVTd(_ a: inout Arguments) throws(LineError) -> MachineCommand {
-        let mode = try a.positional(0, "scalable or legacy")
-        var c = VTdConfiguration()
-        if let v = try a.numberOption("haw") {
-            guard (39...52).contains(v) else { throw LineError(a.options["haw"]!.valueColumn, "haw must be 39-52") }
-            c.hostAddressWidth = Int(v)
-        }
-        if let v = try a.numberOption("dw") {
-            guard v == 128 || v == 256 else { throw LineError(a.options["dw"]!.valueColumn, "dw is 128 or 256 (descriptor width)") }
-            c.wideDescriptors = v == 256
-        }
-        for (key, path) in [("iotlb", \VTdCacheSizes.iotlb), ("pwc-s1", \.pwcStage1), ("pwc-s2", \.pwcStage2),
-                            ("pasid", \.pasid), ("context", \.context), ("atc", \.deviceTLB)] as [(String, WritableKeyPath<VTdCacheSizes, Int>)] {
-            if let v = try a.numberOption(key) {
-                guard v >= 1 && v <= 1 << 22 else { throw LineError(a.options[key]!.valueColumn, "\(key) capacity must be 1-\(1 << 22)") }
-                c.cacheSizes[keyPath: path] = Int(v)
-            }
-        }
-        try a.finish(positionalCount: 1, accepted: ["haw", "dw", "iotlb", "pwc-s1", "pwc-s2", "pasid", "context", "atc"])
-        switch mode.text.lowercased() {
-        case "scalable": return .vtdSetup(scalable: true, configuration: c)
-        case "legacy":
-            c.wideDescriptors = a.options["dw"] == nil ? false : c.wideDescriptors
-            return .vtdSetup(scalable: false, configuration: c)
-        default: throw LineError(mode.column, "expected scalable or legacy, got '\(mode.text)'")
-        }
-    }
 
     static func parseDevice(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         let name = try a.positional(0, "a device name")
@@ -183,50 +151,6 @@ enum Statements {
         do { v = try HexInput.number(kv.value) } catch { throw LineError(t.valueColumn, "pasid: \(error)") }
         guard v < 1 << 20 else { throw LineError(t.valueColumn, "PASIDs are 20 bits (below 0x100000)") }
         return .some(UInt32(v))
-    }
-
-    static func parseAttach(_ a: inout Arguments) throws(LineError) -> MachineCommand {
-        let dev = try a.positional(0, "a device name")
-        guard let pasid = try pasidOption(&a) else { throw LineError(a.endColumn + 1, "attach: expected pasid=N or pasid=none") }
-        guard let pgttToken = a.option("pgtt"), let kv = pgttToken.keyValue else {
-            throw LineError(a.endColumn + 1, "attach: expected pgtt=fs|ss|nested|pt")
-        }
-        let names: [String: UInt8] = ["fs": 1, "first-stage": 1, "1": 1, "ss": 2, "second-stage": 2, "2": 2,
-                                      "nested": 3, "3": 3, "pt": 4, "pass-through": 4, "4": 4]
-        guard let pgtt = names[kv.value.lowercased()] else {
-            throw LineError(pgttToken.valueColumn, "pgtt is fs, ss, nested or pt (1-4), got '\(kv.value)'")
-        }
-        let did = try a.requireNumber("did")
-        guard did < 1 << 16 else { throw LineError(a.options["did"]!.valueColumn, "DIDs are 16 bits") }
-        var att = VTdAttachment(device: dev.text, pasid: pasid, pgtt: pgtt, did: UInt16(did),
-                                firstStage: a.stringOption("fs"), secondStage: a.stringOption("ss"))
-        att.sre = a.flag("sre")
-        att.wpe = a.flag("wpe")
-        att.fpd = a.flag("fpd")
-        if let p = try a.numberOption("pdts") {
-            guard p <= 7 else { throw LineError(a.options["pdts"]!.valueColumn, "pdts is 0-7") }
-            att.pdts = UInt8(p)
-        }
-        try a.finish(positionalCount: 1, accepted: ["pasid", "pgtt", "did", "fs", "ss", "pdts"])
-        return .vtdAttach(att)
-    }
-
-    static func parseDetach(_ a: inout Arguments) throws(LineError) -> MachineCommand {
-        let dev = try a.positional(0, "a device name")
-        guard let pasid = try pasidOption(&a) else { throw LineError(a.endColumn + 1, "detach: expected pasid=N or pasid=none") }
-        try a.finish(positionalCount: 1, accepted: ["pasid"])
-        return .vtdDetach(device: dev.text, pasid: pasid)
-    }
-
-    static func parseLegacyAttach(_ a: inout Arguments) throws(LineError) -> MachineCommand {
-        let dev = try a.positional(0, "a device name")
-        let did = try a.requireNumber("did")
-        guard did < 1 << 16 else { throw LineError(a.options["did"]!.valueColumn, "DIDs are 16 bits") }
-        let tt = try a.numberOption("tt") ?? 0
-        guard tt <= 2 else { throw LineError(a.options["tt"]!.valueColumn, "tt is 0, 1 or 2") }
-        let ss = a.stringOption("ss")
-        try a.finish(positionalCount: 1, accepted: ["did", "tt", "ss"])
-        return .vtdLegacyAttach(device: dev.text, did: UInt16(did), space: ss, translationType: UInt8(tt))
     }
 
     static func parseDMA(_ a: inout Arguments) throws(LineError) -> MachineCommand {

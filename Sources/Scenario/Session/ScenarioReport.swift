@@ -53,13 +53,9 @@ public enum ScenarioReport {
             }
             obj.append(("caches", .object(cj)))
         }
-        if let v = m.vtd {
-            lines.append("  faults recorded: \(v.faultLog.count); queue errors: \(v.queueErrors.count)")
-            obj.append(("faults", .int(Int64(v.faultLog.count))))
-        }
-        if let u = m.smmu {
-            lines.append("  events recorded: \(u.eventQueue.count); command errors: \(u.commandErrors.count)")
-            obj.append(("events", .int(Int64(u.eventQueue.count))))
+        if let log = m.iommu?.logSummary {
+            lines.append("  " + log.text)
+            obj.append((log.name, .int(Int64(log.count))))
         }
         let view = m.host.lockedVMView
         if !view.processes.isEmpty || !view.users.isEmpty {
@@ -111,10 +107,11 @@ public struct CheckReport {
             out += "    cache said: \(u.use.cached)\n    memory says: \(u.use.fresh)\n"
         }
         for f in staleLeft {
-            out += "stale \(f.cache) entry left at the end: \(f.entry)\n    holds: \(f.holds)\n    memory now: \(f.memoryNow)\n"
+            out += "stale \(f.cacheName) entry left at the end: \(f.entry)\n    holds: \(f.holds)\n    memory now: \(f.memoryNow)\n"
             if let change = machine.lastChange(of: f.pathAddresses) { out += "    changed at step \(change.step): \(change.what)\n" }
-            out += "    fix: \(f.fix)\n"
-            if !f.fixWords.isEmpty { out += "         qwords " + f.fixWords.map { hex($0) }.joined(separator: " ") + "\n" }
+            out += "    fix: \(f.fix.text)\n"
+            let noun = machine.architecture?.queueWordNoun ?? "qwords"
+            for words in f.fix.entries { out += "         \(noun) " + words.map { hex($0) }.joined(separator: " ") + "\n" }
         }
         for f in failed { out += "\(name):\(f.line): step \(f.step): \(f.message)\n" }
         out += clean ? "check: clean (no stale entry used or left, every expectation held)\n"
@@ -127,9 +124,10 @@ public struct CheckReport {
             ("scenario", .string(name)), ("clean", .bool(clean)),
             ("stale_uses", .array(staleUses.map { .object([("step", .int(Int64($0.step))), ("line", .int(Int64($0.line))), ("command", .string($0.text)),
                                                            ("cache", .string($0.use.cache)), ("cached", .string($0.use.cached)), ("fresh", .string($0.use.fresh))]) })),
-            ("stale_left", .array(staleLeft.map { .object([("cache", .string($0.cache)), ("entry", .string($0.entry)), ("holds", .string($0.holds)),
-                                                           ("memory_now", .string($0.memoryNow)), ("fix", .string($0.fix)),
-                                                           ("fix_qwords", .array($0.fixWords.map { .string(hex($0)) }))]) })),
+            ("stale_left", .array(staleLeft.map { .object([("cache", .string($0.cacheName)), ("entry", .string($0.entry)), ("holds", .string($0.holds)),
+                                                           ("memory_now", .string($0.memoryNow)), ("fix", .string($0.fix.text)),
+                                                           ("fix_qwords", .array(($0.fix.entries.first ?? []).map { .string(hex($0)) })),
+                                                           ("fix_statements", .array($0.fix.statements.map { .string($0) }))]) })),
             ("failed_expectations", .array(failed.map { .object([("step", .int(Int64($0.step))), ("line", .int(Int64($0.line))), ("message", .string($0.message))]) })),
         ])
     }

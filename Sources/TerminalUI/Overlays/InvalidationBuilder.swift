@@ -122,8 +122,7 @@ public final class InvalidationBuilder: Modal {
         fields = (decoded?.layout.fields ?? []).filter { $0.name != selector && !($0.name == "range" && typeName == "CMD_CFGI_ALL") }
             .sorted { $0.runs[0].absoluteLow < $1.runs[0].absoluteLow }
         selection = min(selection, fields.count)
-        preview = family == .smmu ? InvalidationPreview.runSMMU(words, on: machine, staleBefore: staleBefore)
-                                  : InvalidationPreview.run(words, on: machine, staleBefore: staleBefore)
+        preview = InvalidationPreview.run(words, on: machine, staleBefore: staleBefore)
         previewScroll = 0
     }
 

@@ -137,6 +137,20 @@ struct CacheListing {
         }
     }
 
+    /// The typed key of row `i` (what a stale finding about it carries).
+    func key(_ i: Int) -> CacheEntryKey? {
+        guard let c = caches, slots.indices.contains(i) else { return nil }
+        let s = slots[i]
+        switch tab {
+        case .iotlb: return c.iotlb.payload(s.slot).key
+        case .pwcStage1: return c.pwcStage1.payload(s.slot).key(stage: 1)
+        case .pwcStage2: return c.pwcStage2.payload(s.slot).key(stage: 2)
+        case .pasid: return c.pasid.payload(s.slot).key
+        case .context: return c.context.payload(s.slot).key
+        case .atc: return c.deviceTLBs[s.sid]?.payload(s.slot).key
+        }
+    }
+
     /// Entries, capacity, hits, misses and evictions of the tab's cache (ATC: summed over devices).
     var counters: (entries: Int, capacity: Int, hits: Int, misses: Int, evictions: Int) {
         guard let c = caches else { return (0, 0, 0, 0, 0) }

@@ -50,12 +50,8 @@ public final class CachesPane: SessionPane {
     /// The stale finding about the selected entry, if it is stale.
     public var selectedFinding: StaleFinding? {
         guard let s = snapshot, let i = table.selectedRowIndex else { return nil }
-        if arm {
-            guard armTab.findingCache != nil, i < armListing.count else { return nil }
-            return s.finding(forEntry: armListing.entry(i, wide: false).summary)
-        }
-        guard i < listing.count else { return nil }
-        return s.finding(forEntry: listing.entry(i, wide: false).summary)
+        guard let key = arm ? armListing.key(i) : listing.key(i) else { return nil }
+        return s.finding(for: key)
     }
 
     /// Selects a tab by its title (`IOTLB`, `PWC-S1`, `PWC-S2`, `PASID`, `ctx`, `ATC`; on SMMUv3
@@ -74,24 +70,24 @@ public final class CachesPane: SessionPane {
     public func update(_ snapshot: UISnapshot) {
         self.snapshot = snapshot
         arm = snapshot.machine.smmu != nil
-        let staleCaches = Set(snapshot.stale.map(\.cache))
+        let staleCaches = Set(snapshot.stale.map(\.cacheName))
         tabs.alerts = Set(CacheTab.allCases.filter { staleCaches.contains($0.findingCache) }.map(\.rawValue))
         var alerts = Set(SMMUCacheTab.allCases.filter { $0.findingCache.map(staleCaches.contains) ?? false }.map(\.rawValue))
         // A refused command is worth a look too.
-        if snapshot.machine.lastSMMUCommands.contains(where: { !$0.accepted }) { alerts.insert(SMMUCacheTab.commands.rawValue) }
+        if snapshot.machine.lastQueueResults.contains(where: { !$0.accepted }) { alerts.insert(SMMUCacheTab.commands.rawValue) }
         armTabs.alerts = alerts
         reload()
     }
 
     private func reload() {
         if arm, let s = snapshot, let unit = s.machine.smmu {
-            armListing = SMMUCacheListing(tab: armTab, unit: unit, commands: s.machine.lastSMMUCommands, devices: s.machine.devices)
+            armListing = SMMUCacheListing(tab: armTab, unit: unit, commands: s.machine.lastQueueResults, devices: s.machine.devices)
             table.columns = armTab.columns(wide: wide)
             table.emptyText = "empty: holds \(armTab.what)"
             let l = armListing, w = wide, staleTab = armTab.findingCache != nil
             table.setRowSource(count: l.count) { i in
                 let (summary, cells) = l.entry(i, wide: w)
-                let stale = staleTab && s.staleByEntry[summary] != nil
+                let stale = staleTab && l.key(i).map { s.staleByKey[$0] != nil } == true
                 let refused = l.tab == .commands && cells.last?.role == .error
                 return TableRow(cells, role: stale ? .stale : (refused ? .error : .normal), marker: stale ? Span("!", .stale) : nil, detail: summary)
             }
@@ -110,7 +106,7 @@ public final class CachesPane: SessionPane {
         let l = listing, w = wide
         table.setRowSource(count: l.count) { i in
             let (summary, cells) = l.entry(i, wide: w)
-            let stale = s.staleByEntry[summary] != nil
+            let stale = l.key(i).map { s.staleByKey[$0] != nil } == true
             return TableRow(cells, role: stale ? .stale : .normal, marker: stale ? Span("!", .stale) : nil, detail: summary)
         }
     }
@@ -128,7 +124,7 @@ public final class CachesPane: SessionPane {
         var footer: [[Span]] = []
         let c = arm ? (armListing.counters ?? (0, 0, 0, 0, 0)) : listing.counters
         let findingCache = arm ? armTab.findingCache : tab.findingCache
-        let staleHere = findingCache.map { fc in snapshot?.stale.filter { $0.cache == fc }.count ?? 0 } ?? 0
+        let staleHere = findingCache.map { fc in snapshot?.stale.filter { $0.cacheName == fc }.count ?? 0 } ?? 0
         var counts = [Span("\(c.entries)/\(c.capacity) entries · hits \(c.hits) · misses \(c.misses)", .dim)]
         if arm, let q = queueCounts() { counts = q }
         if c.evictions > 0 { counts.append(Span(" · evicted \(c.evictions)", .dim)) }
@@ -143,7 +139,7 @@ public final class CachesPane: SessionPane {
                 line.append(Span(" · changed at step \(change.step)", .stale))
             }
             footer.append(line)
-            footer.append([Span("  fix: ", .dim), Span(f.fix), Span("  (f sends it, Enter explains)", .dim)])
+            footer.append([Span("  fix: ", .dim), Span(f.fix.text), Span("  (f sends it, Enter explains)", .dim)])
         }
         if arm, let i = table.selectedRowIndex, let second = armListing.eventSecondLine(i), rect.height >= 5 {
             footer.append([Span("  " + second, .dim)])
@@ -192,16 +188,16 @@ public final class CachesPane: SessionPane {
         case .enter:
             guard let i = table.selectedRowIndex, i < listing.count else { return .ignored }
             let summary = listing.entry(i, wide: false).summary
-            if let f = selectedFinding { return .showDetail(title: "stale \(f.cache) entry", text: explanation(f)) }
+            if let f = selectedFinding { return .showDetail(title: "stale \(f.cacheName) entry", text: explanation(f)) }
             return .showDetail(title: "\(tab.findingCache) entry",
                                text: "\(summary)\n\nThis entry agrees with the tables in memory: a fresh walk now gives the same answer, so it is not stale.")
         case .char("f"):
             guard let f = selectedFinding else { return .status("f sends the fix of a stale entry (marked !)", .dim) }
-            guard !f.fixWords.isEmpty else { return .status("no descriptor for this fix", .warning) }
-            return .runCommand(CachesPane.qiRaw(f.fixWords))
+            guard let line = f.fix.statements.first else { return .status("no descriptor for this fix", .warning) }
+            return .runCommand(line)
         case .char("d"):
-            guard let f = selectedFinding, !f.fixWords.isEmpty else { return .ignored }
-            onDecode?(DecoderRequest(kind: "vtd-qi", words: f.fixWords, origin: "fix for a stale \(f.cache) entry"))
+            guard let f = selectedFinding, let words = f.fix.entries.first else { return .ignored }
+            onDecode?(DecoderRequest(kind: f.fix.decoderKind, words: words, origin: "fix for a stale \(f.cacheName) entry"))
             return .handled
         case .mouse(let e) where e.y == -1:
             if e.kind == .click, let i = tabs.index(atColumn: e.x) { tabs.select(i); reload() }
@@ -226,16 +222,16 @@ public final class CachesPane: SessionPane {
                 return .showDetail(title: title, text: text)
             }
             let summary = armListing.entry(i, wide: false).summary
-            if let f = selectedFinding { return .showDetail(title: "stale \(f.cache) entry", text: explanation(f)) }
+            if let f = selectedFinding { return .showDetail(title: "stale \(f.cacheName) entry", text: explanation(f)) }
             return .showDetail(title: "\(armTab.findingCache ?? "") entry",
                                text: "\(summary)\n\nThis entry agrees with the tables in memory: a fresh walk now gives the same answer, so it is not stale.")
         case .char("f"):
             guard let f = selectedFinding else { return .status("f sends the fix of a stale entry (marked !)", .dim) }
-            guard f.fixWords.count == 2 else { return .status("no command for this fix", .warning) }
-            return .runCommand(CachesPane.cmdRaw(f.fixWords))
+            guard let line = f.fix.statements.first else { return .status("no command for this fix", .warning) }
+            return .runCommand(line)
         case .char("d"):
-            if let f = selectedFinding, f.fixWords.count == 2 {
-                onDecode?(DecoderRequest(kind: "smmu-cmd", words: f.fixWords, origin: "fix for a stale \(f.cache) entry"))
+            if let f = selectedFinding, let words = f.fix.entries.first {
+                onDecode?(DecoderRequest(kind: f.fix.decoderKind, words: words, origin: "fix for a stale \(f.cacheName) entry"))
                 return .handled
             }
             guard let i = table.selectedRowIndex, let req = armListing.queueDecoderRequest(i) else { return .ignored }
@@ -264,13 +260,13 @@ public final class CachesPane: SessionPane {
         if let change = snapshot?.machine.lastChange(of: f.pathAddresses) {
             text += "  changed at:   step \(change.step): \(change.what)\n"
         }
-        text += "\nThe \(arm ? "command" : "invalidation") that removes it:\n  \(f.fix)\n"
-        if !f.fixWords.isEmpty {
-            text += "  \(arm ? "dwords" : "qwords") \(f.fixWords.map { hex($0) }.joined(separator: " "))\n"
-            if let d = try? StructureCatalog.kind(named: arm ? "smmu-cmd" : "vtd-qi").decode(f.fixWords) { text += "\n" + d.textTable() }
+        let a = snapshot?.machine.architecture
+        text += "\nThe \(a?.queueEntryNoun ?? "invalidation") that removes it:\n  \(f.fix.text)\n"
+        for words in f.fix.entries {
+            text += "  \(a?.queueWordNoun ?? "qwords") \(words.map { hex($0) }.joined(separator: " "))\n"
+            if let d = try? StructureCatalog.kind(named: f.fix.decoderKind).decode(words) { text += "\n" + d.textTable() }
         }
-        text += arm ? "\nf on the entry submits this command (`\(CachesPane.cmdRaw(f.fixWords))`) as the next step; d opens it in the decoder; i builds another command and previews it."
-                    : "\nf on the entry submits this descriptor as the next step; d opens it in the decoder; i builds another invalidation and previews it."
+        text += "\nf on the entry submits it (`\(f.fix.statements.joined(separator: "; "))`) as the next step; d opens it in the decoder; i builds another \(a?.queueEntryNoun ?? "invalidation") and previews it."
         return text
     }
 }

@@ -21,7 +21,7 @@ public final class PASIDPane: SessionPane {
     /// Called with a sPAPR window to show its TCE table.
     public var onOpenWindow: ((LockedMemoryReport.WindowRef) -> Void)?
     /// SMMUv3 configuration-cache entries the checker found stale (`ste:SID`, `cd:SID:INDEX`).
-    private var staleConfig: Set<String> = []
+    private var staleConfig: Set<CacheEntryKey> = []
     /// Room for the `GPA`/`HPA` suffix and `lvl` titles (set from the width at render).
     private var wide = true
     /// Called with an entry to open in the decoder (`d`).
@@ -108,17 +108,8 @@ public final class PASIDPane: SessionPane {
         let previous = selectedDevice?.name
         deviceList = machine.devices
         devices = TabStrip(deviceList.map(\.name), selected: deviceList.firstIndex { $0.name == previous } ?? devices.selected)
-        staleConfig = []
-        if let c = machine.smmu?.caches {
-            for slot in c.ste.slotsByRecency {
-                let e = c.ste.payload(slot)
-                if snapshot.finding(forEntry: e.summary) != nil { staleConfig.insert("ste:\(e.sid)") }
-            }
-            for slot in c.cd.slotsByRecency {
-                let e = c.cd.payload(slot)
-                if snapshot.finding(forEntry: e.summary) != nil { staleConfig.insert("cd:\(e.sid):\(e.index)") }
-            }
-        }
+        // Rows link to stale configuration-cache entries by key (an STE row carries the STE cache's key).
+        staleConfig = Set(snapshot.stale.map(\.key))
         reload()
     }
 

@@ -87,13 +87,13 @@ struct SMMUCacheListing {
     var unit: SMMUv3Unit?
     /// Device names by StreamID (the kernel log's `client:`).
     var clients: [UInt32: String] = [:]
-    var commands: [SMMUv3CommandResult] = []
+    var commands: [QueueEntryResult] = []
     /// (StreamID, slot); the StreamID matters for the ATC only.
     var slots: [(sid: UInt32, slot: Int32)] = []
 
     init() {}
 
-    init(tab: SMMUCacheTab, unit: SMMUv3Unit, commands: [SMMUv3CommandResult], devices: [Device] = []) {
+    init(tab: SMMUCacheTab, unit: SMMUv3Unit, commands: [QueueEntryResult], devices: [Device] = []) {
         self.tab = tab
         for d in devices { clients[d.sid] = d.name }
         self.unit = unit
@@ -184,6 +184,22 @@ struct SMMUCacheListing {
         }
     }
 
+    /// The typed key of row `i` (what a stale finding about it carries); nil for the queues.
+    func key(_ i: Int) -> CacheEntryKey? {
+        guard let c = unit?.caches, slots.indices.contains(i) else { return nil }
+        let s = slots[i]
+        switch tab {
+        case .tlb: return c.tlb.payload(s.slot).key
+        case .walkStage1: return c.walkStage1.payload(s.slot).key
+        case .walkStage2: return c.walkStage2.payload(s.slot).key
+        case .ste: return c.ste.payload(s.slot).key
+        case .cd: return c.cd.payload(s.slot).key
+        case .l1: return c.l1.payload(s.slot).key
+        case .atc: return c.atcs[s.sid]?.payload(s.slot).key
+        case .events, .commands: return nil
+        }
+    }
+
     /// Entries, capacity, hits, misses and evictions of the tab's cache (ATC: summed over devices).
     var counters: (entries: Int, capacity: Int, hits: Int, misses: Int, evictions: Int)? {
         guard let c = unit?.caches else { return nil }
@@ -223,7 +239,7 @@ struct SMMUCacheListing {
             if let err = r.error {
                 text += "\nRefused: \(err.name) — \(err.message)\nThe queue stops here: SMMU_CMDQ_CONS.ERR = \(err.name) (\(err.code)); later commands were not consumed.\n"
             }
-            if !r.removed.isEmpty { text += "\nRemoved \(r.removed.count):\n" + r.removed.map { "  " + $0 }.joined(separator: "\n") + "\n" }
+            if !r.removed.isEmpty { text += "\nRemoved \(r.removed.count):\n" + r.removed.map { "  " + $0.summary }.joined(separator: "\n") + "\n" }
             else if r.error == nil { text += "\nRemoved nothing.\n" }
             if !r.notes.isEmpty { text += "\n" + r.notes.joined(separator: "\n") + "\n" }
             if let d = r.decoded { text += "\n" + d.textTable() }

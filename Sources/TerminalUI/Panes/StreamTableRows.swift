@@ -18,7 +18,7 @@ enum StreamTableRows {
                 .fixed("walk", 7)] + (wide ? [.flexible("CD table / T0SZ", min: 34, weight: 3)] : [])
     }
 
-    static func row(_ l: SMMUv3StreamListing, _ r: SMMUv3StreamListing.Row, raw: Bool, wide: Bool, stale: Set<String>) -> TableRow {
+    static func row(_ l: SMMUv3StreamListing, _ r: SMMUv3StreamListing.Row, raw: Bool, wide: Bool, stale: Set<CacheEntryKey>) -> TableRow {
         let s = l.streams[r.stream]
         switch r {
         case .ste:
@@ -31,7 +31,7 @@ enum StreamTableRows {
                 return TableRow([TableCell(name), TableCell("-", .warning), TableCell("unreachable", .error)], role: .dim, id: id)
             }
             let valid = STE.v.value(in: w) == 1
-            let mark = stale.contains("ste:\(s.device.sid)") ? Span("!", .stale) : nil
+            let mark = stale.contains(SMMUv3STECacheEntry.key(sid: s.device.sid)) ? Span("!", .stale) : nil
             if raw {
                 let words = w.prefix(wide ? 4 : 2).map { TableCell(hex($0)) }
                 return TableRow([TableCell(name), TableCell(valid ? "1" : "0", valid ? nil : .warning)] + words,
@@ -63,7 +63,7 @@ enum StreamTableRows {
                 return TableRow([TableCell(name), TableCell("-", .warning), TableCell(cd.problem ?? "unreachable", .error)], role: .dim, id: id)
             }
             let valid = CD.v.value(in: w) == 1
-            let mark = stale.contains("cd:\(s.device.sid):\(cd.index)") ? Span("!", .stale) : nil
+            let mark = stale.contains(SMMUv3CDCacheEntry.key(sid: s.device.sid, index: cd.index)) ? Span("!", .stale) : nil
             if raw {
                 let words = w.prefix(wide ? 4 : 2).map { TableCell(hex($0)) }
                 return TableRow([TableCell(name), TableCell(valid ? "1" : "0", valid ? nil : .warning)] + words,

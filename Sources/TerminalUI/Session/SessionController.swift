@@ -245,7 +245,7 @@ public final class SessionController {
             return
         }
         var start: [UInt64]? = nil
-        if app.focusedPane == 2, let f = cachesPane.selectedFinding, !f.fixWords.isEmpty { start = f.fixWords }
+        if app.focusedPane == 2, let words = cachesPane.selectedFinding?.fix.entries.first { start = words }
         var defaults: [(String, UInt64)] = []
         if let did = pasidPane.selectedDID { defaults.append(("did", UInt64(did))) }
         if let p = pasidPane.selectedPASID { defaults.append(("pasid", UInt64(p))) }
@@ -258,7 +258,7 @@ public final class SessionController {
     /// selected stream's VMID and CD's ASID at the last DMA's page.
     func openCommandBuilder() {
         var start: [UInt64]? = nil
-        if app.focusedPane == 2, let f = cachesPane.selectedFinding, f.fixWords.count == 2 { start = f.fixWords }
+        if app.focusedPane == 2, let words = cachesPane.selectedFinding?.fix.entries.first { start = words }
         var defaults: [(String, UInt64)] = []
         if let d = pasidPane.selectedDevice { defaults.append(("sid", UInt64(d.sid))) }
         if let cfg = pasidPane.selectedStreamConfig {

@@ -48,8 +48,8 @@ public struct UISnapshot: Sendable {
     public let architecture: MachineArchitecture
     /// Every cache entry that disagrees with memory now (`Machine.staleFindings()`).
     public let stale: [StaleFinding]
-    /// Index into `stale` by the entry's one-line summary (what `StaleFinding.entry` holds).
-    public let staleByEntry: [String: Int]
+    /// Index into `stale` by the entry's typed key (what cache rows and configuration rows carry).
+    public let staleByKey: [CacheEntryKey: Int]
     /// Counts up with every snapshot, so a pane can tell a new state from a redraw.
     public let generation: Int
 
@@ -65,9 +65,9 @@ public struct UISnapshot: Sendable {
         machine = session.machine
         architecture = MachineArchitecture(session.machine)
         stale = session.machine.staleFindings()
-        var byEntry: [String: Int] = [:]
-        for (i, f) in stale.enumerated() where byEntry[f.entry] == nil { byEntry[f.entry] = i }
-        staleByEntry = byEntry
+        var byKey: [CacheEntryKey: Int] = [:]
+        for (i, f) in stale.enumerated() where byKey[f.key] == nil { byKey[f.key] = i }
+        staleByKey = byKey
         self.generation = generation
     }
 
@@ -77,6 +77,6 @@ public struct UISnapshot: Sendable {
     /// The step `n` applies next.
     public var nextStep: ScenarioStep? { position < steps.count ? steps[position] : nil }
 
-    /// The stale finding about the cache entry with this summary, if it is stale.
-    public func finding(forEntry summary: String) -> StaleFinding? { staleByEntry[summary].map { stale[$0] } }
+    /// The stale finding about the cache entry with this key, if it is stale.
+    public func finding(for key: CacheEntryKey) -> StaleFinding? { staleByKey[key].map { stale[$0] } }
 }

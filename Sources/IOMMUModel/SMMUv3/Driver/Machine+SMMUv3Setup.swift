@@ -3,13 +3,8 @@
 /// `arm_smmu_make_s1_cd`, `arm_smmu_alloc_cd_ptr`). A nested STE's CD table is guest memory (IPAs)
 /// and is written through stage 2, as a guest driver would write it.
 extension Machine {
-    func requireSMMU() throws(MachineError) -> SMMUv3Unit {
-        guard let s = smmu else { throw .notConfigured("no SMMUv3: add `smmu` first") }
-        return s
-    }
-
     mutating func setUpSMMU(_ c: SMMUv3Configuration) throws(MachineError) -> StepOutcome {
-        guard smmu == nil && vtd == nil else { throw .invalid("the machine already has an IOMMU (one VT-d unit or one SMMUv3)") }
+        guard iommu == nil else { throw .invalid("the machine already has an IOMMU (one VT-d unit or one SMMUv3)") }
         guard (1...32).contains(c.streamIDBits) else { throw .invalid("StreamIDs are 1-32 bits, not \(c.streamIDBits)") }
         guard (0...20).contains(c.substreamIDBits) else { throw .invalid("SubstreamIDs are 0-20 bits (SMMU_IDR1.SSIDSIZE), not \(c.substreamIDBits)") }
         guard Machine.psEncoding(bits: c.outputAddressBits) != nil else {

@@ -24,6 +24,22 @@ public enum VTdStaleChecker {
         return (VTdUnit.summary(of: layout.widened(to: words.count).decode(words), name: VTdUnit.descriptorName(fields.first { $0.0 == "type" }?.1 ?? 0)), words)
     }
 
+    /// The fix as a typed value: one descriptor, its summary, why this form, and its `qi raw` line.
+    static func fix(_ fields: [(String, UInt64)], note: String? = nil) -> StaleFix {
+        let (summary, words) = descriptor(fields)
+        let a = VTdUnit.architecture
+        return StaleFix(entries: words.isEmpty ? [] : [words], summary: summary, note: note,
+                        statements: words.isEmpty ? [] : [a.statement(for: words)], decoderKind: a.queueEntryKind)
+    }
+
+    static func finding(_ cache: CacheID, _ key: CacheEntryKey, _ entry: String, holds: EntryState, now: EntryState, fix: StaleFix,
+                        path: [UInt64]) -> StaleFinding {
+        StaleFinding(cache: cache, cacheName: VTdUnit.cacheList.first { $0.id == cache }?.name ?? cache.rawValue, key: key, entry: entry,
+                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path)
+    }
+
+    static func faultState(_ f: VTdFault) -> EntryState { .fault(code: f.reason.rawValue, digits: 1, name: f.reason.text, detail: nil) }
+
     static func fresh(_ req: DMARequest, _ unit: VTdUnit, _ memory: PhysicalMemory) -> (VTdTranslationOutcome, WalkTrace) {
         var scratch = unit
         var trace = WalkTrace()
@@ -43,17 +59,17 @@ public enum VTdStaleChecker {
     static func checkIOTLB(_ e: VTdIOTLBEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
         let req = DMARequest(sourceID: UInt32(e.sid), pasid: e.noPASID ? nil : e.pasid, address: e.iova, access: .read)
         let (now, trace) = fresh(req, unit, memory)
-        var problem: String? = nil
+        var problem: EntryState? = nil
         switch now {
-        case .fault(let f): problem = "fault 0x\(String(f.reason.rawValue, radix: 16)) (\(f.reason.text))"
+        case .fault(let f): problem = faultState(f)
         case .translated(let t):
-            if t.hpa != e.hpa { problem = "hpa \(groupedHex(t.hpa))" }
-            else if t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) { problem = "hpa \(groupedHex(t.hpa)) \(t.perms.label)" }
+            if t.hpa != e.hpa { problem = .translation(label: "hpa", address: t.hpa, perms: nil) }
+            else if t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) { problem = .translation(label: "hpa", address: t.hpa, perms: t.perms) }
             else if t.pageShift < e.pageShift {
                 // Memory now maps the range in smaller pieces: check the entry's last page too.
                 let last = DMARequest(sourceID: req.sourceID, pasid: req.pasid, address: e.iova + e.size - 4096, access: .read)
                 if case .translated(let u) = fresh(last, unit, memory).0, u.hpa == e.hpa + e.size - 4096 {} else {
-                    problem = "a different mapping inside the \(sizeLabel(e.pageShift)) range"
+                    problem = .differentMapping(pageShift: e.pageShift)
                 }
             }
         }
@@ -68,19 +84,20 @@ public enum VTdStaleChecker {
         case .secondStage, .legacy:
             fields = [("type", 2), ("g", 3), ("did", UInt64(e.did)), ("addr", e.iova), ("am", UInt64(e.pageShift) - 12), ("ih", 1)]
         }
-        let (fix, words) = descriptor(fields)
-        return StaleFinding(cache: "IOTLB", entry: e.summary, holds: "hpa \(groupedHex(e.hpa)) \(e.perms.label)",
-                            memoryNow: problem, fix: fix, fixWords: words, pathAddresses: path(trace))
+        return finding(VTdUnit.iotlbCacheID, e.key, e.summary, holds: .translation(label: "hpa", address: e.hpa, perms: e.perms), now: problem,
+                       fix: fix(fields), path: path(trace))
     }
 
     static func checkATC(_ e: VTdDeviceTLBEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
         let req = DMARequest(sourceID: UInt32(e.sid), pasid: e.pasid, address: e.iova, access: .read)
         let (now, trace) = fresh(req, unit, memory)
-        var problem: String? = nil
+        var problem: EntryState? = nil
         switch now {
-        case .fault(let f): problem = "fault 0x\(String(f.reason.rawValue, radix: 16)) (\(f.reason.text))"
+        case .fault(let f): problem = faultState(f)
         case .translated(let t):
-            if t.hpa != e.hpa || t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) { problem = "hpa \(groupedHex(t.hpa)) \(t.perms.label)" }
+            if t.hpa != e.hpa || t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) {
+                problem = .translation(label: "hpa", address: t.hpa, perms: t.perms)
+            }
         }
         guard let problem else { return nil }
         let sizeOrder = UInt64(e.pageShift) - 12
@@ -88,9 +105,8 @@ public enum VTdStaleChecker {
         let addr = sizeOrder == 0 ? e.iova : (e.iova | ((UInt64(1) << (sizeOrder - 1 + 12)) - 1)) & ~0xfff
         var fields: [(String, UInt64)] = [("sid", UInt64(e.sid)), ("addr", addr), ("s", sizeOrder == 0 ? 0 : 1)]
         if let p = e.pasid { fields = [("type", 8), ("pasid", UInt64(p))] + fields } else { fields = [("type", 3)] + fields }
-        let (fix, words) = descriptor(fields)
-        return StaleFinding(cache: "ATC", entry: e.summary, holds: "hpa \(groupedHex(e.hpa)) \(e.perms.label)",
-                            memoryNow: problem, fix: fix, fixWords: words, pathAddresses: path(trace))
+        return finding(VTdUnit.atcCacheID, e.key, e.summary, holds: .translation(label: "hpa", address: e.hpa, perms: e.perms), now: problem,
+                       fix: fix(fields), path: path(trace))
     }
 
     static func checkPWC(_ e: VTdPagingCacheEntry, stage: Int, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
@@ -135,51 +151,51 @@ public enum VTdStaleChecker {
             v == e.value || (v & VTdEntryBits.address == e.value & VTdEntryBits.address && v & 0x80 == 0 && (v & 1 != 0 || stage == 2))
         } ?? false
         if stillLeadsThere { return nil }
-        let nowText: String
+        let now: EntryState
         if let v = freshValue {
-            nowText = v & 0x80 != 0 ? "a large-page leaf \(hex(v)) (the table is gone)" : (v == 0 ? "not present" : "entry \(hex(v)) → table \(groupedHex(v & VTdEntryBits.address))")
+            now = v & 0x80 != 0 ? .leafInsteadOfTable(noun: "large-page leaf", value: v)
+                : (v == 0 ? .notPresent(value: nil) : .tablePointer(level: nil, noun: "entry", value: v, nextTable: v & VTdEntryBits.address))
         } else {
-            nowText = "the walk no longer reaches level \(e.level)"
+            now = .notReached(level: Int(e.level))
         }
         // Cover the entry's whole span: every translation cached below it may have come through it.
         let am = UInt64(9 * (Int(e.level) - 1))
         let fields: [(String, UInt64)] = stage == 1
             ? [("type", 6), ("g", 3), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid)), ("addr", e.base), ("am", am), ("ih", 0)]
             : [("type", 2), ("g", 3), ("did", UInt64(e.did)), ("addr", e.base), ("am", am), ("ih", 0)]
-        let (fix, words) = descriptor(fields)
-        return StaleFinding(cache: stage == 1 ? "PWC-S1" : "PWC-S2", entry: e.summary(stage: stage),
-                            holds: "L\(e.level) entry \(hex(e.value)) → table \(groupedHex(e.nextTableHPA))",
-                            memoryNow: nowText, fix: fix + " (IH = 0: a leaf-only hint keeps paging-structure entries)",
-                            fixWords: words, pathAddresses: addresses)
+        let key = e.key(stage: stage)
+        return finding(key.cache, key, e.summary(stage: stage),
+                       holds: .tablePointer(level: Int(e.level), noun: "entry", value: e.value, nextTable: e.nextTableHPA), now: now,
+                       fix: fix(fields, note: "IH = 0: a leaf-only hint keeps paging-structure entries"), path: addresses)
     }
 
     static func checkPASID(_ e: VTdPASIDCacheEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
         var scratch = WalkTrace()
-        var now = "not reachable"
+        var now = EntryState.unreachable("not reachable")
         if case .success(let ctx) = unit.readContext(sid: e.sid, memory: memory, trace: &scratch) {
             switch unit.readPASIDEntry(sid: e.sid, pasid: e.pasid, context: ctx, memory: memory, trace: &scratch) {
             case .success(let fresh):
                 if fresh.words == e.words { return nil }
-                now = "entry " + fresh.words.map { hex($0) }.joined(separator: " ")
-            case .failure(let f): now = f.reason.text
+                now = .words(fresh.words)
+            case .failure(let f): now = .unreachable(f.reason.text)
             }
         }
-        let (fix, words) = descriptor([("type", 7), ("g", 1), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))])
-        return StaleFinding(cache: "PASID cache", entry: e.summary, holds: "entry " + e.words.map { hex($0) }.joined(separator: " "),
-                            memoryNow: now, fix: fix, fixWords: words, pathAddresses: scratch.references.map(\.hpa))
+        return finding(VTdUnit.pasidCacheID, e.key, e.summary, holds: .words(e.words), now: now,
+                       fix: fix([("type", 7), ("g", 1), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))]),
+                       path: scratch.references.map(\.hpa))
     }
 
     static func checkContext(_ e: VTdContextCacheEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
         var scratch = WalkTrace()
-        let now: String
+        let now: EntryState
         switch unit.readContext(sid: e.sid, memory: memory, trace: &scratch) {
         case .success(let fresh):
             if fresh.words == e.words { return nil }
-            now = "entry " + fresh.words.map { hex($0) }.joined(separator: " ")
-        case .failure(let f): now = f.reason.text
+            now = .words(fresh.words)
+        case .failure(let f): now = .unreachable(f.reason.text)
         }
-        let (fix, words) = descriptor([("type", 1), ("g", 3), ("sid", UInt64(e.sid)), ("did", UInt64(e.did ?? 0)), ("fm", 0)])
-        return StaleFinding(cache: "context cache", entry: e.summary, holds: "entry " + e.words.map { hex($0) }.joined(separator: " "),
-                            memoryNow: now, fix: fix, fixWords: words, pathAddresses: scratch.references.map(\.hpa))
+        return finding(VTdUnit.contextCacheID, e.key, e.summary, holds: .words(e.words), now: now,
+                       fix: fix([("type", 1), ("g", 3), ("sid", UInt64(e.sid)), ("did", UInt64(e.did ?? 0)), ("fm", 0)]),
+                       path: scratch.references.map(\.hpa))
     }
 }

@@ -2,8 +2,8 @@
 /// `context_entry_set_pasid_table`, `intel_pasid_setup_*`, `pasid_pte_config_nestd`).
 extension Machine {
     mutating func setUpVTd(scalable: Bool, configuration: VTdConfiguration) throws(MachineError) -> StepOutcome {
-        guard vtd == nil else { throw .invalid("the VT-d unit is already set up") }
-        guard smmu == nil else { throw .invalid("the machine already has an SMMUv3; a machine has one IOMMU") }
+        guard !(iommu is VTdUnit) else { throw .invalid("the VT-d unit is already set up") }
+        guard iommu == nil else { throw .invalid("the machine already has an SMMUv3; a machine has one IOMMU") }
         var unit = VTdUnit(configuration: configuration, scalableMode: scalable)
         do { unit.rootTable = try hostTables.allocate() } catch { throw .memory(error) }
         vtd = unit

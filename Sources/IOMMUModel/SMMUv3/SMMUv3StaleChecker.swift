@@ -27,35 +27,59 @@ public enum SMMUv3StaleChecker {
         return (SMMUv3Unit.summary(of: layout.decode(words), name: name), words)
     }
 
+    /// The fix as a typed value: one command, its summary, why this form, and its `cmd raw` line.
+    static func fix(_ opcode: UInt64, _ fields: [(String, UInt64)], note: String? = nil) -> StaleFix {
+        let (summary, words) = command(opcode, fields)
+        let a = SMMUv3Unit.architecture
+        return StaleFix(entries: words.isEmpty ? [] : [words], summary: summary, note: note,
+                        statements: words.isEmpty ? [] : [a.statement(for: words)], decoderKind: a.queueEntryKind)
+    }
+
+    static func finding(_ cache: CacheID, _ key: CacheEntryKey, _ entry: String, holds: EntryState, now: EntryState, fix: StaleFix,
+                        path: [UInt64]) -> StaleFinding {
+        StaleFinding(cache: cache, cacheName: SMMUv3Unit.cacheList.first { $0.id == cache }?.name ?? cache.rawValue, key: key, entry: entry,
+                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path)
+    }
+
     static func path(_ trace: WalkTrace) -> [UInt64] { trace.references.filter { $0.source == .memory }.map(\.hpa) }
 
-    static func wordsText(_ w: [UInt64]) -> String { "entry " + w.prefix(4).map { hex($0) }.joined(separator: " ") }
+    /// A configuration structure's first four words, as the reports show it.
+    static func words(_ w: [UInt64]) -> EntryState { .words(Array(w.prefix(4))) }
+
+    /// A translation outcome as a checker value (`pa 0x… RW`, a fault with or without its detail).
+    static func state(_ o: SMMUv3TranslationOutcome, detail: Bool) -> EntryState {
+        switch o {
+        case .translated(let t): return .translation(label: "pa", address: t.pa, perms: t.perms)
+        case .fault(let f): return SMMUv3Unit.state(.fault(code: f.event?.rawValue, stage2: f.stage2), detail: detail ? f.detail : nil)
+        }
+    }
 
     static func checkSTE(_ e: SMMUv3STECacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
         var scratch = unit
         var trace = WalkTrace()
-        let now: String
+        let now: EntryState
         switch scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
         case .success(let fresh):
             if fresh.dwords == e.dwords { return nil }
-            now = wordsText(fresh.words)
-        case .failure(let f): now = f.description
+            now = words(fresh.words)
+        case .failure(let f): now = .unreachable(f.description)
         }
-        let (fix, words) = command(0x03, [("sid", UInt64(e.sid)), ("leaf", 1)])
-        return StaleFinding(cache: "STE cache", entry: e.summary, holds: wordsText(e.words), memoryNow: now, fix: fix, fixWords: words,
-                            pathAddresses: path(trace))
+        return finding(SMMUv3Unit.steCacheID, e.key, e.summary, holds: words(e.words), now: now,
+                       fix: fix(0x03, [("sid", UInt64(e.sid)), ("leaf", 1)]), path: path(trace))
     }
+
+    static let leafNote = "Leaf = 0: the leaf form keeps level-1 descriptors"
 
     static func checkL1(_ e: SMMUv3L1CacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
         var scratch = unit
         var trace = WalkTrace()
         var now: UInt64? = nil
-        let fix: (String, [UInt64])
+        let fix: StaleFix
         switch e.kind {
         case .streamTable:
             now = memory.read64(unit.streamTableBase + UInt64(e.index) * 8)
             trace.record(MemoryReference(kind: .streamTableL1, hpa: unit.streamTableBase + UInt64(e.index) * 8, value: now ?? 0))
-            fix = command(0x03, [("sid", UInt64(e.sid)), ("leaf", 0)])
+            fix = Self.fix(0x03, [("sid", UInt64(e.sid)), ("leaf", 0)], note: leafNote)
         case .contextTable:
             if case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
                 let req = DMARequest(sourceID: e.sid, pasid: e.index << UInt32(e.split), address: 0)
@@ -66,37 +90,33 @@ public enum SMMUv3StaleChecker {
                     now = memory.read64(pa)
                 }
             }
-            fix = command(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index) << UInt64(e.split)), ("leaf", 0)])
+            fix = Self.fix(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index) << UInt64(e.split)), ("leaf", 0)], note: leafNote)
         }
         if now == e.value { return nil }
-        return StaleFinding(cache: "L1 descriptor cache", entry: e.summary, holds: hex(e.value),
-                            memoryNow: now.map { hex($0) } ?? "not reachable", fix: fix.0 + " (Leaf = 0: the leaf form keeps level-1 descriptors)",
-                            fixWords: fix.1, pathAddresses: path(trace))
+        return finding(SMMUv3Unit.l1CacheID, e.key, e.summary, holds: .value(e.value), now: now.map { .value($0) } ?? .unreachable("not reachable"),
+                       fix: fix, path: path(trace))
     }
 
     static func checkCD(_ e: SMMUv3CDCacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
         var scratch = unit
         var trace = WalkTrace()
-        var now = "not reachable"
+        var now = EntryState.unreachable("not reachable")
+        let cdFix = fix(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index)), ("leaf", 1)])
         if case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
             guard ste.config.kind.translatesStage1 else {
                 // The STE no longer uses a CD table: the entry is unreachable until an STE points there again.
-                now = "the STE of StreamID \(hex(UInt64(e.sid))) no longer translates stage 1"
-                let (fix, words) = command(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index)), ("leaf", 1)])
-                return StaleFinding(cache: "CD cache", entry: e.summary, holds: wordsText(e.words), memoryNow: now, fix: fix,
-                                    fixWords: words, pathAddresses: path(trace))
+                now = .unreachable("the STE of StreamID \(hex(UInt64(e.sid))) no longer translates stage 1")
+                return finding(SMMUv3Unit.cdCacheID, e.key, e.summary, holds: words(e.words), now: now, fix: cdFix, path: path(trace))
             }
             let req = DMARequest(sourceID: e.sid, pasid: e.index, address: 0)
             switch scratch.readCD(ste: ste, index: e.index, req: req, memory: memory, trace: &trace, policy: .none) {
             case .success(let fresh):
                 if fresh.dwords == e.dwords { return nil }
-                now = wordsText(fresh.words)
-            case .failure(let f): now = f.description
+                now = words(fresh.words)
+            case .failure(let f): now = .unreachable(f.description)
             }
         }
-        let (fix, words) = command(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index)), ("leaf", 1)])
-        return StaleFinding(cache: "CD cache", entry: e.summary, holds: wordsText(e.words), memoryNow: now, fix: fix, fixWords: words,
-                            pathAddresses: path(trace))
+        return finding(SMMUv3Unit.cdCacheID, e.key, e.summary, holds: words(e.words), now: now, fix: cdFix, path: path(trace))
     }
 
     /// A fresh translation for a cache entry's input: read first, then write when reads are not allowed.
@@ -115,36 +135,36 @@ public enum SMMUv3StaleChecker {
     }
 
     /// The smallest TLB invalidation for an entry: non-range (TG = 0) by address, leaf only.
-    static func tlbFix(_ e: SMMUv3TLBEntry) -> (String, [UInt64]) {
+    static func tlbFix(_ e: SMMUv3TLBEntry) -> StaleFix {
         switch e.kind {
-        case .stage2: return command(0x2A, [("vmid", UInt64(e.vmid)), ("addr", e.input), ("leaf", 1)])
-        case .stage1, .nested: return command(0x12, [("vmid", UInt64(e.vmid)), ("asid", UInt64(e.asid)), ("addr", e.input), ("leaf", 1)])
+        case .stage2: return fix(0x2A, [("vmid", UInt64(e.vmid)), ("addr", e.input), ("leaf", 1)])
+        case .stage1, .nested: return fix(0x12, [("vmid", UInt64(e.vmid)), ("asid", UInt64(e.asid)), ("addr", e.input), ("leaf", 1)])
         }
     }
 
     static func checkTLB(_ e: SMMUv3TLBEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
         let req = DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read)
         let (now, trace) = fresh(req, unit, memory)
-        var problem: String? = nil
+        var problem: EntryState? = nil
         switch now {
-        case .fault(let f): problem = Machine.describe(now) + (f.event == nil ? "" : ": \(f.detail)")
+        case .fault: problem = state(now, detail: true)
         case .translated(let t):
             // An entry whose tags the configuration no longer uses cannot be hit: not stale, just dead.
             if t.kind != e.kind || t.vmid != e.vmid || (!e.isGlobal && e.kind != .stage2 && t.asid != e.asid) { return nil }
             if t.pa != e.output || t.attributes != e.attributes {
-                problem = "pa \(groupedHex(t.pa)) \(t.perms.label)"
+                problem = .translation(label: "pa", address: t.pa, perms: t.perms)
             } else if t.pageShift < e.pageShift {
                 // Memory now maps the range in smaller pieces: check the entry's last page too.
                 let last = DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input + e.size - 1, access: .read)
                 if case .translated(let u) = fresh(last, unit, memory).0, u.pa == e.output + e.size - 1 {} else {
-                    problem = "a different mapping inside the \(sizeLabel(e.pageShift)) range"
+                    problem = .differentMapping(pageShift: e.pageShift)
                 }
             }
         }
         guard let problem else { return nil }
-        let (fix, words) = tlbFix(e)
-        return StaleFinding(cache: "TLB", entry: e.summary, holds: "pa \(groupedHex(e.output)) \(e.attributes.permissions.label)",
-                            memoryNow: problem, fix: fix, fixWords: words, pathAddresses: path(trace))
+        return finding(SMMUv3Unit.tlbCacheID, e.key, e.summary,
+                       holds: .translation(label: "pa", address: e.output, perms: e.attributes.permissions), now: problem,
+                       fix: tlbFix(e), path: path(trace))
     }
 
     static func checkWalk(_ e: SMMUv3WalkCacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
@@ -169,37 +189,37 @@ public enum SMMUv3StaleChecker {
             if let n = nextRef { stillLeadsThere = n.hpa &- (n.gpa &- e.nextTableIPA) == e.nextTable } else { stillLeadsThere = true }
         }
         if stillLeadsThere { return nil }
-        let nowText: String
+        let now: EntryState
         if let v = freshRef?.value {
-            if v & 1 == 0 { nowText = "invalid descriptor \(hex(v))" }
-            else if v & 3 == 1 { nowText = "a block descriptor \(hex(v)) (the table is gone)" }
-            else if v & tableMask != e.value & tableMask { nowText = "table descriptor \(hex(v)) → table \(groupedHex(v & tableMask))" }
-            else { nowText = "descriptor \(hex(v)); the next table now sits at PA \(nextRef.map { groupedHex($0.hpa &- ($0.gpa &- e.nextTableIPA)) } ?? "?")" }
+            if v & 1 == 0 { now = .notPresent(value: v) }
+            else if v & 3 == 1 { now = .leafInsteadOfTable(noun: "block descriptor", value: v) }
+            else if v & tableMask != e.value & tableMask { now = .tablePointer(level: nil, noun: "table descriptor", value: v, nextTable: v & tableMask) }
+            else { now = .nextTableMoved(value: v, nowAt: nextRef.map { $0.hpa &- ($0.gpa &- e.nextTableIPA) }) }
         } else {
-            nowText = "the walk no longer reaches level \(e.level)"
+            now = .notReached(level: Int(e.level))
         }
-        let (fix, words) = e.stage == 1
-            ? command(0x12, [("vmid", UInt64(e.vmid)), ("asid", UInt64(e.asid)), ("addr", e.base), ("leaf", 0)])
-            : command(0x2A, [("vmid", UInt64(e.vmid)), ("addr", e.base), ("leaf", 0)])
-        return StaleFinding(cache: e.stage == 1 ? "WC-S1" : "WC-S2", entry: e.summary,
-                            holds: "L\(e.level) table descriptor \(hex(e.value)) → table \(groupedHex(e.nextTable))",
-                            memoryNow: nowText, fix: fix + " (Leaf = 0: a leaf-only command keeps walk-cache entries)",
-                            fixWords: words, pathAddresses: path(trace))
+        let note = "Leaf = 0: a leaf-only command keeps walk-cache entries"
+        let walkFix = e.stage == 1
+            ? fix(0x12, [("vmid", UInt64(e.vmid)), ("asid", UInt64(e.asid)), ("addr", e.base), ("leaf", 0)], note: note)
+            : fix(0x2A, [("vmid", UInt64(e.vmid)), ("addr", e.base), ("leaf", 0)], note: note)
+        return finding(e.key.cache, e.key, e.summary,
+                       holds: .tablePointer(level: Int(e.level), noun: "table descriptor", value: e.value, nextTable: e.nextTable),
+                       now: now, fix: walkFix, path: path(trace))
     }
 
     static func checkATC(_ e: SMMUv3ATCEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
         let (now, trace) = fresh(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read), unit, memory)
-        var problem: String? = nil
+        var problem: EntryState? = nil
         switch now {
-        case .fault: problem = Machine.describe(now)
+        case .fault: problem = state(now, detail: false)
         case .translated(let t):
-            if t.pa != e.output || t.perms != e.attributes.permissions { problem = "pa \(groupedHex(t.pa)) \(t.perms.label)" }
+            if t.pa != e.output || t.perms != e.attributes.permissions { problem = .translation(label: "pa", address: t.pa, perms: t.perms) }
         }
         guard let problem else { return nil }
         var fields: [(String, UInt64)] = [("sid", UInt64(e.sid)), ("size", UInt64(e.pageShift) - 12), ("addr", e.input)]
         if let ssid = e.ssid { fields += [("ssv", 1), ("ssid", UInt64(ssid))] }
-        let (fix, words) = command(0x40, fields)
-        return StaleFinding(cache: "ATC", entry: e.summary, holds: "pa \(groupedHex(e.output)) \(e.attributes.permissions.label)",
-                            memoryNow: problem, fix: fix, fixWords: words, pathAddresses: path(trace))
+        return finding(SMMUv3Unit.atcCacheID, e.key, e.summary,
+                       holds: .translation(label: "pa", address: e.output, perms: e.attributes.permissions), now: problem,
+                       fix: fix(0x40, fields), path: path(trace))
     }
 }

@@ -1,0 +1,39 @@
+/// What the registration table knows about one architecture: its name in the scenario language,
+/// its title, and how its queue entries are decoded and written as statements.
+public struct IOMMUArchitecture: Sendable, Hashable {
+    /// The short name (`vtd`, `smmuv3`), as a scenario names the architecture.
+    public var name: String
+    /// The title for headers and reports ("Intel VT-d").
+    public var title: String
+    /// `decode`'s kind for one queue entry ("vtd-qi", "smmu-cmd").
+    public var queueEntryKind: String
+    /// The scenario statement that submits raw queue entries ("qi raw", "cmd raw").
+    public var queueStatement: String
+    /// What one queue entry is called ("invalidation" / "command") and its words ("qwords" / "dwords").
+    public var queueEntryNoun: String
+    public var queueWordNoun: String
+    /// The words one queue entry takes (VT-d descriptors 2 or 4 qwords, SMMUv3 commands 2 dwords).
+    public var queueEntryWords: ClosedRange<Int>
+    /// How the walk view numbers levels: true when they count up from a start level (VMSAv8-64).
+    public var levelsCountUp: Bool
+    /// Where the unit records faults, in words ("VT-d fault log", "SMMUv3 event queue").
+    public var faultLogName: String
+
+    public init(name: String, title: String, queueEntryKind: String, queueStatement: String, queueEntryNoun: String,
+                queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool, faultLogName: String) {
+        self.name = name
+        self.title = title
+        self.queueEntryKind = queueEntryKind
+        self.queueStatement = queueStatement
+        self.queueEntryNoun = queueEntryNoun
+        self.queueWordNoun = queueWordNoun
+        self.queueEntryWords = queueEntryWords
+        self.levelsCountUp = levelsCountUp
+        self.faultLogName = faultLogName
+    }
+
+    /// The scenario line that submits these words as one queue entry (`qi raw 0x.. 0x..`).
+    public func statement(for words: [UInt64]) -> String {
+        ([queueStatement] + words.map { hex($0) }).joined(separator: " ")
+    }
+}
