@@ -159,11 +159,18 @@ public final class WalkPane: SessionPane {
         }
         if let first { cursor = (first.0, first.1) }
         // A walk that never reached the grid (a configuration fault, an STE-only answer) starts on its configuration.
-        if first == nil && isArm && !g.configuration.isEmpty { cursor = (-1, g.configuration.count - 1) }
+        if first == nil && configurationSelectable { cursor = (-1, g.configuration.count - 1) }
     }
 
-    /// True when the walk shown is an SMMUv3 one (Arm level numbering).
+    /// True when the walk shown is an SMMUv3 one (its cache names and the walk-read count in the title).
     var isArm: Bool { record?.armStartLevels != nil }
+
+    /// The configuration line takes the cursor when its entries can be opened in the decoder (STEs,
+    /// CDs, their level-1 descriptors and the stage-2 walk of a CD), whatever the architecture.
+    var configurationSelectable: Bool {
+        guard let g = grid else { return false }
+        return g.configuration.contains { decoderRequest(for: $0) != nil }
+    }
 
     var columnCount: Int { guard let g = grid else { return 0 }; return g.stage2Levels + (g.stage1Levels > 0 ? 1 : 0) }
 
@@ -366,7 +373,7 @@ public final class WalkPane: SessionPane {
 
     public func handle(_ key: Key) -> Handled {
         guard let g = grid else { return .ignored }
-        let top = isArm && !g.configuration.isEmpty ? -1 : 0   // VT-d's configuration line is not selectable
+        let top = configurationSelectable ? -1 : 0
         switch key {
         case .char("j"), .down:
             cursor.row = min(cursor.row + 1, max(0, g.rows.count - 1))
@@ -395,7 +402,7 @@ public final class WalkPane: SessionPane {
             guard let req = decoderRequest() else { return .status("nothing read in this cell", .dim) }
             onDecode?(req)
         case .mouse(let e) where e.kind == .click:
-            if e.y == configTop && isArm && !g.configuration.isEmpty {
+            if e.y == configTop && configurationSelectable {
                 // The configuration line: the item under the click (widths as drawn).
                 var x = 1 + TextMetrics.width("config ")
                 for (i, item) in configItems().enumerated() {
