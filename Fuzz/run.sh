@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds nestscope-fuzz with libFuzzer and runs one target over its corpus.
-#   Fuzz/run.sh TARGET [RUNS]        TARGET: hex | decode | scenario | theme
+#   Fuzz/run.sh TARGET [RUNS]        TARGET: hex | decode | scenario | theme | importer | statements | fields
 # New interesting inputs go to fuzz-out/TARGET (ignored by git); crashes to fuzz-out/crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: Fuzz/run.sh hex|decode|scenario|theme [runs]}
+target=${1:?usage: Fuzz/run.sh hex|decode|scenario|theme|importer|statements|fields [runs]}
 runs=${2:-1000000}
 swift build -c release --scratch-path .build-fuzz --product nestscope-fuzz \
   -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld >&2

@@ -100,7 +100,11 @@ public final class CursesTerminal {
             t.defaultColorsWork = use_default_colors() == OK
             t.colorCount = Int(cn_colors())
         }
-        if installSignals { SignalRestorer.install() }
+        if installSignals {
+            SignalRestorer.install()
+            TerminalModes.enter()
+        }
+        TerminalModes.definePasteKeys()
         return t
     }
 
@@ -109,6 +113,7 @@ public final class CursesTerminal {
         guard !closed else { return }
         closed = true
         curs_set(1)
+        TerminalModes.leave()
         endwin()
         delscreen(screen)
         SignalRestorer.uninstall()
@@ -212,6 +217,23 @@ public final class CursesTerminal {
     public func readKey() -> Key? {
         var value: wint_t = 0
         let r = wget_wch(window, &value)
+        return translate(r, value)
+    }
+
+    /// A key already waiting, without blocking: `.none` when the input queue is empty (the
+    /// runner draws only then, so a burst of keys costs one frame, not one each).
+    public func pendingKey() -> PendingKey {
+        var value: wint_t = 0
+        wtimeout(window, 0)
+        let r = wget_wch(window, &value)
+        wtimeout(window, -1)
+        if r == ERR { return .none }
+        return translate(r, value).map { .key($0) } ?? .unusable
+    }
+
+    public enum PendingKey: Equatable { case none, unusable, key(Key) }
+
+    private func translate(_ r: Int32, _ value: wint_t) -> Key? {
         if r == ERR {
             // Blocking reads only fail when the terminal is gone (or on a stray signal).
             failedReads += 1
@@ -226,6 +248,8 @@ public final class CursesTerminal {
                 previous = nil
                 return .resize(size)
             }
+            if code == TerminalModes.pasteBegin { return readPaste() }
+            if code == TerminalModes.pasteEnd { return nil }
             if code == KEY_MOUSE {
                 var event = MEVENT()
                 guard getmouse(&event) == OK else { return nil }
@@ -234,6 +258,31 @@ public final class CursesTerminal {
             return KeyTranslation.functionKey(code)
         }
         return KeyTranslation.character(value)
+    }
+
+    /// The text between the terminal's paste markers, read in one go (a stalled paste ends after
+    /// two seconds). At most `TerminalModes.maxPaste` characters are kept; the rest is read and dropped.
+    private func readPaste() -> Key {
+        var text = String.UnicodeScalarView()
+        var kept = 0
+        wtimeout(window, 2000)
+        defer { wtimeout(window, -1) }
+        while true {
+            var value: wint_t = 0
+            let r = wget_wch(window, &value)
+            if r == ERR { break }
+            if r == KEY_CODE_YES {
+                let code = Int32(bitPattern: value)
+                if code == TerminalModes.pasteEnd { break }
+                if code == KEY_RESIZE { size = Size(width: Int(getmaxx(window)), height: Int(getmaxy(window))); previous = nil }
+                if code == KEY_ENTER, kept < TerminalModes.maxPaste { text.append("\n"); kept += 1 }
+                continue
+            }
+            guard kept < TerminalModes.maxPaste, let s = Unicode.Scalar(value) else { continue }
+            text.append(s == "\r" ? "\n" : s)
+            kept += 1
+        }
+        return .paste(String(text))
     }
 
     /// Whether the current locale's character set is UTF-8 (sets the locale from the

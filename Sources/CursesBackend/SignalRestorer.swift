@@ -27,6 +27,7 @@ enum SignalRestorer {
         for sig in terminating {
             var act = sigaction()
             act.__sigaction_handler.sa_handler = { sig in
+                TerminalModes.leave()
                 endwin()
                 signal(sig, SIG_DFL)
                 raise(sig)
@@ -38,6 +39,7 @@ enum SignalRestorer {
         for sig in crashing {
             var act = sigaction()
             act.__sigaction_handler.sa_handler = { sig in
+                TerminalModes.leave()
                 endwin()
                 sigaction(sig, SignalRestorer.saved + Int(sig), nil)
                 raise(sig)

@@ -16,6 +16,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case theme
     /// The trace importer: records, the decode of each, and the scenario it writes (which must parse).
     case importer
+    /// Generated statements with boundary numbers (every architecture's and the host's), run to the end.
+    case statements
+    /// `encode`/`qi`/`cmd` value text: names and numbers through every field's reader.
+    case fields
 
     /// Limits for running fuzzed scenarios: small enough that any input finishes quickly.
     public static let scenarioLimits = MachineLimits(leafEntriesPerCommand: 4096, memoryPages: 4096, descriptorsPerBatch: 64)
@@ -58,6 +62,30 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 steps += 1
             }
             _ = session.machine.staleFindings()
+        case .statements:
+            var g = StatementGenerator(data)
+            let text = g.scenario()
+            guard let scenario = try? ScenarioParser.parse(text, name: "fuzz") else { return }
+            var session = Session(scenario, checkpointInterval: 0, limits: FuzzTarget.scenarioLimits)
+            while !session.atEnd {
+                for e in session.forward() { _ = e.outcome.summary; _ = e.outcome.details }
+            }
+            _ = session.machine.staleFindings()
+        case .fields:
+            guard let selector = data.first else { return }
+            let kinds = StructureCatalog.all
+            let kind = kinds[Int(selector) % kinds.count]
+            let words = text.dropFirst().split(separator: " ").prefix(32)
+            let pairs: [(String, String)] = words.map { w in
+                let parts = w.split(separator: "=", maxSplits: 1)
+                return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
+            }
+            if let (layout, out) = try? kind.encode(text: pairs) {
+                _ = layout.widened(to: out.count).decode(out).textTable()
+            }
+            for l in [kind].compactMap({ try? $0.encode([]).0 }) {
+                for f in l.fields { for (n, _) in pairs { _ = try? f.parse(n) } }
+            }
         case .theme:
             _ = try? ThemeParser.parse(text, name: "fuzz", file: "fuzz.theme", base: nil)
         case .importer:

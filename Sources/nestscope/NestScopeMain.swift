@@ -1,5 +1,6 @@
 import ArgumentParser
 import IOMMUModel
+import Scenario
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,12 @@ import Glibc
 enum NestScopeMain {
     static func main() {
         do {
-            var command = try NestScope.parseAsRoot()
+            let split = ValueArguments.split(Array(CommandLine.arguments.dropFirst()))
+            var command = try NestScope.parseAsRoot(split.options)
+            if let values = split.values {
+                if var d = command as? DecodeCommand { d.values = values; command = d }
+                if var e = command as? EncodeCommand { e.assignments = values; command = e }
+            }
             try command.run()
         } catch let code as ExitCode {
             exit(code.rawValue)
@@ -29,8 +35,9 @@ enum NestScopeMain {
         }
     }
 
+    /// Every message goes out with its control characters escaped (line breaks kept).
     static func writeStandardError(_ text: String) {
-        var bytes = Array(text.utf8)
+        var bytes = Array(text.escapingControlCharacters(keepingNewlines: true).utf8)
         _ = write(2, &bytes, bytes.count)
     }
 }

@@ -1,6 +1,11 @@
 import ArgumentParser
 import IOMMUModel
 import Scenario
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Loads a bundled scenario or a file, turning load and parse errors into exit-2 failures.
 func loadScenario(_ nameOrPath: String) throws -> Scenario {
@@ -41,22 +46,27 @@ struct RunCommand: ParsableCommand {
         let s = try loadScenario(scenario)
         var session = Session(s, checkpointInterval: 0)
         let last = min(until ?? session.stepCount, session.stepCount)
-        var hadError = false
+        var errors = 0
         while session.position < last {
             let step = session.scenario.steps[session.position]
             let entries = session.forward()
             if !json {
-                print("step \(session.position)/\(session.stepCount)" + (step.title.map { "  \($0)" } ?? ""))
-                if let n = step.note { for l in wrap(n, 96) { print("  | \(l)") } }
+                printEscaped("step \(session.position)/\(session.stepCount)" + (step.title.map { "  \($0)" } ?? ""))
+                if let n = step.note { for l in wrap(n, 96) { printEscaped("  | \(l)") } }
             }
             for e in entries {
-                hadError = hadError || e.outcome.status == .error
-                if json { print(ScenarioReport.json(e).serialized()) } else { print(ScenarioReport.text(e)) }
+                if e.outcome.status == .error {
+                    // Errors go to stderr too (one line each, file:line first), so a pipe still shows them.
+                    errors += 1
+                    NestScopeMain.writeStandardError("nestscope: \(s.name):\(e.line): \(e.outcome.summary)\n")
+                }
+                if json { print(ScenarioReport.json(e).serialized()) } else { printEscaped(ScenarioReport.text(e)) }
             }
+            fflush(nil)   // per step (all streams): a crash in a later step must not lose what was printed
         }
         let summary = ScenarioReport.summary(session.machine)
-        if json { print(JSONValue.object([("summary", summary.json)]).serialized()) } else { print(summary.text) }
-        if hadError { throw ExitCode(2) }
+        if json { print(JSONValue.object([("summary", summary.json)]).serialized()) } else { printEscaped(summary.text) }
+        if errors > 0 { throw ExitCode(2) }
     }
 }
 
@@ -72,13 +82,16 @@ struct CheckCommand: ParsableCommand {
         var session = Session(s, checkpointInterval: 0)
         session.runToEnd()
         if let bad = session.log.first(where: { $0.outcome.status == .error }) {
-            throw CLIFailure(bad.outcome.summary)
+            throw CLIFailure("\(s.name):\(bad.line): \(bad.outcome.summary)")
         }
         let report = CheckReport(session)
-        if json { print(report.json.serialized()) } else { print(report.text, terminator: "") }
+        if json { print(report.json.serialized()) } else { print(report.text.escapingControlCharacters(keepingNewlines: true), terminator: "") }
         if !report.clean { throw ExitCode(1) }
     }
 }
+
+/// Text that came from a scenario file, printed with its control characters escaped.
+func printEscaped(_ text: String) { print(text.escapingControlCharacters(keepingNewlines: true)) }
 
 func wrap(_ text: String, _ width: Int) -> [String] {
     var lines: [String] = []

@@ -60,9 +60,13 @@ struct UICommand: ParsableCommand {
         guard let theme else { return .none }
         if BuiltInThemes.names.contains(theme) { return .name(theme) }
         let looksLikePath = theme.contains("/") || theme.hasSuffix(".theme")
-        if let text = Self.readTextFile(theme) { return .file(path: theme, text: text) }
-        if looksLikePath { throw CLIFailure("cannot read theme file '\(theme)': \(String(cString: strerror(errno)))") }
-        return .name(theme)
+        switch Self.readTextFile(theme) {
+        case .text(let text): return .file(path: theme, text: text)
+        case .refused(let why): throw CLIFailure("cannot use theme file '\(theme)': \(why)")
+        case .missing(let why):
+            if looksLikePath { throw CLIFailure("cannot read theme file '\(theme)': \(why)") }
+            return .name(theme)
+        }
     }
 
     /// "120x40" (or "120×40") → Size; both at least 1 and at most 1000.
@@ -74,18 +78,24 @@ struct UICommand: ParsableCommand {
         return Size(width: w, height: h)
     }
 
-    static func readTextFile(_ path: String) -> String? {
-        guard let f = fopen(path, "r") else { return nil }
+    enum ThemeFile: Equatable { case text(String), missing(String), refused(String) }
+
+    /// A theme file's text; `refused` with the reason for a directory, binary data or a file past
+    /// 64 KiB (a theme is a few dozen lines; /dev/zero stops here too), each with its own words.
+    static func readTextFile(_ path: String) -> ThemeFile {
+        let limit = 64 << 10
+        guard let f = fopen(path, "r") else { return .missing(String(cString: strerror(errno))) }
         defer { fclose(f) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = fread(&buffer, 1, buffer.count, f)
             if n <= 0 { break }
+            if buffer[0..<n].contains(0) { return .refused("it holds NUL bytes (binary data, not a theme)") }
             bytes += buffer[0..<n]
-            if bytes.count > 1 << 20 { return nil }   // no theme is a megabyte
+            if bytes.count > limit { return .refused("it is larger than 64 KiB; a theme is a few lines of `color <role> <fg> <bg>`") }
         }
-        if ferror(f) != 0 { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        if ferror(f) != 0 { return .refused(String(cString: strerror(errno))) }
+        return .text(String(decoding: bytes, as: UTF8.self))
     }
 }

@@ -179,4 +179,57 @@ import Glibc
         let odd = try failure(["decode", "vtd-qi", "--bytes", "25", "00", "00"])
         #expect(odd.contains("3 bytes is not a whole number of 8-byte qwords"))
     }
+    // VT-d spec 6.5.2.4: G = 2 is domain-selective (DSI); names and numbers give the same qwords.
+    @Test func encodeTakesFieldNames() throws {
+        let byName = try run(["encode", "vtd-qi-iotlb", "g=dsi", "did=8"])
+        let byNumber = try run(["encode", "vtd-qi-iotlb", "g=2", "did=8"])
+        #expect(byName.code == 0 && byName.out == byNumber.out)
+        #expect(try run(["encode", "vtd-qi", "type=iotlb", "g=global"]).out == run(["encode", "vtd-qi", "type=2", "g=1"]).out)
+        let e = try failure(["encode", "vtd-qi-iotlb", "g=sideways"])
+        #expect(e.contains("g takes global (1), domain-selective|dsi (2), page-selective|psi (3) or a number"))
+    }
+
+    // Issue 20: `did=-1` silently meant all-ones; `-1` as a decode value read as an unknown option.
+    @Test func negativeValuesAreRefusedPlainly() throws {
+        #expect(try failure(["encode", "vtd-qi-iotlb", "did=-1"]).contains("did: '-1' is negative"))
+        #expect(try failure(["decode", "vtd-qi", "-1", "0"]).contains("'-1' is negative: qwords are unsigned hex"))
+        #expect(try failure(["encode", "vtd-qi-iotlb", "did=12q"]).contains("bad number '12q'"))
+    }
+
+    // A fixed-size structure given its low qwords reads the rest as 0 and says so on stderr.
+    @Test func shortPASIDEntryIsPadded() throws {
+        let r = try run(["decode", "vtd-pasid", "0x1", "0x2", "0x3", "--json"])
+        #expect(r.code == 0)
+        #expect(r.out.contains("\"0x3\",\"0x0\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"") || r.out.contains("\"0x3\", \"0x0\""))
+        #expect(r.err == "nestscope: note: vtd-pasid is 8 qwords; qw3-qw7 were not given and read as 0\n" || r.err.contains("qw3-qw7 were not given and read as 0"))
+    }
+
+    // With no qwords, decode reads a record per line; identical neighbours collapse into ×N.
+    @Test func readsRecordsFromStandardInput() throws {
+        let input = "# from an ftrace\n0x800f2 0xf9a00005\n0x800f2 0xf9a00005\n\n0x800f2 0xf9a00005\n0x12 0x0\n"
+        let r = try run(["decode", "vtd-qi", "--brief"], stdin: input)
+        #expect(r.code == 0)
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.count == 2, "\(r.out)")
+        #expect(lines.first?.hasPrefix("vtd-qi-iotlb") == true && lines.first?.hasSuffix("×3") == true)
+        #expect(lines.first?.contains("did=8") == true && lines.first?.contains("am=5") == true)
+        let table = try run(["decode", "vtd-qi"], stdin: "0x800f2 0xf9a00005\n0x800f2 0xf9a00005\n")
+        #expect(table.out.contains("×2: the same record 2 times in a row"))
+        let bad = try failure(["decode", "vtd-qi"], stdin: "0x800f2 0xf9a00005\n0x8zz 0\n")
+        #expect(bad.contains("standard input line 2"))
+    }
+
+    // Binary input is refused within the first chunk instead of waiting for a newline.
+    @Test func binaryStandardInputIsRefused() throws {
+        let bin = try #require(Self.binary)
+        let status = system("'\(bin)' decode vtd-qi < /dev/zero > /dev/null 2>&1")
+        #expect((status >> 8) & 0xff == 2)
+    }
+
+    // The values are set aside before the argument parser: 20,000 of them get the count message.
+    @Test func manyValuesAreCountedNotParsedAsOptions() throws {
+        let values = (0..<20_000).map { _ in "0x1" }
+        let e = try failure(["decode", "vtd-qi"] + values)
+        #expect(e.contains("got 20000"))
+    }
 }

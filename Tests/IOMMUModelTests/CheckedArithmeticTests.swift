@@ -27,7 +27,8 @@ import Testing
     @Test func pagesTouchedCountsPartialPagesAtBothEnds() {
         #expect(Checked.pagesTouched(start: 0xfff, length: 2, pageShift: 12) == 2)
         #expect(Checked.pagesTouched(start: 0, length: .max, pageShift: 12) == 1 << 52)
-        #expect(Checked.pagesTouched(start: 1, length: .max, pageShift: 12) == nil)
+        #expect(Checked.pagesTouched(start: 1, length: .max, pageShift: 12) == 1 << 52)   // last byte 2^64 − 1
+        #expect(Checked.pagesTouched(start: 2, length: .max, pageShift: 12) == nil)
     }
 
     @Test func alignmentHelpers() {

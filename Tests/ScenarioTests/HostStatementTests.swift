@@ -95,6 +95,35 @@ import Testing
         #expect(try command("expect locked-vm uid:1000=16M") == .expect(.userLockedVM(uid: 1000, bytes: 16 << 20)))
         #expect(try command("expect entry-num=1") == .expect(.hostOutput(name: "entry_num", value: 1)))
         #expect(try command("expect out start_addr=0x800_0000_0000_0000") == .expect(.hostOutput(name: "start_addr", value: 1 << 59)))
+        // Numbers like everywhere else: errno=0x0 is success, errno=22 is EINVAL; `entry_num` as run prints it.
+        #expect(try command("expect errno=0x0") == .expect(.hostErrno(nil)))
+        #expect(try command("expect errno=22") == .expect(.hostErrno(.EINVAL)))
+        #expect(try command("expect entry_num=2") == .expect(.hostOutput(name: "entry_num", value: 2)))
+        // The return value itself: 0, a negative errno (by number or name) or a positive value
+        // (iommu_tce_put_param_check's 1, HostResult.returnValue).
+        #expect(try command("expect ret=1") == .expect(.hostReturn(1)))
+        #expect(try command("expect ret=-22") == .expect(.hostReturn(-22)))
+        #expect(try command("expect ret=-EINVAL") == .expect(.hostReturn(-22)))
+        #expect(try command("expect pinned qemu=16M") == .expect(.pinnedVM(process: "qemu", bytes: 16 << 20)))
+    }
+
+    @Test(arguments: [
+        // An option a statement does not take is an error naming the statement with its operation and
+        // listing what it takes, even `by=` (read early for the statements that take it).
+        ("iommufd ioas-map ioas vaddr=0x1000 size=4K flags=1", 44, "iommufd ioas-map takes no option 'flags'; it takes vaddr=, size=, iova=, by=, r, w, rw, ro, wo"),
+        ("iommufd attach nic pt=ioas by=qemu", 28, "iommufd attach takes no option 'by'"),
+        ("vfio close c1 by=qemu", 15, "vfio close takes no option 'by'; it takes no options"),
+        ("iommufd option ioas huge-pages=off in=ictx", 36, "iommufd option takes no option 'in'"),
+        ("vfio unmap c1 all none", 19, "vfio unmap: unexpected 'none'; words it takes: all"),
+        ("expect errno=99999", 14, "not one the model returns"),
+    ])
+    func optionErrorsNameTheStatement(text: String, column: Int, message: String) throws {
+        do {
+            _ = try ScenarioParser.parseLine(text)
+            Issue.record("'\(text)' parsed")
+        } catch {
+            #expect(error.column == column && error.message.contains(message), "\(error.column): \(error.message)")
+        }
     }
 
     @Test func qiBatchesKeepRepeatedFields() throws {
@@ -193,6 +222,36 @@ import Testing
         #expect(installed.pgtt == 3 && installed.parent == 1 && installed.did == 2)
         #expect(s.machine.spaces["domain1"]?.leafCount == 4096)   // 16 MiB in 4 KiB leaves (HUGE_PAGES off)
         #expect(s.machine.host.users[1000]?.lockedVM == 4096)     // charged per user
+    }
+
+    @Test func returnAndPinnedExpectationsAreChecked() throws {
+        let text = """
+        vtd scalable
+        host-device nic sid=00:02.0
+        process qemu memlock=64M
+        mmap qemu 0x7f00_0000_0000 16M
+        iommufd open ictx
+        iommufd bind nic
+        iommufd ioas-alloc ioas
+        iommufd ioas-map ioas vaddr=0x7f00_0000_0000 size=1M iova=0
+        iommufd attach nic pt=ioas
+        expect ret=0
+        expect pinned qemu=1M
+        expect locked-vm qemu=0
+        iommufd ioas-unmap ioas iova=0x4000_0000 size=4K
+        expect ret=-ENOENT
+        expect errno=2
+        expect ret=-22
+        expect pinned qemu=2M
+        """
+        var s = Session(try ScenarioParser.parse(text, name: "t"), checkpointInterval: 0)
+        s.runToEnd()
+        // iommufd moves mm->pinned_vm in every accounting mode (pages.c update_mm_locked_vm /
+        // do_update_pinned); an empty-range IOAS_UNMAP returns -ENOENT (iommufd_ioas_unmap).
+        let failed = s.log.filter { $0.outcome.status == .expectFailed }.map(\.outcome.summary)
+        #expect(failed.count == 2, "\(failed)")
+        #expect(failed.contains { $0.contains("ret=-22") && $0.contains("got -2") })
+        #expect(failed.contains { $0.contains("pinned_vm of qemu = 2 MiB") && $0.contains("got 1 MiB") })
     }
 
     @Test func hostStepsAreRefusedNotErrors() throws {

@@ -10,6 +10,10 @@ public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingSelector(kind: String, detail: String)
     case badParameter(kind: String, detail: String)
     case badBytes(String)
+    /// A decimal/0b number (as `encode` and the scenario language take them) that does not read.
+    case badNumber(token: String, reason: String)
+    /// A field's value that is neither one of its names nor a number.
+    case badFieldValue(field: String, detail: String)
 
     public var description: String {
         switch self {
@@ -27,6 +31,16 @@ public enum CodecError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingSelector(let k, let d): return "\(k): \(d)"
         case .badParameter(let k, let d): return "\(k): \(d)"
         case .badBytes(let d): return "bad byte dump: \(d)"
+        case .badNumber(let t, let r): return "bad number '\(t)': \(r)"
+        case .badFieldValue(let f, let d): return "\(f): \(d)"
+        }
+    }
+
+    /// The message without the "bad hex value 'x':" lead, for callers that name the token themselves.
+    public var detailText: String {
+        switch self {
+        case .badHex(let t, let r), .badNumber(let t, let r): return "'\(t)': \(r)"
+        default: return description
         }
     }
 }

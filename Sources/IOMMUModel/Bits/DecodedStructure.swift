@@ -150,7 +150,11 @@ public struct DecodedStructure: Sendable {
 
     /// "summary: meaning", or just the summary when the value needs no words.
     static func meaningText(_ v: FieldValue) -> String {
-        guard let m = v.meaning, !m.isEmpty else { return v.field.summary }
+        guard let m = v.meaning, !m.isEmpty else {
+            // A flag's summary says what it does when set; a clear flag must not read as doing it.
+            if case .flag = v.field.format, v.value == 0, !v.field.summary.isEmpty { return "not set (when set: \(v.field.summary))" }
+            return v.field.summary
+        }
         if m == v.field.summary || v.field.summary.isEmpty { return m }
         return "\(v.field.summary): \(m)"
     }

@@ -24,27 +24,33 @@ public struct Field: Sendable {
     public let summary: String
     /// Extra text for a value (`2` → "48-bit, 4-level"); nil when the value speaks for itself.
     public let explain: (@Sendable (UInt64) -> String?)?
+    /// Names a user may write for values (`dsi` → 2), besides those read off a choice's text.
+    public let names: [String: UInt64]
 
     public init(_ name: String, _ runs: [BitRun], _ format: FieldFormat = .number, _ summary: String,
-                explain: (@Sendable (UInt64) -> String?)? = nil) {
+                names: [String: UInt64] = [:], explain: (@Sendable (UInt64) -> String?)? = nil) {
         precondition(!runs.isEmpty)
         if case .address = format { precondition(runs.count == 1, "address fields are one run") }
         self.name = name
         self.runs = runs
         self.format = format
         self.summary = summary
+        self.names = Dictionary(names.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
         self.explain = explain
     }
 
     /// A field in one run of word `word`, bits `high:low`.
     public init(_ name: String, word: Int = 0, _ high: Int, _ low: Int, _ format: FieldFormat = .number,
-                _ summary: String, explain: (@Sendable (UInt64) -> String?)? = nil) {
-        self.init(name, [BitRun(word: word, high, low)], format, summary, explain: explain)
+                _ summary: String, names: [String: UInt64] = [:], explain: (@Sendable (UInt64) -> String?)? = nil) {
+        self.init(name, [BitRun(word: word, high, low)], format, summary, names: names, explain: explain)
     }
 
-    /// A one-bit flag.
-    public init(flag name: String, word: Int = 0, bit: Int, _ summary: String) {
-        self.init(name, [BitRun(word: word, low: bit, width: 1)], .flag, summary)
+    /// A one-bit flag; `set`/`clear` say what each value means (the summary names the flag).
+    public init(flag name: String, word: Int = 0, bit: Int, _ summary: String, set: String? = nil, clear: String? = nil) {
+        let whenSet = set, whenClear = clear
+        var explain: (@Sendable (UInt64) -> String?)? = nil
+        if whenSet != nil || whenClear != nil { explain = { @Sendable (v: UInt64) -> String? in v != 0 ? whenSet : whenClear } }
+        self.init(name, [BitRun(word: word, low: bit, width: 1)], .flag, summary, explain: explain)
     }
 
     /// Total width in bits of the logical value.

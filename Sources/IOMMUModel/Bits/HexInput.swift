@@ -74,11 +74,11 @@ public enum HexInput {
         else { value = nil }
         guard let v = value, !body.isEmpty else {
             let overflow = !body.isEmpty && body.allSatisfy { $0.isASCII && $0.isNumber }
-            throw .badHex(token: String(token), reason: overflow ? "does not fit in 64 bits"
-                          : "expected a number: decimal, 0x hex or 0b binary, _ between digits, K/M/G/T suffix allowed")
+            throw .badNumber(token: String(token), reason: overflow ? "does not fit in 64 bits"
+                             : "expected a number: decimal, 0x hex or 0b binary, _ between digits, K/M/G/T suffix allowed")
         }
         let (r, overflow) = v.multipliedReportingOverflow(by: scale)
-        if overflow { throw .badHex(token: String(token), reason: "does not fit in 64 bits") }
+        if overflow { throw .badNumber(token: String(token), reason: "does not fit in 64 bits") }
         return r
     }
 

@@ -12,14 +12,18 @@ public struct StructureKind: Sendable {
     public let forDecode: @Sendable (_ words: [UInt64], _ params: [String: String]) throws(CodecError) -> StructureLayout
     /// Picks the layout for encoding these assignments.
     public let forEncode: @Sendable (_ assignments: [(String, UInt64)], _ params: [String: String]) throws(CodecError) -> StructureLayout
+    /// The fields `forEncode` looks at to pick a member (`type`, `opcode`): read before the
+    /// layout is known, so their names (`type=iotlb`) work too.
+    public let selectors: [Field]
 
-    public init(name: String, summary: String, wordCounts: [Int], parameters: [String] = [],
+    public init(name: String, summary: String, wordCounts: [Int], parameters: [String] = [], selectors: [Field] = [],
                 forDecode: @escaping @Sendable (_ words: [UInt64], _ params: [String: String]) throws(CodecError) -> StructureLayout,
                 forEncode: @escaping @Sendable (_ assignments: [(String, UInt64)], _ params: [String: String]) throws(CodecError) -> StructureLayout) {
         self.name = name
         self.summary = summary
         self.wordCounts = wordCounts
         self.parameters = parameters
+        self.selectors = selectors
         self.forDecode = forDecode
         self.forEncode = forEncode
     }
@@ -37,7 +41,7 @@ public struct StructureKind: Sendable {
                                 members: [UInt64: StructureLayout]) -> StructureKind {
         let choices = members.keys.sorted().map { "\(selector.name)=\($0) (\(members[$0]!.kind))" }.joined(separator: ", ")
         return StructureKind(
-            name: name, summary: summary, wordCounts: wordCounts,
+            name: name, summary: summary, wordCounts: wordCounts, selectors: [selector],
             forDecode: { words, _ throws(CodecError) in
                 let v = selector.value(in: words)
                 guard let l = members[v] else {
@@ -63,6 +67,21 @@ public struct StructureKind: Sendable {
         }
         let layout = try forDecode(words, params)
         return layout.decode(words)
+    }
+
+    /// Encodes `name=value` texts: selectors first (to pick the layout), then every value through
+    /// that layout's field (names or numbers).
+    public func encode(text assignments: [(String, String)], params: [String: String] = [:], words count: Int? = nil) throws(CodecError) -> (StructureLayout, [UInt64]) {
+        var picked: [(String, UInt64)] = []
+        for (n, t) in assignments {
+            if let sel = selectors.first(where: { $0.name == n.lowercased() }) {
+                picked.append((sel.name, try sel.parse(t)))
+            } else if let v = try? HexInput.number(t), !t.hasPrefix("-") {
+                picked.append((n.lowercased(), v))
+            }
+        }
+        let layout = try forEncode(picked, params)
+        return try encode(try layout.resolve(assignments), params: params, words: count)
     }
 
     /// Encodes `name=value` assignments into qwords.

@@ -93,6 +93,19 @@ public struct StructureLayout: Sendable {
         return DecodedStructure(layout: self, words: input, values: values, reservedNonzero: hits, warnings: warnings)
     }
 
+    /// `name=value` texts resolved through each field's names and number syntax (`g=dsi`, `did=8`).
+    public func resolve(_ assignments: [(String, String)]) throws(CodecError) -> [(String, UInt64)] {
+        var out: [(String, UInt64)] = []
+        out.reserveCapacity(assignments.count)
+        for (name, text) in assignments {
+            guard let f = field(named: name) else {
+                throw .unknownField(kind: kind, name: name, known: fields.map(\.name))
+            }
+            out.append((f.name, try f.parse(text)))
+        }
+        return out
+    }
+
     /// The words for these field values, starting from `defaults` (or from `base` when given).
     public func encode(_ assignments: [(String, UInt64)], base: [UInt64]? = nil) throws(CodecError) -> [UInt64] {
         var out = base ?? [UInt64](repeating: 0, count: words)

@@ -20,6 +20,15 @@ public struct HostFrameAllocator: Sendable, Equatable {
         return a
     }
 
+    /// `count` user frames of 1 << `shift` bytes, contiguous: what `count` calls of `allocateUser`
+    /// in a row hand out, in one step (nil when the pool would run past 2^64).
+    public mutating func allocateUserRun(shift: Int, count: UInt64) -> UInt64? {
+        guard let size = Checked.power(shift), let total = Checked.multiply(size, count),
+              let a = Checked.alignUp(nextUser, to: size), let next = Checked.add(a, total) else { return nil }
+        nextUser = next
+        return a
+    }
+
     /// A kernel allocation of `bytes`, aligned to its own size rounded up to a power of two.
     public mutating func allocateKernel(bytes: UInt64) -> UInt64 {
         var align: UInt64 = 0x1000

@@ -14,8 +14,8 @@ public struct HostProcess: Sendable, Equatable {
     public internal(set) var pinnedVM: UInt64 = 0
     /// The VMAs, sorted by start.
     public internal(set) var vmas: [VMA] = []
-    /// Frames touched so far: page-aligned VA (aligned to the backing page size) → HPA.
-    public internal(set) var frames: [UInt64: UInt64] = [:]
+    /// Frames touched so far, as runs of user addresses over contiguous frames (`frames[va]` → HPA).
+    public internal(set) var frames = FrameRuns()
     /// `mm->context.iommu_group_mem_list`: sPAPR preregistered regions, newest first.
     public internal(set) var spaprRegions: [SPAPRMemRegion] = []
 
@@ -31,7 +31,15 @@ public struct HostProcess: Sendable, Equatable {
     public func limitPages(pageShift: Int) -> UInt64 { rlimitMemlock >> UInt64(pageShift) }
 
     /// The VMA holding `va`.
-    public func vma(containing va: UInt64) -> VMA? { vmas.first { $0.contains(va) } }
+    public func vma(containing va: UInt64) -> VMA? {
+        // Binary search: the last VMA starting at or below va (they are sorted and disjoint).
+        var lo = 0, hi = vmas.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if vmas[mid].start <= va { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 && vmas[lo - 1].contains(va) ? vmas[lo - 1] : nil
+    }
 }
 
 /// `user_struct->locked_vm` of one user (iommufd's per-user accounting, like io_uring's).

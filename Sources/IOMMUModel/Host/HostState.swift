@@ -84,11 +84,16 @@ public struct HostState: Sendable {
             align = UInt64(1) << UInt64(s)
         default: align = pageSize
         }
-        guard length > 0, vaddr & (align - 1) == 0, length & (align - 1) == 0, vaddr &+ length > vaddr else {
+        if length == 0 { return .fail(.EINVAL, "length 0", by: "do_mmap") }
+        // do_mmap: the range must end below 2^64 (TASK_SIZE in the kernel, the top of the space here).
+        guard let end = Checked.end(start: vaddr, length: length) else {
+            return .fail(.ENOMEM, "[\(hex(vaddr)), +\(hex(length))) wraps past the top of the address space", by: "do_mmap")
+        }
+        guard vaddr & (align - 1) == 0, length & (align - 1) == 0 else {
             return .fail(.EINVAL, "vaddr \(hex(vaddr)) / length \(hex(length)) not aligned to \(hostBytesText(align))", by: "do_mmap")
         }
-        if p.vmas.contains(where: { $0.start < vaddr + length && vaddr < $0.end }) {
-            return .fail(.EEXIST, "[\(hex(vaddr)), \(hex(vaddr + length))) overlaps an existing mapping", by: "do_mmap (MAP_FIXED_NOREPLACE)")
+        if p.vmas.contains(where: { $0.start < end && vaddr < $0.end }) {
+            return .fail(.EEXIST, "[\(hex(vaddr)), \(hex(end))) overlaps an existing mapping", by: "do_mmap (MAP_FIXED_NOREPLACE)")
         }
         p.vmas.append(VMA(start: vaddr, length: length, backing: backing))
         p.vmas.sort { $0.start < $1.start }
@@ -123,25 +128,37 @@ public struct HostState: Sendable {
     /// The page behind `va` in `pid`'s address space, allocating its frame on first touch; nil when
     /// no VMA covers it.
     mutating func touch(pid: HostPID, va: UInt64) -> PageLookup? {
-        // No local copy of the process: holding one while inserting into its `frames` would copy the
-        // whole dictionary on every first touch (quadratic over a large registration).
-        guard let vma = processes[pid]?.vma(containing: va) else { return nil }
+        guard let r = touchRun(pid: pid, va: va, maxLength: 1) else { return nil }
+        return PageLookup(hpa: r.hpa, pageShift: r.pageShift, reserved: r.reserved)
+    }
+
+    /// The physically contiguous run of `pid`'s memory from `va`, at most `maxLength` bytes and
+    /// within one VMA, allocating frames for untouched pages on the way (as first touches of each
+    /// page in address order would: the same frames). nil when no VMA covers `va`.
+    mutating func touchRun(pid: HostPID, va: UInt64, maxLength: UInt64) -> PageRun? {
+        guard maxLength > 0, let vma = processes[pid]?.vma(containing: va) else { return nil }
+        // Bytes to the end of the VMA or of the request, whichever is first (no sum past 2^64).
+        let toVMAEnd = vma.length - (va - vma.start)
+        let want = min(maxLength, toVMAEnd)
         switch vma.backing {
         case .pfnmap(let base):
-            return PageLookup(hpa: base + (va - vma.start), pageShift: pageShift, reserved: true)
+            return PageRun(hpa: base &+ (va - vma.start), length: want, pageShift: pageShift, reserved: true)
         case .anonymous, .hugetlb:
             let shift: Int
             if case .hugetlb(let s) = vma.backing { shift = s } else { shift = pageShift }
             let size = UInt64(1) << UInt64(shift)
-            let key = va & ~(size - 1)
-            let frame: UInt64
-            if let f = processes[pid]?.frames[key] {
-                frame = f
-            } else {
-                frame = frames.allocateUser(shift: shift)
-                processes[pid]?.frames[key] = frame
+            if let run = processes[pid]?.frames.run(containing: va) {
+                let inRun = run.length - (va - run.va)
+                return PageRun(hpa: run.hpa + (va - run.va), length: min(want, inRun), pageShift: shift, reserved: false)
             }
-            return PageLookup(hpa: frame + (va - key), pageShift: shift, reserved: false)
+            // An untouched gap: allocate the pages the request covers, up to the next touched run.
+            let key = va & ~(size - 1)
+            let gapEnd = processes[pid]?.frames.nextStart(after: va).map { $0 - key } ?? UInt64.max
+            let span = min((va - key) + want, gapEnd)          // bytes from key that are wanted
+            let pages = span / size + (span % size == 0 ? 0 : 1)
+            guard let frame = frames.allocateUserRun(shift: shift, count: pages) else { return nil }
+            processes[pid]?.frames.insert(va: key, length: pages << UInt64(shift), hpa: frame)
+            return PageRun(hpa: frame + (va - key), length: min(want, (pages << UInt64(shift)) - (va - key)), pageShift: shift, reserved: false)
         }
     }
 
@@ -150,8 +167,9 @@ public struct HostState: Sendable {
     mutating func accountLockedVM(pid: HostPID, pages: UInt64, increment: Bool, bypass: Bool) -> Errno? {
         guard let p = processes[pid] else { return .ESRCH }
         if increment {
-            if !bypass && p.lockedVM + pages > p.limitPages(pageShift: pageShift) { return .ENOMEM }
-            processes[pid]?.lockedVM = p.lockedVM + pages
+            guard let total = Checked.add(p.lockedVM, pages) else { return .ENOMEM }
+            if !bypass && total > p.limitPages(pageShift: pageShift) { return .ENOMEM }
+            processes[pid]?.lockedVM = total
         } else {
             processes[pid]?.lockedVM = p.lockedVM >= pages ? p.lockedVM - pages : 0   // WARN_ON_ONCE(pages > locked_vm)
         }

@@ -10,6 +10,11 @@ public enum VMABacking: Sendable, Equatable {
     case pfnmap(hpa: UInt64)
 }
 
+extension VMABacking {
+    /// Backed by struct pages that pinning takes and charges (not a VM_PFNMAP range).
+    public var isPinnable: Bool { if case .pfnmap = self { return false }; return true }
+}
+
 /// One VMA of a process.
 public struct VMA: Sendable, Equatable {
     public var start: UInt64
@@ -28,6 +33,15 @@ public struct VMA: Sendable, Equatable {
 /// page) backing it, and whether it is a reserved pfn without a struct page.
 public struct PageLookup: Sendable, Equatable {
     public var hpa: UInt64
+    public var pageShift: Int
+    public var reserved: Bool
+}
+
+/// What a run lookup found: `length` bytes from `hpa` contiguous in both spaces, in pages of
+/// 1 << `pageShift` bytes, reserved (VM_PFNMAP) or not.
+public struct PageRun: Sendable, Equatable {
+    public var hpa: UInt64
+    public var length: UInt64
     public var pageShift: Int
     public var reserved: Bool
 }

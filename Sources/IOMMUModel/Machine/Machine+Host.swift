@@ -329,6 +329,16 @@ extension Machine {
             }
             let got = p.lockedVM << UInt64(host.pageShift)
             return (got == bytes, "locked_vm of \(name) = \(hostBytesText(bytes))" + (got == bytes ? "" : ", got \(hostBytesText(got)) (\(p.lockedVM) pages)"))
+        case .hostReturn(let want):
+            guard let step = last else { return (false, "ret=\(want), but no host operation ran yet") }
+            let got = step.result.returnValue
+            return (got == want, "ret=\(want) from \(step.operation)" + (got == want ? "" : ", got \(got) [\(step.result.decidedBy)]"))
+        case .pinnedVM(let name, let bytes):
+            guard let pid = hostLinks.processes[name], let p = host.processes[pid] else {
+                return (false, "pinned_vm of \(name) = \(hostBytesText(bytes)), but there is no process \(name)")
+            }
+            let got = p.pinnedVM << UInt64(host.pageShift)
+            return (got == bytes, "pinned_vm of \(name) = \(hostBytesText(bytes))" + (got == bytes ? "" : ", got \(hostBytesText(got)) (\(p.pinnedVM) pages)"))
         case .userLockedVM(let uid, let bytes):
             let got = (host.users[uid]?.lockedVM ?? 0) << UInt64(host.pageShift)
             return (got == bytes, "locked_vm of user \(uid) = \(hostBytesText(bytes))" + (got == bytes ? "" : ", got \(hostBytesText(got))"))

@@ -58,8 +58,12 @@ public struct Machine: Sendable {
     public mutating func apply(_ command: MachineCommand) throws(MachineError) -> StepOutcome {
         let outcome: StepOutcome
         if command.writesTables {
-            let before = self
-            do { outcome = try perform(command) } catch { self = before; throw error }
+            // The copy ends before describeChange: alive, it would make the change log copy itself
+            // on every step (quadratic over a long scenario).
+            do {
+                let before = self
+                do { outcome = try perform(command) } catch { self = before; throw error }
+            }
             describeChange(outcome.summary)
         } else {
             outcome = try perform(command)

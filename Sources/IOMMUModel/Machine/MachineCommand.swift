@@ -122,4 +122,8 @@ public enum Expectation: Sendable, Equatable {
     case userLockedVM(uid: UInt32, bytes: UInt64)
     /// An output of the last host operation (`entry_num`, `start_addr`, `out_hwpt_id`...).
     case hostOutput(name: String, value: UInt64)
+    /// The last host operation's return value: 0, `-errno`, or a positive value.
+    case hostReturn(Int64)
+    /// A process's `mm->pinned_vm` (iommufd moves it in every accounting mode), in bytes.
+    case pinnedVM(process: String, bytes: UInt64)
 }

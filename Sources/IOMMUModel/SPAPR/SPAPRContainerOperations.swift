@@ -215,27 +215,30 @@ extension HostState {
             _ = accountLockedVM(pid: pid, pages: 0, increment: false, bypass: true)
             return .failure(TableFailure(errno: .ENOMEM, why: "size 0: vzalloc of an empty hpas[] array fails", function: "mm_iommu_do_alloc"))
         }
-        // pin_user_pages(FOLL_LONGTERM) over the whole range.
-        var hpas: [UInt64] = []
+        // pin_user_pages(FOLL_LONGTERM) over the whole range, a contiguous run at a time.
+        let bytes = entries << UInt64(pageShift)
+        var hpas = SPAPRRegionFrames(pageShift: pageShift)
         var pageShifts: [Int] = []
-        for i in 0..<entries {
-            let va = ua + (i << UInt64(pageShift))
-            guard let pg = touch(pid: pid, va: va), !pg.reserved else {
+        var done: UInt64 = 0
+        while done < bytes {
+            let va = ua + done
+            guard let run = touchRun(pid: pid, va: va, maxLength: bytes - done), !run.reserved else {
                 _ = accountLockedVM(pid: pid, pages: entries, increment: false, bypass: true)
-                return .failure(TableFailure(errno: .EFAULT, why: "page at \(hex(va)) cannot be pinned (unmapped or VM_PFNMAP); \(i) of \(entries) pinned, undone",
+                return .failure(TableFailure(errno: .EFAULT, why: "page at \(hex(va)) cannot be pinned (unmapped or VM_PFNMAP); \(done >> UInt64(pageShift)) of \(entries) pinned, undone",
                                              function: "mm_iommu_do_alloc (pin_user_pages)"))
             }
-            hpas.append(pg.hpa & ~(pageSize - 1))
-            pageShifts.append(pg.pageShift)
+            hpas.append(hpa: run.hpa & ~(pageSize - 1), pages: run.length >> UInt64(pageShift))
+            if pageShifts.last != run.pageShift { pageShifts.append(run.pageShift) }
+            done += run.length
         }
-        let bytes = entries << UInt64(pageShift)
-        if let other = processes[pid]?.spaprRegions.first(where: { $0.ua < ua + bytes && ua < $0.ua + $0.bytes }) {
+        if let other = processes[pid]?.spaprRegions.first(where: { Checked.overlaps($0.ua, $0.last, ua, ua &+ (bytes &- 1)) }) {
             _ = accountLockedVM(pid: pid, pages: entries, increment: false, bypass: true)
             return .failure(TableFailure(errno: .EINVAL, why: "overlaps the region at \(hex(other.ua)) (+\(hostBytesText(other.bytes))) without matching it exactly",
                                          function: "mm_iommu_do_alloc"))
         }
         // pageshift = __ffs(ua | size), lowered to PAGE_SHIFT unless backed by hugetlb pages; the
-        // running value is not reset between pages, as in the kernel loop.
+        // running value is not reset between pages, as in the kernel loop (a run of equal page
+        // sizes gives what one page of them gives, so one step per run suffices).
         var mpshift = (ua | bytes).trailingZeroBitCount
         var running = pageShift
         for s in pageShifts {
@@ -265,7 +268,9 @@ extension HostState {
         let entries = p.size >> UInt64(pageShift)
         guard let i = processes[mm]?.spaprRegions.firstIndex(where: { $0.ua == p.vaddr && $0.entries == entries }),
               let region = processes[mm]?.spaprRegions[i] else {
-            let near = processes[mm]?.spaprRegions.first { $0.ua < p.vaddr + p.size && p.vaddr < $0.ua + $0.bytes }
+            // Ranges as (start, last byte): one ending at 2^64 must not trap (mm_iommu_get just misses).
+            let last = Checked.lastByte(start: p.vaddr, length: p.size) ?? UInt64.max
+            let near = p.size == 0 ? nil : processes[mm]?.spaprRegions.first { Checked.overlaps($0.ua, $0.ua &+ ($0.bytes &- 1), p.vaddr, last) }
             let hint = near.map { "; the overlapping region is \(hex($0.ua)) (+\(hostBytesText($0.bytes))) and needs an exact match" } ?? ""
             return .fail(.ENOENT, "no region registered at exactly \(hex(p.vaddr)) (+\(hostBytesText(p.size)))\(hint)", by: "mm_iommu_get")
         }

@@ -65,8 +65,8 @@ public struct SPAPRMemRegion: Sendable, Equatable {
     public internal(set) var used: UInt64
     /// `mapped`: 1 = registered, +1 per TCE pointing into the region, 0 = released.
     public internal(set) var mapped: UInt64
-    /// `hpas[]`: the pinned frame of each system page.
-    public var hpas: [UInt64]
+    /// `hpas[]`: the pinned frame of each system page (held as runs).
+    public var hpas: SPAPRRegionFrames
     /// The process (mm) that registered it.
     public var pid: HostPID
 

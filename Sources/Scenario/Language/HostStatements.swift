@@ -24,42 +24,67 @@ extension Statements {
         return .host(c)
     }
 
+    /// Each host statement with every option and word it takes, and what it hands back (`out
+    /// NAME`, readable with `expect out NAME=V`). `by=PROC` names the process making the call
+    /// (default: the one created last) and is taken only where a process matters.
     static let hostHelp: [(String, String)] = [
         ("host-config page=4K|64K", "the host's PAGE_SIZE (before any process or device)"),
         ("process NAME [memlock=SIZE|unlimited] [pid=N] [uid=N] [cap-ipc-lock] [cap-sys-resource]",
          "a VMM process with its RLIMIT_MEMLOCK (default 8M)"),
         ("rlimit PROC memlock=SIZE|unlimited", "setrlimit(RLIMIT_MEMLOCK)"),
-        ("mmap PROC VADDR SIZE [hugetlb=2M|16M|1G|16G] [pfnmap=HPA]", "map memory into the process (anonymous by default)"),
+        ("mmap PROC VADDR SIZE [hugetlb=2M|16M|1G|16G] [pfnmap=HPA]", "map memory into the process (anonymous by default); ENOMEM when it wraps past the top"),
         ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [dmar=N|smmu=N|group=N]", "a PCI function the host can assign (behind dmar0 by default)"),
-        ("vfio open C type1|type1v2|type1-nesting DEV[,DEV...]  |  vfio open C spapr-v1|spapr-v2", "a VFIO container (VFIO_SET_IOMMU)"),
-        ("vfio map C vaddr=VA iova=IOVA size=SIZE [r|w|rw] [argsz=N] [flags=N]", "VFIO_IOMMU_MAP_DMA"),
-        ("vfio unmap C iova=IOVA size=SIZE | vfio unmap C all  [argsz=N] [flags=N]", "VFIO_IOMMU_UNMAP_DMA"),
-        ("vfio cache-invalidate C cache=iotlb[,dev-iotlb][,pasid] granu=domain|pasid|addr [pasid=N] [archid=N] [addr=A] [granule=SIZE] [granules=N] [leaf] [argsz=N] [flags=N] [version=N] [padding=N]",
+        ("vfio open C type1|type1v2|type1-nesting DEV[,DEV...] [by=PROC]  |  vfio open C spapr-v1|spapr-v2", "a VFIO container (VFIO_SET_IOMMU); out container"),
+        ("vfio map C vaddr=VA iova=IOVA size=SIZE [r|w|rw|ro|wo] [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_MAP_DMA (type1 or sPAPR by the container)"),
+        ("vfio unmap C iova=IOVA size=SIZE | vfio unmap C all  [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_UNMAP_DMA; out size (only the mapping process's mm may unmap)"),
+        ("vfio cache-invalidate C cache=iotlb[,dev-iotlb][,pasid] granu=domain|pasid|addr [pasid=N] [archid=N] [info-flags=N] [addr=A] [granule=SIZE] [granules=N] [leaf] [argsz=N] [flags=N] [version=N] [padding=N] [by=PROC]",
          "VFIO_IOMMU_CACHE_INVALIDATE (type1 nesting series)"),
         ("vfio close C", "close the container: unmap, unpin, uncharge, detach"),
         ("spapr group ID [legacy] [tce32=SIZE] [levels=N] [windows=N]", "an sPAPR IOMMU group (IODA2 unless legacy)"),
         ("spapr attach|detach C group=ID", "VFIO_GROUP_SET_CONTAINER / UNSET_CONTAINER"),
-        ("spapr enable|disable C", "VFIO_IOMMU_ENABLE / DISABLE (v1)"),
-        ("spapr info C [argsz=N]", "VFIO_IOMMU_SPAPR_TCE_GET_INFO"),
-        ("spapr register|unregister C vaddr=VA size=SIZE [argsz=N] [flags=N]", "VFIO_IOMMU_SPAPR_REGISTER_MEMORY / UNREGISTER_MEMORY (v2)"),
-        ("spapr create-window C page=SIZE size=SIZE [levels=N] [argsz=N] [flags=N]", "VFIO_IOMMU_SPAPR_TCE_CREATE (v2); out start_addr"),
-        ("spapr remove-window C start=ADDR [argsz=N] [flags=N]", "VFIO_IOMMU_SPAPR_TCE_REMOVE (v2)"),
-        ("iommufd open NAME", "open /dev/iommu"),
-        ("iommufd bind DEV [in=ICTX]", "VFIO_DEVICE_BIND_IOMMUFD (the device object is named DEV)"),
-        ("iommufd ioas-alloc NAME [in=ICTX]", "IOMMU_IOAS_ALLOC"),
-        ("iommufd ioas-map IOAS vaddr=VA size=SIZE [iova=IOVA] [r|w|rw]", "IOMMU_IOAS_MAP (no iova: the kernel picks one)"),
-        ("iommufd ioas-unmap IOAS iova=IOVA size=SIZE | iommufd ioas-unmap IOAS all", "IOMMU_IOAS_UNMAP"),
-        ("iommufd ioas-copy DST SRC src-iova=IOVA size=SIZE [dst-iova=IOVA]", "IOMMU_IOAS_COPY"),
-        ("iommufd option rlimit-mode=user|mm|get [in=ICTX]  |  iommufd option IOAS huge-pages=on|off", "IOMMU_OPTION"),
-        ("iommufd hwpt-alloc NAME dev=DEV pt=IOAS|HWPT|VIOMMU [nest-parent] [data=vtd_s1 pgtbl=SPACE|GPA [addr-width=48|57] [sre] [wpe] [eafe] [reserved=N] | data=arm_smmuv3 ste0=Q ste1=Q | data-type=N data-qwords=Q,Q...]",
-         "IOMMU_HWPT_ALLOC: paging (nest parent) or nested HWPT"),
-        ("iommufd viommu-alloc NAME dev=DEV hwpt=PARENT  |  iommufd vdevice-alloc NAME viommu=V dev=DEV virt-id=N", "IOMMU_VIOMMU_ALLOC / IOMMU_VDEVICE_ALLOC (SMMUv3)"),
-        ("iommufd attach|replace DEV pt=IOAS|HWPT  |  iommufd detach DEV  |  iommufd destroy OBJ", "attach, replace, detach, IOMMU_DESTROY"),
+        ("spapr enable|disable C [by=PROC]", "VFIO_IOMMU_ENABLE / DISABLE (v1)"),
+        ("spapr info C [argsz=N] [by=PROC]", "VFIO_IOMMU_SPAPR_TCE_GET_INFO; out flags, dma32_window_start, dma32_window_size, and with argsz>=32 ddw.pgsizes, ddw.max_dynamic_windows_supported, ddw.levels"),
+        ("spapr register|unregister C vaddr=VA size=SIZE [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_SPAPR_REGISTER_MEMORY / UNREGISTER_MEMORY (v2); register: out region"),
+        ("spapr create-window C page=SIZE size=SIZE [levels=N] [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_SPAPR_TCE_CREATE (v2); out start_addr"),
+        ("spapr remove-window C start=ADDR [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_SPAPR_TCE_REMOVE (v2)"),
+        ("iommufd open NAME", "open /dev/iommu; out iommufd"),
+        ("iommufd bind DEV [in=ICTX]", "VFIO_DEVICE_BIND_IOMMUFD (the device object is named DEV); out out_devid"),
+        ("iommufd ioas-alloc NAME [in=ICTX]", "IOMMU_IOAS_ALLOC; out out_ioas_id"),
+        ("iommufd ioas-map IOAS vaddr=VA size=SIZE [iova=IOVA] [r|w|rw|ro|wo] [by=PROC]", "IOMMU_IOAS_MAP (no iova: the kernel picks one); out iova"),
+        ("iommufd ioas-unmap IOAS iova=IOVA size=SIZE | iommufd ioas-unmap IOAS all", "IOMMU_IOAS_UNMAP; out length (ENOENT when the range held no area)"),
+        ("iommufd ioas-copy DST SRC src-iova=IOVA size=SIZE [dst-iova=IOVA]", "IOMMU_IOAS_COPY; out dst_iova"),
+        ("iommufd option rlimit-mode=user|mm|get [in=ICTX] [by=PROC]  |  iommufd option IOAS huge-pages=on|off", "IOMMU_OPTION; get: out val64"),
+        ("iommufd hwpt-alloc NAME dev=DEV pt=IOAS|HWPT|VIOMMU [nest-parent] [data=vtd_s1 pgtbl=SPACE|GPA [addr-width=48|57] [sre] [wpe] [eafe] [s1-flags=N] [reserved=N] | data=arm_smmuv3 ste0=Q [ste1=Q] | data-type=N [data-qwords=Q,Q...]]",
+         "IOMMU_HWPT_ALLOC: paging (nest parent) or nested HWPT; out out_hwpt_id"),
+        ("iommufd viommu-alloc NAME dev=DEV hwpt=PARENT  |  iommufd vdevice-alloc NAME viommu=V dev=DEV virt-id=N", "IOMMU_VIOMMU_ALLOC / IOMMU_VDEVICE_ALLOC (SMMUv3); out out_viommu_id / out_vdevice_id"),
+        ("iommufd attach|replace DEV pt=IOAS|HWPT  |  iommufd detach DEV  |  iommufd destroy OBJ", "attach (out pt_id), replace, detach, IOMMU_DESTROY (EBUSY for an object in use or a bound device)"),
         ("iommufd invalidate HWPT|VIOMMU [entry-len=N] [entry-num=N] [data-type=N] [uptr=A] [reserved=N] entries: addr=A npages=N [leaf] [flags=N] [reserved=N] [; ...]  |  ... cmds: QW0 QW1 [; ...]",
-         "IOMMU_HWPT_INVALIDATE: entries laid out every entry-len bytes; out entry_num"),
+         "IOMMU_HWPT_INVALIDATE: entries laid out every entry-len bytes (VT-d takes exactly 24); out entry_num"),
     ]
 
     // MARK: helpers
+
+    /// `vfio map`, `iommufd ioas-map`, `process`: the statement as a user names it in a message.
+    static func statementName(_ a: Arguments) -> String {
+        guard ["vfio", "spapr", "iommufd"].contains(a.keyword.text.lowercased()), let op = a.tokens.first, op.keyValue == nil else { return a.keyword.text }
+        return "\(a.keyword.text) \(op.text.lowercased())"
+    }
+
+    /// `Arguments.finish` for host statements: an option the statement does not take is an error
+    /// even when it was read early (`by=`, `in=`), and the message names the statement and lists
+    /// the options and bare words it takes.
+    static func finishHost(_ a: Arguments, positionalCount: Int, accepted: [String], words: [String] = []) throws(LineError) {
+        let name = statementName(a)
+        let takes = accepted.map { "\($0)=" } + words
+        let list = takes.isEmpty ? "it takes no options" : "it takes " + takes.joined(separator: ", ")
+        for (k, t) in a.options.sorted(by: { $0.value.column < $1.value.column }) where !accepted.contains(k) {
+            throw LineError(t.column, "\(name) takes no option '\(k)'; \(list)")
+        }
+        if a.positionals.count > positionalCount {
+            let t = a.positionals[positionalCount]
+            throw LineError(t.column, "\(name): unexpected '\(t.text)'; " + (words.isEmpty ? "no further words are taken" : "words it takes: \(words.joined(separator: ", "))"))
+        }
+    }
 
     static func byOption(_ a: inout Arguments) -> String? { a.stringOption("by") }
 
@@ -113,7 +138,7 @@ extension Statements {
     static func parseHostConfig(_ a: inout Arguments) throws(LineError) -> HostCommand {
         guard let shift = try shiftOf(&a, "page") else { throw LineError(lineEnd(a), "host-config: expected page=4K or page=64K") }
         guard shift == 12 || shift == 16 else { throw LineError(a.options["page"]?.valueColumn ?? 1, "the host page size is 4K or 64K") }
-        try a.finish(positionalCount: 0, accepted: ["page"])
+        try finishHost(a, positionalCount: 0, accepted: ["page"])
         return .configure(pageShift: shift)
     }
 
@@ -128,7 +153,7 @@ extension Statements {
         }
         let uid = try u32Option(&a, "uid") ?? 1000
         let ipc = a.flag("cap-ipc-lock"), sysres = a.flag("cap-sys-resource")
-        try a.finish(positionalCount: 1, accepted: ["memlock", "pid", "uid"])
+        try finishHost(a, positionalCount: 1, accepted: ["memlock", "pid", "uid"], words: ["cap-ipc-lock", "cap-sys-resource"])
         return .process(name: name.text, pid: pid, uid: uid, memlock: memlock, capIPCLock: ipc, capSysResource: sysres)
     }
 
@@ -136,7 +161,7 @@ extension Statements {
         let name = try a.positional(0, "a process name")
         guard let t = a.option("memlock"), let kv = t.keyValue else { throw LineError(lineEnd(a), "rlimit: expected memlock=SIZE or memlock=unlimited") }
         let v = try memlockValue(kv.value, column: t.valueColumn)
-        try a.finish(positionalCount: 1, accepted: ["memlock"])
+        try finishHost(a, positionalCount: 1, accepted: ["memlock"])
         return .setMemlock(process: name.text, bytes: v)
     }
 
@@ -153,7 +178,7 @@ extension Statements {
             guard backing == .anonymous else { throw LineError(a.options["pfnmap"]?.column ?? 1, "mmap: hugetlb= and pfnmap= exclude each other") }
             backing = .pfnmap(hpa: h)
         }
-        try a.finish(positionalCount: 3, accepted: ["hugetlb", "pfnmap"])
+        try finishHost(a, positionalCount: 3, accepted: ["hugetlb", "pfnmap"])
         return .mmap(process: name.text, vaddr: vaddr, length: size, backing: backing)
     }
 
@@ -173,7 +198,7 @@ extension Statements {
             iommu = key == "dmar" ? .vtd(Int(v)) : key == "smmu" ? .smmuv3(Int(v)) : .spapr(Int(v))
         }
         if chosen.count > 1 { throw LineError(a.options[chosen[1]]?.column ?? 1, "host-device: give one of dmar=, smmu=, group=") }
-        try a.finish(positionalCount: 1, accepted: ["sid", "qdep", "dmar", "smmu", "group"])
+        try finishHost(a, positionalCount: 1, accepted: ["sid", "qdep", "dmar", "smmu", "group"], words: ["ats"])
         return .addDevice(name: name.text, iommu: iommu, sid: sid, ats: ats, queueDepth: UInt16(qdep))
     }
 
@@ -188,12 +213,12 @@ extension Statements {
             let kind = try a.positional(2, "the backend: type1, type1v2, type1-nesting, spapr-v1 or spapr-v2")
             switch kind.text.lowercased() {
             case "spapr-v1", "spapr-v2":
-                try a.finish(positionalCount: 3, accepted: [])
+                try finishHost(a, positionalCount: 3, accepted: [])
                 return .vfioOpenSPAPR(container: container, version: kind.text.lowercased() == "spapr-v1" ? .v1 : .v2)
             case "type1", "type1v2", "type1-nesting":
                 let type: Type1IOMMUType = kind.text.lowercased() == "type1" ? .type1 : kind.text.lowercased() == "type1v2" ? .type1v2 : .nesting
                 let devs = try a.positional(3, "the devices, comma-separated")
-                try a.finish(positionalCount: 4, accepted: ["by"])
+                try finishHost(a, positionalCount: 4, accepted: ["by"])
                 return .vfioOpenType1(container: container, type: type, devices: devs.text.split(separator: ",").map(String.init), by: by)
             default:
                 throw LineError(kind.column, "vfio open: unknown backend '\(kind.text)' (type1, type1v2, type1-nesting, spapr-v1, spapr-v2)")
@@ -206,7 +231,7 @@ extension Statements {
             var flags = (r ? VFIODMAMap.flagRead : 0) | (w ? VFIODMAMap.flagWrite : 0)
             if let f = try u32Option(&a, "flags") { flags = f }
             let argsz = try u32Option(&a, "argsz") ?? 32
-            try a.finish(positionalCount: 2, accepted: ["vaddr", "iova", "size", "flags", "argsz", "by"])
+            try finishHost(a, positionalCount: 2, accepted: ["vaddr", "iova", "size", "flags", "argsz", "by"], words: ["r", "w", "rw", "ro", "wo"])
             return .vfioMap(container: container, request: VFIODMAMap(argsz: argsz, flags: flags, vaddr: vaddr, iova: iova, size: size), by: by)
         case "unmap":
             let all = a.flag("all")
@@ -216,12 +241,12 @@ extension Statements {
             var flags = all ? VFIODMAUnmap.flagAll : 0
             if let f = try u32Option(&a, "flags") { flags = f }
             let argsz = try u32Option(&a, "argsz") ?? 24
-            try a.finish(positionalCount: 2, accepted: ["iova", "size", "flags", "argsz", "by"])
+            try finishHost(a, positionalCount: 2, accepted: ["iova", "size", "flags", "argsz", "by"], words: ["all"])
             return .vfioUnmap(container: container, request: VFIODMAUnmap(argsz: argsz, flags: flags, iova: iova, size: size), by: by)
         case "cache-invalidate":
             return .vfioCacheInvalidate(container: container, request: try cacheInvalidateRequest(&a), by: by)
         default:
-            try a.finish(positionalCount: 2, accepted: [])
+            try finishHost(a, positionalCount: 2, accepted: [])
             return .vfioClose(container: container)
         }
     }
@@ -271,7 +296,7 @@ extension Statements {
             guard v <= 0xffff else { throw LineError(a.options["padding"]?.valueColumn ?? 1, "padding is 16 bits") }
             req.padding = UInt16(v)
         }
-        try a.finish(positionalCount: 2, accepted: ["cache", "granu", "pasid", "archid", "info-flags", "addr", "granule", "granules", "argsz", "flags", "version", "padding", "by"])
+        try finishHost(a, positionalCount: 2, accepted: ["cache", "granu", "pasid", "archid", "info-flags", "addr", "granule", "granules", "argsz", "flags", "version", "padding", "by"], words: ["leaf"])
         return req
     }
 
@@ -295,7 +320,7 @@ extension Statements {
                 guard w <= 2 else { throw LineError(a.options["windows"]?.valueColumn ?? 1, "IOMMU_TABLE_GROUP_MAX_TABLES is 2") }
                 g.maxDynamicWindows = Int(w)
             }
-            try a.finish(positionalCount: 2, accepted: ["tce32", "levels", "windows"])
+            try finishHost(a, positionalCount: 2, accepted: ["tce32", "levels", "windows"], words: ["legacy"])
             return .addSPAPRGroup(g)
         }
         let container = try a.positional(1, "a container name").text
@@ -303,21 +328,21 @@ extension Statements {
         case "attach", "detach":
             let g = try requireOption(&a, "group", "ID")
             guard g < 1 << 16 else { throw LineError(a.options["group"]?.valueColumn ?? 1, "group number too large") }
-            try a.finish(positionalCount: 2, accepted: ["group"])
+            try finishHost(a, positionalCount: 2, accepted: ["group"])
             return op == "attach" ? .spaprAttachGroup(container: container, group: Int(g)) : .spaprDetachGroup(container: container, group: Int(g))
         case "enable", "disable":
-            try a.finish(positionalCount: 2, accepted: ["by"])
+            try finishHost(a, positionalCount: 2, accepted: ["by"])
             return op == "enable" ? .spaprEnable(container: container, by: by) : .spaprDisable(container: container, by: by)
         case "info":
             let argsz = try u32Option(&a, "argsz") ?? 32
-            try a.finish(positionalCount: 2, accepted: ["argsz", "by"])
+            try finishHost(a, positionalCount: 2, accepted: ["argsz", "by"])
             return .spaprGetInfo(container: container, argsz: argsz, by: by)
         case "register", "unregister":
             let vaddr = try requireOption(&a, "vaddr", "VA")
             let size = try requireOption(&a, "size", "SIZE")
             let argsz = try u32Option(&a, "argsz") ?? 24
             let flags = try u32Option(&a, "flags") ?? 0
-            try a.finish(positionalCount: 2, accepted: ["vaddr", "size", "argsz", "flags", "by"])
+            try finishHost(a, positionalCount: 2, accepted: ["vaddr", "size", "argsz", "flags", "by"])
             let r = VFIOSPAPRRegisterMemory(argsz: argsz, flags: flags, vaddr: vaddr, size: size)
             return op == "register" ? .spaprRegister(container: container, request: r, by: by) : .spaprUnregister(container: container, request: r, by: by)
         case "create-window":
@@ -326,13 +351,13 @@ extension Statements {
             let levels = try u32Option(&a, "levels") ?? 1
             let argsz = try u32Option(&a, "argsz") ?? 40
             let flags = try u32Option(&a, "flags") ?? 0
-            try a.finish(positionalCount: 2, accepted: ["page", "size", "levels", "argsz", "flags", "by"])
+            try finishHost(a, positionalCount: 2, accepted: ["page", "size", "levels", "argsz", "flags", "by"])
             return .spaprCreateWindow(container: container, request: VFIOSPAPRTCECreate(argsz: argsz, flags: flags, pageShift: UInt32(page), windowSize: size, levels: levels), by: by)
         default:
             let start = try requireOption(&a, "start", "ADDR")
             let argsz = try u32Option(&a, "argsz") ?? 16
             let flags = try u32Option(&a, "flags") ?? 0
-            try a.finish(positionalCount: 2, accepted: ["start", "argsz", "flags", "by"])
+            try finishHost(a, positionalCount: 2, accepted: ["start", "argsz", "flags", "by"])
             return .spaprRemoveWindow(container: container, request: VFIOSPAPRTCERemove(argsz: argsz, flags: flags, startAddr: start), by: by)
         }
     }
@@ -350,57 +375,57 @@ extension Statements {
         let name = try a.positional(1, op == "open" || op.hasSuffix("-alloc") ? "a name for the new object" : "an object name").text
         switch op {
         case "open":
-            try a.finish(positionalCount: 2, accepted: [])
+            try finishHost(a, positionalCount: 2, accepted: [])
             return .iommufdOpen(name: name)
         case "bind":
-            try a.finish(positionalCount: 2, accepted: ["in"])
+            try finishHost(a, positionalCount: 2, accepted: ["in"])
             return .iommufdBind(device: name, iommufd: fd)
         case "ioas-alloc":
-            try a.finish(positionalCount: 2, accepted: ["in"])
+            try finishHost(a, positionalCount: 2, accepted: ["in"])
             return .iommufdIOASAlloc(name: name, iommufd: fd)
         case "ioas-map":
             let vaddr = try requireOption(&a, "vaddr", "VA")
             let size = try requireOption(&a, "size", "SIZE")
             let iova = try a.numberOption("iova")
             let (r, w) = accessFlags(&a)
-            try a.finish(positionalCount: 2, accepted: ["vaddr", "size", "iova", "by"])
+            try finishHost(a, positionalCount: 2, accepted: ["vaddr", "size", "iova", "by"], words: ["r", "w", "rw", "ro", "wo"])
             return .iommufdIOASMap(ioas: name, vaddr: vaddr, length: size, iova: iova, read: r, write: w, by: by)
         case "ioas-unmap":
             if a.flag("all") {
-                try a.finish(positionalCount: 2, accepted: [])
+                try finishHost(a, positionalCount: 2, accepted: [], words: ["all"])
                 return .iommufdIOASUnmap(ioas: name, iova: 0, length: UInt64.max)
             }
             let iova = try requireOption(&a, "iova", "IOVA")
             let size = try requireOption(&a, "size", "SIZE")
-            try a.finish(positionalCount: 2, accepted: ["iova", "size"])
+            try finishHost(a, positionalCount: 2, accepted: ["iova", "size"], words: ["all"])
             return .iommufdIOASUnmap(ioas: name, iova: iova, length: size)
         case "ioas-copy":
             let src = try a.positional(2, "the source IOAS").text
             let srcIOVA = try requireOption(&a, "src-iova", "IOVA")
             let size = try requireOption(&a, "size", "SIZE")
             let dstIOVA = try a.numberOption("dst-iova")
-            try a.finish(positionalCount: 3, accepted: ["src-iova", "size", "dst-iova"])
+            try finishHost(a, positionalCount: 3, accepted: ["src-iova", "size", "dst-iova"])
             return .iommufdIOASCopy(dst: name, src: src, srcIOVA: srcIOVA, dstIOVA: dstIOVA, length: size)
         case "hwpt-alloc":
             return try parseHWPTAlloc(&a, name: name)
         case "viommu-alloc":
             guard let dev = a.stringOption("dev"), let hwpt = a.stringOption("hwpt") else { throw LineError(lineEnd(a), "iommufd viommu-alloc: expected dev=DEV hwpt=PARENT") }
-            try a.finish(positionalCount: 2, accepted: ["dev", "hwpt"])
+            try finishHost(a, positionalCount: 2, accepted: ["dev", "hwpt"])
             return .iommufdVIOMMUAlloc(name: name, device: dev, hwpt: hwpt)
         case "vdevice-alloc":
             guard let v = a.stringOption("viommu"), let dev = a.stringOption("dev") else { throw LineError(lineEnd(a), "iommufd vdevice-alloc: expected viommu=V dev=DEV virt-id=N") }
             let virt = try requireOption(&a, "virt-id", "N")
-            try a.finish(positionalCount: 2, accepted: ["viommu", "dev", "virt-id"])
+            try finishHost(a, positionalCount: 2, accepted: ["viommu", "dev", "virt-id"])
             return .iommufdVDeviceAlloc(name: name, viommu: v, device: dev, virtID: virt)
         case "attach", "replace":
             guard let pt = a.stringOption("pt") else { throw LineError(lineEnd(a), "iommufd \(op): expected pt=IOAS|HWPT") }
-            try a.finish(positionalCount: 2, accepted: ["pt"])
+            try finishHost(a, positionalCount: 2, accepted: ["pt"])
             return .iommufdAttach(device: name, pt: pt, replace: op == "replace")
         case "detach":
-            try a.finish(positionalCount: 2, accepted: [])
+            try finishHost(a, positionalCount: 2, accepted: [])
             return .iommufdDetach(device: name)
         default:
-            try a.finish(positionalCount: 2, accepted: [])
+            try finishHost(a, positionalCount: 2, accepted: [])
             return .iommufdDestroy(object: name)
         }
     }
@@ -416,7 +441,7 @@ extension Statements {
             default: throw LineError(t.valueColumn, "rlimit-mode is user (0), mm (1) or get")
             }
             // RLIMIT_MODE is global: no object after `option`.
-            try a.finish(positionalCount: 1, accepted: ["rlimit-mode", "in", "by"])
+            try finishHost(a, positionalCount: 1, accepted: ["rlimit-mode", "in", "by"])
             return .iommufdAccounting(mode: mode, iommufd: fd, by: by)
         }
         guard let t = a.option("huge-pages"), let kv = t.keyValue else {
@@ -429,7 +454,7 @@ extension Statements {
         default: throw LineError(t.valueColumn, "huge-pages is on (1) or off (0)")
         }
         guard let ioas = first else { throw LineError(t.column, "iommufd option huge-pages: name the IOAS first (iommufd option IOAS huge-pages=off)") }
-        try a.finish(positionalCount: 2, accepted: ["huge-pages"])
+        try finishHost(a, positionalCount: 2, accepted: ["huge-pages"])
         return .iommufdHugePages(ioas: ioas.text, enabled: on)
     }
 
@@ -472,7 +497,7 @@ extension Statements {
             data = .raw(type: type, bytes: bytes)
             accepted += ["data-type", "data-qwords"]
         }
-        try a.finish(positionalCount: 2, accepted: accepted)
+        try finishHost(a, positionalCount: 2, accepted: accepted, words: ["nest-parent", "sre", "wpe", "eafe"])
         return .iommufdHWPTAlloc(name: name, device: dev, pt: pt, nestParent: nest, data: data)
     }
 
@@ -557,21 +582,57 @@ extension Statements {
         if let t = a.options["errno"], let kv = t.keyValue {
             _ = a.option("errno")
             let want: Errno?
-            if kv.value == "0" { want = nil } else {
+            if let n = try? HexInput.number(kv.value) {
+                // A number like everything else: 0 (or 0x0) is success, otherwise the errno value.
+                if n == 0 { want = nil } else {
+                    guard let e = Int32(exactly: n).flatMap(Errno.init(rawValue:)) else {
+                        throw LineError(t.valueColumn, "errno \(kv.value) is not one the model returns (\(Errno.allCases.map { "\($0.name)=\($0.rawValue)" }.joined(separator: ", ")))")
+                    }
+                    want = e
+                }
+            } else {
                 guard let e = Errno(name: kv.value) else {
                     throw LineError(t.valueColumn, "unknown errno '\(kv.value)' (0, \(Errno.allCases.map(\.name).joined(separator: ", ")))")
                 }
                 want = e
             }
-            try a.finish(positionalCount: 0, accepted: ["errno"])
+            try finishHost(a, positionalCount: 0, accepted: ["errno"])
             return .expect(.hostErrno(want))
         }
-        if let n = try a.numberOption("entry-num") {
-            try a.finish(positionalCount: 0, accepted: ["entry-num"])
-            return .expect(.hostOutput(name: "entry_num", value: n))
+        if let t = a.options["ret"], let kv = t.keyValue {
+            _ = a.option("ret")
+            // What the ioctl returned: 0, a negative errno (-22 or -EINVAL), or a positive value.
+            let negative = kv.value.hasPrefix("-")
+            let body = negative ? String(kv.value.dropFirst()) : kv.value
+            let want: Int64
+            if let e = Errno(name: body), negative || body.uppercased().hasPrefix("E") {
+                want = -Int64(e.rawValue)
+            } else {
+                let n: UInt64
+                do { n = try HexInput.number(body) } catch { throw LineError(t.valueColumn, "ret: \(error) (a return value: 0, -22, -EINVAL or a positive number)") }
+                guard let v = Int64(exactly: n) else { throw LineError(t.valueColumn, "ret: \(kv.value) does not fit a long") }
+                want = negative ? -v : v
+            }
+            try finishHost(a, positionalCount: 0, accepted: ["ret"])
+            return .expect(.hostReturn(want))
+        }
+        for key in ["entry-num", "entry_num"] {
+            if let n = try a.numberOption(key) {
+                try finishHost(a, positionalCount: 0, accepted: [key])
+                return .expect(.hostOutput(name: "entry_num", value: n))
+            }
         }
         guard let first = a.positionals.first else { return nil }
         switch first.text.lowercased() {
+        case "pinned", "pinned-vm":
+            guard a.options.count == 1, let (_, t) = a.options.first, let kv = t.keyValue else {
+                throw LineError(lineEnd(a), "expect \(first.text): expected PROC=SIZE (the process's mm->pinned_vm)")
+            }
+            let v: UInt64
+            do { v = try HexInput.number(kv.value) } catch { throw LineError(t.valueColumn, "pinned: \(error)") }
+            _ = a.option(kv.key)
+            try finishHost(a, positionalCount: 1, accepted: [kv.key])
+            return .expect(.pinnedVM(process: String(t.text.prefix { $0 != "=" }), bytes: v))
         case "locked-vm":
             guard a.options.count == 1, let (proc, t) = a.options.first, let kv = t.keyValue else {
                 throw LineError(lineEnd(a), "expect locked-vm: expected PROC=SIZE or uid:N=SIZE (one of them)")
@@ -582,7 +643,7 @@ extension Statements {
                 do { v &+= try HexInput.number(part) } catch { throw LineError(t.valueColumn, "locked-vm: \(error)") }
             }
             _ = a.option(proc)
-            try a.finish(positionalCount: 1, accepted: [proc])
+            try finishHost(a, positionalCount: 1, accepted: [proc])
             if proc.hasPrefix("uid:") {
                 guard let uid = UInt32(proc.dropFirst(4)) else { throw LineError(t.column, "expect locked-vm uid:N=SIZE needs a numeric uid") }
                 return .expect(.userLockedVM(uid: uid, bytes: v))
@@ -596,7 +657,7 @@ extension Statements {
             let v: UInt64
             do { v = try HexInput.number(kv.value) } catch { throw LineError(t.valueColumn, "\(name): \(error)") }
             _ = a.option(name)
-            try a.finish(positionalCount: 1, accepted: [name])
+            try finishHost(a, positionalCount: 1, accepted: [name])
             return .expect(.hostOutput(name: name, value: v))
         default:
             return nil

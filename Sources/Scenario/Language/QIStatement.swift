@@ -41,8 +41,9 @@ extension Statements {
         if let (l, _) = try? kind.encode([]) { layoutForNames = l }
         for t in tokens.dropFirst() {
             guard let kv = t.keyValue else { throw LineError(t.column, "expected field=value, got '\(t.text)'") }
-            if kv.key == "g", let l = layoutForNames, let f = l.field(named: "g"), let v = granularity(kv.value, f) {
-                assignments.append(("g", v))
+            // Names or numbers, read by the field itself (`g=dsi`, `g=global`, `g=2`).
+            if let f = layoutForNames?.field(named: kv.key) {
+                do { assignments.append((f.name, try f.parse(kv.value))) } catch { throw LineError(t.valueColumn, "\(error)") }
                 continue
             }
             do { assignments.append((kv.key, try HexInput.number(kv.value))) } catch {
@@ -55,14 +56,5 @@ extension Statements {
         } catch {
             throw LineError(head.column, "\(error)")
         }
-    }
-
-    /// `g=global|domain|dsi|psi|page|pasid|device|index` matched against the field's value names.
-    static func granularity(_ word: String, _ field: Field) -> UInt64? {
-        guard case .choice(let names) = field.format, UInt64(word) == nil, !word.hasPrefix("0x") else { return nil }
-        let w = word.lowercased()
-        let prefix = w == "psi" ? "page-selective" : (w == "dsi" ? "domain-selective" : w)
-        let matches = names.filter { $0.value.lowercased().hasPrefix(prefix) }
-        return matches.count == 1 ? matches.first!.key : nil
     }
 }

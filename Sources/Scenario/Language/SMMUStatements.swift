@@ -43,7 +43,11 @@ extension Statements {
 
     static func parseSMMUSetup(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         var c = SMMUv3Configuration()
-        if let v = try a.numberOption("oas") { c.outputAddressBits = Int(min(v, 64)) }
+        if let v = try a.numberOption("oas") {
+            // SMMU_IDR5.OAS encodes 32, 36, 40, 42, 44, 48 and 52 bits (SMMUv3 6.3.6).
+            guard [32, 36, 40, 42, 44, 48, 52].contains(v) else { throw LineError(a.options["oas"]?.valueColumn ?? 1, "oas is the output address size in bits: 32, 36, 40, 42, 44, 48 or 52, got \(v)") }
+            c.outputAddressBits = Int(v)
+        }
         if let v = try a.numberOption("sid-bits") { c.streamIDBits = Int(min(v, 64)) }
         if let v = try a.numberOption("ssid-bits") { c.substreamIDBits = Int(min(v, 64)) }
         let split = try a.numberOption("split").map { Int(min($0, 64)) } ?? 8
@@ -214,23 +218,14 @@ extension Statements {
             guard let f = layout.field(named: kv.key) else {
                 throw LineError(t.column, "\(layout.kind) has no field '\(kv.key)'; fields: \(layout.fields.map(\.name).joined(separator: ", "))")
             }
-            if let v = symbolicValue(kv.value, field: f.name) { assignments.append((f.name, v)); continue }
-            do { assignments.append((f.name, try HexInput.number(kv.value))) } catch { throw LineError(t.valueColumn, "\(kv.key): \(error)") }
+            // Names or numbers, read by the field itself (`tg=4k`, `cs=sev`).
+            do { assignments.append((f.name, try f.parse(kv.value))) } catch { throw LineError(t.valueColumn, "\(error)") }
         }
         do {
             let (_, words) = try kind.encode(assignments)
             return words
         } catch {
             throw LineError(head.column, "\(error)")
-        }
-    }
-
-    /// `tg=4k|16k|64k` (the command TG encoding, not the CD/STE one) and `cs=none|irq|sev`.
-    static func symbolicValue(_ text: String, field: String) -> UInt64? {
-        switch field {
-        case "tg": return LPAEGranule(parameter: text).map(\.commandTG)
-        case "cs": return ["none": 0, "irq": 1, "sev": 2][text.lowercased()]
-        default: return nil
         }
     }
 }

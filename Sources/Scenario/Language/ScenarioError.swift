@@ -15,11 +15,15 @@ public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// `tour:12:5: message`, the one-line form for stderr.
-    public var oneLine: String { "\(file):\(line):\(column): \(message)" }
+    /// Control characters from the file are escaped (they would drive the terminal).
+    public var oneLine: String { "\(file):\(line):\(column): \(message)".escapingControlCharacters() }
 
     public var description: String {
-        let shown = lineText.count > 200 ? String(lineText.prefix(200)) + "…" : lineText
-        let caret = String(repeating: " ", count: max(0, min(column, 201) - 1)) + "^"
+        let cut = lineText.count > 200 ? String(lineText.prefix(200)) : lineText
+        let shown = cut.escapingControlCharacters() + (cut.count < lineText.count ? "…" : "")
+        // The caret goes under the column as the line is shown, escapes included.
+        let before = String(cut.prefix(max(0, min(column, 201) - 1))).escapingControlCharacters()
+        let caret = String(repeating: " ", count: before.count) + "^"
         return "\(oneLine)\n    \(shown)\n    \(caret)"
     }
 }

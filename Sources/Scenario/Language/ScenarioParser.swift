@@ -11,9 +11,13 @@ public enum ScenarioParser {
         guard text.utf8.count <= maxBytes else {
             throw ScenarioError(file: name, line: 1, column: 1, message: "scenario is larger than \(maxBytes >> 20) MiB", lineText: "")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }
+        // A final newline ends the last line; it does not start one more (a file of exactly
+        // maxLines lines is within the limit).
+        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
         guard lines.count <= maxLines else {
-            throw ScenarioError(file: name, line: maxLines, column: 1, message: "scenario has more than \(maxLines) lines", lineText: "")
+            throw ScenarioError(file: name, line: maxLines + 1, column: 1,
+                                message: "scenario has more than \(maxLines) lines (the limit); this line is past it", lineText: lines[maxLines])
         }
         let marked = lines.contains { Lexer.tokens($0).first?.text.lowercased() == "step" }
         var steps: [ScenarioStep] = []

@@ -52,8 +52,8 @@ enum Statements {
     ] + hostHelp + [
         ("expect hpa=ADDR | fault [CODE] | hit CACHE|memory | walk-reads=N | stale=N | entries CACHE=N | removed=N | refused | accepted | events=N",
          "assert on the last step (a failed expect fails `check`)"),
-        ("expect errno=NAME|0 | locked-vm PROC=SIZE | locked-vm uid:N=SIZE | entry-num=N | out NAME=VALUE",
-         "assert on the last host step (its errno, an output such as entry_num or start_addr), or on locked_vm (bytes; sums like 264M+256K)"),
+        ("expect errno=NAME|N|0 | ret=N|-N|-NAME | locked-vm PROC=SIZE | locked-vm uid:N=SIZE | pinned PROC=SIZE | entry-num=N | entry_num=N | out NAME=VALUE",
+         "assert on the last host step (its errno, its return value, an output such as entry_num or start_addr), or on locked_vm / pinned_vm (bytes; locked-vm takes sums like 264M+256K)"),
         ("note TEXT", "narration shown beside the next step"),
         ("step [TITLE]", "start a new step: everything up to the next `step` runs as one"),
     ] + smmuHelp

@@ -38,6 +38,8 @@ public enum ScenarioLoader {
             data += buffer[0..<n]
             if data.count > limit { throw .tooLarge(path) }
         }
+        // fread of a directory returns 0 with EISDIR: not an empty, "clean" scenario.
+        if ferror(f) != 0 { throw .unreadable(path, String(cString: strerror(errno))) }
         return String(decoding: data, as: UTF8.self)
     }
 }

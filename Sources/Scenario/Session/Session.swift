@@ -12,8 +12,12 @@ public struct Session: Sendable {
     public private(set) var log: [LogEntry] = []
     /// Machine after step k for the kept k (always 0); log length after step k.
     var checkpoints: [Int: (Machine, Int)] = [:]
-    /// Keep a checkpoint every this many steps (1 = every step; 0 = never, for one-way runs).
-    public let checkpointInterval: Int
+    /// Keep a checkpoint every this many steps (1 = every step; 0 = never, for one-way runs). It
+    /// doubles whenever more than `maxCheckpoints` are held, so undo memory stays bounded however
+    /// long the scenario: stepping back restores the nearest checkpoint and replays the rest.
+    public private(set) var checkpointInterval: Int
+    /// Most checkpoints held at once besides step 0 (each one is a whole machine: caches included).
+    public static let maxCheckpoints = 48
 
     public init(_ scenario: Scenario, checkpointInterval: Int = 1, limits: MachineLimits = MachineLimits()) {
         self.scenario = scenario
@@ -46,9 +50,20 @@ public struct Session: Sendable {
         }
         log += entries
         position += 1
-        if checkpointInterval > 0 && position % checkpointInterval == 0 { checkpoints[position] = (machine, log.count) }
+        if checkpointInterval > 0 && position % checkpointInterval == 0 { keepCheckpoint() }
         return entries
     }
+
+    /// Stores the current machine as a checkpoint, thinning the older ones when there are too many.
+    private mutating func keepCheckpoint() {
+        checkpoints[position] = (machine, log.count)
+        guard checkpoints.count > Session.maxCheckpoints + 1 else { return }
+        checkpointInterval *= 2
+        for k in checkpoints.keys where k != 0 && k % checkpointInterval != 0 && k != position { checkpoints[k] = nil }
+    }
+
+    /// Number of machine checkpoints held (step 0 included), for tests of the undo bound.
+    public var checkpointCount: Int { checkpoints.count }
 
     /// Undoes the last step by restoring the nearest checkpoint and replaying up to it.
     public mutating func back() { goTo(position - 1) }

@@ -192,6 +192,9 @@ public final class App {
             report(delegate.step(.last))
         case .escape:
             if let pane = focused, let f = pane.filterText, !f.isEmpty { pane.setFilter("") }
+        case .paste:
+            // Pasted text is text: it never runs as keys.
+            setStatus("pasted text goes to the : prompt, the / filter or the decoder's x line; open one first", role: .warning)
         default:
             break
         }

@@ -21,6 +21,8 @@ public enum Key: Equatable, Hashable, Sendable {
     case resize(Size)
     /// A mouse event at a screen cell.
     case mouse(MouseEvent)
+    /// Text the terminal marked as pasted (bracketed paste): text to insert, never keys to run.
+    case paste(String)
 }
 
 /// A mouse event at a position. For panes the position is relative to the pane's interior
@@ -68,6 +70,7 @@ extension Key {
         case .function(let n): "F\(n)"
         case .resize: "resize"
         case .mouse: "mouse"
+        case .paste: "paste"
         }
     }
 }

@@ -191,7 +191,8 @@ public final class InvalidationBuilder: Modal {
             case .submitted(let text):
                 guard selection > 0 else { editing = false; return .stay }
                 do {
-                    try setField(fields[selection - 1].name, try HexInput.number(text.trimmingSpacesAround()))
+                    let f = fields[selection - 1]
+                    try setField(f.name, try f.parse(text.trimmingSpacesAround()))
                     editing = false
                     editError = nil
                 } catch {

@@ -213,7 +213,10 @@ public final class DecoderPane: SessionPane {
         do {
             switch editing {
             case .none: return
-            case .field(let name): try setField(name, to: try HexInput.number(text.trimmingSpacesAround()))
+            case .field(let name):
+                // Names too (g=dsi): the field reads its own value text.
+                let t = text.trimmingSpacesAround()
+                try setField(name, to: try decoded?.layout.field(named: name)?.parse(t) ?? HexInput.number(t))
             case .hex: try setHex(text)
             case .kind: setKind(try StructureCatalog.kind(named: text.trimmingSpacesAround()))
             case .params:

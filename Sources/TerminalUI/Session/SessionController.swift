@@ -304,8 +304,9 @@ public final class SessionController {
 
     static func writeFile(_ path: String, _ text: String) -> Bool {
         guard let f = fopen(path, "wb") else { return false }
-        defer { fclose(f) }
         let bytes = Array(text.utf8)
-        return fwrite(bytes, 1, bytes.count, f) == bytes.count
+        // Buffered writes fail only at the flush (ENOSPC on /dev/full): check it and the close.
+        let wrote = fwrite(bytes, 1, bytes.count, f) == bytes.count && fflush(f) == 0
+        return fclose(f) == 0 && wrote
     }
 }

@@ -2,7 +2,9 @@
 ///
 /// Keys: printable characters insert; ←/→, Home/End (Ctrl-A/Ctrl-E) move; Backspace and
 /// Delete remove; Ctrl-U deletes to the start, Ctrl-K to the end, Ctrl-W the word before
-/// the cursor; ↑/↓ walk the history; Enter submits; Esc cancels.
+/// the cursor; ↑/↓ walk the history; Enter submits; Esc cancels. A paste inserts its text in one
+/// step (line breaks and tabs become spaces); every key costs time in the text near the cursor,
+/// not in the whole line, so a 100k-character paste stays instant.
 public struct LineEditor: Equatable, Sendable {
     /// What a key did.
     public enum Outcome: Equatable, Sendable {
@@ -26,6 +28,8 @@ public struct LineEditor: Equatable, Sendable {
     private var draft: [Character] = []
     /// Most recent entries kept.
     public var historyLimit = 200
+    /// Longer lines are not kept in the history (a pasted megabyte would otherwise stay 200 times).
+    public static let historyLineLimit = 16_384
 
     public init(text: String = "", history: [String] = []) {
         characters = Array(text)
@@ -44,6 +48,11 @@ public struct LineEditor: Equatable, Sendable {
         switch key {
         case .char(let c):
             characters.insert(c, at: cursor); cursor += 1; historyIndex = nil
+            return .edited
+        case .paste(let text):
+            let inserted = LineEditor.pastable(text)
+            guard !inserted.isEmpty else { return .moved }
+            characters.insert(contentsOf: inserted, at: cursor); cursor += inserted.count; historyIndex = nil
             return .edited
         case .left:
             guard cursor > 0 else { return .moved }
@@ -86,7 +95,7 @@ public struct LineEditor: Equatable, Sendable {
             return .moved
         case .enter:
             let line = text
-            if !line.allSatisfy(\.isWhitespace), history.last != line {
+            if characters.count <= LineEditor.historyLineLimit, !line.allSatisfy(\.isWhitespace), history.last != line {
                 history.append(line)
                 if history.count > historyLimit { history.removeFirst(history.count - historyLimit) }
             }
@@ -98,6 +107,18 @@ public struct LineEditor: Equatable, Sendable {
         default:
             return .ignored
         }
+    }
+
+    /// Pasted text as one line: line breaks and tabs become spaces, other control characters go.
+    static func pastable(_ text: String) -> [Character] {
+        var out: [Character] = []
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            if c == "\n" || c == "\r\n" || c == "\r" || c == "\t" { out.append(" "); continue }
+            if let s = c.unicodeScalars.first, c.unicodeScalars.count == 1, s.value < 0x20 || (0x7f...0x9f).contains(s.value) { continue }
+            out.append(c)
+        }
+        return out
     }
 
     /// Puts the cursor before the character at `index` (clamped to 0...count).
@@ -114,19 +135,23 @@ public struct LineEditor: Equatable, Sendable {
         let pw = grid.write(SpanLayout.truncate(prefix, to: width), x: x, y: y, maxWidth: width)
         let room = width - pw
         guard room > 0 else { return }
-        // Columns before the cursor; scroll so the cursor cell is inside the room.
-        let widths = characters.map(CharacterWidth.of)
-        let cursorColumn = widths[0..<cursor].reduce(0, +)
-        var start = 0, skipped = 0
-        while cursorColumn - skipped > room - 1 && start < characters.count {
-            skipped += widths[start]; start += 1
+        // Walk back from the cursor only as far as the room allows (never over the whole line):
+        // the text starts at 0 when what precedes the cursor fits, else the cursor ends the room.
+        var start = cursor, before = 0
+        while start > 0 {
+            let w = CharacterWidth.of(characters[start - 1])
+            if before + w > room - 1 { break }
+            before += w; start -= 1
         }
         var col = 0
-        for i in start..<characters.count {
-            if col + widths[i] > room { break }
+        var i = start
+        while i < characters.count {
+            let w = CharacterWidth.of(characters[i])
+            if col + w > room { break }
             grid.put(characters[i], x: x + pw + col, y: y, role: role)
-            col += widths[i]
+            col += w
+            i += 1
         }
-        grid.cursor = Position(x: x + pw + cursorColumn - skipped, y: y)
+        grid.cursor = Position(x: x + pw + before, y: y)
     }
 }

@@ -12,7 +12,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Fewer and smaller runs (under 30 s), for CI smoke use.") var quick = false
     @Option(name: .long, help: "Run only the figures whose key contains this text (for profiling).") var only: String?
 
+    /// Every figure's key, so `--only` with a typo fails instead of measuring nothing.
+    static let keys = ["map_1m_pages_s", "bytes_per_mapped_page", "iotlb_hit_per_s", "nested_walk_4x4_per_s",
+                       "smmu_nested_walk_4k_per_s", "range_invalidate_1g_us", "pasid_invalidate_us",
+                       "replay_events_per_s", "render_frame_ms", "keypress_to_frame_ms"]
+
     func run() throws {
+        if let only, !Self.keys.contains(where: { $0.contains(only) }) {
+            throw CLIFailure("--only '\(only)' matches no figure; figures: \(Self.keys.joined(separator: ", "))")
+        }
         let repeats = quick ? 3 : 7
         let scale = quick ? 1 : 4
         func log(_ s: String) { if !json { print(s) } }

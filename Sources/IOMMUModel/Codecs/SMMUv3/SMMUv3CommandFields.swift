@@ -65,7 +65,8 @@ public enum SMMUv3CommandFields {
     public static let ttl128 = Field(flag: "ttl128", word: 1, bit: 7, "TTL applies to 128-bit descriptors")
     public static let ttl = Field("ttl", word: 1, 9, 8, .number, "translation table level of the leaf entries (hint)")
     public static let tg = Field("tg", word: 1, 11, 10, .choice([0: "no range, no level hint", 1: "4 KiB granule", 2: "16 KiB granule",
-                                                                  3: "64 KiB granule"]), "granule of the entries to invalidate (command encoding)")
+                                                                  3: "64 KiB granule"]), "granule of the entries to invalidate (command encoding)",
+                                names: ["none": 0, "4k": 1, "16k": 2, "64k": 3])
     public static let va = Field("addr", word: 1, 63, 12, .address, "virtual address (bits 11:0 taken as zero)")
     // Physical and IPA address fields are Address[55:12] (SMMUv3 4.1.6; bits 55:52 RES0 before SMMUv3.4);
     // Linux's CMDQ_TLBI_1_IPA_MASK stops at 51.

@@ -129,7 +129,8 @@ public enum SMMUv3CommandFormat {
     public static let stallTerm = command(0x45, fields: [F.ssec, F.sid])
 
     public static let cs = Field("cs", 13, 12, .choice([0: "SIG_NONE", 1: "SIG_IRQ (MSI write or wired interrupt)", 2: "SIG_SEV (WFE wake-up event)",
-                                                       3: "reserved (CERROR_ILL)"]), "completion signal")
+                                                       3: "reserved (CERROR_ILL)"]), "completion signal",
+                                names: ["none": 0, "irq": 1, "sev": 2])
     public static let msh = Field("msh", 23, 22, .choice(SMMUv3Encodings.shareability), "MSI write shareability")
     public static let msiattr = Field("msiattr", 27, 24, .hex, "MSI write memory attributes (MemAttr encoding)", explain: SMMUv3Encodings.describeMemAttr)
     public static let msidata = Field("msidata", 63, 32, .hex, "MSI payload")

@@ -12,7 +12,7 @@ public enum SMMUv3Kinds {
     /// `smmu-cmd`: any command-queue entry, picked by opcode dw0[7:0] (Range = 31 on opcode 0x04 is CMD_CFGI_ALL).
     public static let command = StructureKind(
         name: "smmu-cmd", summary: "SMMUv3 command-queue entry (2 dwords), by opcode; or smmu-cmd-<name> for one command",
-        wordCounts: [2], parameters: [],
+        wordCounts: [2], parameters: [], selectors: [SMMUv3CommandFields.opcode],
         forDecode: { words, _ throws(CodecError) in try SMMUv3CommandFormat.layout(for: words) },
         forEncode: { assignments, _ throws(CodecError) in
             guard let op = assignments.last(where: { $0.0.lowercased() == "opcode" })?.1 else {
@@ -26,7 +26,7 @@ public enum SMMUv3Kinds {
     /// `smmu-event`: an event-queue record, picked by event id dw0[7:0].
     public static let event = StructureKind(
         name: "smmu-event", summary: "SMMUv3 event-queue record (4 dwords), by event id",
-        wordCounts: [4], parameters: [],
+        wordCounts: [4], parameters: [], selectors: [SMMUv3EventFormat.id],
         forDecode: { words, _ in SMMUv3EventFormat.layout(for: words) },
         forEncode: { assignments, _ throws(CodecError) in
             guard let ev = assignments.last(where: { $0.0.lowercased() == "id" })?.1 else {

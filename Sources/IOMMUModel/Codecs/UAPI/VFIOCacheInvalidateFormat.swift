@@ -55,7 +55,7 @@ public enum VFIOCacheInvalidateFormat {
     public static let kind = StructureKind(
         name: "vfio-cache-invalidate",
         summary: "vfio_iommu_type1_cache_invalidate + iommu_cache_invalidate_info v1 (arm chosen by granularity)",
-        wordCounts: [7],
+        wordCounts: [7], selectors: [granularity],
         forDecode: { words, _ in layout(granularity: granularity.value(in: words)) },
         forEncode: { assignments, _ in
             layout(granularity: assignments.last { $0.0.lowercased() == "granularity" }?.1 ?? 0)

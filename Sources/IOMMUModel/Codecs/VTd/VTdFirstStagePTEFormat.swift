@@ -10,7 +10,8 @@ public enum VTdFirstStagePTEFormat {
     public static let pcd = Field(flag: "pcd", bit: 4, "page-level cache disable (x86 convention)")
     public static let a = Field(flag: "a", bit: 5, "accessed")
     public static let d = Field(flag: "d", bit: 6, "dirty (leaf only)")
-    public static let ps = Field(flag: "ps", bit: 7, "page size: this entry maps a 2 MiB (PDE) or 1 GiB (PDPE) page")
+    public static let ps = Field(flag: "ps", bit: 7, "page size", set: "this entry maps a 2 MiB (PDE) or 1 GiB (PDPE) page",
+                                 clear: "this entry points to the next-level table")
     public static let pat = Field(flag: "pat", bit: 7, "PAT index bit of a 4 KiB page (x86 convention)")
     public static let g = Field(flag: "g", bit: 8, "global (x86 convention)")
     public static let largePat = Field(flag: "pat", bit: 12, "PAT index bit of a large page (x86 convention)")

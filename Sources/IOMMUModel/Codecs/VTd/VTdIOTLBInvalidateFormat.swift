@@ -11,7 +11,9 @@ public enum VTdIOTLBInvalidateFormat {
     public static let dr = Field(flag: "dr", bit: 7, "drain reads (Linux sets it iff CAP.DRD)")
     public static let did = Field("did", 31, 16, .number, "domain id")
     public static let am = Field("am", word: 1, 5, 0, .number, "address mask: 2^AM pages")
-    public static let ih = Field(flag: "ih", word: 1, bit: 6, "invalidation hint: leaf entries only, paging-structure caches kept (Linux always writes 0)")
+    public static let ih = Field(flag: "ih", word: 1, bit: 6, "invalidation hint",
+                                 set: "leaf entries only: paging-structure caches may be kept (Linux always writes 0)",
+                                 clear: "leaf and non-leaf entries: paging-structure caches go too")
     public static let addr = Field("addr", word: 1, 63, 12, .address, "page address")
 
     /// QEMU's `VTD_MAMV` (CAP.MAMV of its model); real hardware reports its own CAP.MAMV.

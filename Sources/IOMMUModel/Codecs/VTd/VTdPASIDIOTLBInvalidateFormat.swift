@@ -5,11 +5,13 @@ public enum VTdPASIDIOTLBInvalidateFormat {
     public static let g = Field("g", 5, 4, .choice([
         2: "PASID-selective within the domain: all non-global mappings of PASID in DID (Linux QI_GRAN_NONG_PASID)",
         3: "page-selective within the PASID: first-stage/nested entries of DID+PASID in ADDR/AM; never second-stage-only or pass-through entries (Linux QI_GRAN_PSI_PASID)",
-    ]), "granularity")
+    ]), "granularity", names: ["nonglobal": 2, "non-global": 2, "psi": 3])
     public static let did = Field("did", 31, 16, .number, "domain id")
     public static let pasid = Field("pasid", 51, 32, .number, "PASID")
     public static let am = Field("am", word: 1, 5, 0, .number, "address mask: 2^AM pages")
-    public static let ih = Field(flag: "ih", word: 1, bit: 6, "invalidation hint: leaf entries only, paging-structure caches kept")
+    public static let ih = Field(flag: "ih", word: 1, bit: 6, "invalidation hint",
+                                 set: "leaf entries only: paging-structure caches may be kept",
+                                 clear: "leaf and non-leaf entries: paging-structure caches go too")
     public static let addr = Field("addr", word: 1, 63, 12, .address, "page address")
 
     static let isPSI: @Sendable (FieldValues) -> Bool = { $0["g"] == 3 }

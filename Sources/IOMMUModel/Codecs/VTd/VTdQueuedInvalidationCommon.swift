@@ -49,7 +49,10 @@ public enum VTdQueuedInvalidation {
     public static func typeField() -> Field {
         var names: [UInt64: String] = [:]
         for t in DescriptorType.allCases { names[t.rawValue] = "\(t.title) (trace name \(t.traceName))" }
-        return Field("type", typeRuns, .choice(names), "descriptor type")
+        // The scenario language's short names and the qi_submit trace names (Linux trace.h).
+        let short: [String: UInt64] = ["cc": 1, "iotlb": 2, "devtlb": 3, "iec": 4, "wait": 5, "piotlb": 6, "pc": 7, "pdevtlb": 8]
+        let trace = Dictionary(DescriptorType.allCases.map { ($0.traceName, $0.rawValue) }.filter { !$0.0.hasPrefix("0x") }, uniquingKeysWith: { a, _ in a })
+        return Field("type", typeRuns, .choice(names), "descriptor type", names: short.merging(trace) { a, _ in a })
     }
 
     /// Warns when the type field does not match the layout that was asked for.

@@ -59,7 +59,7 @@ public enum VTdQueuedInvalidationKinds {
     /// `vtd-qi`: any descriptor, 128-bit (2 qwords) or 256-bit (4 qwords), picked by its type.
     public static let any = StructureKind(
         name: "vtd-qi", summary: "Queued-invalidation descriptor, any type (picked by qw0[3:0] | qw0[11:9] << 4)",
-        wordCounts: [2, 4],
+        wordCounts: [2, 4], selectors: [VTdQueuedInvalidation.typeField()],
         forDecode: { words, _ throws(CodecError) in try layout(forDecoding: words) },
         forEncode: { assignments, _ throws(CodecError) in
             guard let t = assignments.last(where: { $0.0.lowercased() == "type" })?.1 else {

@@ -7,7 +7,8 @@ public enum VTdSecondStagePTEFormat {
     public static let x = Field(flag: "x", bit: 2, "execute allowed")
     public static let emt = Field("emt", 5, 3, .choice([0: "UC", 1: "WC", 4: "WT", 5: "WP", 6: "WB"]), "extended memory type (leaf)")
     public static let ipat = Field(flag: "ipat", bit: 6, "ignore PAT (leaf)")
-    public static let ps = Field(flag: "ps", bit: 7, "page size: this entry maps a 2 MiB or 1 GiB page")
+    public static let ps = Field(flag: "ps", bit: 7, "page size", set: "this entry maps a 2 MiB or 1 GiB page",
+                                 clear: "this entry points to the next-level table")
     public static let a = Field(flag: "a", bit: 8, "accessed")
     public static let d = Field(flag: "d", bit: 9, "dirty (leaf)")
     public static let snp = Field(flag: "snp", bit: 11, "snoop (leaf)")

@@ -65,14 +65,16 @@ extension HostState {
             if newN > oldN {
                 // pin_user_pages_fast of the newly held indices.
                 for r in Self.subtracting(b, from: a) {
-                    var i = r.lowerBound
-                    while true {
-                        let va = pages.uptr + (i << UInt64(pageShift))
-                        guard let pg = touch(pid: pages.pid, va: va), !pg.reserved else {
+                    // A contiguous run at a time; a 64 GiB area is a handful of steps, not 16M.
+                    let firstVA = pages.uptr &+ (r.lowerBound << UInt64(pageShift))
+                    let total = (r.upperBound - r.lowerBound + 1) << UInt64(pageShift)
+                    var done: UInt64 = 0
+                    while done < total {
+                        let va = firstVA &+ done
+                        guard let run = touchRun(pid: pages.pid, va: va, maxLength: total - done), !run.reserved else {
                             return TableFailure(errno: .EFAULT, why: "cannot pin user page \(hex(va)) (unmapped or VM_PFNMAP)", function: "pfn_reader_user_pin")
                         }
-                        if i == r.upperBound { break }
-                        i += 1
+                        done += run.length
                     }
                 }
                 let delta = newN - oldN
@@ -128,16 +130,14 @@ extension HostState {
         var runs: [(iova: UInt64, hpa: UInt64, size: UInt64)] = []
         var off: UInt64 = 0
         while off < area.length {
-            let va = pages.uptr + area.startByte + off
-            let pageEnd = ((va >> UInt64(pageShift)) + 1) << UInt64(pageShift)
-            let n = min(pageEnd - va, area.length - off)
-            guard let pg = touch(pid: pages.pid, va: va) else { break }
-            if let l = runs.last, l.hpa + l.size == pg.hpa {
-                runs[runs.count - 1].size += n
+            let va = pages.uptr &+ area.startByte &+ off
+            guard let pg = touchRun(pid: pages.pid, va: va, maxLength: area.length - off) else { break }
+            if let l = runs.last, l.hpa &+ l.size == pg.hpa {
+                runs[runs.count - 1].size += pg.length
             } else {
-                runs.append((area.iova + off, pg.hpa, n))
+                runs.append((area.iova + off, pg.hpa, pg.length))
             }
-            off += n
+            off += pg.length
         }
         return runs
     }

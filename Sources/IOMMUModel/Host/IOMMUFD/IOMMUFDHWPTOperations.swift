@@ -371,7 +371,9 @@ extension HostState {
         func busy(_ why: String) -> HostResult { .fail(.EBUSY, "\(obj.typeName) \(id) is still used: \(why)", by: "iommufd_object_remove") }
         switch obj {
         case .device:
-            return .fail(.EINVAL, "devices are unbound through VFIO, not IOMMU_DESTROY", by: "iommufd_destroy")
+            // iommufd_device_bind keeps a users reference until VFIO unbinds the device, so
+            // iommufd_object_remove's refcount_dec_if_one fails: -EBUSY.
+            return .fail(.EBUSY, "device \(id) is held by its VFIO binding until the device fd is closed; IOMMU_DESTROY cannot remove it", by: "iommufd_object_remove")
         case .ioas(let ioas):
             if !ioas.domains.isEmpty { return busy("HWPT(s) \(ioas.domains.map(String.init).joined(separator: ", "))") }
             ctx.objects[id] = nil

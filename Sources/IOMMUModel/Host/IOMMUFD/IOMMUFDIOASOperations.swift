@@ -215,6 +215,12 @@ extension HostState {
                          + (removed.isEmpty ? "" : "; the \(removed.count) area(s) before it are already unmapped"),
                          by: "iopt_unmap_iova_range", actions: actions)
         }
+        // iommufd_ioas_unmap: a range (not unmap-all) that held no area is -ENOENT; unmap-all of an
+        // empty IOAS succeeds (iopt_unmap_all).
+        if removed.isEmpty && !(u.iova == 0 && u.length == UInt64.max) {
+            return .fail(.ENOENT, "no area lies in [\(hex(start)), \(hex(last))] of IOAS \(u.ioasID)", by: "iommufd_ioas_unmap",
+                         outputs: [HostOutput("length", 0)])
+        }
         return .ok("unmapped \(removed.count) area(s), \(hostBytesText(unmapped)) from IOAS \(u.ioasID)", by: "iopt_unmap_iova_range",
                    outputs: [HostOutput("length", unmapped)], actions: actions)
     }
@@ -301,8 +307,13 @@ extension HostState {
                     return .fail(.EINVAL, "domains already have pages mapped", by: "iopt_disable_large_pages")
                 }
                 let newAlign = max(domainAlign, pageSize)
-                if let a = ioas.areas.first(where: { $0.iova & (newAlign - 1) != 0 || $0.length & (newAlign - 1) != 0 }) {
-                    return .fail(.EADDRINUSE, "the area at \(hex(a.iova)) is not PAGE_SIZE aligned", by: "iopt_check_iova_alignment")
+                // iopt_calculate_iova_alignment checks the areas only when the alignment grows;
+                // iopt_check_iova_alignment tests iova, length and page_offset (the user address's
+                // offset in its page) against it.
+                if newAlign > ioas.ioptAlignment, let a = ioas.areas.first(where: {
+                    $0.iova & (newAlign - 1) != 0 || $0.length & (newAlign - 1) != 0 || ($0.startByte % pageSize) & (newAlign - 1) != 0 }) {
+                    return .fail(.EADDRINUSE, "the area at \(hex(a.iova)) (+\(hostBytesText(a.length)), user page offset \(hex(a.startByte % pageSize))) is not PAGE_SIZE aligned",
+                                 by: "iopt_check_iova_alignment")
                 }
                 ioas.ioptAlignment = newAlign
                 ioas.disableLargePages = true

@@ -45,20 +45,17 @@ extension HostState {
         var actions: [HardwareAction] = []
         var processed: UInt32 = 0
         for index in 0..<r.entryNum {
-            // iommu_copy_struct_from_user_array(..., __reserved): entry_len below offsetofend(__reserved)
-            // = 24 is -EINVAL; a longer entry is copy_struct_from_user's business: the bytes past 24
-            // must be zero (-E2BIG otherwise), so a newer, larger userspace struct still works.
-            if r.entryLen < 24 {
-                return .fail(.EINVAL, "entry_len \(r.entryLen) is below 24, the size of struct iommu_hwpt_vtd_s1_invalidate", by: "__iommu_copy_struct_from_user",
-                             outputs: [HostOutput("entry_num", UInt64(processed))], actions: actions)
+            // iommu_copy_struct_from_user_array(..., __reserved) → __iommu_copy_struct_from_user:
+            // `len < min_len || data_len < len` is -EINVAL, so the VT-d path takes entry_len equal to
+            // sizeof(struct iommu_hwpt_vtd_s1_invalidate) = 24 and nothing else (a longer entry is
+            // refused even with a zero tail, unlike SMMUv3's copy_struct_from_user rule).
+            if r.entryLen != 24 {
+                return .fail(.EINVAL, "entry_len \(r.entryLen) is \(r.entryLen < 24 ? "below" : "above") 24: the VT-d path accepts exactly sizeof(struct iommu_hwpt_vtd_s1_invalidate)",
+                             by: "__iommu_copy_struct_from_user", outputs: [HostOutput("entry_num", UInt64(processed))], actions: actions)
             }
             let off = Int(index) * Int(r.entryLen)
             if off + Int(r.entryLen) > r.data.count {
                 return .fail(.EFAULT, "entry \(index) lies past the \(r.data.count) bytes at data_uptr", by: "copy_struct_from_user",
-                             outputs: [HostOutput("entry_num", UInt64(processed))], actions: actions)
-            }
-            if r.entryLen > 24 && r.data[(off + 24)..<(off + Int(r.entryLen))].contains(where: { $0 != 0 }) {
-                return .fail(.E2BIG, "entry \(index) has nonzero bytes past the 24 the kernel knows", by: "copy_struct_from_user",
                              outputs: [HostOutput("entry_num", UInt64(processed))], actions: actions)
             }
             let addr = uapiReadLE64(r.data, off), npages = uapiReadLE64(r.data, off + 8), w2 = uapiReadLE64(r.data, off + 16)

@@ -156,7 +156,9 @@ extension HostState {
             else if r.granularity == R.granuAddr && r.addrFlags & R.addrFlagPASID != 0 { pasid = r.addrPASID }
             switch cacheType {
             case 0:
-                if r.granularity == R.granuAddr && size > 0 && r.addrAddr & ((UInt64(1) << (12 + size)) - 1) != 0 {
+                // BIT_ULL(VTD_PAGE_SHIFT + size) - 1: from size 52 up every address bit is in the mask.
+                let mask = Checked.power(12 + Int(size)).map { $0 - 1 } ?? UInt64.max
+                if r.granularity == R.granuAddr && size > 0 && r.addrAddr & mask != 0 {
                     return .failure(.ERANGE, "address \(hex(r.addrAddr)) is not aligned to the size order \(size)")
                 }
                 // qi_flush_piotlb(did, pasid, mm_to_dma_pfn(addr) (identity with 4K pages), npages, ih).

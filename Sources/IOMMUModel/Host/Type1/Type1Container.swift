@@ -47,14 +47,14 @@ public struct Type1Container: Sendable, Equatable {
     public var format: DomainFormat
     public var tag: PagingDomainTag
     /// `iommu->dma_list`, sorted by IOVA.
-    public var dmas: [Type1DMA] = []
+    public var dmas = Type1DMAList()
     /// `iommu->dma_avail` (module parameter dma_entry_limit, default U16_MAX).
     public var dmaAvail: Int = 65535
     /// `iommu->iova_list`: the usable IOVA ranges (aperture minus reserved regions).
     public var iovaRanges: [ClosedRange<UInt64>]
 
     /// Pages charged by this container's mappings.
-    public var lockedPages: UInt64 { dmas.reduce(0) { $0 + $1.lockedPages } }
+    public var lockedPages: UInt64 { dmas.lockedPages }
 }
 
 /// `struct vfio_iommu_type1_dma_map` (32 bytes).

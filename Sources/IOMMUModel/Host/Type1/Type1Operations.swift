@@ -67,8 +67,13 @@ extension HostState {
         guard var c = type1Containers[handle] else { return .fail(.EBADF, "no container \(handle)", by: "model") }
         guard let proc = processes[pid] else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
         let minsz: UInt32 = 32
-        if map.argsz < minsz || map.flags & ~(VFIODMAMap.flagRead | VFIODMAMap.flagWrite | VFIODMAMap.flagVAddr) != 0 {
-            return .fail(.EINVAL, "argsz \(map.argsz) < \(minsz) or unknown flags \(hex(UInt64(map.flags)))", by: "vfio_iommu_type1_map_dma")
+        // vfio_iommu_type1_map_dma: `if (map.argsz < minsz || map.flags & ~mask) return -EINVAL;`
+        if map.argsz < minsz {
+            return .fail(.EINVAL, "argsz \(map.argsz) is below \(minsz), the size of struct vfio_iommu_type1_dma_map", by: "vfio_iommu_type1_map_dma")
+        }
+        let unknownMap = map.flags & ~(VFIODMAMap.flagRead | VFIODMAMap.flagWrite | VFIODMAMap.flagVAddr)
+        if unknownMap != 0 {
+            return .fail(.EINVAL, "unknown flags \(hex(UInt64(unknownMap))) (READ 0x1, WRITE 0x2, VADDR 0x4 are known)", by: "vfio_iommu_type1_map_dma")
         }
         if map.flags & VFIODMAMap.flagVAddr != 0 {
             return .fail(.EINVAL, "VFIO_DMA_MAP_FLAG_VADDR (live update of vaddr) is not modelled by NestScope", by: "model")
@@ -81,11 +86,11 @@ extension HostState {
         if map.size == 0 || (map.size | map.iova | map.vaddr) & (pgsize - 1) != 0 {
             return .fail(.EINVAL, "size/iova/vaddr not aligned to the container's smallest page \(hostBytesText(pgsize)) (or size 0)", by: "vfio_dma_do_map")
         }
-        if map.iova &+ (map.size - 1) < map.iova || map.vaddr &+ (map.size - 1) < map.vaddr {
-            return .fail(.EINVAL, "IOVA or virtual address range wraps", by: "vfio_dma_do_map")
+        // `iova + size - 1 < iova`: a range may end exactly at 2^64, one past it wraps.
+        guard let last = Checked.lastByte(start: map.iova, length: map.size), Checked.lastByte(start: map.vaddr, length: map.size) != nil else {
+            return .fail(.EINVAL, "IOVA or virtual address range wraps past 2^64", by: "vfio_dma_do_map")
         }
-        let last = map.iova + map.size - 1
-        if let other = c.dmas.first(where: { $0.iova <= last && map.iova <= $0.last }) {
+        if let other = c.dmas.firstOverlap(start: map.iova, last: last) {
             return .fail(.EEXIST, "[\(hex(map.iova)), \(hex(last))] overlaps the mapping at \(hex(other.iova)) (+\(hostBytesText(other.size)))", by: "vfio_dma_do_map (vfio_find_dma)")
         }
         if c.dmaAvail == 0 {
@@ -95,7 +100,8 @@ extension HostState {
             return .fail(.EINVAL, "[\(hex(map.iova)), \(hex(last))] is not inside one usable IOVA range (aperture minus reserved MSI window)", by: "vfio_iommu_iova_dma_valid")
         }
 
-        // vfio_pin_map_dma: pin contiguous runs, charge each run, map it; any failure removes the whole dma.
+        // vfio_pin_map_dma: pin physically contiguous runs, charge each run, map it; any failure
+        // removes the whole dma. Runs, not pages: a 64 GiB mapping is one step per contiguous run.
         var dma = Type1DMA(iova: map.iova, vaddr: map.vaddr, size: map.size, read: read, write: write, pid: pid,
                            lockCap: proc.capIPCLock, lockedPages: 0, chunks: [])
         var actions: [HardwareAction] = []
@@ -103,38 +109,59 @@ extension HostState {
         var pos: UInt64 = 0
         var failure: (Errno, String, String)?
         while pos < map.size {
-            guard let firstPage = touch(pid: pid, va: map.vaddr + pos) else {
+            // Pages the limit still allows: touching stops one page past them, as the per-page
+            // `mm->locked_vm + lock_acct + 1 > limit` check in vfio_pin_pages_remote does.
+            func room(_ acct: UInt64) -> UInt64 {
+                if dma.lockCap { return UInt64.max }
+                let locked = Checked.add(processes[pid]?.lockedVM ?? 0, acct) ?? UInt64.max
+                return locked >= limit ? 0 : limit - locked
+            }
+            func pinRun(at off: UInt64, acct: UInt64) -> PageRun? {
+                let va = map.vaddr + off
+                var maxLen = map.size - off
+                if let vma = processes[pid]?.vma(containing: va), vma.backing.isPinnable {
+                    let r = room(acct)
+                    if r < UInt64.max, let bytes = Checked.multiply(r + 1, pgsize) { maxLen = min(maxLen, bytes) }
+                }
+                return touchRun(pid: pid, va: va, maxLength: maxLen)
+            }
+            guard let first = pinRun(at: pos, acct: 0) else {
                 failure = (.EFAULT, "nothing is mapped at vaddr \(hex(map.vaddr + pos))", "vaddr_get_pfns")
                 break
             }
-            var pinned: UInt64 = 0, lockAcct: UInt64 = 0
-            while pos + pinned * pgsize < map.size {
-                guard let pg = touch(pid: pid, va: map.vaddr + pos + pinned * pgsize) else {
-                    if pinned == 0 { break }
-                    failure = (.EFAULT, "nothing is mapped at vaddr \(hex(map.vaddr + pos + pinned * pgsize))", "vaddr_get_pfns")
-                    break
-                }
-                if pg.hpa != firstPage.hpa + pinned * pgsize || pg.reserved != firstPage.reserved { break }
-                if !pg.reserved {
-                    let locked = processes[pid]?.lockedVM ?? 0
-                    if !dma.lockCap && locked + lockAcct + 1 > limit {
+            var runBytes: UInt64 = 0, lockAcct: UInt64 = 0
+            var next: PageRun? = first
+            while let r = next {
+                if r.hpa != first.hpa &+ runBytes || r.reserved != first.reserved { break }
+                let pages = r.length / pgsize
+                if !r.reserved {
+                    let allowed = room(lockAcct)
+                    if pages > allowed {
+                        lockAcct += allowed
                         failure = (.ENOMEM, "RLIMIT_MEMLOCK exceeded: \(limitText(pid: pid, adding: lockAcct + 1))", "vfio_pin_pages_remote")
                         break
                     }
-                    lockAcct += 1
+                    lockAcct += pages
                 }
-                pinned += 1
+                runBytes += r.length
+                if pos + runBytes >= map.size { break }
+                next = pinRun(at: pos + runBytes, acct: lockAcct)
+                if next == nil {
+                    failure = (.EFAULT, "nothing is mapped at vaddr \(hex(map.vaddr + pos + runBytes))", "vaddr_get_pfns")
+                }
             }
             if failure != nil { break }
-            if let e = accountLockedVM(pid: pid, pages: lockAcct, increment: true, bypass: dma.lockCap) {
+            // vfio_lock_acct: `if (!npage) return 0;` — a run of reserved pages charges nothing and
+            // cannot fail, however far locked_vm is above a lowered limit.
+            if lockAcct > 0, let e = accountLockedVM(pid: pid, pages: lockAcct, increment: true, bypass: dma.lockCap) {
                 failure = (e, "charging \(lockAcct) pages failed", "vfio_lock_acct")
                 break
             }
             dma.lockedPages += lockAcct
-            let chunk = Type1Chunk(iova: map.iova + pos, hpa: firstPage.hpa, size: pinned * pgsize, reserved: firstPage.reserved)
+            let chunk = Type1Chunk(iova: map.iova + pos, hpa: first.hpa, size: runBytes, reserved: first.reserved)
             dma.chunks.append(chunk)
             actions.append(.mapRange(domain: c.domain, iova: chunk.iova, hpa: chunk.hpa, size: chunk.size, read: read, write: write))
-            pos += pinned * pgsize
+            pos += runBytes
         }
         if let (e, why, fn) = failure {
             // vfio_remove_dma: earlier runs are unmapped, unpinned and uncharged again.
@@ -142,8 +169,7 @@ extension HostState {
             _ = accountLockedVM(pid: pid, pages: dma.lockedPages, increment: false, bypass: true)
             return .fail(e, "\(why); the mapping is removed again and nothing stays charged", by: fn, actions: actions)
         }
-        c.dmas.append(dma)
-        c.dmas.sort { $0.iova < $1.iova }
+        c.dmas.insert(dma)
         c.dmaAvail -= 1
         type1Containers[handle] = c
         let rsvd = dma.chunks.filter(\.reserved).reduce(0) { $0 + $1.size } / pgsize
@@ -157,8 +183,11 @@ extension HostState {
         guard var c = type1Containers[handle] else { return .fail(.EBADF, "no container \(handle)", by: "model") }
         let minsz: UInt32 = 24
         let known = VFIODMAUnmap.flagGetDirtyBitmap | VFIODMAUnmap.flagAll | VFIODMAUnmap.flagVAddr
-        if unmap.argsz < minsz || unmap.flags & ~known != 0 {
-            return .fail(.EINVAL, "argsz \(unmap.argsz) < \(minsz) or unknown flags \(hex(UInt64(unmap.flags)))", by: "vfio_iommu_type1_unmap_dma")
+        if unmap.argsz < minsz {
+            return .fail(.EINVAL, "argsz \(unmap.argsz) is below \(minsz), the size of struct vfio_iommu_type1_dma_unmap", by: "vfio_iommu_type1_unmap_dma")
+        }
+        if unmap.flags & ~known != 0 {
+            return .fail(.EINVAL, "unknown flags \(hex(UInt64(unmap.flags & ~known))) (GET_DIRTY_BITMAP 0x1, ALL 0x2, VADDR 0x4 are known)", by: "vfio_iommu_type1_unmap_dma")
         }
         if unmap.flags & VFIODMAUnmap.flagVAddr != 0 {
             return .fail(.EINVAL, "VFIO_DMA_UNMAP_FLAG_VADDR is not modelled by NestScope", by: "model")
@@ -182,40 +211,45 @@ extension HostState {
             if unmap.size == 0 || unmap.size & (pgsize - 1) != 0 {
                 return .fail(.EINVAL, "size \(hex(unmap.size)) is 0 or not aligned to \(hostBytesText(pgsize))", by: "vfio_dma_do_unmap")
             }
-            let (e, overflow) = unmap.iova.addingReportingOverflow(unmap.size - 1)
-            if overflow { return .fail(.EINVAL, "iova + size wraps", by: "vfio_dma_do_unmap") }
+            guard let e = Checked.lastByte(start: unmap.iova, length: unmap.size) else {
+                return .fail(.EINVAL, "iova + size wraps past 2^64", by: "vfio_dma_do_unmap")
+            }
             start = unmap.iova
             end = e
         }
         if c.type.isV2 && !all {
             // v2: the range must not bisect a mapping at either end.
-            if let d = c.dmas.first(where: { $0.iova <= start && start <= $0.last }), d.iova != start {
+            if let d = c.dmas.firstOverlap(start: start, last: start), d.iova != start {
                 return .fail(.EINVAL, "IOVA \(hex(start)) starts inside the mapping at \(hex(d.iova)); v2 unmaps may not bisect a mapping",
                              by: "vfio_dma_do_unmap", outputs: [HostOutput("size", 0)])
             }
-            if let d = c.dmas.first(where: { $0.iova <= end && end <= $0.last }), d.last != end {
+            if let d = c.dmas.firstOverlap(start: end, last: end), d.last != end {
                 return .fail(.EINVAL, "the range ends inside the mapping at \(hex(d.iova)) (+\(hostBytesText(d.size))); v2 unmaps may not bisect a mapping",
                              by: "vfio_dma_do_unmap", outputs: [HostOutput("size", 0)])
             }
         }
-        // vfio_find_dma_first_node: the first mapping that ends at or after start.
+        // vfio_find_dma_first_node: the first mapping that ends at or after start, then in IOVA order.
         var unmapped: UInt64 = 0
         var actions: [HardwareAction] = []
-        var removed: [UInt64] = []
-        var stoppedV1 = false
-        for d in c.dmas where d.last >= start {
-            if d.iova > end { break }
-            if !c.type.isV2 && start > d.iova { stoppedV1 = true; break }
+        var removed = 0
+        var stop = ""
+        for d in c.dmas.mappings(from: start, while: { $0.iova <= end }) {
+            if !c.type.isV2 && start > d.iova { stop = " (v1: the range starts inside a mapping, so unmapping stops there)"; break }
+            // vfio_dma_do_unmap: `if (dma->task->mm != current->mm) break;` — only the mm that
+            // mapped a range may unmap it; the loop ends there and returns 0 with what it did so far.
+            if d.pid != pid {
+                stop = " (the mapping at \(hex(d.iova)) belongs to process \(d.pid), another mm: unmapping stops there and it stays)"
+                break
+            }
             actions += unmapUnpin(dma: d, domain: c.domain)
             _ = accountLockedVM(pid: d.pid, pages: d.lockedPages, increment: false, bypass: true)
             unmapped += d.size
-            removed.append(d.iova)
+            c.dmas.remove(iova: d.iova)
+            removed += 1
         }
-        c.dmas.removeAll { removed.contains($0.iova) }
-        c.dmaAvail += removed.count
+        c.dmaAvail += removed
         type1Containers[handle] = c
-        let tail = stoppedV1 ? " (v1: the range starts inside a mapping, so unmapping stops there)" : ""
-        return .ok("unmapped \(removed.count) mapping(s), \(hostBytesText(unmapped))\(tail); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
+        return .ok("unmapped \(removed) mapping(s), \(hostBytesText(unmapped))\(stop); locked_vm of \(pid) = \(processes[pid]?.lockedVM ?? 0)",
                    by: "vfio_dma_do_unmap", outputs: [HostOutput("size", unmapped)], actions: actions)
     }
 
