@@ -62,8 +62,14 @@ enum WalkReport {
     }
 
     static func refJSON(_ r: MemoryReference) -> JSONValue {
-        .object([("kind", .string(label(r.kind))), ("level", .int(Int64(r.level))), ("source", .string(r.source.label)),
-                 ("gpa", .number(r.gpa)), ("hpa", .number(r.hpa)), ("value", .number(r.value))])
+        var o: [(String, JSONValue)] = [("kind", .string(label(r.kind))), ("level", .int(Int64(r.level))), ("source", .string(r.source.label)),
+                                        ("gpa", .number(r.gpa)), ("hpa", .number(r.hpa)), ("value", .number(r.value))]
+        // A page-table entry says which structure it is, as `nestscope decode` takes it (KIND and options).
+        if r.structure != .none {
+            let (kind, params) = r.structure.decoderKind(userLevel: Int(r.level))
+            o.append(("decode", .object([("kind", .string(kind))] + params.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        return .object(o)
     }
 
     static func json(_ g: WalkGrid, dma: DMARecord, entry: LogEntry) -> JSONValue {

@@ -5,7 +5,7 @@
 ///
 /// Levels are numbered from the bottom (1 holds the smallest pages), as the table builder does;
 /// `userLevel` turns them back into the architecture's numbering for traces and messages.
-public final class RadixFormat: Sendable {
+public final class RadixFormat: @unchecked Sendable {
     /// What the walk needs of one level, flattened to masks so the loop tests bits and nothing else.
     public struct Level: Sendable {
         /// Lowest input bit this level indexes.
@@ -40,8 +40,10 @@ public final class RadixFormat: Sendable {
 
     /// Which structure this is, carried by every walk reference (labels, decoder, JSON).
     public let structure: TableStructure
-    /// Index 1...top; index 0 unused.
-    public let levels: InlineArray<6, Level>
+    /// Index 1...maxLevel; index 0 unused. A pointer into storage this object owns and never changes
+    /// after init (hence @unchecked Sendable): the walk loads one level, never a copy of all six.
+    public let levels: UnsafePointer<Level>
+    private let storage: UnsafeMutablePointer<Level>
     /// The deepest root level the format allows.
     public let maxLevel: Int
     /// An entry is present when any of these bits is set.
@@ -50,10 +52,17 @@ public final class RadixFormat: Sendable {
 
     public init(structure: TableStructure, levels: InlineArray<6, Level>, maxLevel: Int, presentMask: UInt64, nextLevel: NextLevel = .oneDown) {
         self.structure = structure
-        self.levels = levels
+        storage = UnsafeMutablePointer<Level>.allocate(capacity: 6)
+        for i in 0..<6 { (storage + i).initialize(to: levels[i]) }
+        self.levels = UnsafePointer(storage)
         self.maxLevel = maxLevel
         self.presentMask = presentMask
         self.nextLevel = nextLevel
+    }
+
+    deinit {
+        storage.deinitialize(count: 6)
+        storage.deallocate()
     }
 
     /// The level as the architecture names it (VT-d counts up from 1; Arm counts down from 0 at a 4-level root).

@@ -26,6 +26,10 @@ public struct WalkGrid: Sendable {
     public var memoryReads: Int
     /// Column headings of the stage-2 references: "S2 L4" … "S2 L1" on VT-d, "S2 L0" … "S2 L3" on Arm.
     public var stage2ColumnLabels: [String]
+    /// The structures the walk read, from its references (`.none` when it read none, e.g. a TLB hit):
+    /// level numbering, stage and address names come from them, not from the architecture.
+    public var stage1Structure: TableStructure = .none
+    public var stage2Structure: TableStructure = .none
 
     /// `armStartLevels` switches to Arm numbering: levels count up from the start level (0-3), so the
     /// column of a stage-2 reference is its level minus stage 2's start level.
@@ -33,25 +37,37 @@ public struct WalkGrid: Sendable {
                 armStartLevels: (stage1: Int, stage2: Int)? = nil) {
         stage1Levels = n
         stage2Levels = m
+        let refs = trace.references
+        let s1 = refs.first { $0.kind == .stage1 && $0.structure != .none }?.structure ?? .none
+        let s2 = refs.first { $0.kind == .stage2 && $0.structure != .none }?.structure ?? .none
+        stage1Structure = s1
+        stage2Structure = s2
         let rowCount = n > 0 ? n + 1 : 1
         rows = (0..<rowCount).map { k in
             let label: String
             if n == 0 { label = m > 0 ? "input" : "-" }
             else if k == 0 { label = "\(stage1Label) root" }
             else if k == n { label = "page" }
+            else if s1 != .none { label = "L\(s1.userLevel(n - k + 1))→" }
             else if let arm = armStartLevels { label = "L\(arm.stage1 + k - 1)→" }
             else { label = "L\(n - k + 1)→" }
             return Row(label: label, address: nil, stage2: [MemoryReference?](repeating: nil, count: max(m, 0)), stage1: nil)
         }
-        stage2ColumnLabels = (0..<max(m, 0)).map { c in armStartLevels.map { "S2 L\($0.stage2 + c)" } ?? "S2 L\(m - c)" }
+        stage2ColumnLabels = (0..<max(m, 0)).map { c in
+            if s2 != .none { return "S2 L\(s2.userLevel(m - c))" }
+            return armStartLevels.map { "S2 L\($0.stage2 + c)" } ?? "S2 L\(m - c)"
+        }
         configuration = []
         tlbHit = nil
         walkReads = trace.walkReads
         memoryReads = trace.memoryReads
-        for r in trace.references {
+        for r in refs {
             switch r.kind {
             case .stage2:
-                let row = Int(r.row), col = armStartLevels.map { Int(r.level) - $0.stage2 } ?? m - Int(r.level)
+                // The column counts down from the root: the structure turns the recorded level into the builder's.
+                let builder = r.structure != .none ? r.structure.builderLevel(fromUser: Int(r.level))
+                                                   : armStartLevels.map { _ in 4 - Int(r.level) } ?? Int(r.level)
+                let row = Int(r.row), col = m - builder
                 // Stage-2 walks of configuration structures (an SMMUv3 CD at an IPA) have row -1.
                 guard row >= 0 && row < rows.count else { configuration.append(r); continue }
                 rows[row].address = r.input
@@ -61,13 +77,28 @@ public struct WalkGrid: Sendable {
                 let row = Int(r.row)
                 guard row >= 0 && row < rows.count else { continue }
                 rows[row].stage1 = r
-                if m == 0 && r.source == .memory { rows[row].address = r.gpa & ~0xfff }
+                if m == 0 && r.source == .memory { rows[row].address = r.gpa & ~((UInt64(1) << UInt64(r.structure.granuleShift)) - 1) }
             case .translation:
                 tlbHit = r
             default:
                 configuration.append(r)
             }
         }
+    }
+
+    /// The heading of grid column `c`: a stage-2 level ("SS L4" on VT-d, "S2 L0" on Arm), then the stage-1 entry.
+    public func columnTitle(_ c: Int) -> String {
+        if c < stage2Levels {
+            guard stage2Structure != .none else { return stage2ColumnLabels[c] }
+            return "\(stage2Structure.stageLabel) L\(stage2Structure.userLevel(stage2Levels - c))"
+        }
+        return "\(stage1Structure == .none ? "S1" : stage1Structure.stageLabel) entry"
+    }
+
+    /// What the rows' addresses are: intermediate (GPA/IPA) under a stage 2, else physical (HPA/PA).
+    public var rowAddressTitle: String {
+        let s = stage1Structure != .none ? stage1Structure : stage2Structure
+        return stage2Levels == 0 ? s.outputName : s.intermediateName
     }
 
     /// Cells that hold a reference (memory read or cache hit).

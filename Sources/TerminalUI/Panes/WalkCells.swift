@@ -63,8 +63,8 @@ struct WalkCells {
     func describe(_ r: MemoryReference) -> String {
         let what: String
         switch r.kind {
-        case .stage2: what = "stage-2 L\(r.level) entry for \(arm ? "IPA" : "GPA") \(groupedHex(r.input))"
-        case .stage1: what = "stage-1 L\(r.level) entry for \(arm ? "VA" : "IOVA") \(groupedHex(r.input))"
+        case .stage2: what = "stage-2 L\(r.level) entry for \(inputName(r)) \(groupedHex(r.input))"
+        case .stage1: what = "stage-1 L\(r.level) entry for \(inputName(r)) \(groupedHex(r.input))"
         case .streamTableL1: what = "L1STD (level-1 stream table descriptor) for StreamID \(hex(r.input))"
         case .streamTableEntry: what = "STE of StreamID \(hex(r.input)), dword 0"
         case .contextDescriptorL1: what = "L1CD (level-1 CD table descriptor) for CD \(r.input)"
@@ -76,7 +76,7 @@ struct WalkCells {
         case .translation: what = "finished translation"
         }
         let from: String
-        let (g, h) = arm ? ("IPA", "PA") : ("GPA", "HPA")
+        let (g, h) = addressNames(r)
         if r.source == .memory {
             from = guestSide(r) ? "read at \(g) \(groupedHex(r.gpa)) = \(h) \(groupedHex(r.hpa))" : "read at \(h) \(groupedHex(r.hpa))"
         } else {
@@ -89,9 +89,21 @@ struct WalkCells {
     func brief(_ r: MemoryReference) -> String {
         let value = groupedHex(r.value)
         guard r.source == .memory else { return "\(value) from the \(label(r.source))" }
-        let (g, h) = arm ? ("IPA", "PA") : ("GPA", "HPA")
+        let (g, h) = addressNames(r)
         if guestSide(r) { return "\(value) read at \(g) \(groupedHex(r.gpa)) (\(h) \(groupedHex(r.hpa)))" }
         return "\(value) read at \(h) \(groupedHex(r.hpa))"
+    }
+
+    /// The name of what a page-table reference translates, from the structure it read (IOVA/GPA, VA/IPA).
+    private func inputName(_ r: MemoryReference) -> String {
+        if r.structure != .none { return r.structure.inputName }
+        return r.kind == .stage1 ? (arm ? "VA" : "IOVA") : (arm ? "IPA" : "GPA")
+    }
+
+    /// Intermediate and physical address names (GPA/HPA, IPA/PA), from the structure where the reference has one.
+    private func addressNames(_ r: MemoryReference) -> (String, String) {
+        if r.structure != .none { return (r.structure.intermediateName, r.structure.outputName) }
+        return arm ? ("IPA", "PA") : ("GPA", "HPA")
     }
 
     /// True for entries read at a guest address (stage-1 tables, and on Arm the CD table and L1CDs).

@@ -159,11 +159,18 @@ public final class WalkPane: SessionPane {
         }
         if let first { cursor = (first.0, first.1) }
         // A walk that never reached the grid (a configuration fault, an STE-only answer) starts on its configuration.
-        if first == nil && isArm && !g.configuration.isEmpty { cursor = (-1, g.configuration.count - 1) }
+        if first == nil && configurationSelectable { cursor = (-1, g.configuration.count - 1) }
     }
 
-    /// True when the walk shown is an SMMUv3 one (Arm level numbering).
+    /// True when the walk shown is an SMMUv3 one (its cache names and the walk-read count in the title).
     var isArm: Bool { record?.armStartLevels != nil }
+
+    /// The configuration line takes the cursor when its entries can be opened in the decoder (STEs,
+    /// CDs, their level-1 descriptors and the stage-2 walk of a CD), whatever the architecture.
+    var configurationSelectable: Bool {
+        guard let g = grid else { return false }
+        return g.configuration.contains { decoderRequest(for: $0) != nil }
+    }
 
     var columnCount: Int { guard let g = grid else { return 0 }; return g.stage2Levels + (g.stage1Levels > 0 ? 1 : 0) }
 
@@ -180,9 +187,7 @@ public final class WalkPane: SessionPane {
     }
 
     func columnTitle(_ c: Int) -> String {
-        guard let g = grid else { return "" }
-        if isArm { return c < g.stage2Levels ? g.stage2ColumnLabels[c] : "S1 entry" }
-        return c < g.stage2Levels ? "SS L\(g.stage2Levels - c)" : "FS entry"
+        grid?.columnTitle(c) ?? ""
     }
 
     /// What the configuration line calls each reference: VT-d's root/context/PASID fetches by name;
@@ -338,7 +343,7 @@ public final class WalkPane: SessionPane {
         var cx = x + labelW + 2 + (showAddress ? addrW + 2 : 0)
         out.write("stage-1 step", x: x, y: y, role: .header, maxWidth: labelW)
         // Without a stage 2 the rows' tables sit at physical addresses.
-        let addressTitle = g.stage2Levels == 0 ? (isArm ? "PA" : "HPA") : (isArm ? "IPA" : "GPA")
+        let addressTitle = g.rowAddressTitle
         if showAddress { out.write(addressTitle, x: x + labelW + 2, y: y, role: .header, maxWidth: addrW) }
         columnXs = []
         for c in 0..<cols {
@@ -368,7 +373,7 @@ public final class WalkPane: SessionPane {
 
     public func handle(_ key: Key) -> Handled {
         guard let g = grid else { return .ignored }
-        let top = isArm && !g.configuration.isEmpty ? -1 : 0   // VT-d's configuration line is not selectable
+        let top = configurationSelectable ? -1 : 0
         switch key {
         case .char("j"), .down:
             cursor.row = min(cursor.row + 1, max(0, g.rows.count - 1))
@@ -397,7 +402,7 @@ public final class WalkPane: SessionPane {
             guard let req = decoderRequest() else { return .status("nothing read in this cell", .dim) }
             onDecode?(req)
         case .mouse(let e) where e.kind == .click:
-            if e.y == configTop && isArm && !g.configuration.isEmpty {
+            if e.y == configTop && configurationSelectable {
                 // The configuration line: the item under the click (widths as drawn).
                 var x = 1 + TextMetrics.width("config ")
                 for (i, item) in configItems().enumerated() {
@@ -422,7 +427,7 @@ public final class WalkPane: SessionPane {
         var text: String
         if cursor.row >= 0 {
             let row = g.rows[cursor.row]
-            text = "Row \(row.label)" + (row.address.map { " (translating \(isArm ? "IPA" : "GPA") \(groupedHex($0)))" } ?? "") + ", column \(cursorTitle()).\n"
+            text = "Row \(row.label)" + (row.address.map { " (translating \(g.rowAddressTitle) \(groupedHex($0)))" } ?? "") + ", column \(cursorTitle()).\n"
         } else {
             text = "Configuration fetch \(cursorTitle()), before the walk.\n"
         }
@@ -433,26 +438,9 @@ public final class WalkPane: SessionPane {
         return ("\(rowLabel) · \(cursorTitle())", text)
     }
 
-    /// The granules of the walk shown (SMMUv3): stage 2's from the STE, stage 1's from the CD, read
-    /// from memory now (the walk's own geometry, unless the STE or CD changed since).
-    func armGranules() -> (stage1: LPAEGranule?, stage2: LPAEGranule?) {
-        guard let r = record, let unit = machine.smmu else { return (nil, nil) }
-        let ste = unit.steView(sid: r.request.sourceID, memory: machine.memory)
-        let s2 = SMMUv3StreamListing.config(ste)?.stage2?.granule
-        var s1: LPAEGranule? = nil
-        if case .success(let c)? = unit.cdView(of: ste, index: r.request.pasid ?? 0, memory: machine.memory)?.config {
-            s1 = ((r.request.address >> 55) & 1 == 1 ? c.ttb1 : c.ttb0)?.granule
-        }
-        return (s1, s2)
-    }
-
     /// A note on where the words come from, and the entry decoded with its format.
     private func decoded(_ r: MemoryReference) -> (String, DecodedStructure)? {
-        guard isArm else {
-            let format: PageTableFormat = r.kind == .stage1 ? .vtdFirstStage : .vtdSecondStage
-            return ("", format.decode(r.value, level: max(1, Int(r.level))))
-        }
-        guard let req = armDecoderRequest(r), let kind = try? StructureCatalog.kind(named: req.kind),
+        guard let req = decoderRequest(for: r), let kind = try? StructureCatalog.kind(named: req.kind),
               let d = try? kind.decode(req.words, params: req.params) else { return nil }
         var note = ""
         if (r.kind == .streamTableEntry || r.kind == .contextDescriptor) && req.words.first != r.value {
@@ -463,18 +451,16 @@ public final class WalkPane: SessionPane {
         return (note, d)
     }
 
-    /// The decoder KIND and words for an SMMUv3 reference (full STEs and CDs read from memory at
-    /// the address the walk used).
-    private func armDecoderRequest(_ r: MemoryReference) -> DecoderRequest? {
+    /// The decoder KIND and words for a reference: a page-table entry by the structure the reference
+    /// carries (format, stage, granule, level); a configuration structure by its kind (full STEs and
+    /// CDs read from memory at the address the walk used).
+    private func decoderRequest(for r: MemoryReference) -> DecoderRequest? {
         let origin = "\(cursor.row >= 0 && (grid?.rows.indices.contains(cursor.row) ?? false) ? grid?.rows[cursor.row].label ?? "" : "config") \(cursorTitle())"
         switch r.kind {
         case .stage1, .stage2:
-            let g = armGranules()
-            guard let granule = r.kind == .stage1 ? g.stage1 : g.stage2 else { return nil }
-            return DecoderRequest(kind: "lpae", words: [r.value],
-                                  params: ["stage": r.kind == .stage1 ? "1" : "2", "granule": SMMUv3StreamListing.granuleParameter(granule),
-                                           "level": "\(max(granule.firstLevel, Int(r.level)))"],
-                                  origin: origin)
+            guard r.structure != .none else { return nil }
+            let (kind, params) = r.structure.decoderKind(userLevel: Int(r.level))
+            return DecoderRequest(kind: kind, words: [r.value], params: params, origin: origin)
         case .streamTableL1: return DecoderRequest(kind: "smmu-l1std", words: [r.value], origin: origin)
         case .contextDescriptorL1: return DecoderRequest(kind: "smmu-l1cd", words: [r.value], origin: origin)
         case .streamTableEntry: return DecoderRequest(kind: "smmu-ste", words: machine.memory.read(r.hpa, count: 8), origin: origin)
@@ -486,12 +472,8 @@ public final class WalkPane: SessionPane {
     }
 
     func decoderRequest() -> DecoderRequest? {
-        guard let g = grid, let ref = reference(row: cursor.row, column: cursor.column) else { return nil }
-        if isArm { return armDecoderRequest(ref) }
-        guard cursor.row >= 0, ref.kind == .stage1 || ref.kind == .stage2 else { return nil }
-        let kind = ref.kind == .stage1 ? "vtd-fspte" : "vtd-sspte"
-        return DecoderRequest(kind: kind, words: [ref.value], params: ["level": "\(max(1, Int(ref.level)))"],
-                              origin: "\(g.rows[cursor.row].label) \(columnTitle(cursor.column))")
+        guard let ref = reference(row: cursor.row, column: cursor.column) else { return nil }
+        return decoderRequest(for: ref)
     }
 }
 
