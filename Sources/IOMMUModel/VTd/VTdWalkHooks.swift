@@ -76,8 +76,9 @@ struct VTdFirstStageHooks: RadixWalkHooks {
         if nested {
             let s2 = owner.secondStageWalk(root: stage2.root, levels: stage2.levels, input: table, did: did, row: row,
                                            origin: (sid, requestPASID), memory: memory, trace: &trace, policy: policy)
-            let what = row == 0 ? "first-stage root (FSPTPTR)" : "first-stage L\(level) table"
             if let reason = s2.fault {
+                // Built only on the fault path: this runs for every table pointer of every walk.
+                let what = row == 0 ? "first-stage root (FSPTPTR)" : "first-stage L\(level) table"
                 let mapped: VTdFaultReason
                 switch reason {
                 case .smSSAddressBeyondMax: mapped = .smNestedFSAddressBeyondMGAW
