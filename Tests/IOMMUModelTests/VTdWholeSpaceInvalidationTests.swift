@@ -9,7 +9,8 @@ import Testing
     /// The nested fixture with a second 4 KiB mapping at `high`, both pages read once.
     func machineWithHighEntry(ats: Bool) throws -> Machine {
         var m = try nestedMachine(ats: ats)
-        try m.apply(.map(space: "s1", input: Self.high, output: 0x30_0000, size: 4096, perms: [.read, .write, .user], pageSize: 4096))
+        // The builder takes the 48-bit table index; the DMA uses the sign-extended canonical IOVA.
+        try m.apply(.map(space: "s1", input: Self.high & 0xffff_ffff_ffff, output: 0x30_0000, size: 4096, perms: [.read, .write, .user], pageSize: 4096))
         #expect(try m.read(0x4000_0000).status == .ok)
         #expect(try m.read(Self.high).status == .ok)
         return m
