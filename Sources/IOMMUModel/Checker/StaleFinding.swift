@@ -104,6 +104,13 @@ public struct StaleFix: Sendable, Equatable {
     /// `decode`'s kind for the entries ("vtd-qi", "smmu-cmd").
     public var decoderKind: String
 
+    /// One queue entry of `architecture` as a fix: its words, summary and raw-submit statement (none
+    /// when the words could not be encoded, so nothing is offered that cannot be sent).
+    public init(architecture a: IOMMUArchitecture, words: [UInt64], summary: String, note: String? = nil) {
+        self.init(entries: words.isEmpty ? [] : [words], summary: summary, note: note,
+                  statements: words.isEmpty ? [] : [a.statement(for: words)], decoderKind: a.queueEntryKind)
+    }
+
     public init(entries: [[UInt64]], summary: String, note: String? = nil, statements: [String], decoderKind: String) {
         self.entries = entries
         self.summary = summary

@@ -30,9 +30,7 @@ public enum SMMUv3StaleChecker {
     /// The fix as a typed value: one command, its summary, why this form, and its `cmd raw` line.
     static func fix(_ opcode: UInt64, _ fields: [(String, UInt64)], note: String? = nil) -> StaleFix {
         let (summary, words) = command(opcode, fields)
-        let a = SMMUv3Unit.architecture
-        return StaleFix(entries: words.isEmpty ? [] : [words], summary: summary, note: note,
-                        statements: words.isEmpty ? [] : [a.statement(for: words)], decoderKind: a.queueEntryKind)
+        return StaleFix(architecture: SMMUv3Unit.architecture, words: words, summary: summary, note: note)
     }
 
     static func finding(_ cache: CacheID, _ key: CacheEntryKey, _ entry: String, holds: EntryState, now: EntryState, fix: StaleFix,

@@ -27,9 +27,7 @@ public enum VTdStaleChecker {
     /// The fix as a typed value: one descriptor, its summary, why this form, and its `qi raw` line.
     static func fix(_ fields: [(String, UInt64)], note: String? = nil) -> StaleFix {
         let (summary, words) = descriptor(fields)
-        let a = VTdUnit.architecture
-        return StaleFix(entries: words.isEmpty ? [] : [words], summary: summary, note: note,
-                        statements: words.isEmpty ? [] : [a.statement(for: words)], decoderKind: a.queueEntryKind)
+        return StaleFix(architecture: VTdUnit.architecture, words: words, summary: summary, note: note)
     }
 
     static func finding(_ cache: CacheID, _ key: CacheEntryKey, _ entry: String, holds: EntryState, now: EntryState, fix: StaleFix,
