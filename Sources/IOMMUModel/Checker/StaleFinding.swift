@@ -16,9 +16,15 @@ public struct StaleFinding: Sendable, Equatable {
     public var fix: StaleFix
     /// Host addresses of the structures on the fresh path, so a front end can say which step changed them.
     public var pathAddresses: [UInt64]
+    /// The request the cache would answer with this entry, used to prove the fix (nil: none, e.g. an L1 descriptor).
+    public var probe: TranslationRequest?
+    /// Larger fixes tried in order when `fix` fails its proof (FixProof).
+    public var alternatives: [StaleFix]
 
     public init(cache: CacheID, cacheName: String, key: CacheEntryKey, entry: String, reason: StaleReason, fix: StaleFix,
-                pathAddresses: [UInt64]) {
+                pathAddresses: [UInt64], probe: TranslationRequest? = nil, alternatives: [StaleFix] = []) {
+        self.probe = probe
+        self.alternatives = alternatives
         self.cache = cache
         self.cacheName = cacheName
         self.key = key

@@ -34,9 +34,27 @@ public enum SMMUv3StaleChecker {
     }
 
     static func finding(_ cache: CacheID, _ key: CacheEntryKey, _ entry: String, holds: EntryState, now: EntryState, fix: StaleFix,
-                        path: [UInt64]) -> StaleFinding {
+                        path: [UInt64], probe: TranslationRequest? = nil, alternatives: [StaleFix] = []) -> StaleFinding {
         StaleFinding(cache: cache, cacheName: SMMUv3Unit.cacheList.first { $0.id == cache }?.name ?? cache.rawValue, key: key, entry: entry,
-                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path)
+                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path, probe: probe, alternatives: alternatives)
+    }
+
+    /// Every SMMUv3 cache emptied: CFGI_ALL, TLBI_NSNH_ALL, and ATC_INV of the whole space per ATS device (SMMUv3 4.3.4, 4.4.5, 4.5.1).
+    static func wholeFlush(_ unit: SMMUv3Unit) -> StaleFix {
+        var parts = [fix(0x04, [("range", 31)]), fix(0x30, [])]
+        for sid in unit.caches.atcs.keys.sorted() { parts.append(fix(0x40, [("sid", UInt64(sid)), ("size", SMMUv3ATCRange.sizeAll)])) }
+        return FixProof.sequence(parts)
+    }
+
+    /// Findings with each fix proven on a copy (FixProof), the whole flush as the last resort.
+    public static func provenFindings(_ unit: SMMUv3Unit, memory: PhysicalMemory) -> [StaleFinding] {
+        let all = wholeFlush(unit)
+        let raw = check(unit, memory: memory).map { f -> StaleFinding in
+            var g = f
+            g.alternatives.append(all)
+            return g
+        }
+        return FixProof.prove(raw, unit: unit, memory: memory, staleKeys: { u, m in check(u, memory: m).map(\.key) })
     }
 
     static func path(_ trace: WalkTrace) -> [UInt64] { trace.references.filter { $0.source == .memory }.map(\.hpa) }
@@ -140,6 +158,17 @@ public enum SMMUv3StaleChecker {
         }
     }
 
+    /// Wider TLB fixes: Leaf = 0 (walk-cache entries too), then the whole ASID or VMID (SMMUv3 4.4.1-4.4.3).
+    static func tlbWiderFixes(_ e: SMMUv3TLBEntry) -> [StaleFix] {
+        let note = "Leaf = 0: a leaf-only command keeps the walk-cache entry the walk refills it from"
+        switch e.kind {
+        case .stage2: return [fix(0x2A, [("vmid", UInt64(e.vmid)), ("addr", e.input), ("leaf", 0)], note: note), fix(0x28, [("vmid", UInt64(e.vmid))])]
+        case .stage1, .nested:
+            return [fix(0x12, [("vmid", UInt64(e.vmid)), ("asid", UInt64(e.asid)), ("addr", e.input), ("leaf", 0)], note: note),
+                    fix(0x11, [("vmid", UInt64(e.vmid)), ("asid", UInt64(e.asid))]), fix(0x28, [("vmid", UInt64(e.vmid))])]
+        }
+    }
+
     static func checkTLB(_ e: SMMUv3TLBEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
         let req = DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read)
         let (now, trace) = fresh(req, unit, memory)
@@ -162,7 +191,9 @@ public enum SMMUv3StaleChecker {
         guard let problem else { return nil }
         return finding(SMMUv3Unit.tlbCacheID, e.key, e.summary,
                        holds: .translation(label: "pa", address: e.output, perms: e.attributes.permissions), now: problem,
-                       fix: tlbFix(e), path: path(trace))
+                       fix: tlbFix(e), path: path(trace),
+                       probe: TranslationRequest(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read, privileged: true)),
+                       alternatives: tlbWiderFixes(e))
     }
 
     static func checkWalk(_ e: SMMUv3WalkCacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
@@ -218,6 +249,8 @@ public enum SMMUv3StaleChecker {
         if let ssid = e.ssid { fields += [("ssv", 1), ("ssid", UInt64(ssid))] }
         return finding(SMMUv3Unit.atcCacheID, e.key, e.summary,
                        holds: .translation(label: "pa", address: e.output, perms: e.attributes.permissions), now: problem,
-                       fix: fix(0x40, fields), path: path(trace))
+                       fix: fix(0x40, fields), path: path(trace),
+                       probe: TranslationRequest(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read, privileged: true),
+                                                 kind: .dma(deviceATC: true)))
     }
 }

@@ -131,7 +131,7 @@ extension SMMUv3Unit: IOMMU {
         ("events recorded: \(eventQueue.count); command errors: \(commandErrors.count)", "events", eventQueue.count)
     }
 
-    public func staleFindings(memory: PhysicalMemory) -> [StaleFinding] { SMMUv3StaleChecker.check(self, memory: memory) }
+    public func staleFindings(memory: PhysicalMemory) -> [StaleFinding] { SMMUv3StaleChecker.provenFindings(self, memory: memory) }
 }
 
 extension SMMUv3Caches {

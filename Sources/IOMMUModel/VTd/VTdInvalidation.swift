@@ -173,8 +173,9 @@ extension VTdUnit {
     /// [start, end] of a page-selective invalidation: 2^AM pages, with the address bits AM masks ignored
     /// (VT-d spec 6.5.2.3; the 2020 Linux fix aligning PASID-based IOTLB addresses for this reason).
     public static func maskedRange(addr: UInt64, am: UInt64) -> (UInt64, UInt64) {
-        let shift = min(12 + am, 63)
-        let size = UInt64(1) << shift
+        // 12 + AM ≥ 64 (AM = 52 at 0) is the whole 64-bit space, upper half included.
+        guard am < 52 else { return (0, .max) }
+        let size = UInt64(1) << (12 + am)
         let start = addr & ~(size - 1)
         return (start, start &+ size &- 1)
     }
@@ -229,8 +230,9 @@ extension VTdUnit {
     public static func deviceTLBRange(s: Bool, addr: UInt64) -> (UInt64, UInt64) {
         guard s else { let a = addr & ~0xfff; return (a, a + 0xfff) }
         let t = UInt64((~(addr >> 12)).trailingZeroBitCount)
-        let shift = min(13 + t, 63)
-        let size = UInt64(1) << shift
+        // 8 KiB·2^t ≥ 2^64 (ADDR[63:12] all ones) is the whole 64-bit space, upper half included.
+        guard 13 + t < 64 else { return (0, .max) }
+        let size = UInt64(1) << (13 + t)
         let start = addr & ~(size - 1)
         return (start, start &+ size &- 1)
     }

@@ -31,9 +31,30 @@ public enum VTdStaleChecker {
     }
 
     static func finding(_ cache: CacheID, _ key: CacheEntryKey, _ entry: String, holds: EntryState, now: EntryState, fix: StaleFix,
-                        path: [UInt64]) -> StaleFinding {
+                        path: [UInt64], probe: TranslationRequest? = nil, alternatives: [StaleFix] = []) -> StaleFinding {
         StaleFinding(cache: cache, cacheName: VTdUnit.cacheList.first { $0.id == cache }?.name ?? cache.rawValue, key: key, entry: entry,
-                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path)
+                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path, probe: probe,
+                     alternatives: alternatives + [wholeFlush(unit: nil)])
+    }
+
+    /// Every VT-d cache emptied: context, PASID, IOTLB and paging-structure caches (global forms, VT-d spec 6.5.2).
+    static func wholeFlush(unit: VTdUnit?) -> StaleFix {
+        var parts = [fix([("type", 1), ("g", 1)]), fix([("type", 7), ("g", 3)]), fix([("type", 2), ("g", 1)])]
+        for sid in (unit?.caches.deviceTLBs.keys.sorted() ?? []) {
+            parts.append(fix([("type", 3), ("sid", UInt64(sid)), ("addr", 0x7fff_ffff_ffff_f000), ("s", 1)]))
+        }
+        return FixProof.sequence(parts)
+    }
+
+    /// Findings with each fix proven on a copy (FixProof); the whole flush also clears device TLBs.
+    public static func provenFindings(_ unit: VTdUnit, memory: PhysicalMemory) -> [StaleFinding] {
+        let all = wholeFlush(unit: unit)
+        let raw = check(unit, memory: memory).map { f -> StaleFinding in
+            var g = f
+            g.alternatives = g.alternatives.dropLast() + [all]
+            return g
+        }
+        return FixProof.prove(raw, unit: unit, memory: memory, staleKeys: { u, m in check(u, memory: m).map(\.key) })
     }
 
     static func faultState(_ f: VTdFault) -> EntryState { .fault(code: f.reason.rawValue, digits: 1, name: f.reason.text, detail: nil) }
@@ -72,18 +93,28 @@ public enum VTdStaleChecker {
             }
         }
         guard let problem else { return nil }
-        let fields: [(String, UInt64)]
-        switch e.type {
-        case .firstStage, .nested:
-            fields = [("type", 6), ("g", 3), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid)), ("addr", e.iova),
-                      ("am", UInt64(e.pageShift) - 12), ("ih", 1)]
-        case .passThrough:
-            fields = [("type", 6), ("g", 2), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))]
-        case .secondStage, .legacy:
-            fields = [("type", 2), ("g", 3), ("did", UInt64(e.did)), ("addr", e.iova), ("am", UInt64(e.pageShift) - 12), ("ih", 1)]
-        }
+        let candidates = iotlbFixes(did: e.did, pasid: e.type == .secondStage || e.type == .legacy ? nil : e.pasid,
+                                    passThrough: e.type == .passThrough, address: e.iova, pageShift: e.pageShift)
         return finding(VTdUnit.iotlbCacheID, e.key, e.summary, holds: .translation(label: "hpa", address: e.hpa, perms: e.perms), now: problem,
-                       fix: fix(fields), path: path(trace))
+                       fix: candidates[0], path: path(trace), probe: TranslationRequest(req), alternatives: Array(candidates.dropFirst()))
+    }
+
+    /// IOTLB fixes for one page, smallest first: leaf-only (IH=1), with paging-structure entries (IH=0,
+    /// VT-d spec 6.5.2.4 "IH=1: software has not modified any non-leaf entries"), PASID- then domain-wide.
+    static func iotlbFixes(did: UInt16, pasid: UInt32?, passThrough: Bool, address: UInt64, pageShift: UInt8) -> [StaleFix] {
+        let d = UInt64(did), am = UInt64(pageShift) - 12
+        let domain = fix([("type", 2), ("g", 2), ("did", d)])
+        guard let pasid else {
+            return [fix([("type", 2), ("g", 3), ("did", d), ("addr", address), ("am", am), ("ih", 1)]),
+                    fix([("type", 2), ("g", 3), ("did", d), ("addr", address), ("am", am), ("ih", 0)],
+                        note: "IH = 0: a leaf-only hint keeps the paging-structure entry the walk refills it from"), domain]
+        }
+        let wholePASID = fix([("type", 6), ("g", 2), ("did", d), ("pasid", UInt64(pasid))])
+        if passThrough { return [wholePASID, domain] }
+        return [fix([("type", 6), ("g", 3), ("did", d), ("pasid", UInt64(pasid)), ("addr", address), ("am", am), ("ih", 1)]),
+                fix([("type", 6), ("g", 3), ("did", d), ("pasid", UInt64(pasid)), ("addr", address), ("am", am), ("ih", 0)],
+                    note: "IH = 0: a leaf-only hint keeps the paging-structure entry the walk refills it from"),
+                wholePASID, domain]
     }
 
     static func checkATC(_ e: VTdDeviceTLBEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
@@ -103,18 +134,26 @@ public enum VTdStaleChecker {
         let addr = sizeOrder == 0 ? e.iova : (e.iova | ((UInt64(1) << (sizeOrder - 1 + 12)) - 1)) & ~0xfff
         var fields: [(String, UInt64)] = [("sid", UInt64(e.sid)), ("addr", addr), ("s", sizeOrder == 0 ? 0 : 1)]
         if let p = e.pasid { fields = [("type", 8), ("pasid", UInt64(p))] + fields } else { fields = [("type", 3)] + fields }
+        let atc = fix(fields)
+        // The device refills its ATC from the IOTLB: a stale IOTLB entry must go first (Linux flushes the IOTLB, then the device TLB).
+        let iotlb = fix([("type", 2), ("g", 1)])
         return finding(VTdUnit.atcCacheID, e.key, e.summary, holds: .translation(label: "hpa", address: e.hpa, perms: e.perms), now: problem,
-                       fix: fix(fields), path: path(trace))
+                       fix: atc, path: path(trace), probe: TranslationRequest(req, kind: .dma(deviceATC: true)),
+                       alternatives: [FixProof.sequence([iotlb, atc])])
     }
 
     static func checkPWC(_ e: VTdPagingCacheEntry, stage: Int, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
         var freshValue: UInt64? = nil
+        var nextHPA: UInt64? = nil
         var addresses: [UInt64] = []
         if stage == 1 {
             let req = DMARequest(sourceID: UInt32(e.sid), pasid: e.requestPASID, address: e.base, access: .read)
             let (_, trace) = fresh(req, unit, memory)
             addresses = path(trace)
-            freshValue = trace.references.first { $0.kind == .stage1 && $0.level == Int8(e.level) && $0.source == .memory }?.value
+            let s1 = trace.references.filter { $0.kind == .stage1 && $0.source == .memory }
+            freshValue = s1.first { $0.level == Int8(e.level) }?.value
+            // Where the next table sits now: in nested mode stage 2 may have moved the guest table page.
+            nextHPA = s1.first { $0.level == Int8(e.level) - 1 }.map { $0.hpa &- ($0.gpa &- e.nextTableGPA) }
         } else {
             // Redo the second-stage walk from the root the filling context/PASID entry names now.
             var scratch = WalkTrace()
@@ -145,12 +184,18 @@ public enum VTdStaleChecker {
                 }
             }
         }
+        // Every bit the walker uses (address, PS, and the permission bits: first stage P, R/W, U/S, XD;
+        // second stage R, W, X) must agree; A/D bits are hardware-set and unused (VT-d spec 9.7, 9.8).
+        let used = VTdEntryBits.address | 0x87 | (stage == 1 ? 1 << 63 : 0)
         let stillLeadsThere = freshValue.map { v in
-            v == e.value || (v & VTdEntryBits.address == e.value & VTdEntryBits.address && v & 0x80 == 0 && (v & 1 != 0 || stage == 2))
+            v & used == e.value & used && v & 0x80 == 0 && (stage == 1 ? v & 1 != 0 : v & 3 != 0)
+                && (stage == 2 || nextHPA == e.nextTableHPA)
         } ?? false
         if stillLeadsThere { return nil }
         let now: EntryState
-        if let v = freshValue {
+        if let v = freshValue, v & used == e.value & used, v & 0x80 == 0, stage == 1, nextHPA != e.nextTableHPA {
+            now = .nextTableMoved(value: v, nowAt: nextHPA)
+        } else if let v = freshValue {
             now = v & 0x80 != 0 ? .leafInsteadOfTable(noun: "large-page leaf", value: v)
                 : (v == 0 ? .notPresent(value: nil) : .tablePointer(level: nil, noun: "entry", value: v, nextTable: v & VTdEntryBits.address))
         } else {
@@ -162,9 +207,12 @@ public enum VTdStaleChecker {
             ? [("type", 6), ("g", 3), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid)), ("addr", e.base), ("am", am), ("ih", 0)]
             : [("type", 2), ("g", 3), ("did", UInt64(e.did)), ("addr", e.base), ("am", am), ("ih", 0)]
         let key = e.key(stage: stage)
+        let wider = stage == 1 ? [fix([("type", 6), ("g", 2), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))])] : []
+        let probe = TranslationRequest(DMARequest(sourceID: UInt32(e.sid), pasid: e.requestPASID, address: e.base, access: .read))
         return finding(key.cache, key, e.summary(stage: stage),
                        holds: .tablePointer(level: Int(e.level), noun: "entry", value: e.value, nextTable: e.nextTableHPA), now: now,
-                       fix: fix(fields, note: "IH = 0: a leaf-only hint keeps paging-structure entries"), path: addresses)
+                       fix: fix(fields, note: "IH = 0: a leaf-only hint keeps paging-structure entries"), path: addresses, probe: probe,
+                       alternatives: wider + [fix([("type", 2), ("g", 2), ("did", UInt64(e.did))])])
     }
 
     static func checkPASID(_ e: VTdPASIDCacheEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
@@ -180,7 +228,10 @@ public enum VTdStaleChecker {
         }
         return finding(VTdUnit.pasidCacheID, e.key, e.summary, holds: .words(e.words), now: now,
                        fix: fix([("type", 7), ("g", 1), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))]),
-                       path: scratch.references.map(\.hpa))
+                       path: scratch.references.map(\.hpa),
+                       // A changed PASID entry also needs its IOTLB/PWC entries gone (Linux intel_pasid_tear_down_entry: pc, then piotlb).
+                       alternatives: [FixProof.sequence([fix([("type", 7), ("g", 1), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))]),
+                                                         fix([("type", 6), ("g", 2), ("did", UInt64(e.did)), ("pasid", UInt64(e.pasid))])])])
     }
 
     static func checkContext(_ e: VTdContextCacheEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
@@ -194,6 +245,10 @@ public enum VTdStaleChecker {
         }
         return finding(VTdUnit.contextCacheID, e.key, e.summary, holds: .words(e.words), now: now,
                        fix: fix([("type", 1), ("g", 3), ("sid", UInt64(e.sid)), ("did", UInt64(e.did ?? 0)), ("fm", 0)]),
-                       path: scratch.references.map(\.hpa))
+                       path: scratch.references.map(\.hpa),
+                       // Linux domain_context_clear_one: context, then PASID cache and IOTLB of the domain.
+                       alternatives: [FixProof.sequence([fix([("type", 1), ("g", 3), ("sid", UInt64(e.sid)), ("did", UInt64(e.did ?? 0)), ("fm", 0)]),
+                                                         fix([("type", 7), ("g", 0), ("did", UInt64(e.did ?? 0))]),
+                                                         fix([("type", 2), ("g", 2), ("did", UInt64(e.did ?? 0))])])])
     }
 }

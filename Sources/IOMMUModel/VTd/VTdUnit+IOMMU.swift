@@ -113,7 +113,7 @@ extension VTdUnit: IOMMU {
         ("faults recorded: \(faultLog.count); queue errors: \(queueErrors.count)", "faults", faultLog.count)
     }
 
-    public func staleFindings(memory: PhysicalMemory) -> [StaleFinding] { VTdStaleChecker.check(self, memory: memory) }
+    public func staleFindings(memory: PhysicalMemory) -> [StaleFinding] { VTdStaleChecker.provenFindings(self, memory: memory) }
 }
 
 extension VTdCaches {
