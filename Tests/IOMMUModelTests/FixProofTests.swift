@@ -49,4 +49,17 @@ import Testing
                                      staleKeys: { u, mem in VTdStaleChecker.check(u, memory: mem).map(\.key) }) == nil)
         }
     }
+
+    // The checker runs per step (UI snapshots, `expect stale=`, property tests), so it must not prove:
+    // a finding's fix is proven on its first read and kept.
+    @Test func findingsProveTheirFixOnlyWhenRead() throws {
+        let m = try pitfall()
+        let findings = m.staleFindings()
+        #expect(!findings.isEmpty)
+        #expect(findings.allSatisfy { !$0.fixIsResolved })
+        let f = findings[0]
+        let fix = f.fix
+        #expect(f.fixIsResolved && f.fix == fix)
+        #expect(f.candidates.contains(fix))
+    }
 }

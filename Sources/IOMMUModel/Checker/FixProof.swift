@@ -26,16 +26,21 @@ public enum FixProof {
         return nil
     }
 
-    /// The first candidate (smallest first) that passes; if none does, an empty fix saying why.
+    /// Most candidates one finding's proof tries (each costs a machine copy and a checker pass).
+    public static let maxCandidates = 8
+
+    /// The first candidate (smallest first) that passes; if none of the first `maxCandidates` does, an
+    /// empty fix saying why.
     public static func first<U: IOMMU>(_ candidates: [StaleFix], key: CacheEntryKey, probe: TranslationRequest?, unit: U,
                                        memory: PhysicalMemory, staleKeys: StaleKeys<U>) -> StaleFix {
         var why: [String] = []
-        for c in candidates {
+        for c in candidates.prefix(maxCandidates) {
             guard let f = failure(of: c, key: key, probe: probe, unit: unit, memory: memory, staleKeys: staleKeys) else { return c }
             why.append("\(c.summary): \(f)")
         }
-        return StaleFix(entries: [], summary: "no proven invalidation", note: why.joined(separator: "; "), statements: [],
-                        decoderKind: U.architecture.queueEntryKind)
+        let tried = min(candidates.count, maxCandidates)
+        return StaleFix(entries: [], summary: "no proven fix within \(tried) candidate\(tried == 1 ? "" : "s")",
+                        note: why.joined(separator: "; "), statements: [], decoderKind: U.architecture.queueEntryKind)
     }
 
     /// Several fixes sent in order as one (e.g. the IOTLB flush a device-TLB flush needs first).
@@ -45,13 +50,14 @@ public enum FixProof {
                  decoderKind: parts.first?.decoderKind ?? "")
     }
 
-    /// Every finding with its fix replaced by the first of `fix` + `alternatives` that passes its proof.
+    /// Every finding with its fix to be proven on first read: the first of its candidates that passes.
+    /// The closure holds the unit and memory as they are now (value copies), so a later change to the
+    /// machine does not change the proof; nothing runs until a report or the UI reads `fix`.
     public static func prove<U: IOMMU>(_ findings: [StaleFinding], unit: U, memory: PhysicalMemory,
-                                       staleKeys: StaleKeys<U>) -> [StaleFinding] {
+                                       staleKeys: @escaping @Sendable (U, PhysicalMemory) -> [CacheEntryKey]) -> [StaleFinding] {
         findings.map { f in
-            var g = f
-            g.fix = first([f.fix] + f.alternatives, key: f.key, probe: f.probe, unit: unit, memory: memory, staleKeys: staleKeys)
-            return g
+            let candidates = f.candidates, key = f.key, probe = f.probe
+            return f.provingFix { first(candidates, key: key, probe: probe, unit: unit, memory: memory, staleKeys: staleKeys) }
         }
     }
 }

@@ -1,6 +1,7 @@
 /// A cache entry that disagrees with a fresh walk of the tables in memory, as values: the cache,
 /// the entry's key (equal to the key its cache row carries), what it holds against what memory
-/// says now, the fix as queue entries, and the addresses on the fresh path.
+/// says now, the fix as queue entries, and the addresses on the fresh path. Findings are cheap to
+/// make; the fix is proven on a copy of the machine only when `fix` is read (FixProof).
 public struct StaleFinding: Sendable, Equatable {
     /// Which cache holds it.
     public var cache: CacheID
@@ -12,8 +13,15 @@ public struct StaleFinding: Sendable, Equatable {
     public var entry: String
     /// What the entry says and what memory says now.
     public var reason: StaleReason
-    /// The smallest invalidation that removes it.
-    public var fix: StaleFix
+    /// The smallest invalidation proven to remove it (FixProof), computed on first read; an empty fix
+    /// whose note says why when no candidate passes.
+    public var fix: StaleFix {
+        get { proof.value }
+        set { proof = ProvenFix(newValue) }
+    }
+    /// The checker's smallest candidate, before any proof.
+    public var proposed: StaleFix
+    private var proof: ProvenFix
     /// Host addresses of the structures on the fresh path, so a front end can say which step changed them.
     public var pathAddresses: [UInt64]
     /// The request the cache would answer with this entry, used to prove the fix (nil: none, e.g. an L1 descriptor).
@@ -30,8 +38,29 @@ public struct StaleFinding: Sendable, Equatable {
         self.key = key
         self.entry = entry
         self.reason = reason
-        self.fix = fix
+        self.proposed = fix
+        self.proof = ProvenFix(fix)
         self.pathAddresses = pathAddresses
+    }
+
+    /// Candidates smallest first: the proposal, then the wider ones.
+    public var candidates: [StaleFix] { [proposed] + alternatives }
+
+    /// The finding with its fix proven lazily by `prove` (run at most once, on the first read of `fix`).
+    func provingFix(_ prove: @escaping @Sendable () -> StaleFix) -> StaleFinding {
+        var g = self
+        g.proof = ProvenFix(proving: prove)
+        return g
+    }
+
+    /// True when reading `fix` runs no proof (tests check that the checker itself proves nothing).
+    public var fixIsResolved: Bool { proof.isResolved }
+
+    /// Equal when they describe the same entry the same way and propose the same candidates; the
+    /// proven fix follows from those and the machine, so comparing it would only run proofs.
+    public static func == (a: StaleFinding, b: StaleFinding) -> Bool {
+        a.cache == b.cache && a.cacheName == b.cacheName && a.key == b.key && a.entry == b.entry && a.reason == b.reason
+            && a.proposed == b.proposed && a.pathAddresses == b.pathAddresses && a.probe == b.probe && a.alternatives == b.alternatives
     }
 
     /// What the entry says, in words.

@@ -46,14 +46,12 @@ public enum SMMUv3StaleChecker {
         return FixProof.sequence(parts)
     }
 
-    /// Findings with each fix proven on a copy (FixProof), the whole flush as the last resort.
+    /// Findings whose fixes are proven on a copy when first read (FixProof), the whole flush as the last resort.
     public static func provenFindings(_ unit: SMMUv3Unit, memory: PhysicalMemory) -> [StaleFinding] {
+        var raw = check(unit, memory: memory)
+        guard !raw.isEmpty else { return [] }
         let all = wholeFlush(unit)
-        let raw = check(unit, memory: memory).map { f -> StaleFinding in
-            var g = f
-            g.alternatives.append(all)
-            return g
-        }
+        for i in raw.indices { raw[i].alternatives.append(all) }
         return FixProof.prove(raw, unit: unit, memory: memory, staleKeys: { u, m in check(u, memory: m).map(\.key) })
     }
 

@@ -34,7 +34,7 @@ public enum VTdStaleChecker {
                         path: [UInt64], probe: TranslationRequest? = nil, alternatives: [StaleFix] = []) -> StaleFinding {
         StaleFinding(cache: cache, cacheName: VTdUnit.cacheList.first { $0.id == cache }?.name ?? cache.rawValue, key: key, entry: entry,
                      reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path, probe: probe,
-                     alternatives: alternatives + [wholeFlush(unit: nil)])
+                     alternatives: alternatives)
     }
 
     /// Every VT-d cache emptied: context, PASID, IOTLB and paging-structure caches (global forms, VT-d spec 6.5.2).
@@ -46,14 +46,13 @@ public enum VTdStaleChecker {
         return FixProof.sequence(parts)
     }
 
-    /// Findings with each fix proven on a copy (FixProof); the whole flush also clears device TLBs.
+    /// Findings whose fixes are proven on a copy when first read (FixProof), the whole flush (device
+    /// TLBs included) as the last candidate.
     public static func provenFindings(_ unit: VTdUnit, memory: PhysicalMemory) -> [StaleFinding] {
+        var raw = check(unit, memory: memory)
+        guard !raw.isEmpty else { return [] }
         let all = wholeFlush(unit: unit)
-        let raw = check(unit, memory: memory).map { f -> StaleFinding in
-            var g = f
-            g.alternatives = g.alternatives.dropLast() + [all]
-            return g
-        }
+        for i in raw.indices { raw[i].alternatives.append(all) }
         return FixProof.prove(raw, unit: unit, memory: memory, staleKeys: { u, m in check(u, memory: m).map(\.key) })
     }
 
