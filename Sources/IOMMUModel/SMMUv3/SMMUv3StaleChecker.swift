@@ -74,7 +74,8 @@ public enum SMMUv3StaleChecker {
         let now: EntryState
         switch scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
         case .success(let fresh):
-            if fresh.dwords == e.dwords { return nil }
+            // Only fields the Config in force uses count (Linux arm_smmu_get_ste_used).
+            if fresh.dwords == e.dwords || SMMUv3StaleUsedFields.used(fresh.config) == SMMUv3StaleUsedFields.used(e.config) { return nil }
             now = words(fresh.words)
         case .failure(let f): now = .unreachable(f.description)
         }
@@ -95,7 +96,10 @@ public enum SMMUv3StaleChecker {
             trace.record(MemoryReference(kind: .streamTableL1, hpa: unit.streamTableBase + UInt64(e.index) * 8, value: now ?? 0))
             fix = Self.fix(0x03, [("sid", UInt64(e.sid)), ("leaf", 0)], note: leafNote)
         case .contextTable:
-            if case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
+            // As for CDs: an STE in memory that no longer uses a two-level CD table of this split never reads the descriptor.
+            guard case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none),
+                  ste.config.kind.translatesStage1, ste.config.cdSplit == Int(e.split) else { return nil }
+            do {
                 let req = DMARequest(sourceID: e.sid, pasid: e.index << UInt32(e.split), address: 0)
                 let l1IPA = ste.config.contextPointer + UInt64(e.index) * 8
                 if ste.config.cdSplit == Int(e.split),
@@ -114,21 +118,19 @@ public enum SMMUv3StaleChecker {
     static func checkCD(_ e: SMMUv3CDCacheEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
         var scratch = unit
         var trace = WalkTrace()
-        var now = EntryState.unreachable("not reachable")
+        let now: EntryState
         let cdFix = fix(0x05, [("sid", UInt64(e.sid)), ("ssid", UInt64(e.index)), ("leaf", 1)])
-        if case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none) {
-            guard ste.config.kind.translatesStage1 else {
-                // The STE no longer uses a CD table: the entry is unreachable until an STE points there again.
-                now = .unreachable("the STE of StreamID \(hex(UInt64(e.sid))) no longer translates stage 1")
-                return finding(SMMUv3Unit.cdCacheID, e.key, e.summary, holds: words(e.words), now: now, fix: cdFix, path: path(trace))
-            }
-            let req = DMARequest(sourceID: e.sid, pasid: e.index, address: 0)
-            switch scratch.readCD(ste: ste, index: e.index, req: req, memory: memory, trace: &trace, policy: .none) {
-            case .success(let fresh):
-                if fresh.dwords == e.dwords { return nil }
-                now = words(fresh.words)
-            case .failure(let f): now = .unreachable(f.description)
-            }
+        // An STE in memory that is illegal or does not translate stage 1 never looks the CD up: dead, not
+        // stale (a cached old STE that still does is itself the stale entry, and CFGI_STE removes both).
+        guard case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none),
+              ste.config.kind.translatesStage1 else { return nil }
+        let req = DMARequest(sourceID: e.sid, pasid: e.index, address: 0)
+        switch scratch.readCD(ste: ste, index: e.index, req: req, memory: memory, trace: &trace, policy: .none) {
+        case .success(let fresh):
+            // The CD as the walk uses it (decoded); equal words are the common case.
+            if fresh.dwords == e.dwords || fresh.config == e.config { return nil }
+            now = words(fresh.words)
+        case .failure(let f): now = .unreachable(f.description)
         }
         return finding(SMMUv3Unit.cdCacheID, e.key, e.summary, holds: words(e.words), now: now, fix: cdFix, path: path(trace))
     }
@@ -169,13 +171,15 @@ public enum SMMUv3StaleChecker {
 
     static func checkTLB(_ e: SMMUv3TLBEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
         let req = DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read)
+        // An entry whose tags the configuration in memory no longer looks up cannot answer: dead, not
+        // stale, whichever Config the STE moved to (a cached old STE is a stale STE-cache entry itself).
+        guard let tags = SMMUv3StaleUsedFields.freshTags(req, unit, memory), tags.kind == e.kind, tags.vmid == e.vmid,
+              e.isGlobal || e.kind == .stage2 || tags.asid == e.asid else { return nil }
         let (now, trace) = fresh(req, unit, memory)
         var problem: EntryState? = nil
         switch now {
         case .fault: problem = state(now, detail: true)
         case .translated(let t):
-            // An entry whose tags the configuration no longer uses cannot be hit: not stale, just dead.
-            if t.kind != e.kind || t.vmid != e.vmid || (!e.isGlobal && e.kind != .stage2 && t.asid != e.asid) { return nil }
             if t.pa != e.output || t.attributes != e.attributes {
                 problem = .translation(label: "pa", address: t.pa, perms: t.perms)
             } else if t.pageShift < e.pageShift {
@@ -200,9 +204,16 @@ public enum SMMUv3StaleChecker {
         var freshRef: MemoryReference? = nil
         var nextRef: MemoryReference? = nil
         let kind: ReferenceKind = e.stage == 1 ? .stage1 : .stage2
+        // Walks under the configuration in memory carry other tags, or none: no walk resumes from the entry.
         if e.stage == 1 {
-            (_, trace) = fresh(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.base, access: .read), unit, memory)
-        } else if case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none), let g2 = ste.config.stage2 {
+            let req = DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.base, access: .read)
+            guard let tags = SMMUv3StaleUsedFields.freshTags(req, unit, memory), tags.kind != .stage2, tags.vmid == e.vmid, tags.asid == e.asid else {
+                return nil
+            }
+            (_, trace) = fresh(req, unit, memory)
+        } else {
+            guard case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none), let g2 = ste.config.stage2,
+                  ste.config.vmid == e.vmid else { return nil }
             _ = scratch.stage2Walk(g2, vmid: ste.config.vmid, input: e.base, row: 0, origin: (e.sid, e.ssid), memory: memory,
                                    trace: &trace, policy: .none)
         }
@@ -212,13 +223,18 @@ public enum SMMUv3StaleChecker {
         let tableMask = SMMUv3Unit.address48 & ~((UInt64(1) << UInt64(e.granule.shift)) - 1)
         var stillLeadsThere = false
         if let v = freshRef?.value, v & 3 == 3, v & tableMask == e.value & tableMask, v >> 59 == e.value >> 59 {
-            // The next table's physical address (through stage 2 in nested mode) must not have moved either.
-            if let n = nextRef { stillLeadsThere = n.hpa &- (n.gpa &- e.nextTableIPA) == e.nextTable } else { stillLeadsThere = true }
+            // The next table's physical address (through stage 2 in nested mode) must not have moved either;
+            // a walk from the root that cannot reach it (stage 2 faults on the table IPA) differs from one
+            // resumed from the entry, which reads the cached table PA (SMMUv3 3.3.2, 5.2).
+            if let n = nextRef { stillLeadsThere = n.hpa &- (n.gpa &- e.nextTableIPA) == e.nextTable }
         }
         if stillLeadsThere { return nil }
         let now: EntryState
         if let v = freshRef?.value {
             if v & 1 == 0 { now = .notPresent(value: v) }
+            else if v & 3 == 3, v & tableMask == e.value & tableMask, nextRef == nil {
+                now = .unreachable("descriptor \(hex(v)) still points at IPA \(groupedHex(e.nextTableIPA)), which the walk can no longer reach")
+            }
             else if v & 3 == 1 { now = .leafInsteadOfTable(noun: "block descriptor", value: v) }
             else if v & tableMask != e.value & tableMask { now = .tablePointer(level: nil, noun: "table descriptor", value: v, nextTable: v & tableMask) }
             else { now = .nextTableMoved(value: v, nowAt: nextRef.map { $0.hpa &- ($0.gpa &- e.nextTableIPA) }) }

@@ -78,61 +78,6 @@ public enum ScenarioReport {
     }
 }
 
-/// What `check` finds: stale uses, stale entries left, failed expectations.
-public struct CheckReport {
-    public var staleUses: [(step: Int, line: Int, text: String, use: StaleUse)] = []
-    public var staleLeft: [StaleFinding] = []
-    public var failed: [(step: Int, line: Int, message: String)] = []
-    let machine: Machine
-    let name: String
-
-    public init(_ session: Session) {
-        machine = session.machine
-        name = session.scenario.name
-        for e in session.log {
-            if e.outcome.status == .stale, let use = e.outcome.dma?.staleUse ?? session.machine.staleUses.first(where: { $0.step == e.step })?.use {
-                staleUses.append((e.step, e.line, e.text, use))
-            }
-            if e.outcome.status == .expectFailed { failed.append((e.step, e.line, e.outcome.summary)) }
-        }
-        staleLeft = machine.staleFindings()
-    }
-
-    public var clean: Bool { staleUses.isEmpty && staleLeft.isEmpty && failed.isEmpty }
-
-    public var text: String {
-        var out = ""
-        for u in staleUses {
-            out += "\(name):\(u.line): step \(u.step): DMA served from a stale \(u.use.cache) entry: \(u.text)\n"
-            out += "    cache said: \(u.use.cached)\n    memory says: \(u.use.fresh)\n"
-        }
-        for f in staleLeft {
-            out += "stale \(f.cacheName) entry left at the end: \(f.entry)\n    holds: \(f.holds)\n    memory now: \(f.memoryNow)\n"
-            if let change = machine.lastChange(of: f.pathAddresses) { out += "    changed at step \(change.step): \(change.what)\n" }
-            out += "    fix: \(f.fix.text)\n"
-            let noun = machine.architecture?.queueWordNoun ?? "qwords"
-            for words in f.fix.entries { out += "         \(noun) " + words.map { hex($0) }.joined(separator: " ") + "\n" }
-        }
-        for f in failed { out += "\(name):\(f.line): step \(f.step): \(f.message)\n" }
-        out += clean ? "check: clean (no stale entry used or left, every expectation held)\n"
-                     : "check: \(staleUses.count) stale use(s), \(staleLeft.count) stale entr\(staleLeft.count == 1 ? "y" : "ies") left, \(failed.count) failed expectation(s)\n"
-        return out
-    }
-
-    public var json: JSONValue {
-        .object([
-            ("scenario", .string(name)), ("clean", .bool(clean)),
-            ("stale_uses", .array(staleUses.map { .object([("step", .int(Int64($0.step))), ("line", .int(Int64($0.line))), ("command", .string($0.text)),
-                                                           ("cache", .string($0.use.cache)), ("cached", .string($0.use.cached)), ("fresh", .string($0.use.fresh))]) })),
-            ("stale_left", .array(staleLeft.map { .object([("cache", .string($0.cacheName)), ("entry", .string($0.entry)), ("holds", .string($0.holds)),
-                                                           ("memory_now", .string($0.memoryNow)), ("fix", .string($0.fix.text)),
-                                                           ("fix_qwords", .array(($0.fix.entries.first ?? []).map { .string(hex($0)) })),
-                                                           ("fix_statements", .array($0.fix.statements.map { .string($0) }))]) })),
-            ("failed_expectations", .array(failed.map { .object([("step", .int(Int64($0.step))), ("line", .int(Int64($0.line))), ("message", .string($0.message))]) })),
-        ])
-    }
-}
-
 extension String {
     func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
     func padRight(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
