@@ -134,11 +134,21 @@ public enum VTdStaleChecker {
         var fields: [(String, UInt64)] = [("sid", UInt64(e.sid)), ("addr", addr), ("s", sizeOrder == 0 ? 0 : 1)]
         if let p = e.pasid { fields = [("type", 8), ("pasid", UInt64(p))] + fields } else { fields = [("type", 3)] + fields }
         let atc = fix(fields)
-        // The device refills its ATC from the IOTLB: a stale IOTLB entry must go first (Linux flushes the IOTLB, then the device TLB).
+        // The device refills its ATC from the IOTLB: a stale IOTLB entry must go first (Linux flushes the
+        // IOTLB, then the device TLB: qi_flush_piotlb before qi_flush_dev_iotlb_pasid). Page-selective
+        // forms for the IOTLB entry that covers the page, then the global one.
+        var first: [StaleFix] = []
+        let iotlbCache = unit.caches.iotlb
+        if let i = iotlbCache.slotsByRecency.lazy.map({ iotlbCache.payload($0) }).first(where: {
+            $0.sid == e.sid && ($0.noPASID ? nil : $0.pasid) == e.pasid && $0.iova <= e.iova && e.iova - $0.iova < $0.size
+        }) {
+            first = iotlbFixes(did: i.did, pasid: i.type == .secondStage || i.type == .legacy ? nil : i.pasid, passThrough: i.type == .passThrough,
+                               address: i.iova, pageShift: i.pageShift).prefix(2).map { FixProof.sequence([$0, atc]) }
+        }
         let iotlb = fix([("type", 2), ("g", 1)])
         return finding(VTdUnit.atcCacheID, e.key, e.summary, holds: .translation(label: "hpa", address: e.hpa, perms: e.perms), now: problem,
                        fix: atc, path: path(trace), probe: TranslationRequest(req, kind: .dma(deviceATC: true)),
-                       alternatives: [FixProof.sequence([iotlb, atc])])
+                       alternatives: first + [FixProof.sequence([iotlb, atc])])
     }
 
     static func checkPWC(_ e: VTdPagingCacheEntry, stage: Int, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
