@@ -214,6 +214,13 @@ public enum SMMUv3StaleChecker {
         } else {
             guard case .success(let ste) = scratch.readSTE(sid: e.sid, memory: memory, trace: &trace, policy: .none), let g2 = ste.config.stage2,
                   ste.config.vmid == e.vmid else { return nil }
+            // Nested: until the CD is fetched, stage 2 walks only the CD's own IPA; when the configuration
+            // faults first, the entry is dead unless the walk that does happen passes through its span.
+            if ste.config.kind.translatesStage1,
+               SMMUv3StaleUsedFields.freshTags(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.base), unit, memory) == nil {
+                let (_, t) = fresh(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.base, access: .read), unit, memory)
+                guard t.references.contains(where: { $0.kind == .stage2 && $0.input >= e.base && $0.input - e.base < e.span }) else { return nil }
+            }
             _ = scratch.stage2Walk(g2, vmid: ste.config.vmid, input: e.base, row: 0, origin: (e.sid, e.ssid), memory: memory,
                                    trace: &trace, policy: .none)
         }

@@ -151,7 +151,20 @@ public enum VTdStaleChecker {
                        alternatives: first + [FixProof.sequence([iotlb, atc])])
     }
 
+    /// The DID the context/PASID entry in memory gives requests of `sid` (with `pasid`), nil when none translates.
+    static func freshDID(sid: UInt16, pasid: UInt32?, _ unit: VTdUnit, _ memory: PhysicalMemory) -> UInt16? {
+        var scratch = WalkTrace()
+        guard case .success(let ctx) = unit.readContext(sid: sid, memory: memory, trace: &scratch) else { return nil }
+        guard unit.scalableMode else { return UInt16(truncatingIfNeeded: VTdContextEntryFormat.did.value(in: ctx.words)) }
+        let p = pasid ?? UInt32(VTdScalableContextEntryFormat.rid_pasid.value(in: ctx.words))
+        guard case .success(let pe) = unit.readPASIDEntry(sid: sid, pasid: p, context: ctx, memory: memory, trace: &scratch) else { return nil }
+        return UInt16(truncatingIfNeeded: VTdPASIDEntryFormat.did.value(in: pe.words))
+    }
+
     static func checkPWC(_ e: VTdPagingCacheEntry, stage: Int, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
+        // Paging-structure caches are looked up by DID (VT-d 6.2.4): under another DID in memory no walk
+        // resumes from the entry, so it is dead, not stale.
+        guard freshDID(sid: e.sid, pasid: e.requestPASID, unit, memory) == e.did else { return nil }
         var freshValue: UInt64? = nil
         var nextHPA: UInt64? = nil
         var addresses: [UInt64] = []
