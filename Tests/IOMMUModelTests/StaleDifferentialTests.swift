@@ -188,7 +188,7 @@ import Foundation
     }
 
     /// Runs one seed; returns the disagreements (empty when the checker and the oracle agree throughout).
-    static func run(_ setup: Setup, seed: UInt64) throws -> (mismatches: [String], cases: Int, stale: Int) {
+    static func run(_ setup: Setup, seed: UInt64, steps: Int = steps) throws -> (mismatches: [String], cases: Int, stale: Int) {
         var rng = SplitMix64(state: seed &* 0x9E37_79B9 &+ UInt64(Setup.allCases.firstIndex(of: setup) ?? 0))
         var w = try world(setup, ats: seed % 2 == 0)
         var mismatches: [String] = []
@@ -249,5 +249,18 @@ import Foundation
         #expect(cases > 0 && stale > 0, "\(cases) cases, \(stale) stale")
         #expect(all.isEmpty, "\(all.prefix(8).joined(separator: "\n"))")
         print("StaleDifferentialTests \(setup): \(cases) entry verdicts, \(stale) stale")
+    }
+
+    /// Seeds (40 steps each) that once disagreed, kept as regression tests: a PASID entry re-attached with
+    /// another DID (PWC entries under the old DID are dead); a CD's ASID changed while every page faulted
+    /// (stale by its tag: the canary probe); stage-2 walk entries under a nested STE whose CD fetch faults.
+    static let regressions: [(Setup, UInt64)] = [(.vtdNested, 3), (.vtdNested2M, 1), (.smmuNested4K, 4), (.smmuNested64K, 4),
+                                                 (.smmuNested64K, 11), (.smmuStage2, 4), (.smmuStage2, 5), (.smmuStage2, 10)]
+
+    @Test(arguments: StaleDifferentialTests.regressions.indices)
+    func keptSeedsStillAgree(_ i: Int) throws {
+        let (setup, seed) = StaleDifferentialTests.regressions[i]
+        let r = try StaleDifferentialTests.run(setup, seed: seed, steps: 40)
+        #expect(r.mismatches.isEmpty, "\(setup) \(seed): \(r.mismatches.prefix(4).joined(separator: "\n"))")
     }
 }

@@ -55,4 +55,31 @@ import Testing
         try m.apply(.setEntry(space: "s1", input: 0x4000_0000, level: 2, value: pde.value ^ 0x20))
         #expect(!m.staleFindings().contains { $0.key == pde.key(stage: 1) })
     }
+
+    // False alarm from the issue: a DMA that faulted with nothing changed in memory left the
+    // paging-structure entries of its walk; they agree with memory.
+    @Test func faultedDMAWithNothingChangedLeavesNothingStale() throws {
+        var m = try nestedMachine()
+        _ = try m.read(0x4000_0000)
+        let out = try m.read(0x4000_5000)   // beyond the two mapped pages
+        #expect(out.status == .fault)
+        #expect(m.staleFindings().isEmpty)
+    }
+
+    // False alarm from the issue: Linux maps DMA_FROM_DEVICE buffers write-only (intel-iommu sets
+    // DMA_PTE_READ only with IOMMU_READ). The IOTLB and device-TLB entries a write filled answer writes
+    // as memory does; a read-only probe must not call them stale.
+    @Test(arguments: [false, true])
+    func writeOnlySecondStagePageIsNotStale(ats: Bool) throws {
+        var m = Machine()
+        try m.apply(.vtdSetup(scalable: true, configuration: VTdConfiguration()))
+        try m.apply(.addDevice(Device(name: "dev0", sid: 0x10, ats: ats)))
+        try m.apply(.createSpace(name: "s2", format: .vtdSecondStage, levels: 4, backing: .host, root: nil))
+        try m.apply(.map(space: "s2", input: 0x30_0000, output: 0x1_0030_0000, size: 4096, perms: [.write], pageSize: 4096))
+        try m.apply(.vtdAttach(VTdAttachment(device: "dev0", pasid: 5, pgtt: 2, did: 2, secondStage: "s2")))
+        let out = try m.write(0x30_0040)
+        #expect(out.status == .ok)
+        #expect(m.cacheCount("iotlb") == 1)
+        #expect(m.staleFindings().isEmpty)
+    }
 }

@@ -69,6 +69,14 @@ public enum VTdStaleChecker {
             trace.reset()
             outcome = scratch.translate(r, memory: memory, trace: &trace, policy: .none)
         }
+        if case .fault(let f) = outcome, f.reason == .readDenied || f.reason == .smReadDenied || f.reason == .smSSPermission {
+            // A write-only page (Linux maps every DMA_FROM_DEVICE buffer IOMMU_WRITE only): the entry answers writes.
+            var r = req
+            r.access = .write
+            var t = WalkTrace()
+            let w = scratch.translate(r, memory: memory, trace: &t, policy: .none)
+            if case .translated = w { outcome = w; trace = t }
+        }
         return (outcome, trace)
     }
 
