@@ -14,7 +14,7 @@ enum SessionGolden {
 │                                                    ││ page          0x20_1000    ·      ·      ○      ●              │
 │                                                    ││ → HPA 0x1_0020_1000 RW-U · 4K page · walked                    │
 └────────────────────────────────────────────────────┘│ L3→ FS entry: 0x10_3007 from the PWC-S1                        │
-┌3 Caches  [IOTLB] PWC-S1 PWC-S2 PASID ctx ATC ──────┐│                                                                │
+┌3 Caches  [IOTLB] PWC-S1 PWC-S2 PASID ctx ATC qi ───┐│                                                                │
 │   DID PASID IOVA           size → HPA          perm││ ● memory read  ○ cache hit  ! stale  ✗ fault  · not read       │
 │ !   2     5 0x4000_1000    4K   0x1_0020_1000  RW-U│└────────────────────────────────────────────────────────────────┘
 │     2     5 0x4000_0000    4K   0x1_0020_0000  RW-U│┌4 locked_vm ────────────────────────────────────────────────────┐

@@ -151,7 +151,7 @@ import Scenario
         #expect(roles[2].allSatisfy { $0 == "S" })
         _ = p.handle(.char("k"))
         // Tabs with stale entries are drawn in `stale`: IOTLB (selected) and ATC.
-        #expect(p.tabs.alerts == [CacheTab.iotlb.rawValue, CacheTab.atc.rawValue])
+        #expect(Set(p.tabs.alerts.map { p.tabIDs[$0] }) == ["iotlb", "atc"])
         p.selectTab(named: "ATC")
         let atc = paneLines(p, 52, 4, focused: false)
         #expect(atc[1] == " ! 00:02.0     5 0x4000_1000 4K   0x1_0020_1000 RW-U")

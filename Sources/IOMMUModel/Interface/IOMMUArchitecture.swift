@@ -18,9 +18,13 @@ public struct IOMMUArchitecture: Sendable, Hashable {
     public var levelsCountUp: Bool
     /// Where the unit records faults, in words ("VT-d fault log", "SMMUv3 event queue").
     public var faultLogName: String
+    /// A typical queue entry, for the decoder to start from: its words and what it is.
+    public var exampleQueueEntry: [UInt64]
+    public var exampleQueueEntryName: String
 
     public init(name: String, title: String, queueEntryKind: String, queueStatement: String, queueEntryNoun: String,
-                queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool, faultLogName: String) {
+                queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool, faultLogName: String,
+                exampleQueueEntry: [UInt64] = [], exampleQueueEntryName: String = "") {
         self.name = name
         self.title = title
         self.queueEntryKind = queueEntryKind
@@ -30,7 +34,12 @@ public struct IOMMUArchitecture: Sendable, Hashable {
         self.queueEntryWords = queueEntryWords
         self.levelsCountUp = levelsCountUp
         self.faultLogName = faultLogName
+        self.exampleQueueEntry = exampleQueueEntry
+        self.exampleQueueEntryName = exampleQueueEntryName
     }
+
+    /// True when `kind` (a decoder kind such as `vtd-qi-piotlb` or `smmu-cmd`) is one of this architecture's queue entries.
+    public func ownsQueueKind(_ kind: String) -> Bool { kind == queueEntryKind || kind.hasPrefix(queueEntryKind + "-") }
 
     /// The scenario line that submits these words as one queue entry (`qi raw 0x.. 0x..`).
     public func statement(for words: [UInt64]) -> String {

@@ -3,7 +3,11 @@ extension SMMUv3Unit: IOMMU {
     public static let architecture = IOMMUArchitecture(
         name: "smmuv3", title: "Arm SMMUv3", queueEntryKind: "smmu-cmd", queueStatement: "cmd raw", queueEntryNoun: "command",
         queueWordNoun: "dwords", queueEntryWords: 2...2, levelsCountUp: true,
-        faultLogName: "SMMUv3 event queue")
+        faultLogName: "SMMUv3 event queue",
+        // CMD_TLBI_NH_VA (opcode 0x12) for one leaf page, as the decoder's first example (SMMUv3 4.4.1.1).
+        exampleQueueEntry: (try? StructureCatalog.kind(named: "smmu-cmd")
+            .encode([("opcode", 0x12), ("vmid", 1), ("asid", 1), ("leaf", 1), ("addr", 0x4000_0000)]).1) ?? [],
+        exampleQueueEntryName: "a TLBI_NH_VA command (example)")
 
     public var label: String { "SMMUv3" }
 

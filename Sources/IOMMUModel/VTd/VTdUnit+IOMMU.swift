@@ -3,7 +3,10 @@ extension VTdUnit: IOMMU {
     public static let architecture = IOMMUArchitecture(
         name: "vtd", title: "Intel VT-d", queueEntryKind: "vtd-qi", queueStatement: "qi raw", queueEntryNoun: "invalidation",
         queueWordNoun: "qwords", queueEntryWords: 2...4, levelsCountUp: false,
-        faultLogName: "VT-d fault log")
+        faultLogName: "VT-d fault log",
+        // A PASID-based IOTLB invalidation, granularity 3 (vtd.md §9), as the decoder's first example.
+        exampleQueueEntry: (try? StructureCatalog.kind(named: "vtd-qi-piotlb").encode([("g", 3)]).1) ?? [0, 0, 0, 0],
+        exampleQueueEntryName: "a PASID-based IOTLB invalidation")
 
     public var label: String { scalableMode ? "VT-d scalable" : "VT-d legacy" }
 

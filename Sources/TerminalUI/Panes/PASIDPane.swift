@@ -102,6 +102,26 @@ public final class PASIDPane: SessionPane {
         return UInt16(VTdPASIDEntryFormat.did.value(in: words(of: listing.slots[i])))
     }
 
+    /// The scope tags of the selected entry, as queue-entry field names (`did`, `pasid`; `sid`, `vmid`,
+    /// `asid`, `ssid`): what the `i` builder starts from.
+    public var scopeDefaults: [(String, UInt64)] {
+        var defaults: [(String, UInt64)] = []
+        if architecture == .smmuv3 {
+            if let d = selectedDevice { defaults.append(("sid", UInt64(d.sid))) }
+            if let cfg = selectedStreamConfig {
+                if cfg.kind != .abort && cfg.kind != .bypass { defaults.append(("vmid", UInt64(cfg.vmid))) }
+                if cfg.kind.translatesStage1, let cd = selectedCD {
+                    if case .success(let c)? = cd.config { defaults.append(("asid", UInt64(c.asid))) }
+                    if cfg.cdMax > 0 { defaults += [("ssid", UInt64(cd.index)), ("ssv", 1)] }
+                }
+            }
+            return defaults
+        }
+        if let did = selectedDID { defaults.append(("did", UInt64(did))) }
+        if let p = selectedPASID { defaults.append(("pasid", UInt64(p))) }
+        return defaults
+    }
+
     public func update(_ snapshot: UISnapshot) {
         machine = snapshot.machine
         architecture = snapshot.architecture

@@ -232,45 +232,20 @@ public final class SessionController {
         }
     }
 
-    /// Opens the `i` dialog: from the fix of the selected stale cache entry, else a page-selective
-    /// PASID-based IOTLB invalidation for the selected PASID entry and the last DMA's page.
+    /// Opens the `i` dialog: from the fix of the selected stale cache entry, else the unit's first
+    /// offered queue entry scoped to the selected configuration entry and the last DMA's page.
     public func openInvalidationBuilder() {
-        if snapshot.machine.smmu != nil {
-            openCommandBuilder()
-            return
-        }
-        guard snapshot.machine.vtd != nil else {
+        guard let arch = snapshot.machine.architecture else {
             app.setStatus(snapshot.architecture == .spaprTCE ? "sPAPR TCE: there is no invalidation queue to build for (TCE kills follow each MAP/UNMAP)"
                                                              : "no IOMMU yet: step past the setup first", role: .warning)
             return
         }
         var start: [UInt64]? = nil
         if app.focusedPane == 2, let words = cachesPane.selectedFinding?.fix.entries.first { start = words }
-        var defaults: [(String, UInt64)] = []
-        if let did = pasidPane.selectedDID { defaults.append(("did", UInt64(did))) }
-        if let p = pasidPane.selectedPASID { defaults.append(("pasid", UInt64(p))) }
+        var defaults = pasidPane.scopeDefaults
         if let a = snapshot.machine.lastDMA?.request.address { defaults.append(("addr", a & ~0xfff)) }
-        app.openModal(InvalidationBuilder(machine: snapshot.machine, stale: snapshot.stale, nextStep: session.position + 1,
+        app.openModal(InvalidationBuilder(machine: snapshot.machine, architecture: arch, stale: snapshot.stale, nextStep: session.position + 1,
                                           start: start, defaults: defaults))
-    }
-
-    /// The SMMUv3 `i` dialog: from the selected stale entry's fix, else a non-range TLBI_NH_VA for the
-    /// selected stream's VMID and CD's ASID at the last DMA's page.
-    func openCommandBuilder() {
-        var start: [UInt64]? = nil
-        if app.focusedPane == 2, let words = cachesPane.selectedFinding?.fix.entries.first { start = words }
-        var defaults: [(String, UInt64)] = []
-        if let d = pasidPane.selectedDevice { defaults.append(("sid", UInt64(d.sid))) }
-        if let cfg = pasidPane.selectedStreamConfig {
-            if cfg.kind != .abort && cfg.kind != .bypass { defaults.append(("vmid", UInt64(cfg.vmid))) }
-            if cfg.kind.translatesStage1, let cd = pasidPane.selectedCD {
-                if case .success(let c)? = cd.config { defaults.append(("asid", UInt64(c.asid))) }
-                if cfg.cdMax > 0 { defaults += [("ssid", UInt64(cd.index)), ("ssv", 1)] }
-            }
-        }
-        if let a = snapshot.machine.lastDMA?.request.address { defaults.append(("addr", a & ~0xfff)) }
-        app.openModal(InvalidationBuilder(machine: snapshot.machine, stale: snapshot.stale, nextStep: session.position + 1,
-                                          start: start, defaults: defaults, family: .smmu))
     }
 
     /// Opens the TCE table of a sPAPR window (Enter on it in the locked_vm pane).
