@@ -11,7 +11,7 @@ enum WalkReport {
         return (r.source == .memory ? "● " : "○ ") + groupedHex(r.value)
     }
 
-    static func text(_ g: WalkGrid, dma: DMARecord, entry: LogEntry) -> String {
+    static func text(_ g: WalkGrid, dma: DMARecord, entry: LogEntry, architecture: IOMMUArchitecture? = nil) -> String {
         var out = "\(entry.outcome.summary)\n"
         out += "\(g.walkReads) page-table reads in the walk (\(g.memoryReads) memory reads in all)"
         if g.stage1Levels > 0 && g.stage2Levels > 0 { out += "; a cold \(g.stage1Levels)x\(g.stage2Levels) walk reads \((g.stage1Levels + 1) * (g.stage2Levels + 1) - 1)" }
@@ -38,7 +38,9 @@ enum WalkReport {
         out += "  ● read from memory   ○ supplied by a cache   · not needed\n"
         switch dma.outcome {
         case .translated(let hpa, let perms, let shift, let by):
-            out += "  → HPA \(groupedHex(hpa)) \(perms.label), \(sizeLabel(shift)) page, \(by == .memory ? "walked" : "from the " + by.label)\n"
+            let output = architecture?.addressNames.output ?? "HPA"
+            let source = architecture?.label(by) ?? by.label
+            out += "  → \(output) \(groupedHex(hpa)) \(perms.label), \(sizeLabel(shift)) page, \(by == .memory ? "walked" : "from the " + source)\n"
         case .fault(let code, let name, let detail):
             out += "  ✗ fault 0x\(String(code, radix: 16)) \(name): \(detail)\n"
         }

@@ -89,7 +89,7 @@ import Scenario
         #expect(lines[4] == " L1→           0x10_2000  ● 0x8000_2003  ● 0x8000_3003  ● 0x8000_4003  ● 0x60_0001_0010_27ff  L2 ● 0x10_3003")
         #expect(lines[5] == " L2→           0x10_3000  ● 0x8000_2003  ● 0x8000_3003  ● 0x8000_4003  ● 0x60_0001_0010_37ff  L3 ● 0x60_0000_0020_0f47")
         #expect(lines[6] == " page          0x20_0000  ● 0x8000_2003  ● 0x8000_3003  ● 0x8000_5003  ● 0x60_0001_0020_07ff")
-        #expect(lines[7] == " → HPA 0x1_0020_0000 RW-U · 4K page · walked")
+        #expect(lines[7] == " → PA 0x1_0020_0000 RW-U · 4K page · walked")
         #expect(lines[8] == " TTB0 root S2 L0: 0x8000_2003 read at PA 0x8000_1000")
         #expect(lines[11] == " ● memory read  ○ cache hit  ! stale  ✗ fault  · not read")
         var marks = 0
@@ -116,7 +116,7 @@ import Scenario
         let lines = paneLines(c.walkPane, 126, 12)
         #expect(lines[0] == " config STE ○  CD ○")
         #expect(lines[1].hasPrefix(" ○ TLB hit: 0x4000_0008 → 0x1_0020_0008."))
-        #expect(lines.contains(" → HPA 0x1_0020_0008 RW-U · 4K page · from the TLB"))
+        #expect(lines.contains(" → PA 0x1_0020_0008 RW-U · 4K page · from the TLB"))
         #expect(c.walkPane.record?.trace.walkReads == 0)
     }
 

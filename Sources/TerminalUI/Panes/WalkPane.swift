@@ -22,6 +22,8 @@ public final class WalkPane: SessionPane {
     /// The machine of the last snapshot: Arm granules and full STEs/CDs for Enter and `d`.
     private var machine = Machine()
     private var architecture = MachineArchitecture.none
+    /// The IOMMU's architecture: its names for caches and addresses, its walk texts.
+    private var unitArchitecture: IOMMUArchitecture?
     private var cells = WalkCells()
     private var log: [LogEntry] = []
     private var lastDMA: DMARecord?
@@ -82,7 +84,7 @@ public final class WalkPane: SessionPane {
         let refs = g.referenceCount
         if refs == 0, let hit = g.tlbHit {
             out.append(Span("\(cells.label(hit.source)) hit, 0 refs", cells.isStale(hit) ? .stale : .hit))
-        } else if isArm {
+        } else if cells.architecture?.countsDescriptorReads == true {
             // The (n+1)(m+1)−1 figure: descriptor reads of the walk; configuration fetches are on their own line.
             let cached = g.rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.filter { $0.source.isCache }.count + ($1.stage1?.source.isCache == true ? 1 : 0) }
             let reads = r.trace.walkReads
@@ -102,6 +104,7 @@ public final class WalkPane: SessionPane {
     public func update(_ snapshot: UISnapshot) {
         machine = snapshot.machine
         architecture = snapshot.architecture
+        unitArchitecture = snapshot.machine.architecture
         log = snapshot.log
         lastDMA = snapshot.machine.lastDMA
         if snapshot.position != position || !isChosen {
@@ -146,7 +149,7 @@ public final class WalkPane: SessionPane {
         grid = g
         var faultRef: MemoryReference? = nil
         if case .fault = r.outcome, r.trace.count > 0 { faultRef = r.trace[r.trace.count - 1] }
-        cells = WalkCells(faultRef: faultRef, staleCache: r.staleUse?.cache, arm: r.armStartLevels != nil)
+        cells = WalkCells(faultRef: faultRef, staleCache: r.staleUse?.cache, architecture: unitArchitecture)
         // Start on the cell that tells the story: the fault, else the first reference made.
         cursor = (0, 0)
         var first: (Int, Int)? = nil
@@ -162,8 +165,6 @@ public final class WalkPane: SessionPane {
         if first == nil && configurationSelectable { cursor = (-1, g.configuration.count - 1) }
     }
 
-    /// True when the walk shown is an SMMUv3 one (its cache names and the walk-read count in the title).
-    var isArm: Bool { record?.armStartLevels != nil }
 
     /// The configuration line takes the cursor when its entries can be opened in the decoder (STEs,
     /// CDs, their level-1 descriptors and the stage-2 walk of a CD), whatever the architecture.
@@ -232,9 +233,7 @@ public final class WalkPane: SessionPane {
                     .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
                 return
             }
-            let text = architecture.isArm
-                ? "No DMA yet. Each DMA's walk appears here: first the configuration fetches (L1STD, STE, the CD through stage 2), then one row per IPA the walk translates (TTB0's table, each stage-1 table, the page), one column per stage-2 level (Arm levels 0-3), then the stage-1 entry. 24 descriptor reads for a cold 4-level over 4-level walk."
-                : "No DMA yet. Each DMA's walk appears here: one row per guest-physical address the walk translates (the stage-1 root, each stage-1 table, the page), one column per stage-2 level, then the stage-1 entry. 24 memory reads for a cold 4-level over 4-level walk."
+            let text = unitArchitecture?.walkIntro ?? "No DMA yet, and no IOMMU: step past the setup. Each DMA's walk appears here."
             TextView(text, role: .dim)
                 .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
             return
@@ -267,9 +266,7 @@ public final class WalkPane: SessionPane {
             var text = "\(stale ? "!" : "○") \(cells.label(hit.source)) hit: \(groupedHex(r.request.address)) → \(groupedHex(hit.hpa)). "
                 + (hit.source == .deviceTLB ? "The device's own TLB answered; the IOMMU made no memory reference."
                                             : "The \(cells.label(hit.source)) held the finished translation; no table was read.")
-            if isArm && hit.source != .deviceTLB && !g.configuration.isEmpty {
-                text += " The STE and CD above still came first: they give the VMID and ASID the entry is tagged with."
-            }
+            if let note = unitArchitecture?.cachedAnswerNote, hit.source != .deviceTLB && !g.configuration.isEmpty { text += " " + note }
             let wrapped = TextWrap.lines(text, width: width)
             for line in wrapped.prefix(max(1, rect.maxY - y - (show[0] ? 1 : 0) - (show[2] ? 1 : 0))) {
                 out.write(line, x: x0, y: y, role: stale ? .stale : .hit, maxWidth: width)
@@ -312,7 +309,7 @@ public final class WalkPane: SessionPane {
         }
         switch r.outcome {
         case .translated(let hpa, let perms, let shift, let by):
-            return [Span("→ ", .ok), Span("HPA \(groupedHex(hpa)) \(perms.label)", .ok),
+            return [Span("→ ", .ok), Span("\(unitArchitecture?.addressNames.output ?? "HPA") \(groupedHex(hpa)) \(perms.label)", .ok),
                     Span(" · \(sizeLabel(shift)) page · " + (by == .memory ? "walked" : "from the \(cells.label(by))"), .dim)]
         case .fault(let code, let name, _):
             return [Span("✗ fault 0x\(String(code, radix: 16)): \(name)", .fault)]
