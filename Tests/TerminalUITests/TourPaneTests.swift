@@ -19,7 +19,7 @@ import Scenario
         #expect(lines[0] == " context P DTE PASIDE · PASID dir 0x8000_d000 · PDTS 0 · at 0x8000_c200")
         #expect(lines[1] == "   PASID P PGTT    DID FS root                   lvl SS root             lvl")
         #expect(lines[2] == "       5 1 nested    2 0x10_0000 GPA               4 0x8000_1000           4")
-        #expect(c.pasidPane.selectedPASID == 5)
+        #expect(c.pasidPane.scopeDefaults.first { $0.0 == "pasid" }?.1 == 5)
         #expect(headerText(c).contains("nic 00:02.0 · PASID 5"))
         // The context entry sets DTE because the NIC has ATS (the tour's step 4 note; VT-d 9.4).
         #expect(lines[0].contains("DTE"))

@@ -68,6 +68,15 @@ public protocol IOMMU: Sendable {
     /// One of those tables, rows made on demand (nil: no such table).
     func viewTable(_ id: CacheID, context: UnitViewContext) -> UnitTable?
 
+    // MARK: configuration
+
+    /// Pane 1: the configuration entries of `devices` in `memory` (one device's when the view is
+    /// per device: `selected` indexes `devices`).
+    func configurationView(memory: PhysicalMemory, devices: [Device], selected: Int) -> ConfigurationView
+
+    /// The header's short label on narrow screens ("VT-d sm").
+    var shortLabel: String { get }
+
     // MARK: checker
 
     /// Every cache entry that disagrees with a fresh walk of memory now, with its typed fix.

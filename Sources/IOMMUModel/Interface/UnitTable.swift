@@ -19,7 +19,7 @@ public struct UnitColumn: Sendable, Equatable {
 }
 
 /// How a cell or row reads: the UI maps it to a colour role.
-public enum UnitTone: Sendable, Equatable { case normal, dim, ok, warning, error }
+public enum UnitTone: Sendable, Equatable { case normal, dim, accent, ok, warning, error }
 
 /// One cell of a unit table.
 public struct UnitCell: Sendable, Equatable, ExpressibleByStringLiteral {

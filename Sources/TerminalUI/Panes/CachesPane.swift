@@ -104,6 +104,7 @@ public final class CachesPane: SessionPane {
         switch tone {
         case .normal: .normal
         case .dim: .dim
+        case .accent: .accent
         case .ok: .ok
         case .warning: .warning
         case .error: .error

@@ -196,19 +196,10 @@ public final class SessionController {
     func header() -> [Span] {
         // Narrow screens drop the bus/device/function and shorten the architecture.
         let compact = app.size.width < 110
-        let arch = compact && snapshot.architecture == .vtdScalable ? "VT-d sm" : snapshot.architecture.label
+        let arch = compact ? (snapshot.machine.iommu?.shortLabel ?? snapshot.architecture.label) : snapshot.architecture.label
         var out = [Span(snapshot.scenarioName), Span(" · "), Span("step \(snapshot.position)/\(snapshot.stepCount)"),
                    Span(" · "), Span(arch)]
-        if snapshot.architecture == .smmuv3, let d = pasidPane.selectedDevice {
-            // Arm names the requester by StreamID and the substream by SSID (SMMUv3 3.2, 3.3).
-            out += [Span(" · "), Span(compact ? "\(d.name) \(hex(UInt64(d.sid)))" : "\(d.name) sid \(hex(UInt64(d.sid)))")]
-            if let cfg = pasidPane.selectedStreamConfig, cfg.kind.translatesStage1, let cd = pasidPane.selectedCD {
-                out += [Span(" · "), Span(cfg.cdMax == 0 ? (compact ? "CD 0" : "CD 0, no SSID") : "SSID \(cd.index)")]
-            }
-        } else if let d = pasidPane.selectedDevice {
-            out += [Span(" · "), Span(compact ? d.name : "\(d.name) \(VTdUnit.bdf(UInt16(truncatingIfNeeded: d.sid)))")]
-            if let p = pasidPane.selectedPASID { out += [Span(" · "), Span("PASID \(p)")] }
-        }
+        for part in pasidPane.headerParts(compact: compact) { out += [Span(" · "), Span(part)] }
         if !snapshot.stale.isEmpty {
             out += [Span(" · "), Span("\(snapshot.stale.count) stale", .stale)]
         }
