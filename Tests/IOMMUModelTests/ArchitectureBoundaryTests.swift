@@ -36,7 +36,6 @@ import Testing
         "Sources/IOMMUModel/Machine/HostActionExecutor.swift", "Sources/IOMMUModel/Machine/HostCommand.swift",
         "Sources/IOMMUModel/Machine/HostStep.swift",
         "Sources/IOMMUModel/Machine/Machine+Host.swift", "Sources/IOMMUModel/Machine/Machine+HostSMMU.swift",
-        "Sources/IOMMUModel/Machine/MachineCommand.swift",
         "Sources/Scenario/Bundled/BundledScenarios.swift", "Sources/Scenario/Import/RecordDecoder.swift",
         "Sources/Scenario/Language/HostStatements.swift",
         "Sources/nestscope/Bench/BenchCommand.swift", "Sources/nestscope/Bench/BenchScaling.swift",
