@@ -90,7 +90,7 @@ import Scenario
         #expect(lines[5] == " L2→           0x10_3000  ● 0x8000_2003  ● 0x8000_3003  ● 0x8000_4003  ● 0x60_0001_0010_37ff  L3 ● 0x60_0000_0020_0f47")
         #expect(lines[6] == " page          0x20_0000  ● 0x8000_2003  ● 0x8000_3003  ● 0x8000_5003  ● 0x60_0001_0020_07ff")
         #expect(lines[7] == " → PA 0x1_0020_0000 RW-U · 4K page · walked")
-        #expect(lines[8] == " TTB0 root S2 L0: 0x8000_2003 read at PA 0x8000_1000")
+        #expect(lines[8] == " TTB0 root S2 L0: #8/31 · 0x8000_2003 read at PA 0x8000_1000")
         #expect(lines[11] == " ● memory read  ○ cache hit  ! stale  ✗ fault  · not read")
         var marks = 0
         for r in 2...6 { marks += lines[r].filter { $0 == "●" }.count }
@@ -128,7 +128,7 @@ import Scenario
         let lines = paneLines(c.walkPane, 126, 12)
         #expect(lines[4].hasSuffix("L2 ○ 0x10_3003"))
         #expect(lines[6].hasPrefix(" page          0x20_1000  ·      ·      ○ 0x8000_5003  ● "))
-        #expect(lines[8] == " L1→ S1 entry: 0x10_3003 from the WC-S1")
+        #expect(lines[8] == " L1→ S1 entry: #3/6 · 0x10_3003 from the WC-S1")
     }
 
     // The configuration line is selectable: k goes up to it, l to the STE; Enter decodes the STE as

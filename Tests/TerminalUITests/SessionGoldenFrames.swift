@@ -13,7 +13,7 @@ enum SessionGolden {
 │                                                    ││ L2→           -            ·      ·      ·      ·    L1 ●      │
 │                                                    ││ page          0x20_1000    ·      ·      ○      ●              │
 │                                                    ││ → HPA 0x1_0020_1000 RW-U · 4K page · walked                    │
-└────────────────────────────────────────────────────┘│ L3→ FS entry: 0x10_3007 from the PWC-S1                        │
+└────────────────────────────────────────────────────┘│ L3→ FS entry: #3/6 · 0x10_3007 from the PWC-S1                 │
 ┌3 Caches  [IOTLB] PWC-S1 PWC-S2 PASID ctx ATC qi ───┐│                                                                │
 │   DID PASID IOVA           size → HPA          perm││ ● memory read  ○ cache hit  ! stale  ✗ fault  · not read       │
 │ !   2     5 0x4000_1000    4K   0x1_0020_1000  RW-U│└────────────────────────────────────────────────────────────────┘

@@ -122,7 +122,7 @@ import Scenario
         #expect(Array(roles[5])[x] == "x")
         // The cursor starts on the fault, and the line under the grid says where it was read.
         #expect(c.walkPane.cursor.row == 3 && c.walkPane.cursor.column == 4)
-        #expect(lines[8] == " L2→ FS entry: 0x0 read at GPA 0x10_3008 (HPA 0x1_0010_3008)")
+        #expect(lines[8] == " L2→ FS entry: #14/14 · 0x0 read at GPA 0x10_3008 (HPA 0x1_0010_3008)")
     }
 
     // Step 9 is served by the NIC's own ATC from the stale entry: no IOMMU reference at all.

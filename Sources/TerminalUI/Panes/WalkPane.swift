@@ -46,7 +46,7 @@ public final class WalkPane: SessionPane {
     public var minimumHeight: Int { 6 }
 
     public var hints: [KeyHint] {
-        var h = [KeyHint("h j k l", "cell"), KeyHint("Enter", "entry"), KeyHint("d", "decode")]
+        var h = [KeyHint("h j k l", "cell"), KeyHint("< >", "read by read"), KeyHint("Enter", "entry"), KeyHint("d", "decode")]
         if dmasInStep().count > 1 { h.append(KeyHint("[ ]", "other DMA")) }
         if isChosen { h.append(KeyHint("Esc", "last DMA")) }
         return h
@@ -63,7 +63,8 @@ public final class WalkPane: SessionPane {
     }
 
     public var helpHints: [KeyHint] {
-        [KeyHint("h l", "previous / next column"), KeyHint("j k ↑ ↓", "previous / next row"),
+        [KeyHint("h l ← →", "previous / next column"), KeyHint("j k ↑ ↓", "previous / next row"),
+         KeyHint("< >", "the previous / next read, in the order the hardware makes them"),
          KeyHint("Enter", "the selected entry, decoded"), KeyHint("d", "open the selected entry in the decoder"),
          KeyHint("[ ]", "the step's previous / next DMA"), KeyHint("Esc", "back to the last DMA (after w in 5 or [ ])")]
     }
@@ -178,6 +179,35 @@ public final class WalkPane: SessionPane {
     /// Columns of a row: the grid's, or the configuration references on row -1.
     func columns(inRow row: Int) -> Int { row < 0 ? (grid?.configuration.count ?? 0) : columnCount }
 
+    /// The cell holding the reference made `order`-th (1-based) in the hardware's sequence.
+    func cell(ofRead order: Int) -> (row: Int, column: Int)? {
+        guard let r = record, let g = grid, order >= 1, order <= r.trace.count else { return nil }
+        let target = r.trace[order - 1]
+        for column in g.configuration.indices where g.configuration[column] == target { return configurationSelectable ? (-1, column) : nil }
+        for row in g.rows.indices {
+            for column in 0..<columnCount where reference(row: row, column: column) == target { return (row, column) }
+        }
+        return nil
+    }
+
+    /// The read order of the selected cell's reference (nil: nothing read there).
+    var selectedReadOrder: Int? {
+        guard let r = record, let ref = reference(row: cursor.row, column: cursor.column) else { return nil }
+        return r.trace.order(of: ref)
+    }
+
+    /// `>` / `<`: the next or previous read in hardware order (a translation answered from the TLB has none).
+    private func stepRead(by delta: Int) -> Handled {
+        guard let r = record, r.trace.count > 0 else { return .status("no reads in this walk", .dim) }
+        var order = (selectedReadOrder ?? (delta > 0 ? 0 : r.trace.count + 1)) + delta
+        // References the cursor cannot rest on (configuration reads on VT-d, whose line is not selectable) are skipped.
+        while order >= 1 && order <= r.trace.count {
+            if let c = cell(ofRead: order) { cursor = c; return .handled }
+            order += delta
+        }
+        return .status(delta > 0 ? "that was the last read (\(r.trace.count) in all)" : "that was the first read", .dim)
+    }
+
     /// The reference in a grid cell (row -1: the configuration line).
     func reference(row: Int, column: Int) -> MemoryReference? {
         guard let g = grid else { return nil }
@@ -291,7 +321,8 @@ public final class WalkPane: SessionPane {
         if show[3] && (gridRows > 0 || (cursor.row == -1 && !g.configuration.isEmpty)) && y < rect.maxY {
             let ref = reference(row: cursor.row, column: cursor.column)
             let label = cursor.row >= 0 && g.rows.indices.contains(cursor.row) ? "\(g.rows[cursor.row].label) \(cursorTitle()): " : "config \(cursorTitle()): "
-            let text = ref.map { cells.brief($0) } ?? "not read (a cache answered below, or the walk stopped)"
+            var text = ref.map { cells.brief($0) } ?? "not read (a cache answered below, or the walk stopped)"
+            if let n = selectedReadOrder { text = "#\(n)/\(r.trace.count) · " + text }
             out.write(SpanLayout.truncate([Span(label, .accent), Span(text, ref == nil ? .dim : .normal)], to: width), x: x0, y: y, maxWidth: width)
             y += 1
         }
@@ -378,8 +409,10 @@ public final class WalkPane: SessionPane {
         case .char("k"), .up:
             cursor.row = max(cursor.row - 1, top)
             cursor.column = min(cursor.column, max(0, columns(inRow: cursor.row) - 1))
-        case .char("l"): cursor.column = min(cursor.column + 1, max(0, columns(inRow: cursor.row) - 1))
-        case .char("h"): cursor.column = max(cursor.column - 1, 0)
+        case .char("l"), .right: cursor.column = min(cursor.column + 1, max(0, columns(inRow: cursor.row) - 1))
+        case .char("h"), .left: cursor.column = max(cursor.column - 1, 0)
+        case .char(">"), .char("."): return stepRead(by: 1)
+        case .char("<"), .char(","): return stepRead(by: -1)
         case .home: cursor = (0, 0)
         case .end: cursor = (max(0, g.rows.count - 1), max(0, columnCount - 1))
         case .char("["), .char("]"):
