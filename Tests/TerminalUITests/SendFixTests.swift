@@ -22,3 +22,24 @@ import IOMMUModel
         #expect(c.session.log.contains { $0.step == 10 })
     }
 }
+
+/// A note longer than its box (issue 17: it was cut with no way to read the rest): the box says
+/// `J more`, `J`/`K` scroll it from any pane, and the next step's note starts at its top.
+@Suite struct NoteScrollTests {
+    @Test func longNotesScrollWithJAndK() throws {
+        let c = try bundledController("smmuv3-range-tlbi", at: 7)
+        let before = c.app.render().text
+        #expect(before.contains("J more  next (n)"))
+        #expect(!before.contains("command that would have"))
+        press(c.app, .char("J"))
+        press(c.app, .char("J"))
+        let after = c.app.render().text
+        #expect(after.contains("would have"))
+        press(c.app, .char("K"), .char("K"))
+        #expect(c.app.render().text.contains("The flush names 1 GiB"))
+        press(c.app, .char("J"), .char("n"))
+        let next = c.app.render().text
+        #expect(next.contains("step 8/9"))
+        #expect(next.contains("A page of the old block"))        // step 8's note, from its first line
+    }
+}

@@ -219,6 +219,9 @@ public final class SessionController {
         case .char("i"):
             openInvalidationBuilder()
             return .handled
+        case .char("J"), .char("K"):
+            notePane.scroll(by: key == .char("J") ? 3 : -3)
+            return .handled
         case .char("R"):
             switch reload() {
             case .success(let m): return .status(m ?? "reloaded", .ok)
@@ -260,7 +263,7 @@ public final class SessionController {
     static var helpSections: [HelpSection] {
         [HelpSection("Session", [
             KeyHint("i", "invalidation builder (preview, submit)"), KeyHint("d", "decoder pane"),
-            KeyHint("R", "reload the scenario (drops typed lines)"),
+            KeyHint("R", "reload the scenario (drops typed lines)"), KeyHint("J K", "scroll the note down / up"),
             KeyHint(":N", "go to step N"), KeyHint(":save FILE", "write the session as a scenario"),
             KeyHint(":help", "the scenario language"),
         ]),
