@@ -56,8 +56,8 @@ public enum FixProof {
     public static func prove<U: IOMMU>(_ findings: [StaleFinding], unit: U, memory: PhysicalMemory,
                                        staleKeys: @escaping @Sendable (U, PhysicalMemory) -> [CacheEntryKey]) -> [StaleFinding] {
         findings.map { f in
-            let candidates = f.candidates, key = f.key, probe = f.probe
-            return f.provingFix { first(candidates, key: key, probe: probe, unit: unit, memory: memory, staleKeys: staleKeys) }
+            // The candidates too are built inside: only a proof needs the wider ones.
+            f.provingFix { first(f.candidates, key: f.key, probe: f.probe, unit: unit, memory: memory, staleKeys: staleKeys) }
         }
     }
 }

@@ -43,8 +43,18 @@ public struct StaleFinding: Sendable, Equatable {
         self.pathAddresses = pathAddresses
     }
 
+    /// Wider candidates built only when a proof needs them (encoding queue entries costs; the checker runs per step).
+    private var later: [@Sendable () -> [StaleFix]] = []
+
     /// Candidates smallest first: the proposal, then the wider ones.
-    public var candidates: [StaleFix] { [proposed] + alternatives }
+    public var candidates: [StaleFix] { [proposed] + alternatives + later.flatMap { $0() } }
+
+    /// The finding with more candidates after the others, built when first needed.
+    public func addingCandidates(_ more: @escaping @Sendable () -> [StaleFix]) -> StaleFinding {
+        var g = self
+        g.later.append(more)
+        return g
+    }
 
     /// The finding with its fix proven lazily by `prove` (run at most once, on the first read of `fix`).
     func provingFix(_ prove: @escaping @Sendable () -> StaleFix) -> StaleFinding {

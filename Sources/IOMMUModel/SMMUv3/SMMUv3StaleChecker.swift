@@ -34,9 +34,11 @@ public enum SMMUv3StaleChecker {
     }
 
     static func finding(_ cache: CacheID, _ key: CacheEntryKey, _ entry: String, holds: EntryState, now: EntryState, fix: StaleFix,
-                        path: [UInt64], probe: TranslationRequest? = nil, alternatives: [StaleFix] = []) -> StaleFinding {
+                        path: [UInt64], probe: TranslationRequest? = nil,
+                        alternatives: @autoclosure @escaping @Sendable () -> [StaleFix] = []) -> StaleFinding {
         StaleFinding(cache: cache, cacheName: SMMUv3Unit.cacheList.first { $0.id == cache }?.name ?? cache.rawValue, key: key, entry: entry,
-                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path, probe: probe, alternatives: alternatives)
+                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path, probe: probe)
+            .addingCandidates(alternatives)
     }
 
     /// Every SMMUv3 cache emptied: CFGI_ALL, TLBI_NSNH_ALL, and ATC_INV of the whole space per ATS device (SMMUv3 4.3.4, 4.4.5, 4.5.1).
@@ -50,8 +52,7 @@ public enum SMMUv3StaleChecker {
     public static func provenFindings(_ unit: SMMUv3Unit, memory: PhysicalMemory) -> [StaleFinding] {
         var raw = check(unit, memory: memory)
         guard !raw.isEmpty else { return [] }
-        let all = wholeFlush(unit)
-        for i in raw.indices { raw[i].alternatives.append(all) }
+        for i in raw.indices { raw[i] = raw[i].addingCandidates { [wholeFlush(unit)] } }
         return FixProof.prove(raw, unit: unit, memory: memory, staleKeys: { u, m in check(u, memory: m).map(\.key) })
     }
 

@@ -7,8 +7,10 @@ public enum VTdStaleChecker {
         for s in caches.context.slotsByRecency { if let f = checkContext(caches.context.payload(s), unit, memory) { out.append(f) } }
         for s in caches.pasid.slotsByRecency { if let f = checkPASID(caches.pasid.payload(s), unit, memory) { out.append(f) } }
         for s in caches.iotlb.slotsByRecency { if let f = checkIOTLB(caches.iotlb.payload(s), unit, memory) { out.append(f) } }
-        for s in caches.pwcStage1.slotsByRecency { if let f = checkPWC(caches.pwcStage1.payload(s), stage: 1, unit, memory) { out.append(f) } }
-        for s in caches.pwcStage2.slotsByRecency { if let f = checkPWC(caches.pwcStage2.payload(s), stage: 2, unit, memory) { out.append(f) } }
+        // One context/PASID read per requester for the DID check, not one per paging-structure entry.
+        var dids: [UInt64: UInt16?] = [:]
+        for s in caches.pwcStage1.slotsByRecency { if let f = checkPWC(caches.pwcStage1.payload(s), stage: 1, unit, memory, dids: &dids) { out.append(f) } }
+        for s in caches.pwcStage2.slotsByRecency { if let f = checkPWC(caches.pwcStage2.payload(s), stage: 2, unit, memory, dids: &dids) { out.append(f) } }
         for sid in caches.deviceTLBs.keys.sorted() {
             let atc = caches.deviceTLBs[sid]!
             for s in atc.slotsByRecency { if let f = checkATC(atc.payload(s), unit, memory) { out.append(f) } }
@@ -31,10 +33,11 @@ public enum VTdStaleChecker {
     }
 
     static func finding(_ cache: CacheID, _ key: CacheEntryKey, _ entry: String, holds: EntryState, now: EntryState, fix: StaleFix,
-                        path: [UInt64], probe: TranslationRequest? = nil, alternatives: [StaleFix] = []) -> StaleFinding {
+                        path: [UInt64], probe: TranslationRequest? = nil,
+                        alternatives: @autoclosure @escaping @Sendable () -> [StaleFix] = []) -> StaleFinding {
         StaleFinding(cache: cache, cacheName: VTdUnit.cacheList.first { $0.id == cache }?.name ?? cache.rawValue, key: key, entry: entry,
-                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path, probe: probe,
-                     alternatives: alternatives)
+                     reason: StaleReason(holds: holds, memoryNow: now), fix: fix, pathAddresses: path, probe: probe)
+            .addingCandidates(alternatives)
     }
 
     /// Every VT-d cache emptied: context, PASID, IOTLB and paging-structure caches (global forms, VT-d spec 6.5.2).
@@ -51,8 +54,7 @@ public enum VTdStaleChecker {
     public static func provenFindings(_ unit: VTdUnit, memory: PhysicalMemory) -> [StaleFinding] {
         var raw = check(unit, memory: memory)
         guard !raw.isEmpty else { return [] }
-        let all = wholeFlush(unit: unit)
-        for i in raw.indices { raw[i].alternatives.append(all) }
+        for i in raw.indices { raw[i] = raw[i].addingCandidates { [wholeFlush(unit: unit)] } }
         return FixProof.prove(raw, unit: unit, memory: memory, staleKeys: { u, m in check(u, memory: m).map(\.key) })
     }
 
@@ -100,16 +102,24 @@ public enum VTdStaleChecker {
             }
         }
         guard let problem else { return nil }
-        let candidates = iotlbFixes(did: e.did, pasid: e.type == .secondStage || e.type == .legacy ? nil : e.pasid,
-                                    passThrough: e.type == .passThrough, address: e.iova, pageShift: e.pageShift)
+        let pasid = e.type == .secondStage || e.type == .legacy ? nil : e.pasid
+        let candidates = iotlbFixes(did: e.did, pasid: pasid, passThrough: e.type == .passThrough, address: e.iova, pageShift: e.pageShift, first: true)
         return finding(VTdUnit.iotlbCacheID, e.key, e.summary, holds: .translation(label: "hpa", address: e.hpa, perms: e.perms), now: problem,
-                       fix: candidates[0], path: path(trace), probe: TranslationRequest(req), alternatives: Array(candidates.dropFirst()))
+                       fix: candidates[0], path: path(trace), probe: TranslationRequest(req),
+                       alternatives: Array(iotlbFixes(did: e.did, pasid: pasid, passThrough: e.type == .passThrough, address: e.iova,
+                                                      pageShift: e.pageShift).dropFirst()))
     }
 
     /// IOTLB fixes for one page, smallest first: leaf-only (IH=1), with paging-structure entries (IH=0,
     /// VT-d spec 6.5.2.4 "IH=1: software has not modified any non-leaf entries"), PASID- then domain-wide.
-    static func iotlbFixes(did: UInt16, pasid: UInt32?, passThrough: Bool, address: UInt64, pageShift: UInt8) -> [StaleFix] {
+    static func iotlbFixes(did: UInt16, pasid: UInt32?, passThrough: Bool, address: UInt64, pageShift: UInt8, first: Bool = false) -> [StaleFix] {
         let d = UInt64(did), am = UInt64(pageShift) - 12
+        if first {
+            // Only the smallest, as the finding shows it; the rest are built when a proof needs them.
+            guard let pasid else { return [fix([("type", 2), ("g", 3), ("did", d), ("addr", address), ("am", am), ("ih", 1)])] }
+            if passThrough { return [fix([("type", 6), ("g", 2), ("did", d), ("pasid", UInt64(pasid))])] }
+            return [fix([("type", 6), ("g", 3), ("did", d), ("pasid", UInt64(pasid)), ("addr", address), ("am", am), ("ih", 1)])]
+        }
         let domain = fix([("type", 2), ("g", 2), ("did", d)])
         guard let pasid else {
             return [fix([("type", 2), ("g", 3), ("did", d), ("addr", address), ("am", am), ("ih", 1)]),
@@ -154,9 +164,10 @@ public enum VTdStaleChecker {
                                address: i.iova, pageShift: i.pageShift).prefix(2).map { FixProof.sequence([$0, atc]) }
         }
         let iotlb = fix([("type", 2), ("g", 1)])
+        let pageFirst = first
         return finding(VTdUnit.atcCacheID, e.key, e.summary, holds: .translation(label: "hpa", address: e.hpa, perms: e.perms), now: problem,
                        fix: atc, path: path(trace), probe: TranslationRequest(req, kind: .dma(deviceATC: true)),
-                       alternatives: first + [FixProof.sequence([iotlb, atc])])
+                       alternatives: pageFirst + [FixProof.sequence([iotlb, atc])])
     }
 
     /// The DID the context/PASID entry in memory gives requests of `sid` (with `pasid`), nil when none translates.
@@ -169,10 +180,17 @@ public enum VTdStaleChecker {
         return UInt16(truncatingIfNeeded: VTdPASIDEntryFormat.did.value(in: pe.words))
     }
 
-    static func checkPWC(_ e: VTdPagingCacheEntry, stage: Int, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
+    static func checkPWC(_ e: VTdPagingCacheEntry, stage: Int, _ unit: VTdUnit, _ memory: PhysicalMemory,
+                         dids: inout [UInt64: UInt16?]) -> StaleFinding? {
         // Paging-structure caches are looked up by DID (VT-d 6.2.4): under another DID in memory no walk
         // resumes from the entry, so it is dead, not stale.
-        guard freshDID(sid: e.sid, pasid: e.requestPASID, unit, memory) == e.did else { return nil }
+        let requester = UInt64(e.sid) << 32 | UInt64(e.requestPASID ?? UInt32.max)
+        let did: UInt16?
+        if let known = dids[requester] { did = known } else {
+            did = freshDID(sid: e.sid, pasid: e.requestPASID, unit, memory)
+            dids[requester] = did
+        }
+        guard did == e.did else { return nil }
         var freshValue: UInt64? = nil
         var nextHPA: UInt64? = nil
         var addresses: [UInt64] = []
