@@ -12,6 +12,8 @@ public struct SMMUv3Unit: Sendable {
     public private(set) var eventsLost = 0
     /// Command-queue errors (SMMU_CMDQ_CONS.ERR), newest last.
     public var commandErrors: [SMMUv3CommandError] = []
+    /// The command queue's error state: set by an ILLEGAL command, cleared by acknowledgement.
+    public var commandQueue = SMMUv3CommandQueueState()
     /// CMD_SYNCs completed.
     public var syncs = 0
     /// Walk-cache entries read by the translation in progress, filed when it ends.
