@@ -14,7 +14,7 @@ enum WalkReport {
 
     static func text(_ g: WalkGrid, dma: DMARecord, entry: LogEntry, architecture: IOMMUArchitecture? = nil) -> String {
         var out = "\(entry.outcome.summary)\n"
-        out += "\(g.walkReads) page-table reads in the walk (\(g.memoryReads) memory reads in all)"
+        out += "\(g.walkReads) table reads in the walk, \(g.memoryReads - g.walkReads) configuration reads: \(g.memoryReads) memory reads in all"
         if g.stage1Levels > 0 && g.stage2Levels > 0 { out += "; a cold \(g.stage1Levels)x\(g.stage2Levels) walk reads \((g.stage1Levels + 1) * (g.stage2Levels + 1) - 1)" }
         out += "\n"
         let trace = dma.trace
@@ -126,7 +126,7 @@ enum WalkReport {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"monospace\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>\n"
-        s += "<text x=\"10\" y=\"42\">\(g.walkReads) page-table reads</text>\n"
+        s += "<text x=\"10\" y=\"42\">\(g.walkReads) table reads, \(g.memoryReads - g.walkReads) configuration reads</text>\n"
         for c in 0..<cols {
             let name = c < g.stage2Levels ? g.stage2ColumnLabels[c] : "S1 entry"
             s += "<text x=\"\(left + c * cw + 8)\" y=\"\(top - 8)\" font-weight=\"bold\">\(name)</text>\n"

@@ -80,7 +80,7 @@ import Scenario
     // SH 11 | S2AP 11 (RW) | MemAttr 0xf | 0b11 = PA | 0x60_0000_0000_07ff; stage-1 tables = next IPA | 0b11.
     @Test func coldWalkIsTheTwentyFourReadGridWithArmLabels() throws {
         let c = try bundledController("smmuv3-nested-basics", at: 6, 200, 60)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_0000 · 24 walk reads, 0 cached (cold)")
+        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_0000 · 24 table reads, 0 cached (cold)")
         let lines = paneLines(c.walkPane, 126, 12)
         #expect(lines[0] == " config L1STD ●  STE ●  S2 for CD: L0 ● L1 ● L2 ● L3 ●  CD ●")
         #expect(lines[1] == " stage-1 step  IPA        S2 L0          S2 L1          S2 L2          S2 L3                  S1 entry")
@@ -112,7 +112,7 @@ import Scenario
     // because they give the VMID and ASID the TLB entry is tagged with (SMMUv3 3.3, 3.9).
     @Test func tlbHitShowsNoWalkAndTheCachedConfiguration() throws {
         let c = try bundledController("smmuv3-nested-basics", at: 7, 200, 60)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_0008 · TLB hit, 0 refs")
+        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_0008 · TLB hit, 0 table reads")
         let lines = paneLines(c.walkPane, 126, 12)
         #expect(lines[0] == " config STE ○  CD ○")
         #expect(lines[1].hasPrefix(" ○ TLB hit: 0x4000_0008 → 0x1_0020_0008."))
@@ -124,7 +124,7 @@ import Scenario
     // stage-2 walk cache the output walk's level-2 descriptor: 2 reads (the scenario's expect).
     @Test func walkCachesShowAsHitsWithTheSMMUsNames() throws {
         let c = try bundledController("smmuv3-nested-basics", at: 8, 200, 60)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 2 walk reads, 2 cached")
+        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 2 table reads, 2 cached")
         let lines = paneLines(c.walkPane, 126, 12)
         #expect(lines[4].hasSuffix("L2 ○ 0x10_3003"))
         #expect(lines[6].hasPrefix(" page          0x20_1000  ·      ·      ○ 0x8000_5003  ● "))

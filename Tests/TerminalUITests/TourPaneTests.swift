@@ -64,7 +64,7 @@ import Scenario
     @Test func walkAfterStep5IsTheColdTwentyFourReferenceGrid() throws {
         let c = try tourController(at: 5, 200, 60)
         let spans = c.walkPane.titleAccessory.plainText
-        #expect(spans == "read 0x4000_0000 · 24 refs, 0 cached (cold)")
+        #expect(spans == "read 0x4000_0000 · 24 table reads, 0 cached (cold)")
         let lines = paneLines(c.walkPane, 126, 11)
         #expect(lines[0] == " config root ●  context ●  PASID dir ●  PASID entry ●")
         #expect(lines[1] == " stage-1 step  GPA        SS L4          SS L3          SS L2          SS L1            FS entry")
@@ -101,7 +101,7 @@ import Scenario
     // reads (the tour's `expect walk-reads=2`).
     @Test func walkAfterStep7UsesThePagingStructureCaches() throws {
         let c = try tourController(at: 7, 200, 60)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 4 refs, 2 cached")
+        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 2 table reads, 2 cached")
         let lines = paneLines(c.walkPane, 126, 11)
         #expect(lines[0] == " config context ○  PASID entry ○")
         #expect(lines[4] == " L3→           -          ·      ·      ·              ·                L2 ○ 0x10_3007")
@@ -128,7 +128,7 @@ import Scenario
     // Step 9 is served by the NIC's own ATC from the stale entry: no IOMMU reference at all.
     @Test func walkAfterStep9SaysTheStaleATCAnswered() throws {
         let c = try tourController(at: 9)
-        #expect(c.walkPane.titleAccessory.plainText == "write 0x4000_1000 · ATC hit, 0 refs")
+        #expect(c.walkPane.titleAccessory.plainText == "write 0x4000_1000 · ATC hit, 0 table reads")
         let text = paneLines(c.walkPane, 126, 11).joined(separator: "\n")
         #expect(text.contains("! ATC hit: 0x4000_1000 → 0x1_0020_1000."))
         #expect(text.contains("! from the stale ATC: hpa 0x1_0020_1000 RW-U; memory now says fault 0x71"))
@@ -216,9 +216,9 @@ import Scenario
         }
         #expect(lp.handle(.char("w")) == .focusPane(1))
         #expect(c.walkPane.isChosen)
-        #expect(c.walkPane.titleAccessory.plainText == "log step 5 · read 0x4000_0000 · 24 refs, 0 cached (cold)")
+        #expect(c.walkPane.titleAccessory.plainText == "log step 5 · read 0x4000_0000 · 24 table reads, 0 cached (cold)")
         #expect(c.walkPane.handle(.escape) == .handled)
-        #expect(c.walkPane.titleAccessory.plainText == "step 7 · read 0x4000_1000 · 4 refs, 2 cached")
+        #expect(c.walkPane.titleAccessory.plainText == "step 7 · read 0x4000_1000 · 2 table reads, 2 cached")
     }
 
     @Test func lockedVMWithoutHostObjectsSaysSo() throws {

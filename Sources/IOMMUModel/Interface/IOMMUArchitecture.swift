@@ -22,9 +22,6 @@ public struct IOMMUArchitecture: Sendable, Hashable {
     public var addressNames: AddressNames
     /// The walk view's own names for caches where they differ from the VT-d names (`TLB`, `WC-S1`).
     public var sourceLabels: [ReferenceSource: String]
-    /// True when configuration fetches are counted apart from the walk's descriptor reads (SMMUv3's
-    /// STE/CD fetches, themselves walked through stage 2), so the walk title counts descriptor reads.
-    public var countsDescriptorReads: Bool
     /// What the walk view shows before the first DMA: what the grid will hold.
     public var walkIntro: String
     /// Said under a cached answer that still needed the configuration fetched first (nil: none).
@@ -36,7 +33,7 @@ public struct IOMMUArchitecture: Sendable, Hashable {
     public init(name: String, title: String, queueEntryKind: String, queueStatement: String, queueEntryNoun: String,
                 queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool, faultLogName: String,
                 addressNames: AddressNames = AddressNames(input: "IOVA", intermediate: "GPA", output: "HPA"),
-                sourceLabels: [ReferenceSource: String] = [:], countsDescriptorReads: Bool = false, walkIntro: String = "",
+                sourceLabels: [ReferenceSource: String] = [:], walkIntro: String = "",
                 cachedAnswerNote: String? = nil, exampleQueueEntry: [UInt64] = [], exampleQueueEntryName: String = "") {
         self.name = name
         self.title = title
@@ -49,7 +46,6 @@ public struct IOMMUArchitecture: Sendable, Hashable {
         self.faultLogName = faultLogName
         self.addressNames = addressNames
         self.sourceLabels = sourceLabels
-        self.countsDescriptorReads = countsDescriptorReads
         self.walkIntro = walkIntro
         self.cachedAnswerNote = cachedAnswerNote
         self.exampleQueueEntry = exampleQueueEntry

@@ -63,7 +63,7 @@ public struct DMAStep: Sendable {
         switch outcome {
         case .translated(let hpa, let perms, _, let by):
             if let s = staleUse { return "\(what) → \(outputName) \(groupedHex(hpa)) \(perms.label) FROM STALE \(s.cache)!" }
-            return "\(what) → \(outputName) \(groupedHex(hpa)) \(perms.label) (\(by == .memory ? "\(walkReads) walk reads" : "\(servedByName ?? by.label) hit"))"
+            return "\(what) → \(outputName) \(groupedHex(hpa)) \(perms.label) (\(by == .memory ? "\(walkReads) table reads" : "\(servedByName ?? by.label) hit"))"
         case .fault(let code, let name, _):
             if let s = staleUse { return "\(what) → fault 0x\(String(code, radix: 16)) FROM STALE \(s.cache)!" }
             return "\(what) → FAULT 0x\(String(code, radix: 16)) \(name)"
@@ -74,7 +74,7 @@ public struct DMAStep: Sendable {
         var d: [String] = []
         if let s = staleUse { d.append("memory now says: \(s.fresh)") }
         if case .fault(_, _, let detail) = outcome { d.append(detail) }
-        if outcome.servedBy == .memory || staleUse != nil { d.append("\(walkReads) walk reads") }
+        if outcome.servedBy == .memory || staleUse != nil { d.append("\(walkReads) table reads") }
         return d
     }
 }

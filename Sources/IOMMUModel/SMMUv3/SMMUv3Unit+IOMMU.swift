@@ -7,7 +7,6 @@ extension SMMUv3Unit: IOMMU {
         // CMD_TLBI_NH_VA (opcode 0x12) for one leaf page, as the decoder's first example (SMMUv3 4.4.1.1).
         addressNames: AddressNames(input: "VA", intermediate: "IPA", output: "PA"),
         sourceLabels: [.iotlb: "TLB", .stage1WalkCache: "WC-S1", .stage2WalkCache: "WC-S2"],
-        countsDescriptorReads: true,
         walkIntro: "No DMA yet. Each DMA's walk appears here: first the configuration fetches (L1STD, STE, the CD through stage 2), then one row per IPA the walk translates (TTB0's table, each stage-1 table, the page), one column per stage-2 level (Arm levels 0-3), then the stage-1 entry. 24 descriptor reads for a cold 4-level over 4-level walk.",
         cachedAnswerNote: "The STE and CD above still came first: they give the VMID and ASID the entry is tagged with.",
         exampleQueueEntry: (try? StructureCatalog.kind(named: "smmu-cmd")

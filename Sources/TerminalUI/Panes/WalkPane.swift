@@ -84,16 +84,14 @@ public final class WalkPane: SessionPane {
         out.append(Span(" · ", .dim))
         let refs = g.referenceCount
         if refs == 0, let hit = g.tlbHit {
-            out.append(Span("\(cells.label(hit.source)) hit, 0 refs", cells.isStale(hit) ? .stale : .hit))
-        } else if cells.architecture?.countsDescriptorReads == true {
-            // The (n+1)(m+1)−1 figure: descriptor reads of the walk; configuration fetches are on their own line.
+            out.append(Span("\(cells.label(hit.source)) hit, 0 table reads", cells.isStale(hit) ? .stale : .hit))
+        } else {
+            // One vocabulary everywhere (notes, `walk`, this title): table reads are the walk's page-table
+            // entries read from memory, the (n+1)(m+1)−1 figure; configuration reads are counted apart.
             let cached = g.rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.filter { $0.source.isCache }.count + ($1.stage1?.source.isCache == true ? 1 : 0) }
             let reads = r.trace.walkReads
-            out.append(Span("\(reads) walk read\(reads == 1 ? "" : "s"), \(cached) cached" + (cached == 0 && reads > 0 ? " (cold)" : ""),
+            out.append(Span("\(reads) table read\(reads == 1 ? "" : "s"), \(cached) cached" + (cached == 0 && reads > 0 ? " (cold)" : ""),
                             cached == 0 ? .miss : .hit))
-        } else {
-            let cached = g.rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.filter { $0.source.isCache }.count + ($1.stage1?.source.isCache == true ? 1 : 0) }
-            out.append(Span("\(refs) refs, \(cached) cached" + (cached == 0 ? " (cold)" : ""), cached == 0 ? .miss : .hit))
         }
         return out
     }

@@ -36,6 +36,7 @@ public final class SessionController {
         app.delegate = AppDelegate(
             step: { [unowned self] in self.step($0) },
             runCommand: { [unowned self] in self.runCommand($0) },
+            sendStep: { [unowned self] in self.runCommand($0, keepingLaterSteps: true) },
             header: { [unowned self] in self.header() },
             handleKey: { [unowned self] in self.handleKey($0) })
         app.layoutProvider = { [unowned self] body, _, focused in
@@ -103,7 +104,9 @@ public final class SessionController {
         return .success(nil)
     }
 
-    func runCommand(_ raw: String) -> CommandResult {
+    /// Runs a line as the next step. From the `:` prompt the later steps are dropped (as an editor's
+    /// undo history); sent by `f` or a builder they stay after it and run with it in place.
+    func runCommand(_ raw: String, keepingLaterSteps: Bool = false) -> CommandResult {
         let line = raw.trimmingSpacesAround()
         let words = line.split(separator: " ", maxSplits: 1).map(String.init)
         if let n = Int(line) {
@@ -134,14 +137,17 @@ public final class SessionController {
             var copy = session.machine
             do { try copy.apply(c) } catch { return .failureAt(column: Self.column(of: error, in: raw), "\(error)") }
         }
-        let dropped = session.stepCount - session.position
+        let later = session.stepCount - session.position
+        let dropped = keepingLaterSteps ? 0 : later
         logPane.truncate(to: session.position)
         let entries: [LogEntry]
-        do { entries = try session.append(line: raw) } catch { return .failureAt(column: error.column, error.message) }
+        do { entries = try keepingLaterSteps ? session.insert(line: raw) : session.append(line: raw) }
+        catch { return .failureAt(column: error.column, error.message) }
         refresh()
         var message = "step \(session.position): " + (entries.map(\.outcome.summary).joined(separator: "; "))
         if entries.isEmpty { message = "step \(session.position) added" }
         if dropped > 0 { message += " · \(dropped) later scenario step\(dropped == 1 ? "" : "s") dropped (R brings them back)" }
+        else if keepingLaterSteps && later > 0 { message += " · the \(later) later step\(later == 1 ? "" : "s") follow\(later == 1 ? "s" : "") (n runs them with it in place)" }
         let worst = entries.map(\.outcome.status)
         if worst.contains(.stale) { return .applied(message, .stale) }
         if worst.contains(.refused) || worst.contains(.fault) { return .applied(message, .warning) }
@@ -213,6 +219,9 @@ public final class SessionController {
         case .char("i"):
             openInvalidationBuilder()
             return .handled
+        case .char("J"), .char("K"):
+            notePane.scroll(by: key == .char("J") ? 3 : -3)
+            return .handled
         case .char("R"):
             switch reload() {
             case .success(let m): return .status(m ?? "reloaded", .ok)
@@ -254,7 +263,7 @@ public final class SessionController {
     static var helpSections: [HelpSection] {
         [HelpSection("Session", [
             KeyHint("i", "invalidation builder (preview, submit)"), KeyHint("d", "decoder pane"),
-            KeyHint("R", "reload the scenario (drops typed lines)"),
+            KeyHint("R", "reload the scenario (drops typed lines)"), KeyHint("J K", "scroll the note down / up"),
             KeyHint(":N", "go to step N"), KeyHint(":save FILE", "write the session as a scenario"),
             KeyHint(":help", "the scenario language"),
         ]),
