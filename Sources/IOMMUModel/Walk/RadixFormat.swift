@@ -27,6 +27,9 @@ public final class RadixFormat: @unchecked Sendable {
         /// Address bits held outside the main address field (Arm 64K: bits 15:12 = OA[51:48]): set, the
         /// address is beyond a 48-bit output.
         public var highAddress: UInt64 = 0
+        /// Input bits a walk rooted here translates (`shift` + index bits), set by `RadixFormat.init`
+        /// so the walk's width checks do not count bits on every walk.
+        public internal(set) var inputBits: Int = 0
         public init() {}
     }
 
@@ -53,7 +56,11 @@ public final class RadixFormat: @unchecked Sendable {
     public init(structure: TableStructure, levels: InlineArray<6, Level>, maxLevel: Int, presentMask: UInt64, nextLevel: NextLevel = .oneDown) {
         self.structure = structure
         storage = UnsafeMutablePointer<Level>.allocate(capacity: 6)
-        for i in 0..<6 { (storage + i).initialize(to: levels[i]) }
+        for i in 0..<6 {
+            var l = levels[i]
+            l.inputBits = l.shift + l.indexMask.nonzeroBitCount
+            (storage + i).initialize(to: l)
+        }
         self.levels = UnsafePointer(storage)
         self.maxLevel = maxLevel
         self.presentMask = presentMask
