@@ -103,16 +103,17 @@ struct SMMUv3Stage1Hooks: RadixWalkHooks {
 /// stages at each granule and the descriptor bits (LPAEEntryBits), so the hot path reads instance
 /// storage instead of lazy statics.
 struct SMMUv3WalkRules: Sendable {
-    let s1k4 = LPAERadixFormat.format(stage: 1, granule: .k4)
-    let s1k16 = LPAERadixFormat.format(stage: 1, granule: .k16)
-    let s1k64 = LPAERadixFormat.format(stage: 1, granule: .k64)
-    let s2k4 = LPAERadixFormat.format(stage: 2, granule: .k4)
-    let s2k16 = LPAERadixFormat.format(stage: 2, granule: .k16)
-    let s2k64 = LPAERadixFormat.format(stage: 2, granule: .k64)
+    // LPAERadixFormat keeps these formats alive for the whole process, so their shapes stay valid.
+    let s1k4 = LPAERadixFormat.format(stage: 1, granule: .k4).shape
+    let s1k16 = LPAERadixFormat.format(stage: 1, granule: .k16).shape
+    let s1k64 = LPAERadixFormat.format(stage: 1, granule: .k64).shape
+    let s2k4 = LPAERadixFormat.format(stage: 2, granule: .k4).shape
+    let s2k16 = LPAERadixFormat.format(stage: 2, granule: .k16).shape
+    let s2k64 = LPAERadixFormat.format(stage: 2, granule: .k64).shape
     let bits = LPAEWalkBits()
 
     /// The format of `stage` (1 or 2) with granule `g`.
-    @inline(__always) func format(stage: Int, granule g: LPAEGranule) -> RadixFormat {
+    @inline(__always) func format(stage: Int, granule g: LPAEGranule) -> RadixShape {
         switch g {
         case .k4: stage == 1 ? s1k4 : s2k4
         case .k16: stage == 1 ? s1k16 : s2k16

@@ -7,6 +7,9 @@ struct VTdPagingRules: Sendable {
     let aboveHAW: UInt64             // address bits at or above the host address width
     let firstStage: RadixFormat
     let secondStage: RadixFormat
+    /// The two formats as the walk reads them (valid while the formats above live).
+    let firstStageShape: RadixShape
+    let secondStageShape: RadixShape
     let firstStagePermissions = VTdFirstStagePermissionBits()
     let secondStagePermissions = VTdSecondStagePermissionBits()
     let context = VTdScalableContextFields()
@@ -17,6 +20,8 @@ struct VTdPagingRules: Sendable {
         aboveHAW = haw >= 52 ? 0 : addressMask & ~((UInt64(1) << UInt64(haw)) - 1)
         firstStage = VTdPagingRules.format(firstStage: true, addressWidth: haw)
         secondStage = VTdPagingRules.format(firstStage: false, addressWidth: haw)
+        firstStageShape = firstStage.shape
+        secondStageShape = secondStage.shape
     }
 
     /// The radix format of one VT-d stage: every mask comes from the layouts `decode vtd-fspte` and

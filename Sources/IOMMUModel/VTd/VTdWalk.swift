@@ -95,7 +95,7 @@ extension VTdUnit {
     mutating func secondStageWalk(root: UInt64, levels: Int, input: UInt64, did: UInt16, row: Int8, origin: (UInt16, UInt32?),
                                   memory: PhysicalMemory, trace: inout WalkTrace, policy: VTdCachePolicy) -> SecondStageResult {
         var r = SecondStageResult()
-        let format = rules.secondStage
+        let format = rules.secondStageShape
         let width = format.inputBits(rootLevel: levels)
         if !Checked.fits(input, bits: width) {
             r.fault = .smSSAddressBeyondMax
@@ -177,7 +177,7 @@ extension VTdUnit {
                              policy: VTdCachePolicy) -> VTdTranslationOutcome {
         let iova = req.address
         let sid = UInt16(truncatingIfNeeded: req.sourceID)
-        let format = rules.firstStage
+        let format = rules.firstStageShape
         // Canonical check: bits above the first-stage width must copy its top bit (fault 0x80).
         let width = UInt64(format.inputBits(rootLevel: n))
         let top = iova >> (width - 1)

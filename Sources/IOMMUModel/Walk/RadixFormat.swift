@@ -67,6 +67,11 @@ public final class RadixFormat: @unchecked Sendable {
         self.nextLevel = nextLevel
     }
 
+    /// The walk's view of this format: plain values and the level pointer, no reference to count.
+    public var shape: RadixShape {
+        RadixShape(structure: structure, levels: levels, maxLevel: maxLevel, presentMask: presentMask, nextLevel: nextLevel)
+    }
+
     deinit {
         storage.deinitialize(count: 6)
         storage.deallocate()
@@ -95,6 +100,25 @@ public final class RadixFormat: @unchecked Sendable {
         if value & l.leafTestMask == l.leafTestValue { return l.leafAllowed ? value & l.leafReserved : 0 }
         return l.tableAllowed ? value & l.tableReserved : 0
     }
+}
+
+/// A RadixFormat as plain values for the walk's hot path: copying it costs no reference counting
+/// (calling a method of the class while the unit that holds it is `inout` made Swift retain and
+/// release it on every stage-2 walk). Valid while the RadixFormat it came from lives: the unit that
+/// walks keeps that format in a `let` beside it.
+public struct RadixShape: @unchecked Sendable {
+    public let structure: TableStructure
+    public let levels: UnsafePointer<Level>
+    public let maxLevel: Int
+    public let presentMask: UInt64
+    public let nextLevel: RadixFormat.NextLevel
+    public typealias Level = RadixFormat.Level
+
+    /// Bits of input a walk rooted at `level` translates (the root's index bits above its shift).
+    @inline(__always) public func inputBits(rootLevel level: Int) -> Int { levels[level].inputBits }
+
+    /// The bounds of a walk rooted at `level` with a full-size root table and no output limit.
+    @inline(__always) public func fullRoot(_ level: Int) -> RadixBounds { RadixBounds(rootLevel: level, rootIndexMask: levels[level].indexMask) }
 }
 
 /// The root of one walk: its level, the root table's index width, and the output size.

@@ -49,6 +49,15 @@ public struct RadixOutcome: Sendable {
 }
 
 extension RadixFormat {
+    /// The shared walk over this format (see `RadixShape.walk`).
+    @inline(__always)
+    func walk<H: RadixWalkHooks>(_ input: UInt64, table start: UInt64, hostTable: UInt64?, level startLevel: Int, bounds: RadixBounds,
+                                 memory: PhysicalMemory, hooks: inout H, owner: inout H.Owner, trace: inout WalkTrace) -> RadixOutcome {
+        shape.walk(input, table: start, hostTable: hostTable, level: startLevel, bounds: bounds, memory: memory, hooks: &hooks, owner: &owner, trace: &trace)
+    }
+}
+
+extension RadixShape {
     /// Walks from `table` at `level` (the root, or where a walk cache left off) for `input`.
     /// `hostTable` is the table's host address when a cache already knows it.
     @inline(__always)
