@@ -27,3 +27,12 @@ enum Architectures {
     /// The architecture with this name (`vtd`, `smmuv3`).
     static func unit(named name: String) -> (any IOMMU.Type)? { all.first { $0.unit.architecture.name == name }?.unit }
 }
+
+/// The registered architectures as the UI and the CLI see them (their descriptions, not their units).
+public enum RegisteredArchitectures {
+    /// Every architecture, in registration order (the first is the default).
+    public static var all: [IOMMUArchitecture] { Architectures.all.map { $0.unit.architecture } }
+
+    /// The architecture whose queue entries a decoder kind describes (`vtd-qi-piotlb`, `smmu-cmd`).
+    public static func owning(queueKind kind: String) -> IOMMUArchitecture? { all.first { $0.ownsQueueKind(kind) } }
+}

@@ -44,7 +44,7 @@ struct WalkCommand: ParsableCommand {
         if json {
             print(WalkReport.json(grid, dma: dma, entry: entry).serialized())
         } else {
-            print(WalkReport.text(grid, dma: dma, entry: entry), terminator: "")
+            print(WalkReport.text(grid, dma: dma, entry: entry, architecture: machine.architecture), terminator: "")
         }
         if let svg {
             let picture = WalkReport.svg(grid, title: entry.outcome.summary)

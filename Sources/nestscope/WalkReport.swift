@@ -6,28 +6,32 @@ import Glibc
 
 /// The 2-D walk as text, JSON and SVG.
 enum WalkReport {
-    static func cellText(_ r: MemoryReference?) -> String {
+    /// A reference as the text grid shows it: its place in the read order, who supplied it, its value (`#3 ● 0x8000_2003`).
+    static func cellText(_ r: MemoryReference?, _ trace: WalkTrace) -> String {
         guard let r else { return "·" }
-        return (r.source == .memory ? "● " : "○ ") + groupedHex(r.value)
+        return (trace.order(of: r).map { "#\($0) " } ?? "") + (r.source == .memory ? "● " : "○ ") + groupedHex(r.value)
     }
 
-    static func text(_ g: WalkGrid, dma: DMARecord, entry: LogEntry) -> String {
+    static func text(_ g: WalkGrid, dma: DMARecord, entry: LogEntry, architecture: IOMMUArchitecture? = nil) -> String {
         var out = "\(entry.outcome.summary)\n"
-        out += "\(g.walkReads) page-table reads in the walk (\(g.memoryReads) memory reads in all)"
+        out += "\(g.walkReads) table reads in the walk, \(g.memoryReads - g.walkReads) configuration reads: \(g.memoryReads) memory reads in all"
         if g.stage1Levels > 0 && g.stage2Levels > 0 { out += "; a cold \(g.stage1Levels)x\(g.stage2Levels) walk reads \((g.stage1Levels + 1) * (g.stage2Levels + 1) - 1)" }
         out += "\n"
+        let trace = dma.trace
         for c in g.configuration {
-            out += "  \(label(c.kind).padding(toLength: 22)) \(c.source == .memory ? "●" : "○") \(c.source == .memory ? "at " + groupedHex(c.hpa) : "from " + c.source.label)  = \(groupedHex(c.value))\n"
+            let order = trace.order(of: c).map { "#\($0)" } ?? ""
+            out += "  \(order.padding(toLength: 3)) \(label(c.kind).padding(toLength: 22)) \(c.source == .memory ? "●" : "○") \(c.source == .memory ? "at " + groupedHex(c.hpa) : "from " + (architecture?.label(c.source) ?? c.source.label))  = \(groupedHex(c.value))\n"
         }
-        if let hit = g.tlbHit { out += "  translation from the \(hit.source.label): \(groupedHex(hit.hpa))\n" }
+        if let hit = g.tlbHit { out += "  translation from the \(architecture?.label(hit.source) ?? hit.source.label): \(groupedHex(hit.hpa))\n" }
         guard g.stage1Levels > 0 || g.stage2Levels > 0 else { return out }
-        var header = ["step", "address"] + g.stage2ColumnLabels
-        if g.stage1Levels > 0 { header.append("S1 entry") }
+        // Column names from the formats walked: SS/FS on VT-d, S2/S1 on Arm.
+        let columns = g.stage2Levels + (g.stage1Levels > 0 ? 1 : 0)
+        let header = ["step", g.rowAddressTitle] + (0..<columns).map { g.columnTitle($0) }
         var rows: [[String]] = [header]
         for r in g.rows {
             var cells = [r.label, r.address.map { groupedHex($0) } ?? "-"]
-            cells += r.stage2.map { cellText($0) }
-            if g.stage1Levels > 0 { cells.append(r.stage1.map { "L\($0.level) " + cellText($0) } ?? "") }
+            cells += r.stage2.map { cellText($0, trace) }
+            if g.stage1Levels > 0 { cells.append(r.stage1.map { "L\($0.level) " + cellText($0, trace) } ?? "") }
             rows.append(cells)
         }
         let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -35,10 +39,12 @@ enum WalkReport {
             out += "  " + row.enumerated().map { $0.element.padding(toLength: widths[$0.offset]) }.joined(separator: "  ").trimmingTrailing() + "\n"
             if i == 0 { out += "  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n" }
         }
-        out += "  ● read from memory   ○ supplied by a cache   · not needed\n"
+        out += "  #n order of the reads   ● read from memory   ○ supplied by a cache   · not needed\n"
         switch dma.outcome {
         case .translated(let hpa, let perms, let shift, let by):
-            out += "  → HPA \(groupedHex(hpa)) \(perms.label), \(sizeLabel(shift)) page, \(by == .memory ? "walked" : "from the " + by.label)\n"
+            let output = architecture?.addressNames.output ?? "HPA"
+            let source = architecture?.label(by) ?? by.label
+            out += "  → \(output) \(groupedHex(hpa)) \(perms.label), \(sizeLabel(shift)) page, \(by == .memory ? "walked" : "from the " + source)\n"
         case .fault(let code, let name, let detail):
             out += "  ✗ fault 0x\(String(code, radix: 16)) \(name): \(detail)\n"
         }
@@ -61,8 +67,8 @@ enum WalkReport {
         }
     }
 
-    static func refJSON(_ r: MemoryReference) -> JSONValue {
-        var o: [(String, JSONValue)] = [("kind", .string(label(r.kind))), ("level", .int(Int64(r.level))), ("source", .string(r.source.label)),
+    static func refJSON(_ r: MemoryReference, _ trace: WalkTrace) -> JSONValue {
+        var o: [(String, JSONValue)] = [("order", trace.order(of: r).map { .int(Int64($0)) } ?? .null), ("kind", .string(label(r.kind))), ("level", .int(Int64(r.level))), ("source", .string(r.source.label)),
                                         ("gpa", .number(r.gpa)), ("hpa", .number(r.hpa)), ("value", .number(r.value))]
         // A page-table entry says which structure it is, as `nestscope decode` takes it (KIND and options).
         if r.structure != .none {
@@ -76,10 +82,11 @@ enum WalkReport {
         var o: [(String, JSONValue)] = [("dma", .string(entry.text)), ("line", .int(Int64(entry.line))),
                                         ("references", .int(Int64(g.walkReads))), ("memory_reads", .int(Int64(g.memoryReads))),
                                         ("stage1_levels", .int(Int64(g.stage1Levels))), ("stage2_levels", .int(Int64(g.stage2Levels)))]
-        o.append(("configuration", .array(g.configuration.map(refJSON))))
+        let trace = dma.trace
+        o.append(("configuration", .array(g.configuration.map { refJSON($0, trace) })))
         o.append(("rows", .array(g.rows.map { r in
             .object([("label", .string(r.label)), ("address", r.address.map { .number($0) } ?? .null),
-                     ("stage2", .array(r.stage2.map { $0.map(refJSON) ?? .null })), ("stage1", r.stage1.map(refJSON) ?? .null)])
+                     ("stage2", .array(r.stage2.map { $0.map { refJSON($0, trace) } ?? .null })), ("stage1", r.stage1.map { refJSON($0, trace) } ?? .null)])
         })))
         switch dma.outcome {
         case .translated(let hpa, let perms, let shift, let by):
@@ -107,7 +114,7 @@ enum WalkReport {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"monospace\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>\n"
-        s += "<text x=\"10\" y=\"42\">\(g.walkReads) page-table reads</text>\n"
+        s += "<text x=\"10\" y=\"42\">\(g.walkReads) table reads, \(g.memoryReads - g.walkReads) configuration reads</text>\n"
         for c in 0..<cols {
             let name = c < g.stage2Levels ? g.stage2ColumnLabels[c] : "S1 entry"
             s += "<text x=\"\(left + c * cw + 8)\" y=\"\(top - 8)\" font-weight=\"bold\">\(name)</text>\n"

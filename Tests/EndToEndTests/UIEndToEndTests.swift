@@ -57,7 +57,7 @@ struct UIEndToEndTests {
         // s2 maps GPA g to HPA 0x1_0000_0000 + g), and the 24-reference cold walk.
         let entry = s.waitFor("0x4000_0000    4K   0x1_0020_0000")
         #expect(entry.found, "no IOTLB entry after step 5:\n\(entry.screen)")
-        #expect(entry.screen.contains("24 refs, 0 cached (cold)"))
+        #expect(entry.screen.contains("24 table reads, 0 cached (cold)"))
         #expect(!entry.screen.contains("empty: holds finished translations"))
 
         s.tmux("send-keys", "-t", "app", "6")
@@ -174,7 +174,7 @@ struct UIEndToEndTests {
         let r = uiShell("LC_ALL=C.UTF-8 \(uiShellQuote(binary)) ui tour --step 5 --dump 120x40 </dev/null")
         #expect(r.status == 0)
         #expect(r.output.hasPrefix(" NestScope · tour · step 5/12"))
-        #expect(r.output.contains("24 refs, 0 cached (cold)"))
+        #expect(r.output.contains("24 table reads, 0 cached (cold)"))
         let bad = uiShell("\(uiShellQuote(binary)) ui nosuch --dump 80x24 2>&1 </dev/null")
         #expect(bad.status == 2 && bad.output.contains("no bundled scenario or file named 'nosuch'"))
     }

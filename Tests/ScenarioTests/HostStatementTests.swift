@@ -130,7 +130,8 @@ import Testing
 
     @Test func qiBatchesKeepRepeatedFields() throws {
         // Two descriptors both naming did=: each keeps its own (type 2 DSI, qw0 = DID << 16 | G=2 << 4 | 2).
-        guard case .vtdInvalidate(let ds) = try command("qi iotlb g=dsi did=2 ; iotlb g=dsi did=3") else { Issue.record("not qi"); return }
+        guard case .driver(let box) = try command("qi iotlb g=dsi did=2 ; iotlb g=dsi did=3"),
+              case .invalidate(let ds)? = box.command as? VTdDriverCommand else { Issue.record("not qi"); return }
         #expect(ds.map { $0[0] } == [0x2_0022, 0x3_0022])
     }
 

@@ -76,7 +76,8 @@ import IOMMUModel
                 == .createSpace(name: "s2", format: .armStage2(.k4, inputBits: 40, startLevel: 1), levels: 3, backing: .host, root: nil))
         #expect(try Self.command("space s1 arm-s1 granule=64K ia=48 in s2")
                 == .createSpace(name: "s1", format: .armStage1(.k64, inputBits: 48), levels: 3, backing: .guest(stage2: "s2"), root: nil))
-        if case .smmuSetup(let c) = try Self.command("smmu oas=44 stream-table=linear sid-bits=10 ril=off tlb=32") {
+        if case .driver(let box) = try Self.command("smmu oas=44 stream-table=linear sid-bits=10 ril=off tlb=32"),
+           case .setup(let c)? = box.command as? SMMUv3DriverCommand {
             #expect(c.outputAddressBits == 44 && c.streamTable == .linear && c.streamIDBits == 10 && !c.rangeInvalidation && c.cacheSizes.tlb == 32)
         } else {
             Issue.record("smmu did not parse as smmuSetup")

@@ -80,7 +80,7 @@ import Scenario
     // SH 11 | S2AP 11 (RW) | MemAttr 0xf | 0b11 = PA | 0x60_0000_0000_07ff; stage-1 tables = next IPA | 0b11.
     @Test func coldWalkIsTheTwentyFourReadGridWithArmLabels() throws {
         let c = try bundledController("smmuv3-nested-basics", at: 6, 200, 60)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_0000 · 24 walk reads, 0 cached (cold)")
+        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_0000 · 24 table reads, 0 cached (cold)")
         let lines = paneLines(c.walkPane, 126, 12)
         #expect(lines[0] == " config L1STD ●  STE ●  S2 for CD: L0 ● L1 ● L2 ● L3 ●  CD ●")
         #expect(lines[1] == " stage-1 step  IPA        S2 L0          S2 L1          S2 L2          S2 L3                  S1 entry")
@@ -89,8 +89,8 @@ import Scenario
         #expect(lines[4] == " L1→           0x10_2000  ● 0x8000_2003  ● 0x8000_3003  ● 0x8000_4003  ● 0x60_0001_0010_27ff  L2 ● 0x10_3003")
         #expect(lines[5] == " L2→           0x10_3000  ● 0x8000_2003  ● 0x8000_3003  ● 0x8000_4003  ● 0x60_0001_0010_37ff  L3 ● 0x60_0000_0020_0f47")
         #expect(lines[6] == " page          0x20_0000  ● 0x8000_2003  ● 0x8000_3003  ● 0x8000_5003  ● 0x60_0001_0020_07ff")
-        #expect(lines[7] == " → HPA 0x1_0020_0000 RW-U · 4K page · walked")
-        #expect(lines[8] == " TTB0 root S2 L0: 0x8000_2003 read at PA 0x8000_1000")
+        #expect(lines[7] == " → PA 0x1_0020_0000 RW-U · 4K page · walked")
+        #expect(lines[8] == " TTB0 root S2 L0: #8/31 · 0x8000_2003 read at PA 0x8000_1000")
         #expect(lines[11] == " ● memory read  ○ cache hit  ! stale  ✗ fault  · not read")
         var marks = 0
         for r in 2...6 { marks += lines[r].filter { $0 == "●" }.count }
@@ -112,11 +112,11 @@ import Scenario
     // because they give the VMID and ASID the TLB entry is tagged with (SMMUv3 3.3, 3.9).
     @Test func tlbHitShowsNoWalkAndTheCachedConfiguration() throws {
         let c = try bundledController("smmuv3-nested-basics", at: 7, 200, 60)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_0008 · TLB hit, 0 refs")
+        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_0008 · TLB hit, 0 table reads")
         let lines = paneLines(c.walkPane, 126, 12)
         #expect(lines[0] == " config STE ○  CD ○")
         #expect(lines[1].hasPrefix(" ○ TLB hit: 0x4000_0008 → 0x1_0020_0008."))
-        #expect(lines.contains(" → HPA 0x1_0020_0008 RW-U · 4K page · from the TLB"))
+        #expect(lines.contains(" → PA 0x1_0020_0008 RW-U · 4K page · from the TLB"))
         #expect(c.walkPane.record?.trace.walkReads == 0)
     }
 
@@ -124,11 +124,11 @@ import Scenario
     // stage-2 walk cache the output walk's level-2 descriptor: 2 reads (the scenario's expect).
     @Test func walkCachesShowAsHitsWithTheSMMUsNames() throws {
         let c = try bundledController("smmuv3-nested-basics", at: 8, 200, 60)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 2 walk reads, 2 cached")
+        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 2 table reads, 2 cached")
         let lines = paneLines(c.walkPane, 126, 12)
         #expect(lines[4].hasSuffix("L2 ○ 0x10_3003"))
         #expect(lines[6].hasPrefix(" page          0x20_1000  ·      ·      ○ 0x8000_5003  ● "))
-        #expect(lines[8] == " L1→ S1 entry: 0x10_3003 from the WC-S1")
+        #expect(lines[8] == " L1→ S1 entry: #3/6 · 0x10_3003 from the WC-S1")
     }
 
     // The configuration line is selectable: k goes up to it, l to the STE; Enter decodes the STE as
@@ -162,7 +162,7 @@ import Scenario
     @Test func tlbTabAfterTheColdWalk() throws {
         let c = try bundledController("smmuv3-nested-basics", at: 6)
         let p = c.cachesPane
-        #expect(p.arm)
+        #expect(p.tabIDs.contains("evtq"))
         #expect(p.titleAccessory.plainText == "[TLB] WC-S1 WC-S2 STE CD L1 ATC evtq cmdq")
         let lines = paneLines(p, 52, 6, focused: false)
         #expect(lines[0] == "   VMID ASID VA/IPA       size L stage → PA")
@@ -219,7 +219,7 @@ import Scenario
         #expect(lines[2] == " !    1    5 0x4000_0000  4K   2 S1+S2 0x1_0040_0000")
         #expect(lines[5] == " 2/512 entries · hits 0 · misses 10 · 2 stale")
         // The TLB and WC-S1 tabs are drawn as alerts.
-        #expect(p.armTabs.alerts == [SMMUCacheTab.tlb.rawValue, SMMUCacheTab.walkStage1.rawValue])
+        #expect(Set(p.tabs.alerts.map { p.tabIDs[$0] }) == ["tlb", "walk-s1"])
         #expect(headerText(c).contains("3 stale"))
         c.app.focus(2)
         guard case .showDetail(let title, let text) = p.handle(.enter) else { Issue.record("no detail"); return }
@@ -251,7 +251,7 @@ import Scenario
         let c = try bundledController("smmuv3-range-tlbi", at: 7)
         c.openInvalidationBuilder()
         let b = try #require(c.app.modal as? InvalidationBuilder)
-        #expect(b.family == .smmu)
+        #expect(b.architecture.name == "smmuv3")
         #expect(b.submitLine.hasPrefix("cmd raw "))
         try b.setField("leaf", 0)
         try b.setField("scale", 18)

@@ -186,7 +186,7 @@ import Scenario
         let c = try tourController(at: 8)
         press(c.app, .char("i"))
         let b = try #require(c.app.modal as? InvalidationBuilder)
-        #expect(InvalidationBuilder.types[b.typeIndex].trace == "p_iotlb_inv")
+        #expect(b.templates[b.typeIndex].name == "p_iotlb_inv")
         #expect(b.decoded?.value("did") == 2 && b.decoded?.value("pasid") == 5 && b.decoded?.value("addr") == 0x4000_1000)
         #expect(b.decoded?.value("g") == 3 && b.decoded?.value("ih") == 0)
         #expect(b.preview.removed.count == 4)
@@ -203,7 +203,7 @@ import Scenario
         press(c.app, .char("k"))                              // ... back to the type row
         while b.selection > 0 { press(c.app, .char("k")) }
         press(c.app, .right)
-        #expect(InvalidationBuilder.types[b.typeIndex].trace == "p_dev_tlb_inv")
+        #expect(b.templates[b.typeIndex].name == "p_dev_tlb_inv")
         #expect(b.decoded?.value("pasid") == 5)               // carried over
         let sidRow = try #require(b.fields.firstIndex { $0.name == "sid" }) + 1
         while b.selection < sidRow { press(c.app, .char("j")) }
@@ -247,7 +247,7 @@ import Scenario
         let atX = frame.rect.x + 1 + strip.count + (try #require(c.cachesPane.tabs.spans.plainText.range(of: "ATC"))).lowerBound.utf16Offset(in: c.cachesPane.tabs.spans.plainText)
         press(c.app, .mouse(MouseEvent(.click, x: atX, y: frame.rect.y)))
         #expect(c.app.focusedPane == 2)
-        #expect(c.cachesPane.tabs.selected == CacheTab.atc.rawValue)
+        #expect(c.cachesPane.selectedTable == "atc")
     }
 
     @Test func themesCycleAndTheFilterNarrowsTheLog() throws {

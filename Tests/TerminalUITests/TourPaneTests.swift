@@ -19,7 +19,7 @@ import Scenario
         #expect(lines[0] == " context P DTE PASIDE · PASID dir 0x8000_d000 · PDTS 0 · at 0x8000_c200")
         #expect(lines[1] == "   PASID P PGTT    DID FS root                   lvl SS root             lvl")
         #expect(lines[2] == "       5 1 nested    2 0x10_0000 GPA               4 0x8000_1000           4")
-        #expect(c.pasidPane.selectedPASID == 5)
+        #expect(c.pasidPane.scopeDefaults.first { $0.0 == "pasid" }?.1 == 5)
         #expect(headerText(c).contains("nic 00:02.0 · PASID 5"))
         // The context entry sets DTE because the NIC has ATS (the tour's step 4 note; VT-d 9.4).
         #expect(lines[0].contains("DTE"))
@@ -64,7 +64,7 @@ import Scenario
     @Test func walkAfterStep5IsTheColdTwentyFourReferenceGrid() throws {
         let c = try tourController(at: 5, 200, 60)
         let spans = c.walkPane.titleAccessory.plainText
-        #expect(spans == "read 0x4000_0000 · 24 refs, 0 cached (cold)")
+        #expect(spans == "read 0x4000_0000 · 24 table reads, 0 cached (cold)")
         let lines = paneLines(c.walkPane, 126, 11)
         #expect(lines[0] == " config root ●  context ●  PASID dir ●  PASID entry ●")
         #expect(lines[1] == " stage-1 step  GPA        SS L4          SS L3          SS L2          SS L1            FS entry")
@@ -101,7 +101,7 @@ import Scenario
     // reads (the tour's `expect walk-reads=2`).
     @Test func walkAfterStep7UsesThePagingStructureCaches() throws {
         let c = try tourController(at: 7, 200, 60)
-        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 4 refs, 2 cached")
+        #expect(c.walkPane.titleAccessory.plainText == "read 0x4000_1000 · 2 table reads, 2 cached")
         let lines = paneLines(c.walkPane, 126, 11)
         #expect(lines[0] == " config context ○  PASID entry ○")
         #expect(lines[4] == " L3→           -          ·      ·      ·              ·                L2 ○ 0x10_3007")
@@ -122,13 +122,13 @@ import Scenario
         #expect(Array(roles[5])[x] == "x")
         // The cursor starts on the fault, and the line under the grid says where it was read.
         #expect(c.walkPane.cursor.row == 3 && c.walkPane.cursor.column == 4)
-        #expect(lines[8] == " L2→ FS entry: 0x0 read at GPA 0x10_3008 (HPA 0x1_0010_3008)")
+        #expect(lines[8] == " L2→ FS entry: #14/14 · 0x0 read at GPA 0x10_3008 (HPA 0x1_0010_3008)")
     }
 
     // Step 9 is served by the NIC's own ATC from the stale entry: no IOMMU reference at all.
     @Test func walkAfterStep9SaysTheStaleATCAnswered() throws {
         let c = try tourController(at: 9)
-        #expect(c.walkPane.titleAccessory.plainText == "write 0x4000_1000 · ATC hit, 0 refs")
+        #expect(c.walkPane.titleAccessory.plainText == "write 0x4000_1000 · ATC hit, 0 table reads")
         let text = paneLines(c.walkPane, 126, 11).joined(separator: "\n")
         #expect(text.contains("! ATC hit: 0x4000_1000 → 0x1_0020_1000."))
         #expect(text.contains("! from the stale ATC: hpa 0x1_0020_1000 RW-U; memory now says fault 0x71"))
@@ -151,7 +151,7 @@ import Scenario
         #expect(roles[2].allSatisfy { $0 == "S" })
         _ = p.handle(.char("k"))
         // Tabs with stale entries are drawn in `stale`: IOTLB (selected) and ATC.
-        #expect(p.tabs.alerts == [CacheTab.iotlb.rawValue, CacheTab.atc.rawValue])
+        #expect(Set(p.tabs.alerts.map { p.tabIDs[$0] }) == ["iotlb", "atc"])
         p.selectTab(named: "ATC")
         let atc = paneLines(p, 52, 4, focused: false)
         #expect(atc[1] == " ! 00:02.0     5 0x4000_1000 4K   0x1_0020_1000 RW-U")
@@ -216,9 +216,9 @@ import Scenario
         }
         #expect(lp.handle(.char("w")) == .focusPane(1))
         #expect(c.walkPane.isChosen)
-        #expect(c.walkPane.titleAccessory.plainText == "log step 5 · read 0x4000_0000 · 24 refs, 0 cached (cold)")
+        #expect(c.walkPane.titleAccessory.plainText == "log step 5 · read 0x4000_0000 · 24 table reads, 0 cached (cold)")
         #expect(c.walkPane.handle(.escape) == .handled)
-        #expect(c.walkPane.titleAccessory.plainText == "step 7 · read 0x4000_1000 · 4 refs, 2 cached")
+        #expect(c.walkPane.titleAccessory.plainText == "step 7 · read 0x4000_1000 · 2 table reads, 2 cached")
     }
 
     @Test func lockedVMWithoutHostObjectsSaysSo() throws {

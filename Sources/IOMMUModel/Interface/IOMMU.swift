@@ -6,6 +6,9 @@ public protocol IOMMU: Sendable {
     /// Which architecture this unit is (its entry in the registration table).
     static var architecture: IOMMUArchitecture { get }
 
+    /// The queue entries the `i` builder offers, in the order the kernel uses them most.
+    static var queueTemplates: [QueueEntryTemplate] { get }
+
     /// The header's label for this unit in its current mode ("VT-d scalable", "SMMUv3").
     var label: String { get }
 
@@ -58,6 +61,21 @@ public protocol IOMMU: Sendable {
 
     /// A one-line account of the unit's logs for reports ("faults recorded: 2; queue errors: 0").
     var logSummary: (text: String, name: String, count: Int) { get }
+
+    /// The tables the caches pane lists, in order: every cache, then the unit's logs and queues.
+    var viewTables: [CacheDescription] { get }
+
+    /// One of those tables, rows made on demand (nil: no such table).
+    func viewTable(_ id: CacheID, context: UnitViewContext) -> UnitTable?
+
+    // MARK: configuration
+
+    /// Pane 1: the configuration entries of `devices` in `memory` (one device's when the view is
+    /// per device: `selected` indexes `devices`).
+    func configurationView(memory: PhysicalMemory, devices: [Device], selected: Int) -> ConfigurationView
+
+    /// The header's short label on narrow screens ("VT-d sm").
+    var shortLabel: String { get }
 
     // MARK: checker
 

@@ -18,9 +18,23 @@ public struct IOMMUArchitecture: Sendable, Hashable {
     public var levelsCountUp: Bool
     /// Where the unit records faults, in words ("VT-d fault log", "SMMUv3 event queue").
     public var faultLogName: String
+    /// The names of the three addresses of a nested walk: input, intermediate, output (IOVA/GPA/HPA, VA/IPA/PA).
+    public var addressNames: AddressNames
+    /// The walk view's own names for caches where they differ from the VT-d names (`TLB`, `WC-S1`).
+    public var sourceLabels: [ReferenceSource: String]
+    /// What the walk view shows before the first DMA: what the grid will hold.
+    public var walkIntro: String
+    /// Said under a cached answer that still needed the configuration fetched first (nil: none).
+    public var cachedAnswerNote: String?
+    /// A typical queue entry, for the decoder to start from: its words and what it is.
+    public var exampleQueueEntry: [UInt64]
+    public var exampleQueueEntryName: String
 
     public init(name: String, title: String, queueEntryKind: String, queueStatement: String, queueEntryNoun: String,
-                queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool, faultLogName: String) {
+                queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool, faultLogName: String,
+                addressNames: AddressNames = AddressNames(input: "IOVA", intermediate: "GPA", output: "HPA"),
+                sourceLabels: [ReferenceSource: String] = [:], walkIntro: String = "",
+                cachedAnswerNote: String? = nil, exampleQueueEntry: [UInt64] = [], exampleQueueEntryName: String = "") {
         self.name = name
         self.title = title
         self.queueEntryKind = queueEntryKind
@@ -30,10 +44,30 @@ public struct IOMMUArchitecture: Sendable, Hashable {
         self.queueEntryWords = queueEntryWords
         self.levelsCountUp = levelsCountUp
         self.faultLogName = faultLogName
+        self.addressNames = addressNames
+        self.sourceLabels = sourceLabels
+        self.walkIntro = walkIntro
+        self.cachedAnswerNote = cachedAnswerNote
+        self.exampleQueueEntry = exampleQueueEntry
+        self.exampleQueueEntryName = exampleQueueEntryName
     }
+
+    /// The cache's name as this architecture calls it.
+    public func label(_ source: ReferenceSource) -> String { sourceLabels[source] ?? source.label }
+
+    /// True when `kind` (a decoder kind such as `vtd-qi-piotlb` or `smmu-cmd`) is one of this architecture's queue entries.
+    public func ownsQueueKind(_ kind: String) -> Bool { kind == queueEntryKind || kind.hasPrefix(queueEntryKind + "-") }
 
     /// The scenario line that submits these words as one queue entry (`qi raw 0x.. 0x..`).
     public func statement(for words: [UInt64]) -> String {
         ([queueStatement] + words.map { hex($0) }).joined(separator: " ")
     }
+}
+
+/// The three addresses of a nested translation, as an architecture names them.
+public struct AddressNames: Sendable, Hashable {
+    public var input: String
+    public var intermediate: String
+    public var output: String
+    public init(input: String, intermediate: String, output: String) { self.input = input; self.intermediate = intermediate; self.output = output }
 }

@@ -30,9 +30,9 @@ extension Machine {
             let got = dma?.outcome.servedBy
             return (got == source, "served by \(source.label)" + (got == source ? "" : ", got \(got?.label ?? "no translation")"))
         case .walkReads(let n):
-            guard let dma else { return (false, "\(n) walk reads, but no DMA has run yet (a `dma` line must come before this expect)") }
+            guard let dma else { return (false, "\(n) table reads, but no DMA has run yet (a `dma` line must come before this expect)") }
             let got = dma.trace.walkReads
-            return (got == n, "\(n) walk reads" + (got == n ? "" : ", got \(got)"))
+            return (got == n, "\(n) table reads" + (got == n ? "" : ", got \(got)"))
         case .staleEntries(let n):
             let got = staleFindings().count
             return (got == n, "\(n) stale entries" + (got == n ? "" : ", found \(got)"))

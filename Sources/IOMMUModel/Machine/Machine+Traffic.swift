@@ -27,7 +27,10 @@ extension Machine {
         let g = unit.walkGeometry(for: req, memory: memory)
         lastDMA = DMARecord(device: name, request: req, outcome: result.outcome, trace: trace, staleUse: stale,
                             stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels, armStartLevels: g.startLevels)
-        let step = DMAStep(device: name, request: req, outcome: result.outcome, walkReads: trace.walkReads, staleUse: stale)
+        var step = DMAStep(device: name, request: req, outcome: result.outcome, walkReads: trace.walkReads, staleUse: stale)
+        let arch = type(of: unit).architecture
+        step.outputName = arch.addressNames.output.lowercased()
+        step.servedByName = result.outcome.servedBy.map(arch.label)
         if let stale {
             recordStaleUse(stale)
             return StepOutcome(.stale, dma: step)

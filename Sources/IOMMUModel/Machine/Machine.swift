@@ -94,7 +94,7 @@ public struct Machine: Sendable {
         case .note(let text):
             lastNote = text
             return StepOutcome(.ok, "note")
-        case .vtdSetup(let scalable, let configuration): return try setUpVTd(scalable: scalable, configuration: configuration)
+        case .driver(let d): return try d.command.perform(on: &self)
         case .addDevice(let d): return try addDevice(d)
         case .createSpace(let name, let format, let levels, let backing, let root):
             return try createSpace(name: name, format: format, levels: levels, backing: backing, root: root)
@@ -107,19 +107,8 @@ public struct Machine: Sendable {
         case .unmap(let space, let input, let size): return try unmap(space: space, input: input, size: size)
         case .setEntry(let space, let input, let level, let value): return try setEntry(space: space, input: input, level: level, value: value)
         case .writeMemory(let address, let value, let through): return try writeMemory(address: address, value: value, through: through)
-        case .vtdAttach(let a): return try vtdAttach(a)
-        case .vtdDetach(let device, let pasid): return try vtdDetach(device: device, pasid: pasid)
-        case .vtdLegacyAttach(let device, let did, let space, let tt):
-            return try vtdLegacyAttach(device: device, did: did, space: space, translationType: tt)
         case .dma(let device, let pasid, let address, let access, let privileged):
             return try dma(device: device, pasid: pasid, address: address, access: access, privileged: privileged)
-        case .vtdInvalidate(let descriptors): return try vtdInvalidate(descriptors)
-        case .smmuSetup(let c): return try setUpSMMU(c)
-        case .smmuSTE(let spec): return try smmuWriteSTE(spec)
-        case .smmuCD(let spec): return try smmuWriteCD(spec)
-        case .smmuEditSTE(let device, let fields): return try smmuEditSTE(device: device, fields: fields)
-        case .smmuEditCD(let device, let index, let fields): return try smmuEditCD(device: device, index: index, fields: fields)
-        case .smmuCommands(let commands): return try smmuCommands(commands)
         case .queue(let entries): return try submitQueue(entries, noun: architecture?.queueEntryNoun ?? "entry", missing: Machine.noIOMMU)
         case .setCacheCapacity(let cache, let entries): return try setCacheCapacity(cache: cache, entries: entries)
         case .expect(let e): return try expect(e)

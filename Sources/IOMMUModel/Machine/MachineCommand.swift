@@ -4,9 +4,8 @@ public enum MachineCommand: Sendable, Equatable {
     /// Narration shown beside the step.
     case note(String)
 
-    // MARK: VT-d setup
-    /// Creates the VT-d unit and programs its root table (scalable or legacy mode).
-    case vtdSetup(scalable: Bool, configuration: VTdConfiguration)
+    /// A command of one architecture's driver (its setup, its configuration entries): see `DriverCommand`.
+    case driver(DriverCommandBox)
     case addDevice(Device)
     /// Creates a named page table. `backing` says where its tables live; `root` places the root table
     /// by hand (else the next free frame of the backing's table pool is used).
@@ -21,31 +20,9 @@ public enum MachineCommand: Sendable, Equatable {
     case setEntry(space: String, input: UInt64, level: Int, value: UInt64)
     /// Writes a raw qword to host-physical memory, or to guest-physical memory through a stage-2 space.
     case writeMemory(address: UInt64, value: UInt64, through: String?)
-    /// Writes root/context/PASID-directory/PASID entries so `device`'s PASID translates with `pgtt`.
-    case vtdAttach(VTdAttachment)
-    /// Clears the PASID entry (P = 0), as Linux's teardown does first, with no invalidation.
-    case vtdDetach(device: String, pasid: UInt32?)
-    /// Writes a legacy-mode context entry (TT 0/1 = second stage, 2 = pass-through).
-    case vtdLegacyAttach(device: String, did: UInt16, space: String?, translationType: UInt8)
-
-    // MARK: SMMUv3 setup
-    /// Creates the SMMUv3 and its (linear or two-level) stream table.
-    case smmuSetup(SMMUv3Configuration)
-    /// Writes `device`'s STE (and its L1STD and CD table when needed) the way Linux does.
-    case smmuSTE(SMMUv3STESpec)
-    /// Writes one CD of `device`'s CD table (through stage 2 when the STE is nested).
-    case smmuCD(SMMUv3CDSpec)
-    /// Rewrites fields of `device`'s STE in memory, with no invalidation.
-    case smmuEditSTE(device: String, fields: [SMMUv3FieldValue])
-    /// Rewrites fields of CD `index` of `device`'s CD table in memory, with no invalidation.
-    case smmuEditCD(device: String, index: UInt32, fields: [SMMUv3FieldValue])
 
     // MARK: traffic and invalidation
     case dma(device: String, pasid: UInt32?, address: UInt64, access: Access, privileged: Bool)
-    /// Queued-invalidation descriptors, submitted as one batch (each is its own step in the log).
-    case vtdInvalidate(descriptors: [[UInt64]])
-    /// SMMUv3 command-queue entries (2 dwords each), consumed in order until the first ILLEGAL one.
-    case smmuCommands(commands: [[UInt64]])
     /// Raw queue entries for whichever IOMMU the machine has (QI descriptors or SMMUv3 commands),
     /// consumed in order until the first refused one.
     case queue(entries: [[UInt64]])
@@ -64,36 +41,10 @@ extension MachineCommand {
     /// Commands that may fail after writing part of their tables, so `apply` keeps a copy to restore.
     var writesTables: Bool {
         switch self {
-        case .map, .unmap, .setEntry, .vtdAttach, .vtdDetach, .vtdLegacyAttach, .vtdSetup, .createSpace, .writeMemory, .host,
-             .smmuSetup, .smmuSTE, .smmuCD, .smmuEditSTE, .smmuEditCD: return true
+        case .map, .unmap, .setEntry, .createSpace, .writeMemory, .host: return true
+        case .driver(let d): return d.command.writesTables
         default: return false
         }
-    }
-}
-
-/// What `vtdAttach` writes into the PASID entry (VT-d spec 9.6; Linux pasid.c for each mode).
-public struct VTdAttachment: Sendable, Equatable {
-    public var device: String
-    /// nil: requests without PASID (the entry at RID_PASID).
-    public var pasid: UInt32?
-    /// 1 first-stage only, 2 second-stage only, 3 nested, 4 pass-through.
-    public var pgtt: UInt8
-    public var did: UInt16
-    public var firstStage: String?
-    public var secondStage: String?
-    public var sre = false
-    public var wpe = false
-    public var fpd = false
-    /// PASID directory size field for a new context entry (2^(PDTS+7) directory entries).
-    public var pdts: UInt8 = 0
-
-    public init(device: String, pasid: UInt32?, pgtt: UInt8, did: UInt16, firstStage: String? = nil, secondStage: String? = nil) {
-        self.device = device
-        self.pasid = pasid
-        self.pgtt = pgtt
-        self.did = did
-        self.firstStage = firstStage
-        self.secondStage = secondStage
     }
 }
 

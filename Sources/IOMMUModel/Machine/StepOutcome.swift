@@ -52,14 +52,18 @@ public struct DMAStep: Sendable {
     public var outcome: DMAOutcome
     public var walkReads: Int
     public var staleUse: StaleUse?
+    /// The output address's name as the architecture says it (`hpa` on VT-d, `pa` on SMMUv3).
+    public var outputName = "hpa"
+    /// The name of the cache that answered, as the architecture calls it (`IOTLB`, `TLB`).
+    public var servedByName: String?
 
     public var summary: String {
         let a = request.access
         let what = "dma \(a.contains(.write) ? "write" : (a.contains(.execute) ? "exec" : "read")) \(device)\(request.pasid.map { " pasid \($0)" } ?? "") \(groupedHex(request.address))"
         switch outcome {
         case .translated(let hpa, let perms, _, let by):
-            if let s = staleUse { return "\(what) → hpa \(groupedHex(hpa)) \(perms.label) FROM STALE \(s.cache)!" }
-            return "\(what) → hpa \(groupedHex(hpa)) \(perms.label) (\(by == .memory ? "\(walkReads) walk reads" : "\(by.label) hit"))"
+            if let s = staleUse { return "\(what) → \(outputName) \(groupedHex(hpa)) \(perms.label) FROM STALE \(s.cache)!" }
+            return "\(what) → \(outputName) \(groupedHex(hpa)) \(perms.label) (\(by == .memory ? "\(walkReads) table reads" : "\(servedByName ?? by.label) hit"))"
         case .fault(let code, let name, _):
             if let s = staleUse { return "\(what) → fault 0x\(String(code, radix: 16)) FROM STALE \(s.cache)!" }
             return "\(what) → FAULT 0x\(String(code, radix: 16)) \(name)"
@@ -70,7 +74,7 @@ public struct DMAStep: Sendable {
         var d: [String] = []
         if let s = staleUse { d.append("memory now says: \(s.fresh)") }
         if case .fault(_, _, let detail) = outcome { d.append(detail) }
-        if outcome.servedBy == .memory || staleUse != nil { d.append("\(walkReads) walk reads") }
+        if outcome.servedBy == .memory || staleUse != nil { d.append("\(walkReads) table reads") }
         return d
     }
 }

@@ -3,7 +3,15 @@ extension SMMUv3Unit: IOMMU {
     public static let architecture = IOMMUArchitecture(
         name: "smmuv3", title: "Arm SMMUv3", queueEntryKind: "smmu-cmd", queueStatement: "cmd raw", queueEntryNoun: "command",
         queueWordNoun: "dwords", queueEntryWords: 2...2, levelsCountUp: true,
-        faultLogName: "SMMUv3 event queue")
+        faultLogName: "SMMUv3 event queue",
+        // CMD_TLBI_NH_VA (opcode 0x12) for one leaf page, as the decoder's first example (SMMUv3 4.4.1.1).
+        addressNames: AddressNames(input: "VA", intermediate: "IPA", output: "PA"),
+        sourceLabels: [.iotlb: "TLB", .stage1WalkCache: "WC-S1", .stage2WalkCache: "WC-S2"],
+        walkIntro: "No DMA yet. Each DMA's walk appears here: first the configuration fetches (L1STD, STE, the CD through stage 2), then one row per IPA the walk translates (TTB0's table, each stage-1 table, the page), one column per stage-2 level (Arm levels 0-3), then the stage-1 entry. 24 descriptor reads for a cold 4-level over 4-level walk.",
+        cachedAnswerNote: "The STE and CD above still came first: they give the VMID and ASID the entry is tagged with.",
+        exampleQueueEntry: (try? StructureCatalog.kind(named: "smmu-cmd")
+            .encode([("opcode", 0x12), ("vmid", 1), ("asid", 1), ("leaf", 1), ("addr", 0x4000_0000)]).1) ?? [],
+        exampleQueueEntryName: "a TLBI_NH_VA command (example)")
 
     public var label: String { "SMMUv3" }
 

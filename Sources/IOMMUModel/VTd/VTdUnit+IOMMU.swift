@@ -3,7 +3,11 @@ extension VTdUnit: IOMMU {
     public static let architecture = IOMMUArchitecture(
         name: "vtd", title: "Intel VT-d", queueEntryKind: "vtd-qi", queueStatement: "qi raw", queueEntryNoun: "invalidation",
         queueWordNoun: "qwords", queueEntryWords: 2...4, levelsCountUp: false,
-        faultLogName: "VT-d fault log")
+        faultLogName: "VT-d fault log",
+        walkIntro: "No DMA yet. Each DMA's walk appears here: one row per guest-physical address the walk translates (the stage-1 root, each stage-1 table, the page), one column per stage-2 level, then the stage-1 entry. 24 memory reads for a cold 4-level over 4-level walk.",
+        // A PASID-based IOTLB invalidation, granularity 3 (vtd.md §9), as the decoder's first example.
+        exampleQueueEntry: (try? StructureCatalog.kind(named: "vtd-qi-piotlb").encode([("g", 3)]).1) ?? [0, 0, 0, 0],
+        exampleQueueEntryName: "a PASID-based IOTLB invalidation")
 
     public var label: String { scalableMode ? "VT-d scalable" : "VT-d legacy" }
 

@@ -11,11 +11,9 @@ public enum BundledScenarios {
     /// The scenario `nestscope` opens with.
     public static let defaultName = "tour"
 
-    public static let all: [BundledScenario] = [
-        Tour.scenario, VTdNestedBasics.scenario, VTdMissingInvalidation.scenario, VTdLeafHintPitfall.scenario,
-        SMMUv3NestedBasics.scenario, SMMUv3RangeTLBI.scenario, SMMUv3ATCvSID.scenario,
-        IOMMUFDNesting.scenario, VFIOType1LockedVM.scenario, SPAPRTCEv2Prereg.scenario,
-    ]
+    /// The tour, each architecture's scenarios (their folders list them), then the host-side ones.
+    public static let all: [BundledScenario] = [Tour.scenario] + vtd + smmuv3
+        + [IOMMUFDNesting.scenario, VFIOType1LockedVM.scenario, SPAPRTCEv2Prereg.scenario]
 
     public static func named(_ name: String) -> BundledScenario? { all.first { $0.name == name } }
 }

@@ -26,7 +26,8 @@ attach nic pasid=5 pgtt=nested did=2 fs=s1 ss=s2
 
 step "The first DMA walks cold"
 note Pane 2 draws the walk: one row per GPA to translate (the stage-1 root, three tables, the page),
-note four stage-2 reads each, plus the four stage-1 entries. 24 memory reads for one translation.
+note four stage-2 reads each, plus the four stage-1 entries: 24 table reads, after the 4 configuration
+note reads (root, context, PASID directory, PASID entry): 28 memory reads for one translation.
 dma read nic pasid=5 0x4000_0000
 expect walk-reads=24
 
@@ -37,7 +38,7 @@ expect hit atc
 
 step "A neighbouring page: the paging-structure caches"
 note 0x4000_1000 shares the guest's tables. The PWC-S1 holds the PDE and the PWC-S2 the stage-2
-note path of the output: only two reads. Pane 3 lists every cache entry with its tags.
+note path of the output: only 2 table reads. Pane 3 lists every cache entry with its tags.
 dma read nic pasid=5 0x4000_1000
 expect walk-reads=2
 

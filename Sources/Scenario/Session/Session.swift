@@ -103,6 +103,27 @@ public struct Session: Sendable {
         return forward()
     }
 
+    /// Sends a line as a new step right after the current one and applies it, keeping the later
+    /// steps after it (they run with it in place): what `f` and the builders do, so sending a fix
+    /// mid-scenario shows what the rest of the story does with it.
+    public mutating func insert(line text: String) throws(LineErrorInfo) -> [LogEntry] {
+        guard position < stepCount else { return try append(line: text) }
+        let parsed = try ScenarioParser.parseLine(text)
+        let number = (scenario.steps.last?.lines.last?.line ?? scenario.steps.last?.line ?? 0) + 1
+        let step: ScenarioStep
+        switch parsed {
+        case .empty: return []
+        case .note(let n): step = ScenarioStep(title: nil, note: n, lines: [], line: number)
+        case .step(let t): step = ScenarioStep(title: t, note: nil, lines: [], line: number)
+        case .command(let c):
+            step = ScenarioStep(title: "sent at step \(position + 1)", note: nil,
+                                lines: [ScenarioLine(command: c, line: number, text: text.trimmingSpaces())], line: number)
+        }
+        for k in checkpoints.keys where k > position { checkpoints[k] = nil }
+        scenario.steps.insert(step, at: position)
+        return forward()
+    }
+
     /// The session as scenario text that replays to the same state: every applied step's lines.
     public func savedText() -> String {
         var out = "# saved from a NestScope session of \(scenario.name)\n"

@@ -210,7 +210,7 @@ public final class App {
         case .close: modal = nil
         case .closeAndRun(let line):
             modal = nil
-            report(delegate.runCommand(line))
+            report(delegate.sendStep(line))
         case .status(let text, let role): setStatus(text, role: role)
         }
         return .keepRunning
@@ -294,7 +294,7 @@ public final class App {
         switch r {
         case .ignored, .handled: break
         case .showDetail(let title, let text): showDetail(title: title, text: text)
-        case .runCommand(let line): report(delegate.runCommand(line))
+        case .runCommand(let line): report(delegate.sendStep(line))
         case .focusPane(let i): focus(i)
         case .status(let text, let role): setStatus(text, role: role)
         }

@@ -31,6 +31,9 @@ public struct AppDelegate {
     public var step: (StepRequest) -> CommandResult
     /// A line was submitted at the `:` prompt (or a pane returned `.runCommand`).
     public var runCommand: (String) -> CommandResult
+    /// A pane or dialog sent a line as the next step (`f`, the builder's and the decoder's `s`):
+    /// unlike the prompt, the scenario's later steps stay after it.
+    public var sendStep: (String) -> CommandResult
     /// The left part of the header line, after "NestScope · " (scenario, step i/N, device…).
     public var header: () -> [Span]
     /// A key that the focused pane ignored, before the app's own keys: return `.ignored`
@@ -39,10 +42,12 @@ public struct AppDelegate {
 
     public init(step: @escaping (StepRequest) -> CommandResult = { _ in .failure("no scenario loaded") },
                 runCommand: @escaping (String) -> CommandResult = { _ in .failure("no scenario loaded") },
+                sendStep: ((String) -> CommandResult)? = nil,
                 header: @escaping () -> [Span] = { [] },
                 handleKey: @escaping (Key) -> Handled = { _ in .ignored }) {
         self.step = step
         self.runCommand = runCommand
+        self.sendStep = sendStep ?? runCommand
         self.header = header
         self.handleKey = handleKey
     }

@@ -1,38 +1,18 @@
 import IOMMUModel
 
-/// The `i` dialog: choose a queued-invalidation descriptor (VT-d) or a command-queue command
-/// (SMMUv3) and its scope field by field, see which cache entries it would remove and which stale
-/// ones it would miss (the model runs it on a copy of the machine), and submit it as the next step.
+/// The `i` dialog: choose one of the unit's queue entries (a VT-d queued-invalidation descriptor,
+/// an SMMUv3 command: `IOMMU.queueTemplates`) and its scope field by field, see which cache entries
+/// it would remove and which stale ones it would miss (the model runs it on a copy of the machine),
+/// and submit it as the next step.
 public final class InvalidationBuilder: Modal {
-    /// What the builder builds.
-    public enum Family: Sendable {
-        /// VT-d queued-invalidation descriptors (`qi raw`).
-        case vtd
-        /// SMMUv3 commands, 2 dwords each (`cmd raw`).
-        case smmu
-    }
-
-    /// The descriptor types offered, in the order Linux uses them most.
-    public static let types: [(trace: String, kind: String)] = [
-        ("p_iotlb_inv", "vtd-qi-piotlb"), ("p_dev_tlb_inv", "vtd-qi-pdevtlb"), ("pc_inv", "vtd-qi-pc"),
-        ("iotlb_inv", "vtd-qi-iotlb"), ("dev_tlb_inv", "vtd-qi-devtlb"), ("cc_inv", "vtd-qi-cc"), ("inv_wait", "vtd-qi-wait"),
-    ]
-
-    /// The SMMUv3 commands offered: the invalidations Linux's arm-smmu-v3 issues, then the rest of
-    /// the TLBI/CFGI family (SMMUv3 4.3-4.7). `extra` are fields the command needs to be itself
-    /// (CMD_CFGI_ALL is CMD_CFGI_STE_RANGE with Range = 31).
-    public static let smmuTypes: [(trace: String, opcode: UInt64, extra: [(String, UInt64)])] = [
-        ("CMD_TLBI_NH_VA", 0x12, []), ("CMD_TLBI_NH_ASID", 0x11, []), ("CMD_TLBI_S2_IPA", 0x2A, []), ("CMD_TLBI_S12_VMALL", 0x28, []),
-        ("CMD_CFGI_STE", 0x03, []), ("CMD_CFGI_CD", 0x05, []), ("CMD_ATC_INV", 0x40, []), ("CMD_TLBI_NH_VAA", 0x13, []),
-        ("CMD_TLBI_NH_ALL", 0x10, []), ("CMD_TLBI_NSNH_ALL", 0x30, []), ("CMD_CFGI_STE_RANGE", 0x04, []), ("CMD_CFGI_CD_ALL", 0x06, []),
-        ("CMD_CFGI_ALL", 0x04, [("range", 31)]), ("CMD_SYNC", 0x46, []),
-    ]
-
-    public let family: Family
+    /// The architecture whose queue the entry goes to.
+    public let architecture: IOMMUArchitecture
+    /// The entries offered.
+    public let templates: [QueueEntryTemplate]
     public private(set) var typeIndex = 0
     public private(set) var words: [UInt64] = []
     public private(set) var decoded: DecodedStructure?
-    /// The editable fields of the current type (all but `type`), in bit order.
+    /// The editable fields of the current type (all but the type's own), in bit order.
     public private(set) var fields: [Field] = []
     /// 0 is the type row, then one row per field.
     public private(set) var selection = 0
@@ -45,111 +25,67 @@ public final class InvalidationBuilder: Modal {
     /// Step number the submission would get (for the hint).
     private let nextStepNumber: Int
     private var previewScroll = 0
+    /// The defaults an entry starts from (scope tags of the selected configuration, the last DMA's page).
+    private let defaults: [(String, UInt64)]
 
-    /// A builder over `machine` starting from `words` (a fix descriptor, say) or, when they do
-    /// not decode as one of `types`, a page-selective PASID-based IOTLB invalidation.
-    public init(machine: Machine, stale: [StaleFinding], nextStep: Int, start: [UInt64]?, defaults: [(String, UInt64)] = [],
-                family: Family = .vtd) {
+    /// A builder over `machine` (which has an IOMMU) starting from `words` (a fix, say) or, when they
+    /// are none of the offered entries, the first offered entry filled from `defaults`.
+    public init(machine: Machine, architecture: IOMMUArchitecture, stale: [StaleFinding], nextStep: Int, start: [UInt64]?,
+                defaults: [(String, UInt64)] = []) {
         self.machine = machine
-        self.family = family
+        self.architecture = architecture
+        templates = machine.queueTemplates
         staleBefore = stale
         nextStepNumber = nextStep
+        self.defaults = defaults
         preview = InvalidationPreview(accepted: true, error: nil, summary: "", removed: [], removedStale: [], removedGood: [], missed: [], notes: [])
-        if family == .smmu {
-            if let start, start.count == 2, let i = Self.smmuTypeIndex(start) {
-                typeIndex = i
-                words = start
-            } else {
-                typeIndex = 0
-                // A non-range (TG = 0), leaf-only TLBI_NH_VA for the selected CD's ASID and the last DMA's page.
-                words = Self.encodeSMMU(typeIndex: 0, [("leaf", 1)] + defaults)
-            }
-            smmuDefaults = defaults
-            refresh()
-            return
-        }
-        if let start, let d = try? StructureCatalog.kind(named: "vtd-qi").decode(start),
-           let i = Self.types.firstIndex(where: { $0.kind == d.layout.kind }) {
+        if let start, let i = QueueEntryTemplate.index(of: start, in: templates, family: architecture.queueEntryKind) {
             typeIndex = i
             words = start
         } else {
             typeIndex = 0
-            words = Self.encode(kind: Self.types[0].kind, [("g", 3)] + defaults)
+            // Page-selective and leaf-only where the entry has such fields (VT-d granularity 3, SMMUv3 Leaf = 1).
+            words = templates.first?.encode([("g", 3), ("leaf", 1)] + defaults) ?? []
         }
         refresh()
     }
 
-    /// The defaults an SMMUv3 command starts from (StreamID, SSID, VMID, ASID, address).
-    private var smmuDefaults: [(String, UInt64)] = []
+    /// Columns of the value column (as wide as the longest entry name).
+    private var valueWidth: Int { max(18, (templates.map(\.name.count).max() ?? 0) + 4) }
 
-    /// The offered command a 2-dword entry is, by opcode (and Range = 31 for CMD_CFGI_ALL).
-    static func smmuTypeIndex(_ w: [UInt64]) -> Int? {
-        let op = w[0] & 0xff
-        let all = op == 0x04 && w[1] & 0x1f == 31
-        return smmuTypes.firstIndex { $0.opcode == op && ($0.trace == "CMD_CFGI_ALL") == all }
-    }
-
-    /// An SMMUv3 command of the offered type `typeIndex`, with the assignments its layout has.
-    static func encodeSMMU(typeIndex i: Int, _ assignments: [(String, UInt64)]) -> [UInt64] {
-        let t = smmuTypes[i]
-        let range = t.extra.first { $0.0 == "range" }?.1 ?? 0
-        guard let layout = try? SMMUv3CommandFormat.layout(for: [t.opcode, range]) else { return [t.opcode, 0] }
-        let usable = assignments.filter { a in a.0 != "opcode" && layout.field(named: a.0).map { $0.problem(with: a.1) == nil } ?? false }
-        return (try? layout.encode([("opcode", t.opcode)] + usable + t.extra)) ?? [t.opcode, 0]
-    }
-
-    /// Columns of the value column (SMMU command names are longer than VT-d's).
-    private var valueWidth: Int { family == .smmu ? 22 : 18 }
-
-    /// Decoder family KIND.
-    private var familyKind: String { family == .smmu ? "smmu-cmd" : "vtd-qi" }
-    /// The field that names the type, left out of the editable fields.
-    private var selectorField: String { family == .smmu ? "opcode" : "type" }
-    private var typeCount: Int { family == .smmu ? Self.smmuTypes.count : Self.types.count }
-    private var typeName: String { family == .smmu ? Self.smmuTypes[typeIndex].trace : Self.types[typeIndex].trace }
-
-    static func encode(kind: String, _ assignments: [(String, UInt64)]) -> [UInt64] {
-        guard let k = try? StructureCatalog.kind(named: kind) else { return [] }
-        // Keep only the fields this type has, and values that fit.
-        guard let (layout, _) = try? k.encode([]) else { return [] }
-        let usable = assignments.filter { a in layout.field(named: a.0).map { $0.problem(with: a.1) == nil } ?? false }
-        return (try? k.encode(usable).1) ?? []
-    }
+    private var typeCount: Int { templates.count }
+    private var typeName: String { templates.indices.contains(typeIndex) ? templates[typeIndex].name : "" }
 
     private func refresh() {
-        decoded = try? StructureCatalog.kind(named: familyKind).decode(words)
-        let selector = selectorField
-        fields = (decoded?.layout.fields ?? []).filter { $0.name != selector && !($0.name == "range" && typeName == "CMD_CFGI_ALL") }
+        decoded = try? StructureCatalog.kind(named: architecture.queueEntryKind).decode(words)
+        let hidden = templates.indices.contains(typeIndex) ? templates[typeIndex].hidden : []
+        fields = (decoded?.layout.fields ?? []).filter { !hidden.contains($0.name) }
             .sorted { $0.runs[0].absoluteLow < $1.runs[0].absoluteLow }
         selection = min(selection, fields.count)
         preview = InvalidationPreview.run(words, on: machine, staleBefore: staleBefore)
         previewScroll = 0
     }
 
-    /// The line that submits the descriptor.
-    public var submitLine: String { family == .smmu ? CachesPane.cmdRaw(words) : CachesPane.qiRaw(words) }
+    /// The line that submits the entry (`qi raw …`, `cmd raw …`).
+    public var submitLine: String { architecture.statement(for: words) }
 
-    /// Switches the descriptor type, carrying over the fields both types have.
+    /// Switches the entry type, carrying over the fields both types have; fields the new one has and
+    /// the old one lacked come back from the defaults (an ASID after CMD_CFGI_STE, say).
     public func setType(_ index: Int) {
-        let selector = selectorField
-        let carried = decoded?.values.filter { $0.field.name != selector && $0.field.name != "range" }.map { ($0.field.name, $0.value) } ?? []
+        guard typeCount > 0 else { return }
+        let hidden = templates.indices.contains(typeIndex) ? templates[typeIndex].hidden : []
+        let carried = decoded?.values.filter { !hidden.contains($0.field.name) }.map { ($0.field.name, $0.value) } ?? []
         typeIndex = (index % typeCount + typeCount) % typeCount
-        if family == .smmu {
-            // Fields a command lacks come back from the defaults (an ASID after CMD_CFGI_STE, say).
-            let names = Set(carried.map(\.0))
-            words = Self.encodeSMMU(typeIndex: typeIndex, carried + smmuDefaults.filter { !names.contains($0.0) })
-            refresh()
-            return
-        }
-        var w = Self.encode(kind: Self.types[typeIndex].kind, carried)
-        if w.isEmpty { w = Self.encode(kind: Self.types[typeIndex].kind, []) }
+        let names = Set(carried.map(\.0))
+        var w = templates[typeIndex].encode(carried + defaults.filter { !names.contains($0.0) })
+        if w.isEmpty { w = templates[typeIndex].encode([]) }
         words = w
         refresh()
     }
 
     /// Sets one field (throws when the value does not fit).
     public func setField(_ name: String, _ value: UInt64) throws(CodecError) {
-        let kind = decoded?.layout.kind ?? familyKind
+        let kind = decoded?.layout.kind ?? architecture.queueEntryKind
         guard let f = decoded?.layout.field(named: name) else { throw .unknownField(kind: kind, name: name, known: fields.map(\.name)) }
         if let p = f.problem(with: value) { throw .valueTooWide(kind: kind, detail: p) }
         var w = words
@@ -218,7 +154,7 @@ public final class InvalidationBuilder: Modal {
             editing = true
             editError = nil
         case .char("s"):
-            guard preview.accepted else { return .status("the unit would refuse this descriptor: \(preview.error ?? "")", .error) }
+            guard preview.accepted else { return .status("the unit would refuse this \(architecture.queueEntryNoun): \(preview.error ?? "")", .error) }
             return .closeAndRun(submitLine)
         case .pageDown: previewScroll += 3
         case .pageUp: previewScroll = max(0, previewScroll - 3)
@@ -231,7 +167,7 @@ public final class InvalidationBuilder: Modal {
         let width = min(area.width - 2, 104)
         guard width >= 30, area.height >= 8 else { return }
         var top: [[Span]] = []
-        top.append(row(0, family == .smmu ? "command" : "type", [Span("◀ ", .dim), Span(typeName, .accent), Span(" ▶", .dim)],
+        top.append(row(0, architecture.queueEntryNoun == "command" ? "command" : "type", [Span("◀ ", .dim), Span(typeName, .accent), Span(" ▶", .dim)],
                        meaning: decoded?.layout.title ?? ""))
         for (i, f) in fields.enumerated() {
             let v = decoded?.value(f.name) ?? 0
@@ -240,11 +176,11 @@ public final class InvalidationBuilder: Modal {
             let text = f.format.isFlag ? (v == 0 ? "0 (clear)" : "1 (set)") : DecoderPane.valueText(f, v)
             top.append(row(i + 1, f.name, [Span(text)], meaning: meaning.isEmpty ? f.summary : meaning))
         }
-        top.append([Span(family == .smmu ? " dwords " : " qwords ", .dim), Span(words.map { hex($0) }.joined(separator: " "))])
+        top.append([Span(" \(architecture.queueWordNoun) ", .dim), Span(words.map { hex($0) }.joined(separator: " "))])
         var lower: [[Span]] = [[Span(" Preview", .header), Span(" (the model runs it on a copy of the machine):", .dim)]]
         if !preview.accepted {
             lower.append([Span(" ✗ refused: \(preview.error ?? "invalid")", .error)])
-            if family == .smmu { lower.append([Span(" the SMMU stops the queue at an ILLEGAL command (CERROR_ILL)", .dim)]) }
+            lower.append([Span(" the unit stops its queue at a refused \(architecture.queueEntryNoun)", .dim)])
         } else {
             lower.append([Span(" removes \(preview.removed.count)", .accent),
                           Span(": \(preview.removedStale.count) stale, \(preview.removedGood.count) good (refetched later)", .dim)])
@@ -265,7 +201,7 @@ public final class InvalidationBuilder: Modal {
             if let e = editError { tail.append([Span(" ✗ " + e, .error)]) }
             tail.append([])      // the edit line
         } else {
-            tail.append([Span(" s", .key), Span(" submit as step \(nextStepNumber) (\(family == .smmu ? "cmd raw" : "qi raw"))  ", .dim), Span("← →", .key), Span(" change  ", .dim),
+            tail.append([Span(" s", .key), Span(" submit as step \(nextStepNumber) (\(architecture.queueStatement))  ", .dim), Span("← →", .key), Span(" change  ", .dim),
                          Span("Enter", .key), Span(" type a value  ", .dim), Span("Esc", .key), Span(" close", .dim)])
         }
         let maxInner = area.height - 2
@@ -274,7 +210,7 @@ public final class InvalidationBuilder: Modal {
         let box = area.centered(width: width, height: height)
         grid.fill(box, role: .normal)
         Box.draw(into: &grid, box, role: .borderFocused,
-                 title: [Span(family == .smmu ? "Command builder (SMMUv3 command queue)" : "Invalidation builder", .titleFocused)])
+                 title: [Span("\(architecture.queueEntryNoun.capitalizedFirst) builder (\(architecture.title) queue)", .titleFocused)])
         let inner = box.inset(left: 1, top: 1, right: 1, bottom: 1)
         var y = inner.y
         for line in top where y < inner.maxY {
@@ -313,4 +249,9 @@ public final class InvalidationBuilder: Modal {
 extension FieldFormat {
     var isChoice: Bool { if case .choice = self { return true }; return false }
     var isFlag: Bool { if case .flag = self { return true }; return false }
+}
+
+extension String {
+    /// The string with its first letter upper-cased ("invalidation" → "Invalidation").
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

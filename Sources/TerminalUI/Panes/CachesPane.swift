@@ -1,20 +1,17 @@
 import IOMMUModel
 
-/// Pane 3: the VT-d caches, one tab each (IOTLB, PWC-S1, PWC-S2, PASID, context, ATC), most
-/// recently used first, with their tags and hit/miss/entry counts. Entries the checker found stale
-/// are marked `!`; Enter explains one (what it holds, what memory says now, which step changed it,
-/// the invalidation that removes it), `f` submits that invalidation as the next step. On SMMUv3 the
-/// tabs are the SMMU's (SMMUCacheTab): TLB, WC-S1, WC-S2, STE, CD, L1, ATC, the event queue and the
-/// last command batch; a fix is a 2-dword command sent as `cmd raw DW0 DW1`.
+/// Pane 3: the unit's caches, one tab each, most recently used first, with their tags and
+/// hit/miss/entry counts, then its logs (the SMMUv3 event queue, the last queue batch). The tabs,
+/// columns and rows come from the unit (`IOMMU.viewTables`), so the pane has no per-architecture
+/// code. Entries the checker found stale are marked `!`; Enter explains one (what it holds, what
+/// memory says now, which step changed it, the queue entry that removes it), `f` submits that entry
+/// as the next step, `d` opens it (or a log record) in the decoder.
 public final class CachesPane: SessionPane {
-    public private(set) var tabs = TabStrip(CacheTab.allCases.map(\.title))
-    /// The SMMUv3 tabs (shown instead of `tabs` when the machine has an SMMU).
-    public private(set) var armTabs = TabStrip(SMMUCacheTab.allCases.map(\.title))
+    public private(set) var tabs = TabStrip([])
+    /// The ids of the tabs, in the strip's order.
+    public private(set) var tabIDs: [CacheID] = []
     public private(set) var table = TableView(columns: [])
-    private var listing = CacheListing()
-    private var armListing = SMMUCacheListing()
-    /// True when the machine has an SMMUv3.
-    public private(set) var arm = false
+    private var current: UnitTable?
     private var snapshot: UISnapshot?
     private var wide = false
     /// Called with a fix descriptor to open in the decoder (`d`).
@@ -23,22 +20,21 @@ public final class CachesPane: SessionPane {
     public init() {}
 
     public var title: String { "Caches" }
-    public var titleAccessory: [Span] {
-        if snapshot?.architecture == .spaprTCE { return [] }
-        return arm ? armTabs.spans : tabs.spans
-    }
+    public var titleAccessory: [Span] { snapshot?.architecture == .spaprTCE || tabIDs.isEmpty ? [] : tabs.spans }
     public var layoutWeight: Int { 2 }
     public var minimumHeight: Int { 4 }
     public var filterText: String? { table.filter }
     public func setFilter(_ text: String) { table.setFilter(text) }
 
-    var tab: CacheTab { CacheTab(rawValue: tabs.selected) ?? .iotlb }
-    var armTab: SMMUCacheTab { SMMUCacheTab(rawValue: armTabs.selected) ?? .tlb }
+    /// The id of the selected tab.
+    public var selectedTable: CacheID? { tabIDs.indices.contains(tabs.selected) ? tabIDs[tabs.selected] : nil }
+    /// True when the selected tab is a log (event queue, last batch), not a cache.
+    var onLog: Bool { current.map { !$0.isCache } ?? false }
 
     public var hints: [KeyHint] {
-        var h = [KeyHint("[ ]", "cache"), KeyHint("Enter", arm && armTab.findingCache == nil ? "decode" : "explain")]
+        var h = [KeyHint("[ ]", "cache"), KeyHint("Enter", onLog ? "decode" : "explain")]
         if selectedFinding != nil { h += [KeyHint("f", "send fix"), KeyHint("d", "decode fix")] }
-        else if arm && armTab.findingCache == nil { h.append(KeyHint("d", "decoder")) }
+        else if onLog { h.append(KeyHint("d", "decoder")) }
         return h
     }
 
@@ -49,65 +45,69 @@ public final class CachesPane: SessionPane {
 
     /// The stale finding about the selected entry, if it is stale.
     public var selectedFinding: StaleFinding? {
-        guard let s = snapshot, let i = table.selectedRowIndex else { return nil }
-        guard let key = arm ? armListing.key(i) : listing.key(i) else { return nil }
+        guard let s = snapshot, let t = current, t.isCache, let i = table.selectedRowIndex, i < t.count, let key = t.row(i).key else { return nil }
         return s.finding(for: key)
     }
 
-    /// Selects a tab by its title (`IOTLB`, `PWC-S1`, `PWC-S2`, `PASID`, `ctx`, `ATC`; on SMMUv3
-    /// `TLB`, `WC-S1`, `WC-S2`, `STE`, `CD`, `L1`, `ATC`, `evtq`, `cmdq`).
+    /// Selects a tab by its title (`IOTLB`, `PWC-S1`, `TLB`, `evtq`...) or any name the scenario
+    /// language gives the cache (`walk-s1`, `iotlb`, `events`).
     public func selectTab(named name: String) {
-        if arm {
-            // The scenario language's cache names work too (`cache walk-s1 ...`, `expect entries`).
-            let aliases = ["walk-s1": "WC-S1", "walk-s2": "WC-S2", "tlb": "TLB", "iotlb": "TLB", "events": "evtq", "commands": "cmdq"]
-            let title = aliases[name.lowercased()] ?? name
-            if let t = SMMUCacheTab.allCases.first(where: { $0.title.lowercased() == title.lowercased() }) { armTabs.select(t.rawValue); reload() }
-            return
-        }
-        if let t = CacheTab.allCases.first(where: { $0.title == name }) { tabs.select(t.rawValue); reload() }
+        guard let id = snapshot?.machine.viewTableID(named: name), let i = tabIDs.firstIndex(of: id) else { return }
+        tabs.select(i)
+        reload()
     }
 
     public func update(_ snapshot: UISnapshot) {
         self.snapshot = snapshot
-        arm = snapshot.machine.smmu != nil
-        let staleCaches = Set(snapshot.stale.map(\.cacheName))
-        tabs.alerts = Set(CacheTab.allCases.filter { staleCaches.contains($0.findingCache) }.map(\.rawValue))
-        var alerts = Set(SMMUCacheTab.allCases.filter { $0.findingCache.map(staleCaches.contains) ?? false }.map(\.rawValue))
-        // A refused command is worth a look too.
-        if snapshot.machine.lastQueueResults.contains(where: { !$0.accepted }) { alerts.insert(SMMUCacheTab.commands.rawValue) }
-        armTabs.alerts = alerts
+        let descriptions = snapshot.machine.viewTables
+        let ids = descriptions.map(\.id)
+        if ids != tabIDs {
+            let keep = selectedTable
+            tabIDs = ids
+            tabs = TabStrip(descriptions.map(\.title))
+            if let k = keep, let i = ids.firstIndex(of: k) { tabs.select(i) }
+        }
+        let staleCaches = Set(snapshot.stale.map(\.cache))
+        var alerts = Set(ids.indices.filter { staleCaches.contains(ids[$0]) })
+        // A refused queue entry is worth a look too.
+        for (i, id) in ids.enumerated() where snapshot.machine.viewTable(id)?.alert == true { alerts.insert(i) }
+        tabs.alerts = alerts
         reload()
     }
 
     private func reload() {
-        if arm, let s = snapshot, let unit = s.machine.smmu {
-            armListing = SMMUCacheListing(tab: armTab, unit: unit, commands: s.machine.lastQueueResults, devices: s.machine.devices)
-            table.columns = armTab.columns(wide: wide)
-            table.emptyText = "empty: holds \(armTab.what)"
-            let l = armListing, w = wide, staleTab = armTab.findingCache != nil
-            table.setRowSource(count: l.count) { i in
-                let (summary, cells) = l.entry(i, wide: w)
-                let stale = staleTab && l.key(i).map { s.staleByKey[$0] != nil } == true
-                let refused = l.tab == .commands && cells.last?.role == .error
-                return TableRow(cells, role: stale ? .stale : (refused ? .error : .normal), marker: stale ? Span("!", .stale) : nil, detail: summary)
-            }
-            return
-        }
-        guard let s = snapshot, let unit = s.machine.vtd else {
-            listing = CacheListing()
-            table.columns = tab.columns(wide: wide)
+        guard let s = snapshot, let id = selectedTable, let t = s.machine.viewTable(id) else {
+            current = nil
+            table.columns = []
             table.emptyText = snapshot?.architecture == .spaprTCE ? "sPAPR TCE: no IOTLB is modelled; the TCE tables are in pane 4" : "no IOMMU yet"
             table.setRowSource(count: 0) { _ in TableRow([]) }
             return
         }
-        listing = CacheListing(tab: tab, caches: unit.caches)
-        table.columns = tab.columns(wide: wide)
-        table.emptyText = "empty: holds \(tab.what)"
-        let l = listing, w = wide
-        table.setRowSource(count: l.count) { i in
-            let (summary, cells) = l.entry(i, wide: w)
-            let stale = l.key(i).map { s.staleByKey[$0] != nil } == true
-            return TableRow(cells, role: stale ? .stale : .normal, marker: stale ? Span("!", .stale) : nil, detail: summary)
+        current = t
+        let w = wide
+        let shown = t.columns.indices.filter { w || !t.columns[$0].wideOnly }
+        table.columns = shown.map { Self.column(t.columns[$0]) }
+        table.emptyText = "empty: holds \(s.machine.viewTables.first { $0.id == id }?.holds ?? id.rawValue)"
+        table.setRowSource(count: t.count) { i in
+            let r = t.row(i)
+            let cells = shown.map { r.cells.indices.contains($0) ? TableCell(r.cells[$0].text, r.cells[$0].tone.map(Self.role)) : TableCell("") }
+            let stale = r.key.map { s.staleByKey[$0] != nil } == true
+            return TableRow(cells, role: stale ? .stale : Self.role(r.tone), marker: stale ? Span("!", .stale) : nil, detail: r.summary)
+        }
+    }
+
+    static func column(_ c: UnitColumn) -> TableColumn {
+        c.flexible ? .flexible(c.title, min: c.width, weight: c.weight) : .fixed(c.title, c.width, c.rightAligned ? .right : .left)
+    }
+
+    static func role(_ tone: UnitTone) -> Role {
+        switch tone {
+        case .normal: .normal
+        case .dim: .dim
+        case .accent: .accent
+        case .ok: .ok
+        case .warning: .warning
+        case .error: .error
         }
     }
 
@@ -122,16 +122,18 @@ public final class CachesPane: SessionPane {
         let isWide = rect.width >= 80
         if isWide != wide { wide = isWide; reload() }
         var footer: [[Span]] = []
-        let c = arm ? (armListing.counters ?? (0, 0, 0, 0, 0)) : listing.counters
-        let findingCache = arm ? armTab.findingCache : tab.findingCache
-        let staleHere = findingCache.map { fc in snapshot?.stale.filter { $0.cacheName == fc }.count ?? 0 } ?? 0
-        var counts = [Span("\(c.entries)/\(c.capacity) entries · hits \(c.hits) · misses \(c.misses)", .dim)]
-        if arm, let q = queueCounts() { counts = q }
-        if c.evictions > 0 { counts.append(Span(" · evicted \(c.evictions)", .dim)) }
+        var counts: [Span] = []
+        if let t = current, let c = t.counters {
+            counts = [Span("\(c.entries)/\(c.capacity) entries · hits \(c.hits) · misses \(c.misses)", .dim)]
+            if c.evictions > 0 { counts.append(Span(" · evicted \(c.evictions)", .dim)) }
+        } else if let t = current {
+            counts = t.footer.map { Span($0.text, $0.tone.map(Self.role) ?? .normal) }
+        }
+        let staleHere = current.map { t in snapshot?.stale.filter { $0.cache == t.id }.count ?? 0 } ?? 0
         if staleHere > 0 { counts.append(Span(" · \(staleHere) stale", .stale)) }
         else if let elsewhere = staleElsewhere() { counts.append(Span(" · stale in \(elsewhere) ([ ])", .stale)) }
-        if arm && armTab != .commands && armTabs.alerts.contains(SMMUCacheTab.commands.rawValue) {
-            counts.append(Span(" · cmdq: refused", .error))
+        for i in tabs.alerts.sorted() where i != tabs.selected && tabIDs.indices.contains(i) {
+            if let t = snapshot?.machine.viewTable(tabIDs[i]), !t.isCache { counts.append(Span(" · \(tabs.titles[i]): refused", .error)) }
         }
         if let f = selectedFinding, rect.height >= 6 {
             var line = [Span("! ", .stale), Span("memory now: \(f.memoryNow)", .stale)]
@@ -141,7 +143,7 @@ public final class CachesPane: SessionPane {
             footer.append(line)
             footer.append([Span("  fix: ", .dim), Span(f.fix.text), Span("  (f sends it, Enter explains)", .dim)])
         }
-        if arm, let i = table.selectedRowIndex, let second = armListing.eventSecondLine(i), rect.height >= 5 {
+        if let t = current, let i = table.selectedRowIndex, i < t.count, let second = t.row(i).footnote, rect.height >= 5 {
             footer.append([Span("  " + second, .dim)])
         }
         footer.append(counts)
@@ -152,104 +154,48 @@ public final class CachesPane: SessionPane {
         }
     }
 
-    /// The other tabs holding stale entries, when this one holds none (`ATC`, `TLB, WC-S1`).
+    /// The other caches holding stale entries, when this one holds none (`ATC`, `TLB, WC-S1`).
     private func staleElsewhere() -> String? {
-        let tabs = arm ? armTabs : self.tabs
-        guard !tabs.alerts.isEmpty else { return nil }
-        let names = tabs.alerts.sorted().compactMap { tabs.titles.indices.contains($0) ? tabs.titles[$0] : nil }
-            .filter { !(arm && $0 == SMMUCacheTab.commands.title) }
+        guard let s = snapshot else { return nil }
+        let staleCaches = Set(s.stale.map(\.cache))
+        let names = tabIDs.indices.filter { staleCaches.contains(tabIDs[$0]) }.map { tabs.titles[$0] }
         return names.isEmpty ? nil : names.joined(separator: ", ")
-    }
-
-    /// The footer of the queue tabs: record counts, CMD_SYNCs, the command queue's error state.
-    private func queueCounts() -> [Span]? {
-        guard let unit = snapshot?.machine.smmu else { return nil }
-        switch armTab {
-        case .events:
-            var out = [Span("\(unit.eventQueue.count) record\(unit.eventQueue.count == 1 ? "" : "s")", .dim)]
-            if unit.eventsLost > 0 { out.append(Span(" · \(unit.eventsLost) lost (queue full)", .warning)) }
-            return out
-        case .commands:
-            var out = [Span("last batch: \(armListing.count) command\(armListing.count == 1 ? "" : "s") · CMD_SYNCs so far \(unit.syncs)", .dim)]
-            if let e = unit.commandErrors.last { out.append(Span(" · CMDQ_CONS.ERR \(e.name) (\(unit.commandErrors.count) so far)", .error)) }
-            return out
-        default:
-            return nil
-        }
     }
 
     // MARK: Keys
 
     public func handle(_ key: Key) -> Handled {
-        if arm, let r = handleArm(key) { return r }
         switch key {
         case .char("]"): tabs.selectNext(); reload(); return .handled
         case .char("["): tabs.selectPrevious(); reload(); return .handled
-        case .enter:
-            guard let i = table.selectedRowIndex, i < listing.count else { return .ignored }
-            let summary = listing.entry(i, wide: false).summary
-            if let f = selectedFinding { return .showDetail(title: "stale \(f.cacheName) entry", text: explanation(f)) }
-            return .showDetail(title: "\(tab.findingCache) entry",
-                               text: "\(summary)\n\nThis entry agrees with the tables in memory: a fresh walk now gives the same answer, so it is not stale.")
-        case .char("f"):
-            guard let f = selectedFinding else { return .status("f sends the fix of a stale entry (marked !)", .dim) }
-            guard let line = f.fix.statements.first else { return .status("no descriptor for this fix", .warning) }
-            return .runCommand(line)
-        case .char("d"):
-            guard let f = selectedFinding, let words = f.fix.entries.first else { return .ignored }
-            onDecode?(DecoderRequest(kind: f.fix.decoderKind, words: words, origin: "fix for a stale \(f.cacheName) entry"))
-            return .handled
         case .mouse(let e) where e.y == -1:
             if e.kind == .click, let i = tabs.index(atColumn: e.x) { tabs.select(i); reload() }
             return .handled
-        default:
-            return table.handle(key) ? .handled : .ignored
-        }
-    }
-
-    /// The SMMUv3 keys (nil: the table's keys, as on VT-d).
-    private func handleArm(_ key: Key) -> Handled? {
-        switch key {
-        case .char("]"): armTabs.selectNext(); reload(); return .handled
-        case .char("["): armTabs.selectPrevious(); reload(); return .handled
-        case .mouse(let e) where e.y == -1:
-            if e.kind == .click, let i = armTabs.index(atColumn: e.x) { armTabs.select(i); reload() }
-            return .handled
         case .enter:
-            guard let i = table.selectedRowIndex, i < armListing.count else { return .ignored }
-            if armTab.findingCache == nil {
-                guard let (title, text) = armListing.queueDetail(i) else { return .ignored }
+            guard let t = current, let i = table.selectedRowIndex, i < t.count else { return .ignored }
+            if !t.isCache {
+                guard let (title, text) = t.detail(i) else { return .ignored }
                 return .showDetail(title: title, text: text)
             }
-            let summary = armListing.entry(i, wide: false).summary
             if let f = selectedFinding { return .showDetail(title: "stale \(f.cacheName) entry", text: explanation(f)) }
-            return .showDetail(title: "\(armTab.findingCache ?? "") entry",
-                               text: "\(summary)\n\nThis entry agrees with the tables in memory: a fresh walk now gives the same answer, so it is not stale.")
+            let name = snapshot?.machine.viewTables.first { $0.id == t.id }?.name ?? t.id.rawValue
+            return .showDetail(title: "\(name) entry",
+                               text: "\(t.row(i).summary)\n\nThis entry agrees with the tables in memory: a fresh walk now gives the same answer, so it is not stale.")
         case .char("f"):
             guard let f = selectedFinding else { return .status("f sends the fix of a stale entry (marked !)", .dim) }
-            guard let line = f.fix.statements.first else { return .status("no command for this fix", .warning) }
+            guard let line = f.fix.statements.first else { return .status("no \(snapshot?.machine.architecture?.queueEntryNoun ?? "queue entry") for this fix", .warning) }
             return .runCommand(line)
         case .char("d"):
             if let f = selectedFinding, let words = f.fix.entries.first {
                 onDecode?(DecoderRequest(kind: f.fix.decoderKind, words: words, origin: "fix for a stale \(f.cacheName) entry"))
                 return .handled
             }
-            guard let i = table.selectedRowIndex, let req = armListing.queueDecoderRequest(i) else { return .ignored }
-            onDecode?(req)
+            guard let t = current, let i = table.selectedRowIndex, let r = t.decodeRequest(i) else { return .ignored }
+            onDecode?(DecoderRequest(kind: r.kind, words: r.words, origin: r.origin))
             return .handled
         default:
-            return nil
+            return table.handle(key) ? .handled : .ignored
         }
-    }
-
-    /// `cmd raw DW0 DW1`: an SMMUv3 command as the scenario language submits it.
-    public static func cmdRaw(_ words: [UInt64]) -> String {
-        "cmd raw " + words.map { hex($0) }.joined(separator: " ")
-    }
-
-    /// `qi raw QW0 QW1 [QW2 QW3]`: a descriptor as the scenario language submits it.
-    public static func qiRaw(_ words: [UInt64]) -> String {
-        "qi raw " + words.map { hex($0) }.joined(separator: " ")
     }
 
     /// The Enter text for a stale entry: what it holds, what memory says, since when, the fix.

@@ -37,10 +37,10 @@ public final class DecoderPane: SessionPane {
     private var hexLines = 1
 
     public init() {
-        let k = (try? StructureCatalog.kind(named: "vtd-qi")) ?? StructureCatalog.all[0]
-        kind = k
-        words = (try? StructureCatalog.kind(named: "vtd-qi-piotlb").encode([("g", 3)]).1) ?? [0, 0, 0, 0]
-        origin = "a PASID-based IOTLB invalidation"
+        let a = RegisteredArchitectures.all.first
+        kind = a.flatMap { try? StructureCatalog.kind(named: $0.queueEntryKind) } ?? StructureCatalog.all[0]
+        words = a?.exampleQueueEntry ?? [0, 0]
+        origin = a?.exampleQueueEntryName ?? ""
         redecode()
     }
 
@@ -57,14 +57,14 @@ public final class DecoderPane: SessionPane {
         return out
     }
 
-    /// Whether `s` submits the words (a VT-d queued-invalidation descriptor).
+    /// Whether `s` submits the words (a queue entry of some architecture, well formed).
     public var canSubmit: Bool {
-        if isSMMUCommand { return decodeError == nil && words.count == 2 }
-        return kind.name.hasPrefix("vtd-qi") && decodeError == nil && (words.count == 2 || words.count == 4)
+        guard let a = queueArchitecture else { return false }
+        return decodeError == nil && a.queueEntryWords.contains(words.count)
     }
 
-    /// An SMMUv3 command-queue entry (submitted with `cmd raw`).
-    var isSMMUCommand: Bool { kind.name.hasPrefix("smmu-cmd") }
+    /// The architecture whose queue takes this kind (`vtd-qi…` descriptors, `smmu-cmd…` commands).
+    var queueArchitecture: IOMMUArchitecture? { RegisteredArchitectures.owning(queueKind: kind.name) }
 
     public var hints: [KeyHint] {
         if editing != .none { return [KeyHint("Enter", "set"), KeyHint("Esc", "cancel")] }
@@ -80,18 +80,17 @@ public final class DecoderPane: SessionPane {
          KeyHint("{ }", "the previous/next record of a multi-line paste"),
          KeyHint("[ ]", "the same qwords as another KIND"),
          KeyHint("c", "choose the KIND by name"), KeyHint("p", "parameters (level=, stage=, granule=)"),
-         KeyHint("s", "submit a vtd-qi descriptor as a step")]
+         KeyHint("s", "submit a queue entry (" + RegisteredArchitectures.all.map(\.queueEntryKind).joined(separator: ", ") + ") as a step")]
     }
 
     public func update(_ snapshot: UISnapshot) {
-        // On an SMMUv3 the untouched VT-d example gives way to an SMMU command.
-        if snapshot.architecture == .smmuv3 && !touched && kind.name == "vtd-qi",
-           let k = try? StructureCatalog.kind(named: "smmu-cmd"),
-           let (_, w) = try? k.encode([("opcode", 0x12), ("vmid", 1), ("asid", 1), ("leaf", 1), ("addr", 0x4000_0000)]) {
+        // The untouched example gives way to the machine's own architecture's queue entry.
+        if !touched, let a = snapshot.machine.architecture, !a.ownsQueueKind(kind.name), !a.exampleQueueEntry.isEmpty,
+           let k = try? StructureCatalog.kind(named: a.queueEntryKind) {
             kind = k
-            words = w
+            words = a.exampleQueueEntry
             params = [:]
-            origin = "a TLBI_NH_VA command (example)"
+            origin = a.exampleQueueEntryName
             redecode()
         }
     }
@@ -113,8 +112,8 @@ public final class DecoderPane: SessionPane {
         redecode()
     }
 
-    /// The words as `qi raw …` for submission.
-    public var submitLine: String { isSMMUCommand ? CachesPane.cmdRaw(words) : CachesPane.qiRaw(words) }
+    /// The words as the scenario statement that submits them (`qi raw …`, `cmd raw …`).
+    public var submitLine: String { (queueArchitecture ?? RegisteredArchitectures.all[0]).statement(for: words) }
 
     func redecode() {
         do {
@@ -311,8 +310,9 @@ public final class DecoderPane: SessionPane {
             setKind(all[(i + (key == .char("]") ? 1 : all.count - 1)) % all.count])
         case .char("s"):
             guard canSubmit else {
-                return .status(kind.name.hasPrefix("vtd-qi") || isSMMUCommand ? "fix the descriptor first: \(decodeError ?? "")"
-                                                                          : "only vtd-qi descriptors and smmu-cmd commands go to a queue", .warning)
+                let kinds = RegisteredArchitectures.all.map(\.queueEntryKind).joined(separator: ", ")
+                return .status(queueArchitecture != nil ? "fix the \(queueArchitecture?.queueEntryNoun ?? "entry") first: \(decodeError ?? "")"
+                                                        : "only queue entries (\(kinds)) go to a queue", .warning)
             }
             return .runCommand(submitLine)
         case .mouse(let e):

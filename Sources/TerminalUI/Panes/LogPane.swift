@@ -137,7 +137,8 @@ public final class NotePane: SessionPane {
             next = [Span("end of the scenario · ", .dim), Span(":", .key), Span(" command  ", .dim), Span("i", .key),
                     Span(" invalidate  ", .dim), Span("d", .key), Span(" decode  ", .dim), Span("g", .key), Span(" restart", .dim)]
         }
-        view.text = text
+        // A new note starts at its top.
+        if view.text != text { view = TextView(text) }
     }
 
     /// Rows the note needs at `width` (text plus the next-step line).
@@ -148,8 +149,16 @@ public final class NotePane: SessionPane {
         guard !inner.isEmpty else { return }
         let (body, last) = inner.height >= 2 ? inner.splitBottom(1) : (inner, Rect.zero)
         view.render(into: &grid, rect: body)
-        if !last.isEmpty { grid.write(SpanLayout.truncate(next, to: last.width), x: last.x, y: last.y, maxWidth: last.width) }
+        // A note longer than its box says how to read the rest.
+        let line = view.hasMoreBelow ? [Span("J", .key), Span(" more  ", .dim)] + next : next
+        if !last.isEmpty { grid.write(SpanLayout.truncate(line, to: last.width), x: last.x, y: last.y, maxWidth: last.width) }
     }
 
     public func handle(_ key: Key) -> Handled { view.handle(key) ? .handled : .ignored }
+
+    /// `J` / `K` from anywhere: the note scrolls without taking the focus.
+    public func scroll(by delta: Int) { view.scroll(by: delta) }
+
+    /// True when the note has more text below what its box shows.
+    public var hasMoreBelow: Bool { view.hasMoreBelow }
 }

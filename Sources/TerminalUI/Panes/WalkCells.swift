@@ -18,21 +18,13 @@ struct WalkCells {
     /// The cache that answered from a stale entry (`StaleUse.cache`: a `ReferenceSource` label on
     /// VT-d, the SMMU's own cache names on Arm).
     var staleCache: String?
-    /// An SMMUv3 walk: caches go by the SMMU's names, addresses are IPAs and PAs.
-    var arm = false
+    /// The architecture that walked: its names for caches and addresses.
+    var architecture: IOMMUArchitecture?
 
     func isStale(_ r: MemoryReference) -> Bool { staleCache != nil && r.source.isCache && label(r.source) == staleCache }
 
-    /// The cache's name as the architecture calls it (on Arm, the names `StaleUse` and the checker use).
-    func label(_ s: ReferenceSource) -> String {
-        guard arm else { return s.label }
-        switch s {
-        case .iotlb: return "TLB"
-        case .stage1WalkCache: return "WC-S1"
-        case .stage2WalkCache: return "WC-S2"
-        default: return s.label
-        }
-    }
+    /// The cache's name as the architecture calls it (the names `StaleUse` and the checker use).
+    func label(_ s: ReferenceSource) -> String { architecture?.label(s) ?? s.label }
     func isFault(_ r: MemoryReference) -> Bool { faultRef == r }
 
     func mark(_ r: MemoryReference?) -> Character {
@@ -97,18 +89,20 @@ struct WalkCells {
     /// The name of what a page-table reference translates, from the structure it read (IOVA/GPA, VA/IPA).
     private func inputName(_ r: MemoryReference) -> String {
         if r.structure != .none { return r.structure.inputName }
-        return r.kind == .stage1 ? (arm ? "VA" : "IOVA") : (arm ? "IPA" : "GPA")
+        let names = architecture?.addressNames ?? AddressNames(input: "IOVA", intermediate: "GPA", output: "HPA")
+        return r.kind == .stage1 ? names.input : names.intermediate
     }
 
     /// Intermediate and physical address names (GPA/HPA, IPA/PA), from the structure where the reference has one.
     private func addressNames(_ r: MemoryReference) -> (String, String) {
         if r.structure != .none { return (r.structure.intermediateName, r.structure.outputName) }
-        return arm ? ("IPA", "PA") : ("GPA", "HPA")
+        let names = architecture?.addressNames ?? AddressNames(input: "IOVA", intermediate: "GPA", output: "HPA")
+        return (names.intermediate, names.output)
     }
 
-    /// True for entries read at a guest address (stage-1 tables, and on Arm the CD table and L1CDs).
+    /// True for entries read at a guest address (stage-1 tables, and the CD table and L1CDs behind stage 2).
     private func guestSide(_ r: MemoryReference) -> Bool {
-        (r.kind == .stage1 || (arm && (r.kind == .contextDescriptor || r.kind == .contextDescriptorL1))) && r.gpa != r.hpa
+        (r.kind == .stage1 || r.kind == .contextDescriptor || r.kind == .contextDescriptorL1) && r.gpa != r.hpa
     }
 
     static func configLabel(_ k: ReferenceKind) -> String {

@@ -22,6 +22,8 @@ public final class WalkPane: SessionPane {
     /// The machine of the last snapshot: Arm granules and full STEs/CDs for Enter and `d`.
     private var machine = Machine()
     private var architecture = MachineArchitecture.none
+    /// The IOMMU's architecture: its names for caches and addresses, its walk texts.
+    private var unitArchitecture: IOMMUArchitecture?
     private var cells = WalkCells()
     private var log: [LogEntry] = []
     private var lastDMA: DMARecord?
@@ -44,7 +46,7 @@ public final class WalkPane: SessionPane {
     public var minimumHeight: Int { 6 }
 
     public var hints: [KeyHint] {
-        var h = [KeyHint("h j k l", "cell"), KeyHint("Enter", "entry"), KeyHint("d", "decode")]
+        var h = [KeyHint("h j k l", "cell"), KeyHint("< >", "read by read"), KeyHint("Enter", "entry"), KeyHint("d", "decode")]
         if dmasInStep().count > 1 { h.append(KeyHint("[ ]", "other DMA")) }
         if isChosen { h.append(KeyHint("Esc", "last DMA")) }
         return h
@@ -61,7 +63,8 @@ public final class WalkPane: SessionPane {
     }
 
     public var helpHints: [KeyHint] {
-        [KeyHint("h l", "previous / next column"), KeyHint("j k ↑ ↓", "previous / next row"),
+        [KeyHint("h l ← →", "previous / next column"), KeyHint("j k ↑ ↓", "previous / next row"),
+         KeyHint("< >", "the previous / next read, in the order the hardware makes them"),
          KeyHint("Enter", "the selected entry, decoded"), KeyHint("d", "open the selected entry in the decoder"),
          KeyHint("[ ]", "the step's previous / next DMA"), KeyHint("Esc", "back to the last DMA (after w in 5 or [ ])")]
     }
@@ -81,16 +84,14 @@ public final class WalkPane: SessionPane {
         out.append(Span(" · ", .dim))
         let refs = g.referenceCount
         if refs == 0, let hit = g.tlbHit {
-            out.append(Span("\(cells.label(hit.source)) hit, 0 refs", cells.isStale(hit) ? .stale : .hit))
-        } else if isArm {
-            // The (n+1)(m+1)−1 figure: descriptor reads of the walk; configuration fetches are on their own line.
+            out.append(Span("\(cells.label(hit.source)) hit, 0 table reads", cells.isStale(hit) ? .stale : .hit))
+        } else {
+            // One vocabulary everywhere (notes, `walk`, this title): table reads are the walk's page-table
+            // entries read from memory, the (n+1)(m+1)−1 figure; configuration reads are counted apart.
             let cached = g.rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.filter { $0.source.isCache }.count + ($1.stage1?.source.isCache == true ? 1 : 0) }
             let reads = r.trace.walkReads
-            out.append(Span("\(reads) walk read\(reads == 1 ? "" : "s"), \(cached) cached" + (cached == 0 && reads > 0 ? " (cold)" : ""),
+            out.append(Span("\(reads) table read\(reads == 1 ? "" : "s"), \(cached) cached" + (cached == 0 && reads > 0 ? " (cold)" : ""),
                             cached == 0 ? .miss : .hit))
-        } else {
-            let cached = g.rows.reduce(0) { $0 + $1.stage2.compactMap { $0 }.filter { $0.source.isCache }.count + ($1.stage1?.source.isCache == true ? 1 : 0) }
-            out.append(Span("\(refs) refs, \(cached) cached" + (cached == 0 ? " (cold)" : ""), cached == 0 ? .miss : .hit))
         }
         return out
     }
@@ -102,6 +103,7 @@ public final class WalkPane: SessionPane {
     public func update(_ snapshot: UISnapshot) {
         machine = snapshot.machine
         architecture = snapshot.architecture
+        unitArchitecture = snapshot.machine.architecture
         log = snapshot.log
         lastDMA = snapshot.machine.lastDMA
         if snapshot.position != position || !isChosen {
@@ -146,7 +148,7 @@ public final class WalkPane: SessionPane {
         grid = g
         var faultRef: MemoryReference? = nil
         if case .fault = r.outcome, r.trace.count > 0 { faultRef = r.trace[r.trace.count - 1] }
-        cells = WalkCells(faultRef: faultRef, staleCache: r.staleUse?.cache, arm: r.armStartLevels != nil)
+        cells = WalkCells(faultRef: faultRef, staleCache: r.staleUse?.cache, architecture: unitArchitecture)
         // Start on the cell that tells the story: the fault, else the first reference made.
         cursor = (0, 0)
         var first: (Int, Int)? = nil
@@ -162,8 +164,6 @@ public final class WalkPane: SessionPane {
         if first == nil && configurationSelectable { cursor = (-1, g.configuration.count - 1) }
     }
 
-    /// True when the walk shown is an SMMUv3 one (its cache names and the walk-read count in the title).
-    var isArm: Bool { record?.armStartLevels != nil }
 
     /// The configuration line takes the cursor when its entries can be opened in the decoder (STEs,
     /// CDs, their level-1 descriptors and the stage-2 walk of a CD), whatever the architecture.
@@ -176,6 +176,35 @@ public final class WalkPane: SessionPane {
 
     /// Columns of a row: the grid's, or the configuration references on row -1.
     func columns(inRow row: Int) -> Int { row < 0 ? (grid?.configuration.count ?? 0) : columnCount }
+
+    /// The cell holding the reference made `order`-th (1-based) in the hardware's sequence.
+    func cell(ofRead order: Int) -> (row: Int, column: Int)? {
+        guard let r = record, let g = grid, order >= 1, order <= r.trace.count else { return nil }
+        let target = r.trace[order - 1]
+        for column in g.configuration.indices where g.configuration[column] == target { return configurationSelectable ? (-1, column) : nil }
+        for row in g.rows.indices {
+            for column in 0..<columnCount where reference(row: row, column: column) == target { return (row, column) }
+        }
+        return nil
+    }
+
+    /// The read order of the selected cell's reference (nil: nothing read there).
+    var selectedReadOrder: Int? {
+        guard let r = record, let ref = reference(row: cursor.row, column: cursor.column) else { return nil }
+        return r.trace.order(of: ref)
+    }
+
+    /// `>` / `<`: the next or previous read in hardware order (a translation answered from the TLB has none).
+    private func stepRead(by delta: Int) -> Handled {
+        guard let r = record, r.trace.count > 0 else { return .status("no reads in this walk", .dim) }
+        var order = (selectedReadOrder ?? (delta > 0 ? 0 : r.trace.count + 1)) + delta
+        // References the cursor cannot rest on (configuration reads on VT-d, whose line is not selectable) are skipped.
+        while order >= 1 && order <= r.trace.count {
+            if let c = cell(ofRead: order) { cursor = c; return .handled }
+            order += delta
+        }
+        return .status(delta > 0 ? "that was the last read (\(r.trace.count) in all)" : "that was the first read", .dim)
+    }
 
     /// The reference in a grid cell (row -1: the configuration line).
     func reference(row: Int, column: Int) -> MemoryReference? {
@@ -232,9 +261,7 @@ public final class WalkPane: SessionPane {
                     .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
                 return
             }
-            let text = architecture.isArm
-                ? "No DMA yet. Each DMA's walk appears here: first the configuration fetches (L1STD, STE, the CD through stage 2), then one row per IPA the walk translates (TTB0's table, each stage-1 table, the page), one column per stage-2 level (Arm levels 0-3), then the stage-1 entry. 24 descriptor reads for a cold 4-level over 4-level walk."
-                : "No DMA yet. Each DMA's walk appears here: one row per guest-physical address the walk translates (the stage-1 root, each stage-1 table, the page), one column per stage-2 level, then the stage-1 entry. 24 memory reads for a cold 4-level over 4-level walk."
+            let text = unitArchitecture?.walkIntro ?? "No DMA yet, and no IOMMU: step past the setup. Each DMA's walk appears here."
             TextView(text, role: .dim)
                 .rendered(into: &out, rect: rect.inset(left: 1, right: 1))
             return
@@ -267,9 +294,7 @@ public final class WalkPane: SessionPane {
             var text = "\(stale ? "!" : "○") \(cells.label(hit.source)) hit: \(groupedHex(r.request.address)) → \(groupedHex(hit.hpa)). "
                 + (hit.source == .deviceTLB ? "The device's own TLB answered; the IOMMU made no memory reference."
                                             : "The \(cells.label(hit.source)) held the finished translation; no table was read.")
-            if isArm && hit.source != .deviceTLB && !g.configuration.isEmpty {
-                text += " The STE and CD above still came first: they give the VMID and ASID the entry is tagged with."
-            }
+            if let note = unitArchitecture?.cachedAnswerNote, hit.source != .deviceTLB && !g.configuration.isEmpty { text += " " + note }
             let wrapped = TextWrap.lines(text, width: width)
             for line in wrapped.prefix(max(1, rect.maxY - y - (show[0] ? 1 : 0) - (show[2] ? 1 : 0))) {
                 out.write(line, x: x0, y: y, role: stale ? .stale : .hit, maxWidth: width)
@@ -294,7 +319,8 @@ public final class WalkPane: SessionPane {
         if show[3] && (gridRows > 0 || (cursor.row == -1 && !g.configuration.isEmpty)) && y < rect.maxY {
             let ref = reference(row: cursor.row, column: cursor.column)
             let label = cursor.row >= 0 && g.rows.indices.contains(cursor.row) ? "\(g.rows[cursor.row].label) \(cursorTitle()): " : "config \(cursorTitle()): "
-            let text = ref.map { cells.brief($0) } ?? "not read (a cache answered below, or the walk stopped)"
+            var text = ref.map { cells.brief($0) } ?? "not read (a cache answered below, or the walk stopped)"
+            if let n = selectedReadOrder { text = "#\(n)/\(r.trace.count) · " + text }
             out.write(SpanLayout.truncate([Span(label, .accent), Span(text, ref == nil ? .dim : .normal)], to: width), x: x0, y: y, maxWidth: width)
             y += 1
         }
@@ -312,7 +338,7 @@ public final class WalkPane: SessionPane {
         }
         switch r.outcome {
         case .translated(let hpa, let perms, let shift, let by):
-            return [Span("→ ", .ok), Span("HPA \(groupedHex(hpa)) \(perms.label)", .ok),
+            return [Span("→ ", .ok), Span("\(unitArchitecture?.addressNames.output ?? "HPA") \(groupedHex(hpa)) \(perms.label)", .ok),
                     Span(" · \(sizeLabel(shift)) page · " + (by == .memory ? "walked" : "from the \(cells.label(by))"), .dim)]
         case .fault(let code, let name, _):
             return [Span("✗ fault 0x\(String(code, radix: 16)): \(name)", .fault)]
@@ -381,8 +407,10 @@ public final class WalkPane: SessionPane {
         case .char("k"), .up:
             cursor.row = max(cursor.row - 1, top)
             cursor.column = min(cursor.column, max(0, columns(inRow: cursor.row) - 1))
-        case .char("l"): cursor.column = min(cursor.column + 1, max(0, columns(inRow: cursor.row) - 1))
-        case .char("h"): cursor.column = max(cursor.column - 1, 0)
+        case .char("l"), .right: cursor.column = min(cursor.column + 1, max(0, columns(inRow: cursor.row) - 1))
+        case .char("h"), .left: cursor.column = max(cursor.column - 1, 0)
+        case .char(">"), .char("."): return stepRead(by: 1)
+        case .char("<"), .char(","): return stepRead(by: -1)
         case .home: cursor = (0, 0)
         case .end: cursor = (max(0, g.rows.count - 1), max(0, columnCount - 1))
         case .char("["), .char("]"):

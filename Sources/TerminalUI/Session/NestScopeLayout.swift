@@ -1,6 +1,6 @@
 /// Where NestScope's six panes and the note box go at each terminal size (design.md's sketch):
 /// - wide (≥ 180×40): PASID entries and the walk across the top; caches over the note, the log
-///   over locked_vm, and the decoder, side by side below;
+///   over locked_vm, and the decoder, side by side below (the log wider, the decoder wider when focused);
 /// - medium (≥ 110×30, the sketch at 120×40): PASID entries, caches and the note on the left; the
 ///   walk, locked_vm and the log on the right; the decoder, when focused, takes the walk's place;
 /// - narrow (80×24 and up): the focused pane under the pane switcher, the note below it.
@@ -41,7 +41,8 @@ public enum NestScopeLayout {
             let (walk, rightRest) = right.splitTop(topHeight)
             let noteHeight = clamp(wants.noteRows(left.width - 2) + 2, 5, leftRest.height / 3)
             let (caches, note) = leftRest.splitBottom(noteHeight)
-            let cols = rightRest.columns(weights: [55, 45])
+            // The log's lines are long (statement, outcome, status): it gets the width unless the decoder is in use.
+            let cols = rightRest.columns(weights: focused == 5 ? [40, 60] : [70, 30])
             let lockedHeight = clamp(wants.locked(width: cols[0].width - 4) + 2, 3, cols[0].height / 3)
             let (log, locked) = cols[0].splitBottom(lockedHeight)
             return PaneArrangement(frames: [F(index: 0, rect: pasid), F(index: 1, rect: walk), F(index: 2, rect: caches),

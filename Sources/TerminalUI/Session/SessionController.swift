@@ -36,6 +36,7 @@ public final class SessionController {
         app.delegate = AppDelegate(
             step: { [unowned self] in self.step($0) },
             runCommand: { [unowned self] in self.runCommand($0) },
+            sendStep: { [unowned self] in self.runCommand($0, keepingLaterSteps: true) },
             header: { [unowned self] in self.header() },
             handleKey: { [unowned self] in self.handleKey($0) })
         app.layoutProvider = { [unowned self] body, _, focused in
@@ -103,7 +104,9 @@ public final class SessionController {
         return .success(nil)
     }
 
-    func runCommand(_ raw: String) -> CommandResult {
+    /// Runs a line as the next step. From the `:` prompt the later steps are dropped (as an editor's
+    /// undo history); sent by `f` or a builder they stay after it and run with it in place.
+    func runCommand(_ raw: String, keepingLaterSteps: Bool = false) -> CommandResult {
         let line = raw.trimmingSpacesAround()
         let words = line.split(separator: " ", maxSplits: 1).map(String.init)
         if let n = Int(line) {
@@ -134,14 +137,17 @@ public final class SessionController {
             var copy = session.machine
             do { try copy.apply(c) } catch { return .failureAt(column: Self.column(of: error, in: raw), "\(error)") }
         }
-        let dropped = session.stepCount - session.position
+        let later = session.stepCount - session.position
+        let dropped = keepingLaterSteps ? 0 : later
         logPane.truncate(to: session.position)
         let entries: [LogEntry]
-        do { entries = try session.append(line: raw) } catch { return .failureAt(column: error.column, error.message) }
+        do { entries = try keepingLaterSteps ? session.insert(line: raw) : session.append(line: raw) }
+        catch { return .failureAt(column: error.column, error.message) }
         refresh()
         var message = "step \(session.position): " + (entries.map(\.outcome.summary).joined(separator: "; "))
         if entries.isEmpty { message = "step \(session.position) added" }
         if dropped > 0 { message += " · \(dropped) later scenario step\(dropped == 1 ? "" : "s") dropped (R brings them back)" }
+        else if keepingLaterSteps && later > 0 { message += " · the \(later) later step\(later == 1 ? "" : "s") follow\(later == 1 ? "s" : "") (n runs them with it in place)" }
         let worst = entries.map(\.outcome.status)
         if worst.contains(.stale) { return .applied(message, .stale) }
         if worst.contains(.refused) || worst.contains(.fault) { return .applied(message, .warning) }
@@ -196,19 +202,10 @@ public final class SessionController {
     func header() -> [Span] {
         // Narrow screens drop the bus/device/function and shorten the architecture.
         let compact = app.size.width < 110
-        let arch = compact && snapshot.architecture == .vtdScalable ? "VT-d sm" : snapshot.architecture.label
+        let arch = compact ? (snapshot.machine.iommu?.shortLabel ?? snapshot.architecture.label) : snapshot.architecture.label
         var out = [Span(snapshot.scenarioName), Span(" · "), Span("step \(snapshot.position)/\(snapshot.stepCount)"),
                    Span(" · "), Span(arch)]
-        if snapshot.architecture == .smmuv3, let d = pasidPane.selectedDevice {
-            // Arm names the requester by StreamID and the substream by SSID (SMMUv3 3.2, 3.3).
-            out += [Span(" · "), Span(compact ? "\(d.name) \(hex(UInt64(d.sid)))" : "\(d.name) sid \(hex(UInt64(d.sid)))")]
-            if let cfg = pasidPane.selectedStreamConfig, cfg.kind.translatesStage1, let cd = pasidPane.selectedCD {
-                out += [Span(" · "), Span(cfg.cdMax == 0 ? (compact ? "CD 0" : "CD 0, no SSID") : "SSID \(cd.index)")]
-            }
-        } else if let d = pasidPane.selectedDevice {
-            out += [Span(" · "), Span(compact ? d.name : "\(d.name) \(VTdUnit.bdf(UInt16(truncatingIfNeeded: d.sid)))")]
-            if let p = pasidPane.selectedPASID { out += [Span(" · "), Span("PASID \(p)")] }
-        }
+        for part in pasidPane.headerParts(compact: compact) { out += [Span(" · "), Span(part)] }
         if !snapshot.stale.isEmpty {
             out += [Span(" · "), Span("\(snapshot.stale.count) stale", .stale)]
         }
@@ -222,6 +219,9 @@ public final class SessionController {
         case .char("i"):
             openInvalidationBuilder()
             return .handled
+        case .char("J"), .char("K"):
+            notePane.scroll(by: key == .char("J") ? 3 : -3)
+            return .handled
         case .char("R"):
             switch reload() {
             case .success(let m): return .status(m ?? "reloaded", .ok)
@@ -232,45 +232,20 @@ public final class SessionController {
         }
     }
 
-    /// Opens the `i` dialog: from the fix of the selected stale cache entry, else a page-selective
-    /// PASID-based IOTLB invalidation for the selected PASID entry and the last DMA's page.
+    /// Opens the `i` dialog: from the fix of the selected stale cache entry, else the unit's first
+    /// offered queue entry scoped to the selected configuration entry and the last DMA's page.
     public func openInvalidationBuilder() {
-        if snapshot.machine.smmu != nil {
-            openCommandBuilder()
-            return
-        }
-        guard snapshot.machine.vtd != nil else {
+        guard let arch = snapshot.machine.architecture else {
             app.setStatus(snapshot.architecture == .spaprTCE ? "sPAPR TCE: there is no invalidation queue to build for (TCE kills follow each MAP/UNMAP)"
                                                              : "no IOMMU yet: step past the setup first", role: .warning)
             return
         }
         var start: [UInt64]? = nil
         if app.focusedPane == 2, let words = cachesPane.selectedFinding?.fix.entries.first { start = words }
-        var defaults: [(String, UInt64)] = []
-        if let did = pasidPane.selectedDID { defaults.append(("did", UInt64(did))) }
-        if let p = pasidPane.selectedPASID { defaults.append(("pasid", UInt64(p))) }
+        var defaults = pasidPane.scopeDefaults
         if let a = snapshot.machine.lastDMA?.request.address { defaults.append(("addr", a & ~0xfff)) }
-        app.openModal(InvalidationBuilder(machine: snapshot.machine, stale: snapshot.stale, nextStep: session.position + 1,
+        app.openModal(InvalidationBuilder(machine: snapshot.machine, architecture: arch, stale: snapshot.stale, nextStep: session.position + 1,
                                           start: start, defaults: defaults))
-    }
-
-    /// The SMMUv3 `i` dialog: from the selected stale entry's fix, else a non-range TLBI_NH_VA for the
-    /// selected stream's VMID and CD's ASID at the last DMA's page.
-    func openCommandBuilder() {
-        var start: [UInt64]? = nil
-        if app.focusedPane == 2, let words = cachesPane.selectedFinding?.fix.entries.first { start = words }
-        var defaults: [(String, UInt64)] = []
-        if let d = pasidPane.selectedDevice { defaults.append(("sid", UInt64(d.sid))) }
-        if let cfg = pasidPane.selectedStreamConfig {
-            if cfg.kind != .abort && cfg.kind != .bypass { defaults.append(("vmid", UInt64(cfg.vmid))) }
-            if cfg.kind.translatesStage1, let cd = pasidPane.selectedCD {
-                if case .success(let c)? = cd.config { defaults.append(("asid", UInt64(c.asid))) }
-                if cfg.cdMax > 0 { defaults += [("ssid", UInt64(cd.index)), ("ssv", 1)] }
-            }
-        }
-        if let a = snapshot.machine.lastDMA?.request.address { defaults.append(("addr", a & ~0xfff)) }
-        app.openModal(InvalidationBuilder(machine: snapshot.machine, stale: snapshot.stale, nextStep: session.position + 1,
-                                          start: start, defaults: defaults, family: .smmu))
     }
 
     /// Opens the TCE table of a sPAPR window (Enter on it in the locked_vm pane).
@@ -288,7 +263,7 @@ public final class SessionController {
     static var helpSections: [HelpSection] {
         [HelpSection("Session", [
             KeyHint("i", "invalidation builder (preview, submit)"), KeyHint("d", "decoder pane"),
-            KeyHint("R", "reload the scenario (drops typed lines)"),
+            KeyHint("R", "reload the scenario (drops typed lines)"), KeyHint("J K", "scroll the note down / up"),
             KeyHint(":N", "go to step N"), KeyHint(":save FILE", "write the session as a scenario"),
             KeyHint(":help", "the scenario language"),
         ]),

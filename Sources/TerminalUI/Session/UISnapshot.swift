@@ -5,16 +5,13 @@ import Scenario
 public enum MachineArchitecture: Equatable, Sendable {
     /// No IOMMU configured yet (before the scenario's `vtd` or `smmu` line).
     case none
-    case vtdScalable
-    case vtdLegacy
-    /// An Arm SMMUv3: pane 1 lists STEs and CDs, pane 3 the SMMU's caches and queues.
-    case smmuv3
-    /// No VT-d unit or SMMU, but sPAPR groups on the host: TCE tables, shown in the locked_vm pane.
+    /// An IOMMU unit, by its label in its current mode ("VT-d scalable", "SMMUv3").
+    case iommu(label: String)
+    /// No IOMMU unit, but sPAPR groups on the host: TCE tables, shown in the locked_vm pane.
     case spaprTCE
 
     public init(_ machine: Machine) {
-        if let v = machine.vtd { self = v.scalableMode ? .vtdScalable : .vtdLegacy }
-        else if machine.smmu != nil { self = .smmuv3 }
+        if let unit = machine.iommu { self = .iommu(label: unit.label) }
         else if !machine.host.spaprGroups.isEmpty { self = .spaprTCE }
         else { self = .none }
     }
@@ -22,15 +19,10 @@ public enum MachineArchitecture: Equatable, Sendable {
     public var label: String {
         switch self {
         case .none: "no IOMMU yet"
-        case .vtdScalable: "VT-d scalable"
-        case .vtdLegacy: "VT-d legacy"
-        case .smmuv3: "SMMUv3"
+        case .iommu(let label): label
         case .spaprTCE: "sPAPR TCE"
         }
     }
-
-    /// True on Arm: levels count up from the start level, the TLB is "the TLB", addresses are IPAs.
-    public var isArm: Bool { self == .smmuv3 }
 }
 
 /// The state after the current step, handed to every pane after each change. Panes read it

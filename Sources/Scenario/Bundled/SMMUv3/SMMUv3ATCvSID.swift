@@ -46,7 +46,7 @@ cd nic0 asid=1 s1=s1
 cd nic1 asid=2 s1=s1
 
 step "Both devices DMA and cache the translation in their ATCs"
-note The first walk is cold: 24 descriptor reads (the STE and the CD's stage-2 walk are configuration).
+note The first walk is cold: 24 table reads (the STE and the CD's stage-2 walk are configuration reads).
 note Each device's ATS translation fills the SMMU TLB and the device's own ATC.
 dma read nic0 0x4000_0000
 expect walk-reads=24

@@ -35,7 +35,7 @@ cd nic asid=2 s1=s1
 step "A cold DMA: the 2-D walk"
 note Nothing is cached. The L1STD and the STE come first; the CD is at an IPA, so fetching it already costs a
 note 4-reference stage-2 walk (configuration, beside the grid). Then each of the four stage-1 table IPAs and
-note the output IPA needs its own stage-2 walk: (4+1)(4+1)-1 = 24 descriptor reads.
+note the output IPA needs its own stage-2 walk: (4+1)(4+1)-1 = 24 table reads.
 dma read nic 0x4000_0000
 expect walk-reads=24
 expect hpa=0x1_0020_0000
@@ -49,7 +49,7 @@ expect walk-reads=0
 
 step "The next page: walk caches"
 note 0x4000_1000 shares every table with 0x4000_0000. The stage-1 walk cache holds the level-2 table
-note descriptor with the last table's PA, the stage-2 walk cache the output walk's level-2 descriptor: 2 reads.
+note descriptor with the last table's PA, the stage-2 walk cache the output walk's level-2 descriptor: 2 table reads.
 dma read nic 0x4000_1000
 expect walk-reads=2
 expect hpa=0x1_0020_1000

@@ -26,8 +26,8 @@ attach nic pasid=5 pgtt=nested did=2 fs=s1 ss=s2
 
 step "A cold DMA: the 2-D walk"
 note Nothing is cached. Each of the four stage-1 table pointers and the final output is a GPA that
-note needs a 4-reference stage-2 walk: (4+1)(4+1)-1 = 24 reads, plus root, context, PASID directory and
-note PASID entry fetches before the walk.
+note needs a 4-reference stage-2 walk: (4+1)(4+1)-1 = 24 table reads, plus root, context, PASID directory
+note and PASID entry: 4 configuration reads before the walk.
 dma read nic pasid=5 0x4000_0000
 expect walk-reads=24
 expect hpa=0x1_0020_0000
@@ -40,7 +40,7 @@ expect walk-reads=0
 
 step "The next page: paging-structure caches"
 note 0x4000_1000 shares every table with 0x4000_0000. The first-stage paging-structure cache holds the
-note PDE with the HPA of the last table, and the second-stage one the PDE of the output's walk: 2 reads.
+note PDE with the HPA of the last table, and the second-stage one the PDE of the output's walk: 2 table reads.
 dma read nic pasid=5 0x4000_1000
 expect walk-reads=2
 expect hpa=0x1_0020_1000

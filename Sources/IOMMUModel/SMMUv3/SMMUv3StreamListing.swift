@@ -1,5 +1,3 @@
-import IOMMUModel
-
 /// Pane 1's content on SMMUv3: each device's STE followed by its CDs, read from memory through the
 /// model's read-only views (`SMMUv3Unit.steView`, `contextDescriptors`), the way the Linux driver's
 /// debugfs or `arm_smmu_get_step_for_sid` would find them. A listing: nothing cached, nothing counted.
@@ -32,15 +30,14 @@ public struct SMMUv3StreamListing: Sendable {
 
     public init() {}
 
-    public init(machine: Machine) {
-        guard let unit = machine.smmu else { return }
+    public init(unit: SMMUv3Unit, memory: PhysicalMemory, devices: [Device]) {
         switch unit.configuration.streamTable {
         case .linear: streamTable = "linear at \(groupedHex(unit.streamTableBase))"
         case .twoLevel(let split): streamTable = "2-level SPLIT \(split) at \(groupedHex(unit.streamTableBase))"
         }
-        for d in machine.devices {
-            let ste = unit.steView(sid: d.sid, memory: machine.memory)
-            let (cds, truncated) = unit.contextDescriptors(of: ste, memory: machine.memory, limit: 256)
+        for d in devices {
+            let ste = unit.steView(sid: d.sid, memory: memory)
+            let (cds, truncated) = unit.contextDescriptors(of: ste, memory: memory, limit: 256)
             rows.append(.ste(stream: streams.count))
             for i in cds.indices { rows.append(.cd(stream: streams.count, cd: i)) }
             streams.append(Stream(device: d, ste: ste, cds: cds, truncated: truncated))

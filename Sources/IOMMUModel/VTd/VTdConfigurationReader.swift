@@ -1,5 +1,3 @@
-import IOMMUModel
-
 /// Lists a device's configuration structures — root entry, context entry, PASID directory and
 /// PASID table — from modelled memory with the field tables, the way debugfs
 /// `dmar_translation_struct` dumps them (VT-d spec 9.1–9.6). A listing of entries, not a walk:
@@ -37,11 +35,10 @@ public enum VTdConfigurationReader {
     }
 
     /// The context entry for `sid`, or why there is none.
-    public static func context(_ machine: Machine, sid: UInt16) -> Result<Context, ReadProblem> {
-        guard let unit = machine.vtd else { return .failure(ReadProblem("no VT-d unit yet")) }
+    public static func context(_ unit: VTdUnit, memory: PhysicalMemory, sid: UInt16) -> Result<Context, ReadProblem> {
         guard let rta = unit.rootTable else { return .failure(ReadProblem("no root table programmed (RTADDR)")) }
         let bus = UInt64(sid >> 8), devfn = UInt64(sid & 0xff)
-        let root = machine.memory.read(rta + bus * 16, count: 2)
+        let root = memory.read(rta + bus * 16, count: 2)
         if unit.scalableMode {
             let upper = devfn >= 128
             let present = upper ? VTdRootEntryFormat.up.value(in: root) : VTdRootEntryFormat.lp.value(in: root)
@@ -50,21 +47,21 @@ public enum VTdConfigurationReader {
             }
             let table = upper ? VTdRootEntryFormat.uctp.value(in: root) : VTdRootEntryFormat.lctp.value(in: root)
             let address = table + (devfn & 0x7f) * 32
-            return .success(Context(sid: sid, address: address, words: machine.memory.read(address, count: 4), scalable: true))
+            return .success(Context(sid: sid, address: address, words: memory.read(address, count: 4), scalable: true))
         }
         guard VTdRootEntryFormat.p.value(in: root) == 1 else {
             return .failure(ReadProblem("root entry for bus \(hex(bus)) not present: no context table yet"))
         }
         let address = VTdRootEntryFormat.ctp.value(in: root) + devfn * 16
-        return .success(Context(sid: sid, address: address, words: machine.memory.read(address, count: 2), scalable: false))
+        return .success(Context(sid: sid, address: address, words: memory.read(address, count: 2), scalable: false))
     }
 
     /// Every PASID-table entry of `sid` that is not all zero (detached entries keep their fields
     /// with P = 0, and are worth seeing), at most `limit` of them.
-    public static func pasidEntries(_ machine: Machine, sid: UInt16, limit: Int = 1 << 16) -> PASIDListing {
+    public static func pasidEntries(_ unit: VTdUnit, memory: PhysicalMemory, sid: UInt16, limit: Int = 1 << 16) -> PASIDListing {
         var out = PASIDListing()
         let context: Context
-        switch self.context(machine, sid: sid) {
+        switch self.context(unit, memory: memory, sid: sid) {
         case .failure(let p): out.problem = p.message; return out
         case .success(let c): context = c
         }
@@ -75,7 +72,6 @@ public enum VTdConfigurationReader {
         let f = VTdScalableContextEntryFormat.self
         let dirEntries = UInt64(1) << (f.pdts.value(in: ce) + 7)
         let dir = f.pasiddirptr.value(in: ce)
-        let memory = machine.memory
         for i in 0..<dirEntries {
             let pde = memory.read64(dir + i * 8)
             guard VTdPASIDDirectoryEntryFormat.p.value(in: [pde]) == 1 else { continue }

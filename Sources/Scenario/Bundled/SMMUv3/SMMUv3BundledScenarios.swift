@@ -1,0 +1,4 @@
+/// The bundled SMMUv3 scenarios, in the order `nestscope scenarios` lists them.
+extension BundledScenarios {
+    static let smmuv3: [BundledScenario] = [SMMUv3NestedBasics.scenario, SMMUv3RangeTLBI.scenario, SMMUv3ATCvSID.scenario]
+}
