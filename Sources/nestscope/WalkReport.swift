@@ -18,9 +18,10 @@ enum WalkReport {
         if g.stage1Levels > 0 && g.stage2Levels > 0 { out += "; a cold \(g.stage1Levels)x\(g.stage2Levels) walk reads \((g.stage1Levels + 1) * (g.stage2Levels + 1) - 1)" }
         out += "\n"
         let trace = dma.trace
-        for c in g.configuration {
+        let configLabels = configurationLabels(g.configuration)
+        for (i, c) in g.configuration.enumerated() {
             let order = trace.order(of: c).map { "#\($0)" } ?? ""
-            out += "  \(order.padding(toLength: 3)) \(label(c.kind).padding(toLength: 22)) \(c.source == .memory ? "●" : "○") \(c.source == .memory ? "at " + groupedHex(c.hpa) : "from " + (architecture?.label(c.source) ?? c.source.label))  = \(groupedHex(c.value))\n"
+            out += "  \(order.padding(toLength: 3)) \(configLabels[i].padding(toLength: 22)) \(c.source == .memory ? "●" : "○") \(c.source == .memory ? "at " + groupedHex(c.hpa) : "from " + (architecture?.label(c.source) ?? c.source.label))  = \(groupedHex(c.value))\n"
         }
         if let hit = g.tlbHit { out += "  translation from the \(architecture?.label(hit.source) ?? hit.source.label): \(groupedHex(hit.hpa))\n" }
         guard g.stage1Levels > 0 || g.stage2Levels > 0 else { return out }
@@ -62,13 +63,23 @@ enum WalkReport {
         case .contextDescriptorL1: return "CD table L1"
         case .contextDescriptor: return "CD"
         case .stage1: return "stage 1"
-        case .stage2: return "stage 2 (config)"
+        case .stage2: return "stage 2"
         case .translation: return "TLB"
         }
     }
 
-    static func refJSON(_ r: MemoryReference, _ trace: WalkTrace) -> JSONValue {
-        var o: [(String, JSONValue)] = [("order", trace.order(of: r).map { .int(Int64($0)) } ?? .null), ("kind", .string(label(r.kind))), ("level", .int(Int64(r.level))), ("source", .string(r.source.label)),
+    /// Configuration references by name; a stage-2 one says which structure fetch it translates (the next
+    /// non-stage-2 reference: an L1CD or CD fetched through stage 2 on a nested SMMUv3) and its level.
+    static func configurationLabels(_ refs: [MemoryReference]) -> [String] {
+        refs.enumerated().map { i, r in
+            guard r.kind == .stage2 else { return label(r.kind) }
+            let target = refs[(i + 1)...].first { $0.kind != .stage2 }.map { " for the " + label($0.kind) } ?? ""
+            return "stage 2 L\(r.level)" + target
+        }
+    }
+
+    static func refJSON(_ r: MemoryReference, _ trace: WalkTrace, kindLabel: String? = nil) -> JSONValue {
+        var o: [(String, JSONValue)] = [("order", trace.order(of: r).map { .int(Int64($0)) } ?? .null), ("kind", .string(kindLabel ?? label(r.kind))), ("level", .int(Int64(r.level))), ("source", .string(r.source.label)),
                                         ("gpa", .number(r.gpa)), ("hpa", .number(r.hpa)), ("value", .number(r.value))]
         // A page-table entry says which structure it is, as `nestscope decode` takes it (KIND and options).
         if r.structure != .none {
@@ -83,7 +94,8 @@ enum WalkReport {
                                         ("references", .int(Int64(g.walkReads))), ("memory_reads", .int(Int64(g.memoryReads))),
                                         ("stage1_levels", .int(Int64(g.stage1Levels))), ("stage2_levels", .int(Int64(g.stage2Levels)))]
         let trace = dma.trace
-        o.append(("configuration", .array(g.configuration.map { refJSON($0, trace) })))
+        let configLabels = configurationLabels(g.configuration)
+        o.append(("configuration", .array(g.configuration.enumerated().map { refJSON($1, trace, kindLabel: configLabels[$0]) })))
         o.append(("rows", .array(g.rows.map { r in
             .object([("label", .string(r.label)), ("address", r.address.map { .number($0) } ?? .null),
                      ("stage2", .array(r.stage2.map { $0.map { refJSON($0, trace) } ?? .null })), ("stage1", r.stage1.map { refJSON($0, trace) } ?? .null)])

@@ -48,4 +48,15 @@ import Testing
         #expect(r.out.contains("  → PA 0x1_0020_0000"))
         #expect(r.out.contains("S2 L0") && r.out.contains("S1 entry") && r.out.contains("IPA"))
     }
+
+    // On a nested SMMUv3 the CD is fetched by IPA, so its fetch goes through stage 2 first (SMMUv3
+    // 3.4.3: CD fetches are translated by stage 2): those references name the fetch they serve.
+    @Test func stage2ReferencesOfAConfigurationFetchNameIt() throws {
+        let r = try cli.run(["walk", "smmuv3-nested-basics"])
+        let lines = r.out.split(separator: "\n").map(String.init)
+        let s2 = lines.filter { $0.contains("stage 2 L") }
+        #expect(s2.count == 4)
+        #expect(s2.allSatisfy { $0.contains("for the CD") })
+        #expect(!r.out.contains("(config)"))
+    }
 }

@@ -97,9 +97,9 @@ import Testing
         #expect(dma.trace.walkReads == 4)
         _ = try m.read(0x2000, pasid: nil)
         #expect(m.staleFindings().isEmpty)
-        // A request with PASID to a legacy unit is blocked (fault 0xd, TT blocks it).
+        // A request with PASID to a legacy unit: "SM: TTM 0 for request with PASID", 0x31 (dmar.c; QEMU VTD_FR_RTADDR_INV_TTM).
         _ = try m.read(0x1000, pasid: 3)
-        #expect(m.lastDMA?.outcome.faultCode == 0xd)
+        #expect(m.lastDMA?.outcome.faultCode == 0x31)
         // Write to a read-only second-stage page: legacy fault reason 5.
         try m.apply(.map(space: "ss", input: 0x40_0000, output: 0x2_0000_0000, size: 4096, perms: [.read], pageSize: nil))
         _ = try m.apply(.dma(device: "dev0", pasid: nil, address: 0x40_0000, access: .write, privileged: false))

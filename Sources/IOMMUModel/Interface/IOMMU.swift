@@ -36,6 +36,10 @@ public protocol IOMMU: Sendable {
     /// nothing and carries its error; the caller stops the batch there, as the hardware queue does.
     mutating func submit(_ entry: [UInt64], memory: inout PhysicalMemory) -> QueueEntryResult
 
+    /// Submits a batch in order, one result per entry the unit looked at. The default stops at the
+    /// first refused entry; a unit whose queue keeps an error state (SMMUv3 CMDQ_CONS.ERR) overrides it.
+    mutating func submitBatch(_ entries: [[UInt64]], memory: inout PhysicalMemory) -> [QueueEntryResult]
+
     // MARK: caches
 
     /// Every cache, in the order the views list them.
@@ -84,6 +88,16 @@ public protocol IOMMU: Sendable {
 }
 
 extension IOMMU {
+    public mutating func submitBatch(_ entries: [[UInt64]], memory: inout PhysicalMemory) -> [QueueEntryResult] {
+        var results: [QueueEntryResult] = []
+        for e in entries {
+            let r = submit(e, memory: &memory)
+            results.append(r)
+            if !r.accepted { break }
+        }
+        return results
+    }
+
     /// The statistics of every cache, in the views' order.
     public var cacheStatistics: [CacheStatistics] { cacheDescriptions.compactMap { statistics(of: $0.id) } }
 

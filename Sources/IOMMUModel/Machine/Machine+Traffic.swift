@@ -49,12 +49,7 @@ extension Machine {
         }
         guard var unit = iommu.take() else { throw missing }
         defer { iommu = unit }
-        var results: [QueueEntryResult] = []
-        for e in entries {
-            let r = unit.submit(e, memory: &memory)
-            results.append(r)
-            if !r.accepted { break }
-        }
+        let results = unit.submitBatch(entries, memory: &memory)
         lastQueueResults = results
         return StepOutcome(results.last?.error == nil ? .ok : .refused, queue: results, notConsumed: entries.count - results.count, noun: noun)
     }

@@ -21,7 +21,13 @@ extension Machine {
     /// Runs commands the host's driver issues (the host model's `smmuCommands` action), stopping at the
     /// first ILLEGAL one as the queue does, and returns what each did.
     public mutating func smmuIssueCommands(_ commands: [[UInt64]]) throws(MachineError) -> [QueueEntryResult] {
-        try smmuCommands(commands).queueResults
+        // Linux's gerror handler has already skipped a stopped entry (arm_smmu_cmdq_skip_err) before its next batch.
+        var earlier: [QueueEntryResult] = []
+        if var unit = smmu, unit.commandQueue.stopped {
+            earlier = unit.skipCommandError(memory: &memory)
+            smmu = unit
+        }
+        return earlier + (try smmuCommands(commands).queueResults)
     }
 }
 

@@ -23,6 +23,9 @@ extension SMMUv3Unit {
                 f.recorded = false
                 return .fault(f)
             }
+            if e.splitStage {
+                return translatedTransaction(req, ipa: e.output | offset, memory: memory, trace: &trace, policy: policy)
+            }
             return .translated(SMMUv3Translation(pa: e.output | offset, pageShift: e.pageShift, attributes: e.attributes, kind: nil,
                                                  vmid: 0, asid: 0, granule: .k4, level: 3, stage2Level: -1, ipa: 0, servedBy: .deviceTLB))
         }
@@ -30,12 +33,49 @@ extension SMMUv3Unit {
         caches.atcs[req.sourceID] = atc
         let outcome = translate(req, memory: memory, trace: &trace, policy: policy, translationRequest: true)
         if case .translated(let t) = outcome, t.kind != nil {
+            // Split-stage ATS returns the IPA in the completion; the translated access then goes through stage 2.
+            let steSlot = caches.ste.find(UInt64(req.sourceID), 0)
+            let split = t.kind == .nested && steSlot >= 0 && caches.ste.payload(steSlot).config.eats == 2
             let mask = (UInt64(1) << UInt64(t.pageShift)) - 1
             let e = SMMUv3ATCEntry(sid: req.sourceID, ssid: req.pasid, input: req.address & ~mask, pageShift: t.pageShift,
-                                   output: t.pa & ~mask, attributes: t.attributes)
+                                   output: (split ? t.ipa : t.pa) & ~mask, attributes: t.attributes, splitStage: split)
             var c = caches.atc(req.sourceID)
             c.insert(hi, SMMUv3Caches.pageKey(e.input, shift: e.pageShift), e)
             caches.atcs[req.sourceID] = c
+            if split { return translatedTransaction(req, ipa: t.ipa, memory: memory, trace: &trace, policy: policy) }
+        }
+        return outcome
+    }
+
+    /// A Translated transaction under split-stage ATS carries an IPA: the SMMU applies the STE's stage 2
+    /// (SMMUv3 3.9.1.1 "Split-stage ATS"; 5.2 STE.EATS = 0b10), with its events and walk caches.
+    mutating func translatedTransaction(_ req: DMARequest, ipa: UInt64, memory: PhysicalMemory, trace: inout WalkTrace,
+                                        policy: SMMUv3CachePolicy) -> SMMUv3TranslationOutcome {
+        var stageReq = req
+        stageReq.address = ipa
+        let cfg: SMMUv3StreamConfig
+        let slot = policy.contains(.configuration) ? cachedSTE(sid: req.sourceID, trace: &trace) : -1
+        if slot >= 0 {
+            cfg = caches.ste.payload(slot).config
+        } else {
+            switch loadSTE(sid: req.sourceID, memory: memory, trace: &trace, policy: policy) {
+            case .success(let e): cfg = e.config
+            case .failure(let f):
+                if policy.contains(.recordEvents) { record(f, req) }
+                return .fault(f)
+            }
+        }
+        var outcome = stage2Only(stageReq, cfg: cfg, memory: memory, trace: &trace, policy: policy)
+        if !pendingFills.isEmpty {
+            for e in pendingFills { caches.insertWalk(e) }
+            pendingFills.removeAll(keepingCapacity: true)
+        }
+        switch outcome {
+        case .translated(var t):
+            t.servedBy = .deviceTLB
+            outcome = .translated(t)
+        case .fault(let f):
+            if policy.contains(.recordEvents) { record(f, req) }
         }
         return outcome
     }

@@ -148,6 +148,9 @@ public struct SMMUv3ATCEntry: Sendable, Equatable {
     public var pageShift: UInt8
     public var output: UInt64
     public var attributes: SMMUv3Attributes
+    /// Split-stage ATS (STE.EATS = 0b10): `output` is the IPA and the SMMU applies stage 2 to the
+    /// device's Translated transactions (SMMUv3 3.9.1.1).
+    public var splitStage = false
 
     public var size: UInt64 { 1 << UInt64(pageShift) }
 }

@@ -200,6 +200,15 @@ public struct SMMUv3ContextConfig: Sendable, Equatable {
             guard let start = LPAEGeometry.startLevel(g, inputBits: bits) else {
                 return .failure("no \(g) walk covers a \(bits)-bit \(name) range")
             }
+            // IHI0070 5.4 CD.TTB0/TTB1: ILLEGAL outside the effective IPS, and outside 48 bits with a granule
+            // below 64 KiB (DS = 0 in the model), so C_BAD_CD rather than a walk's F_ADDR_SIZE.
+            let base = ttb.value(in: w)
+            if outBits < 64 && base >> UInt64(outBits) != 0 {
+                return .failure("\(name) \(hex(base)) is outside the \(outBits)-bit effective IPS (ILLEGAL, SMMUv3 5.4)")
+            }
+            if g != .k64 && base >> 48 != 0 {
+                return .failure("\(name) \(hex(base)) is outside 48 bits with a \(g) granule and DS = 0 (ILLEGAL, SMMUv3 5.4)")
+            }
             let rootBits = bits - LPAEGeometry.levelShift(g, level: start)
             let rootSize = max(UInt64(8) << UInt64(rootBits), 16)
             return .success(SMMUv3StageGeometry(granule: g, startLevel: start, inputBits: bits, outputBits: outBits,

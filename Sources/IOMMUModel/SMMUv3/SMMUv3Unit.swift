@@ -12,6 +12,8 @@ public struct SMMUv3Unit: Sendable {
     public private(set) var eventsLost = 0
     /// Command-queue errors (SMMU_CMDQ_CONS.ERR), newest last.
     public var commandErrors: [SMMUv3CommandError] = []
+    /// The command queue's error state: set by an ILLEGAL command, cleared by acknowledgement.
+    public var commandQueue = SMMUv3CommandQueueState()
     /// CMD_SYNCs completed.
     public var syncs = 0
     /// Walk-cache entries read by the translation in progress, filed when it ends.
@@ -113,6 +115,7 @@ public struct SMMUv3Unit: Sendable {
             return .fault(SMMUv3Fault(nil, address: req.address, "STE.Config = abort: the transaction is terminated and no event is recorded (SMMUv3 7.3.7)"))
         case .bypass:
             if req.pasid != nil { return .fault(badSubstream(req, "a SubstreamID came with the transaction but stage 1 is disabled (Config = bypass)")) }
+            if let f = bypassAddressSizeFault(req, "Config = bypass: the input goes out as the PA") { return .fault(f) }
             return .translated(SMMUv3Translation(pa: req.address, pageShift: 12, attributes: [], kind: nil, vmid: cfg.vmid, asid: 0,
                                                  granule: .k4, level: 3, stage2Level: -1, ipa: req.address, servedBy: .memory))
         case .stage2:
@@ -124,6 +127,7 @@ public struct SMMUv3Unit: Sendable {
             case .failure(let f): return .fault(f)
             case .success(.bypassStage1):
                 if cfg.kind == .nested { return stage2Only(req, cfg: cfg, memory: memory, trace: &trace, policy: policy) }
+                if let f = bypassAddressSizeFault(req, "S1DSS = bypass with no stage 2: the input goes out as the PA") { return .fault(f) }
                 return .translated(SMMUv3Translation(pa: req.address, pageShift: 12, attributes: [], kind: nil, vmid: cfg.vmid, asid: 0,
                                                      granule: .k4, level: 3, stage2Level: -1, ipa: req.address, servedBy: .memory))
             case .success(.cd(let i)): index = i
@@ -148,6 +152,15 @@ public struct SMMUv3Unit: Sendable {
             }
             return stage1Walk(req, cfg: cfg, cd: cd, memory: memory, trace: &trace, policy: policy)
         }
+    }
+
+    /// A bypassed stage 1 checks the input against the IAS (= OAS: the model has no VMSAv8-32), and
+    /// Config = bypass against the OAS: beyond it is a stage-1 F_ADDR_SIZE (SMMUv3 3.4 "Address sizes").
+    func bypassAddressSizeFault(_ req: DMARequest, _ how: String) -> SMMUv3Fault? {
+        let bits = configuration.outputAddressBits
+        guard bits < 64 && req.address >> UInt64(bits) != 0 else { return nil }
+        return SMMUv3Fault(.fAddrSize, address: req.address,
+                           "\(how); input \(groupedHex(req.address)) is beyond the \(bits)-bit IAS/OAS (stage-1 Address Size fault, SMMUv3 3.4)")
     }
 
     func badSubstream(_ req: DMARequest, _ why: String) -> SMMUv3Fault {

@@ -97,6 +97,7 @@ extension SMMUv3Unit {
     mutating func stage2Only(_ req: DMARequest, cfg: SMMUv3StreamConfig, memory: PhysicalMemory, trace: inout WalkTrace,
                              policy: SMMUv3CachePolicy) -> SMMUv3TranslationOutcome {
         guard let g2 = cfg.stage2 else { return .fault(SMMUv3Fault(.cBadSTE, address: req.address, "stage 2 is not configured")) }
+        if let f = bypassAddressSizeFault(req, "stage 1 bypassed: the input is the IPA") { return .fault(f) }
         if policy.contains(.tlb), let hit = probeTLB(req, vmid: cfg.vmid, asid: 0, kind: .stage2, record2: g2.recordFaults, trace: &trace) {
             return hit
         }

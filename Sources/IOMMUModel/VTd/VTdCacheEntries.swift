@@ -48,13 +48,16 @@ public struct VTdIOTLBEntry: Sendable, Equatable {
     public var type: VTdTranslationType
     /// For nested entries, the guest-physical page the first stage produced.
     public var gpa: UInt64
+    /// The write right a supervisor request gets (WPE = 0 lets it past a read-only first-stage page).
+    public var supervisorWrite: Bool
 
     public var size: UInt64 { 1 << UInt64(pageShift) }
 
     public init(sid: UInt16, did: UInt16, pasid: UInt32, noPASID: Bool, iova: UInt64, pageShift: UInt8, hpa: UInt64,
-                perms: Permissions, type: VTdTranslationType, gpa: UInt64) {
+                perms: Permissions, type: VTdTranslationType, gpa: UInt64, supervisorWrite: Bool? = nil) {
         self.sid = sid; self.did = did; self.pasid = pasid; self.noPASID = noPASID; self.iova = iova
         self.pageShift = pageShift; self.hpa = hpa; self.perms = perms; self.type = type; self.gpa = gpa
+        self.supervisorWrite = supervisorWrite ?? perms.contains(.write)
     }
 }
 
@@ -85,4 +88,8 @@ public struct VTdDeviceTLBEntry: Sendable, Equatable {
     public var pageShift: UInt8
     public var hpa: UInt64
     public var perms: Permissions
+    /// The write right a supervisor request gets (see `VTdIOTLBEntry.supervisorWrite`).
+    public var supervisorWrite = false
+    /// How the IOMMU formed the translation, for the U/S check on a hit.
+    public var type: VTdTranslationType = .nested
 }

@@ -16,20 +16,22 @@ extension VTdUnit {
                 let offset = req.address & ((UInt64(1) << UInt64(e.pageShift)) - 1)
                 trace.record(MemoryReference(kind: .translation, source: .deviceTLB, row: 0, input: req.address,
                                              gpa: 0, hpa: e.hpa | offset, value: e.hpa | UInt64(e.perms.rawValue)))
-                if let denied = VTdUnit.permissionFault(e.perms, req, type: .nested, address: req.address, cachedIn: "device's ATC") {
+                if let denied = VTdUnit.permissionFault(e.perms, supervisorWrite: e.supervisorWrite, req, type: e.type,
+                                                       address: req.address, cachedIn: "device's ATC") {
                     return .fault(denied)
                 }
-                return .translated(VTdTranslation(hpa: e.hpa | offset, pageShift: e.pageShift, perms: e.perms, type: .nested,
-                                                  did: 0, pasid: req.pasid ?? 0, gpa: 0, servedBy: .deviceTLB))
+                return .translated(VTdTranslation(hpa: e.hpa | offset, pageShift: e.pageShift, perms: e.perms, type: e.type,
+                                                  did: 0, pasid: req.pasid ?? 0, gpa: 0, servedBy: .deviceTLB,
+                                                  supervisorWrite: e.supervisorWrite))
             }
         }
         atc.countMiss()
         caches.deviceTLBs[sid] = atc
-        let outcome = translate(req, memory: memory, trace: &trace, policy: policy)
+        let outcome = translate(req, memory: memory, trace: &trace, policy: policy, translationRequest: true)
         if case .translated(let t) = outcome {
             let mask = (UInt64(1) << UInt64(t.pageShift)) - 1
             let e = VTdDeviceTLBEntry(sid: sid, pasid: req.pasid, iova: req.address & ~mask, pageShift: t.pageShift,
-                                      hpa: t.hpa & ~mask, perms: t.perms)
+                                      hpa: t.hpa & ~mask, perms: t.perms, supervisorWrite: t.supervisorWrite, type: t.type)
             let sizeIndex = (Int(t.pageShift) - 12) / 9
             var c = caches.deviceTLB(sid)
             c.insert(hi, VTdCaches.iotlbPage(e.iova, sizeIndex: sizeIndex), e,

@@ -7,6 +7,7 @@ public enum VTdFaultReason: UInt8, Sendable, CaseIterable {
     case writeDenied = 0x5, readDenied = 0x6, nextPointerInvalid = 0x7
     case rootTableAccess = 0x8, contextTableAccess = 0x9
     case rootReserved = 0xa, contextReserved = 0xb, pagingEntryReserved = 0xc, translationTypeBlocks = 0xd
+    case interruptRange = 0xe
     // Scalable mode.
     case smRootTableAddressInvalid = 0x30, smTTMZeroWithPASID = 0x31
     case smRootAccess = 0x38, smRootNotPresent = 0x39, smRootReserved = 0x3a
@@ -41,6 +42,8 @@ public enum VTdFaultReason: UInt8, Sendable, CaseIterable {
         case .contextReserved: return "non-zero reserved fields in CTP"
         case .pagingEntryReserved: return "non-zero reserved fields in PTE"
         case .translationTypeBlocks: return "PCE for translation request specifies blocking"
+        // dmar.c's legacy table ends at 0xd (Linux prints "Unknown"); the wording is QEMU's VTD_FR_INTERRUPT_ADDR (LGN.4).
+        case .interruptRange: return "Output address in the interrupt address range"
         case .smRootTableAddressInvalid: return "SM: Invalid Root Table Address"
         case .smTTMZeroWithPASID: return "SM: TTM 0 for request with PASID"
         case .smRootAccess: return "SM: Error attempting to access Root Entry"

@@ -28,6 +28,15 @@ public struct VTdTranslation: Sendable, Equatable {
     public var gpa: UInt64
     /// Which cache, if any, supplied the finished translation.
     public var servedBy: ReferenceSource
+    /// The write right a supervisor request gets: WPE = 0 ignores a first-stage R/W = 0 (VT-d spec 3.6.2).
+    public var supervisorWrite: Bool
+
+    public init(hpa: UInt64, pageShift: UInt8, perms: Permissions, type: VTdTranslationType, did: UInt16, pasid: UInt32,
+                gpa: UInt64, servedBy: ReferenceSource, supervisorWrite: Bool? = nil) {
+        self.hpa = hpa; self.pageShift = pageShift; self.perms = perms; self.type = type; self.did = did
+        self.pasid = pasid; self.gpa = gpa; self.servedBy = servedBy
+        self.supervisorWrite = supervisorWrite ?? perms.contains(.write)
+    }
 }
 
 public enum VTdTranslationOutcome: Sendable, Equatable {

@@ -17,7 +17,8 @@ extension VTdUnit: IOMMU {
         switch (request.kind, caching) {
         case (.dma(let atc), .all): outcome = deviceRequest(request.request, ats: atc, memory: memory, trace: &trace)
         // A translation request is answered by the unit itself; the device's ATC is what it fills.
-        case (.atsTranslation, .all): outcome = translate(request.request, memory: memory, trace: &trace, policy: .all)
+        case (.atsTranslation, .all): outcome = translate(request.request, memory: memory, trace: &trace, policy: .all,
+                                                          translationRequest: true)
         case (_, .none): outcome = translate(request.request, memory: memory, trace: &trace, policy: .none)
         }
         switch outcome {

@@ -38,8 +38,9 @@ public struct VTdUnit: Sendable {
     /// Translates one request. The IOTLB is probed first (keyed by what the request carries); on a
     /// miss the unit fetches context and PASID entries (through their caches) and walks the tables,
     /// filling the caches the policy allows. Every reference lands in `trace`.
+    /// `translationRequest`: a PCIe ATS translation request (the context entry must allow a device TLB).
     public mutating func translate(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
-                                   policy: VTdCachePolicy = .all) -> VTdTranslationOutcome {
+                                   policy: VTdCachePolicy = .all, translationRequest: Bool = false) -> VTdTranslationOutcome {
         let sid = UInt16(truncatingIfNeeded: req.sourceID)
         if policy.contains(.iotlb) {
             let slot = caches.lookupIOTLB(sid: sid, pasid: req.pasid, address: req.address)
@@ -49,22 +50,25 @@ public struct VTdUnit: Sendable {
                 let offset = req.address & (e.size - 1)
                 trace.record(MemoryReference(kind: .translation, source: .iotlb, level: 0, row: 0, input: req.address,
                                              gpa: e.gpa | offset, hpa: e.hpa | offset, value: e.hpa | UInt64(e.perms.rawValue)))
-                if let denied = VTdUnit.permissionFault(e.perms, req, type: e.type, address: req.address, cachedIn: "IOTLB") {
+                if let denied = VTdUnit.permissionFault(e.perms, supervisorWrite: e.supervisorWrite, req, type: e.type,
+                                                       address: req.address, cachedIn: "IOTLB") {
                     if policy.contains(.recordFaults) { record(denied, req) }
                     return .fault(denied)
                 }
                 return .translated(VTdTranslation(hpa: e.hpa | offset, pageShift: e.pageShift, perms: e.perms, type: e.type,
-                                                  did: e.did, pasid: e.pasid, gpa: e.gpa | offset, servedBy: .iotlb))
+                                                  did: e.did, pasid: e.pasid, gpa: e.gpa | offset, servedBy: .iotlb,
+                                                  supervisorWrite: e.supervisorWrite))
             }
         }
-        let outcome = walk(req, memory: memory, trace: &trace, policy: policy)
+        let outcome = walk(req, memory: memory, trace: &trace, policy: policy, translationRequest: translationRequest)
         switch outcome {
         case .translated(let t):
             if policy.contains(.iotlb) {
                 let mask = (UInt64(1) << UInt64(t.pageShift)) - 1
                 caches.insertIOTLB(VTdIOTLBEntry(sid: sid, did: t.did, pasid: t.pasid, noPASID: req.pasid == nil,
                                                  iova: req.address & ~mask, pageShift: t.pageShift, hpa: t.hpa & ~mask,
-                                                 perms: t.perms, type: t.type, gpa: t.gpa & ~mask))
+                                                 perms: t.perms, type: t.type, gpa: t.gpa & ~mask,
+                                                 supervisorWrite: t.supervisorWrite))
             }
         case .fault(let f):
             if policy.contains(.recordFaults) { record(f, req) }
@@ -72,13 +76,16 @@ public struct VTdUnit: Sendable {
         return outcome
     }
 
-    /// The permission check made after a walk or on a TLB hit (VT-d spec 3.6; fault codes from dmar.c).
-    static func permissionFault(_ perms: Permissions, _ req: DMARequest, type: VTdTranslationType, address: UInt64,
-                                cachedIn cache: String?) -> VTdFault? {
+    /// The one permission check for walks, IOTLB hits and device-TLB hits (VT-d spec 3.6.2 and 3.7;
+    /// reasons from dmar.c). `supervisorWrite` is the write right a supervisor request gets, which with
+    /// WPE = 0 ignores the first-stage R/W bit (x86 CR0.WP semantics) but never a stage-2 W = 0.
+    static func permissionFault(_ perms: Permissions, supervisorWrite: Bool, _ req: DMARequest, type: VTdTranslationType,
+                                address: UInt64, cachedIn cache: String?) -> VTdFault? {
         let legacy = type == .legacy
         // Messages are built only on the fault path: this check runs on every IOTLB hit.
         func from() -> String { cache.map { " (permissions cached in the \($0))" } ?? "" }
-        if req.access.contains(.write) && !perms.contains(.write) {
+        let canWrite = req.privileged ? supervisorWrite : perms.contains(.write)
+        if req.access.contains(.write) && !canWrite {
             return VTdFault(legacy ? .writeDenied : .smWriteDenied, address: address, "write to a read-only translation" + from())
         }
         if req.access.contains(.read) && !perms.contains(.read) {
@@ -91,6 +98,18 @@ public struct VTdUnit: Sendable {
             return VTdFault(.smExecuteDenied, address: address, "execute request to a page without execute permission" + from())
         }
         return nil
+    }
+
+    /// The interrupt address range 0xFEEx_xxxx: translations whose page reaches it are blocked (VT-d
+    /// spec 3.15, condition codes LGN.4 / SGN.8; QEMU vtd_do_iommu_translate checks the whole page).
+    static let interruptRange: ClosedRange<UInt64> = 0xFEE0_0000...0xFEEF_FFFF
+
+    /// The fault for a translated page [base, base + 2^shift) that overlaps the interrupt range, if it does.
+    func interruptRangeFault(hpaPage base: UInt64, pageShift: UInt8, address: UInt64) -> VTdFault? {
+        let last = base &+ ((UInt64(1) << UInt64(pageShift)) &- 1)
+        guard base <= VTdUnit.interruptRange.upperBound && last >= VTdUnit.interruptRange.lowerBound else { return nil }
+        return VTdFault(scalableMode ? .smInterruptRange : .interruptRange, address: address,
+                        "the translation lands at HPA \(hex(base)) (page of \(UInt64(1) << UInt64(pageShift)) bytes), in the interrupt range 0xfee00000-0xfeefffff")
     }
 }
 

@@ -6,8 +6,12 @@ extension VTdUnit {
     /// walk cold: its later stage-2 walks cannot hit entries its earlier ones just cached, so a cold
     /// n×m walk reads exactly (n+1)(m+1)−1 entries, the figure the design and the tests rely on.
     mutating func walk(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
-                       policy: VTdCachePolicy) -> VTdTranslationOutcome {
-        let outcome = walkUncommitted(req, memory: memory, trace: &trace, policy: policy)
+                       policy: VTdCachePolicy, translationRequest: Bool = false) -> VTdTranslationOutcome {
+        var outcome = walkUncommitted(req, memory: memory, trace: &trace, policy: policy, translationRequest: translationRequest)
+        if case .translated(let t) = outcome,
+           let f = interruptRangeFault(hpaPage: t.hpa & ~((UInt64(1) << UInt64(t.pageShift)) - 1), pageShift: t.pageShift, address: req.address) {
+            outcome = .fault(f)
+        }
         if !pendingFills.isEmpty {
             for (stage, e) in pendingFills { caches.insertPWC(stage: stage, e) }
             pendingFills.removeAll(keepingCapacity: true)
@@ -16,7 +20,7 @@ extension VTdUnit {
     }
 
     mutating func walkUncommitted(_ req: DMARequest, memory: PhysicalMemory, trace: inout WalkTrace,
-                                  policy: VTdCachePolicy) -> VTdTranslationOutcome {
+                                  policy: VTdCachePolicy, translationRequest: Bool = false) -> VTdTranslationOutcome {
         let sid = UInt16(truncatingIfNeeded: req.sourceID)
         lastGeometry = (0, 0)
         let context: VTdContextCacheEntry
@@ -24,6 +28,7 @@ extension VTdUnit {
         case .success(let c): context = c
         case .failure(let f): return .fault(f)
         }
+        if let blocked = translationRequestBlocked(req, context: context, ats: translationRequest) { return .fault(blocked) }
         guard scalableMode else { return legacyWalk(req, context: context, memory: memory, trace: &trace, policy: policy) }
 
         let ce = context.words
@@ -70,6 +75,25 @@ extension VTdUnit {
             result = .fault(fault)
         }
         return result
+    }
+
+    /// An ATS translation request needs the context entry to allow a device TLB: scalable DTE = 1 (else
+    /// 0x44, "SM: DTE field in Context Entry is clear") or legacy TT != 00 (else 0xd, "PCE for translation
+    /// request specifies blocking"; VT-d spec 9.3 TT, dmar.c). Nothing is walked or filled.
+    func translationRequestBlocked(_ req: DMARequest, context: VTdContextCacheEntry, ats: Bool) -> VTdFault? {
+        guard ats else { return nil }
+        let sid = VTdUnit.bdf(UInt16(truncatingIfNeeded: req.sourceID))
+        var f: VTdFault
+        if scalableMode {
+            guard VTdScalableContextEntryFormat.dte.value(in: context.words) == 0 else { return nil }
+            f = VTdFault(.smContextDTEClear, address: req.address, "ATS translation request but the context entry of \(sid) has DTE = 0")
+            f.suppressed = VTdScalableContextEntryFormat.fpd.value(in: context.words) == 1
+        } else {
+            guard VTdContextEntryFormat.tt.value(in: context.words) == 0 else { return nil }
+            f = VTdFault(.translationTypeBlocks, address: req.address, "ATS translation request but the context entry of \(sid) has TT = 00 (untranslated only)")
+            f.suppressed = VTdContextEntryFormat.fpd.value(in: context.words) == 1
+        }
+        return f
     }
 
     func passThrough(_ req: DMARequest, did: UInt16, pasid: UInt32, trace: inout WalkTrace) -> VTdTranslationOutcome {
@@ -163,9 +187,11 @@ extension VTdUnit {
             if reason == .smSSAddressBeyondMax { sm = .smAddressBeyondMax }
             return .fault(VTdFault(type == .legacy ? legacyReason : sm, address: req.address, s2.faultDetail))
         }
-        if let denied = VTdUnit.permissionFault(s2.perms.union(.user), req, type: type, address: req.address, cachedIn: nil) {
-            return .fault(VTdFault(type == .legacy ? denied.reason : .smSSPermission, address: req.address,
-                                   denied.detail + " (second-stage R/W/X bits)"))
+        // R/W refused by the leaf: the request-level reasons (legacy 5/6, scalable 0x85/0x86), as for a first stage;
+        // 0x79 stays for an entry met with R = W = 0 (dmar.c strings; QEMU vtd_iova_to_sspte returns read/write reasons).
+        if let denied = VTdUnit.permissionFault(s2.perms.union(.user), supervisorWrite: s2.perms.contains(.write), req, type: type,
+                                                address: req.address, cachedIn: nil) {
+            return .fault(VTdFault(denied.reason, address: req.address, denied.detail + " (second-stage R/W/X bits)"))
         }
         return .translated(VTdTranslation(hpa: s2.hpa, pageShift: s2.pageShift, perms: s2.perms.union([.user, .privileged]), type: type,
                                           did: did, pasid: pasid, gpa: req.address, servedBy: .memory))
@@ -227,6 +253,7 @@ extension VTdUnit {
         let outGPA = o.output
         var hpa = outGPA
         var shift = UInt8(o.shift)
+        var stage2Write = true
         if nested {
             let s2 = secondStageWalk(root: stage2.root, levels: stage2.levels, input: outGPA, did: did, row: Int8(n), origin: (sid, req.pasid),
                                      memory: memory, trace: &trace, policy: policy)
@@ -234,28 +261,30 @@ extension VTdUnit {
                 return .fault(VTdFault(reason == .smSSAddressBeyondMax ? .smNestedFSAddressBeyondMGAW : reason, address: iova,
                                        "second-stage walk of the output GPA \(hex(outGPA)): \(s2.faultDetail)"))
             }
+            // The effective rights of both stages decide (VT-d spec 3.8): a stage-2 refusal is the request-level 0x85/0x86.
             if req.access.contains(.write) && !s2.perms.contains(.write) {
-                return .fault(VTdFault(.smSSPermission, address: iova, "write to GPA \(hex(outGPA)), which stage 2 maps read-only"))
+                return .fault(VTdFault(.smWriteDenied, address: iova, "write to GPA \(hex(outGPA)), which stage 2 maps read-only"))
             }
             if req.access.contains(.read) && !s2.perms.contains(.read) {
-                return .fault(VTdFault(.smSSPermission, address: iova, "read of GPA \(hex(outGPA)), which stage 2 maps without read permission"))
+                return .fault(VTdFault(.smReadDenied, address: iova, "read of GPA \(hex(outGPA)), which stage 2 maps without read permission"))
             }
             hpa = s2.hpa
+            stage2Write = s2.perms.contains(.write)
             shift = min(shift, s2.pageShift)
             perms = perms.intersection(s2.perms.union(.user))
         } else if hpa & rules.aboveHAW != 0 {
             return .fault(VTdFault(.smAddressBeyondMax, address: iova, "output address \(hex(hpa)) beyond the host address width"))
         }
-        // Supervisor writes ignore R/W unless WPE is set (x86 CR0.WP semantics; VT-d spec 3.6.1).
-        var effective = perms
-        if req.privileged && !wpe && (!nested || perms.contains(.read)) { effective.insert(.write) }
-        effective.insert(.privileged)
-        let check = req.privileged ? effective : perms.union(.privileged)
-        if let denied = VTdUnit.permissionFault(check, req, type: nested ? .nested : .firstStage, address: iova, cachedIn: nil) {
+        // Supervisor writes ignore the first-stage R/W unless WPE is set (x86 CR0.WP semantics; VT-d spec 3.6.2),
+        // never a stage-2 W = 0; the same right is cached with the translation so TLB hits decide alike.
+        let supervisorWrite = perms.contains(.write) || (!wpe && stage2Write)
+        let type: VTdTranslationType = nested ? .nested : .firstStage
+        if let denied = VTdUnit.permissionFault(perms.union(.privileged), supervisorWrite: supervisorWrite, req, type: type,
+                                                address: iova, cachedIn: nil) {
             return .fault(denied)
         }
-        return .translated(VTdTranslation(hpa: hpa, pageShift: shift, perms: perms.union(.privileged), type: nested ? .nested : .firstStage,
-                                          did: did, pasid: pasid, gpa: outGPA, servedBy: .memory))
+        return .translated(VTdTranslation(hpa: hpa, pageShift: shift, perms: perms.union(.privileged), type: type,
+                                          did: did, pasid: pasid, gpa: outGPA, servedBy: .memory, supervisorWrite: supervisorWrite))
     }
 
     /// Legacy mode: context entry TT selects a second-stage walk or pass-through (VT-d spec 3.4.2).
@@ -265,7 +294,8 @@ extension VTdUnit {
         let did = context.did ?? 0
         lastGeometry = (0, VTdContextEntryFormat.tt.value(in: w) == 2 ? 0 : Int(VTdContextEntryFormat.aw.value(in: w)) + 2)
         if req.pasid != nil {
-            return .fault(VTdFault(.translationTypeBlocks, address: req.address, "request with PASID to a legacy-mode unit"))
+            // RTADDR.TTM = 0 with a request-with-PASID: "SM: TTM 0 for request with PASID" (dmar.c; QEMU VTD_FR_RTADDR_INV_TTM).
+            return .fault(VTdFault(.smTTMZeroWithPASID, address: req.address, "request with PASID to a legacy-mode unit (RTADDR.TTM = 0)"))
         }
         var result: VTdTranslationOutcome
         if VTdContextEntryFormat.tt.value(in: w) == 2 {

@@ -8,6 +8,11 @@ public enum SMMUv3Encodings {
     public static let cacheability: [UInt64: String] = [
         0: "non-cacheable", 1: "write-back, read-allocate, write-allocate",
         2: "write-through, read-allocate", 3: "write-back, read-allocate, no write-allocate"]
+    /// STE.S1CIR/S1COR: CD fetches are reads, so the encodings speak of read allocation only and 0b11 is
+    /// "no Read-Allocate", unlike the TCR IRGN/ORGN wording above (SMMUv3 5.2 STE.S1CIR).
+    public static let cdFetchCacheability: [UInt64: String] = [
+        0: "Normal, non-cacheable", 1: "Normal, Write-Back cacheable, Read-Allocate",
+        2: "Normal, Write-Through cacheable, Read-Allocate", 3: "Normal, Write-Back cacheable, no Read-Allocate"]
     /// Shareability (STE.S1CSH, S2SH0, SHCFG uses its own table; CD.SHx; CMD_SYNC.MSH).
     public static let shareability: [UInt64: String] = [
         0: "non-shareable", 1: "reserved (behaves as non-shareable)", 2: "outer shareable", 3: "inner shareable"]

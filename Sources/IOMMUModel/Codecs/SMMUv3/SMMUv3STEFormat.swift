@@ -23,8 +23,8 @@ public enum SMMUv3STEFormat {
     public static let s1dss = Field("s1dss", word: 1, 1, 0, .choice([
         0: "terminate (F_STREAM_DISABLED)", 1: "bypass stage 1", 2: "use CD 0 (substream 0 then unavailable)",
         3: "reserved (behaves as terminate)"]), "default substream: traffic without a SubstreamID when S1CDMax > 0")
-    public static let s1cir = Field("s1cir", word: 1, 3, 2, .choice(SMMUv3Encodings.cacheability), "CD fetch inner cacheability")
-    public static let s1cor = Field("s1cor", word: 1, 5, 4, .choice(SMMUv3Encodings.cacheability), "CD fetch outer cacheability")
+    public static let s1cir = Field("s1cir", word: 1, 3, 2, .choice(SMMUv3Encodings.cdFetchCacheability), "CD fetch inner cacheability")
+    public static let s1cor = Field("s1cor", word: 1, 5, 4, .choice(SMMUv3Encodings.cdFetchCacheability), "CD fetch outer cacheability")
     public static let s1csh = Field("s1csh", word: 1, 7, 6, .choice(SMMUv3Encodings.shareability), "CD fetch shareability")
     public static let s2hwu59 = Field(flag: "s2hwu59", word: 1, bit: 8, "stage-2 descriptor bit 59 has IMPDEF hardware use (PBHA)")
     public static let s2hwu60 = Field(flag: "s2hwu60", word: 1, bit: 9, "stage-2 descriptor bit 60 has IMPDEF hardware use (PBHA)")

@@ -13,6 +13,8 @@ public enum SMMUv3DriverCommand: DriverCommand, Equatable {
     case editCD(device: String, index: UInt32, fields: [SMMUv3FieldValue])
     /// Command-queue entries (2 dwords each), consumed in order until the first ILLEGAL one.
     case commands([[UInt64]])
+    /// Resumes a stopped command queue: GERRORN acknowledged (`skip` false) or Linux's skip_err first.
+    case resumeQueue(skip: Bool)
 
     public func perform(on m: inout Machine) throws(MachineError) -> StepOutcome {
         switch self {
@@ -22,10 +24,16 @@ public enum SMMUv3DriverCommand: DriverCommand, Equatable {
         case .editSTE(let device, let fields): return try m.smmuEditSTE(device: device, fields: fields)
         case .editCD(let device, let index, let fields): return try m.smmuEditCD(device: device, index: index, fields: fields)
         case .commands(let commands): return try m.smmuCommands(commands)
+        case .resumeQueue(let skip): return try m.smmuResumeQueue(skip: skip)
         }
     }
 
-    public var writesTables: Bool { if case .commands = self { return false }; return true }
+    public var writesTables: Bool {
+        switch self {
+        case .commands, .resumeQueue: return false
+        default: return true
+        }
+    }
 }
 
 /// The SMMUv3 commands as `MachineCommand` values (scenario statements, tests and the host model build these).
@@ -40,4 +48,5 @@ extension MachineCommand {
         .driver(DriverCommandBox(SMMUv3DriverCommand.editCD(device: device, index: index, fields: fields)))
     }
     public static func smmuCommands(commands: [[UInt64]]) -> MachineCommand { .driver(DriverCommandBox(SMMUv3DriverCommand.commands(commands))) }
+    public static func smmuResumeQueue(skip: Bool) -> MachineCommand { .driver(DriverCommandBox(SMMUv3DriverCommand.resumeQueue(skip: skip))) }
 }

@@ -43,6 +43,9 @@ note consuming, so the CMD_SYNC behind it never runs. Linux's arm_smmu_cmdq_skip
 note with a CMD_SYNC; software should have sent TG = 0 (non-range) or a TTL.
 cmd tlbi-nh-va vmid=1 asid=5 addr=0x1000_0000 tg=4k ; sync
 expect refused
+note Until software acknowledges the error (SMMU_GERRORN) the queue consumes nothing more. Linux's gerror
+note handler does what `cmd skip-err` does: the bad entry becomes a CMD_SYNC and the queue runs on.
+cmd skip-err
 
 step "2 MiB blocks under a level-1 table"
 note Now the guest maps 4 MiB with two 2 MiB blocks: the level-1 descriptor for 0x4000_0000 points at a level-2

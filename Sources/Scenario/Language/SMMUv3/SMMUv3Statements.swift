@@ -17,7 +17,9 @@ extension Statements {
         ("ste-set DEVICE field=value...  |  cd-set DEVICE [ssid=N] field=value...", "edit STE or CD fields in memory, with no invalidation"),
         ("cache tlb|walk-s1|walk-s2|ste|cd|l1|atc capacity=N", "resize an SMMUv3 cache (expect entries takes the same names, and config for STE+CD+L1)"),
         ("cmd KIND field=value... [; KIND ...]  |  cmd raw DW0 DW1",
-         "submit SMMUv3 commands (KIND: cfgi-ste, cfgi-ste-range, cfgi-cd, cfgi-cd-all, cfgi-all, tlbi-nh-all, tlbi-nh-asid, tlbi-nh-va, tlbi-nh-vaa, tlbi-s12-vmall, tlbi-s2-ipa, tlbi-nsnh-all, atc-inv, sync, ...); the queue stops at an ILLEGAL one"),
+         "submit SMMUv3 commands (KIND: cfgi-ste, cfgi-ste-range, cfgi-cd, cfgi-cd-all, cfgi-all, tlbi-nh-all, tlbi-nh-asid, tlbi-nh-va, tlbi-nh-vaa, tlbi-s12-vmall, tlbi-s2-ipa, tlbi-nsnh-all, atc-inv, sync, ...); the queue stops at an ILLEGAL one and runs nothing more (later cmd lines wait) until cmd ack or cmd skip-err"),
+        ("cmd ack  |  cmd skip-err",
+         "resume a stopped command queue: ack toggles GERRORN and consumption resumes at the refused entry (it fails again unless rewritten); skip-err does what Linux's arm_smmu_cmdq_skip_err does: the refused entry becomes a CMD_SYNC and the rest runs"),
     ]
 
     static func parseSMMU(_ keyword: String, _ a: inout Arguments) throws(LineError) -> MachineCommand? {
@@ -184,6 +186,13 @@ extension Statements {
     static func parseCommands(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         let groups = a.tokens.splitAtSemicolons()
         guard !groups.isEmpty else { throw LineError(a.keyword.column + 4, "cmd: expected a command (tlbi-nh-va, cfgi-ste, sync, ...) or raw dwords") }
+        if groups.count == 1, groups[0].count == 1 {
+            switch groups[0][0].text.lowercased() {
+            case "ack": return .smmuResumeQueue(skip: false)
+            case "skip-err": return .smmuResumeQueue(skip: true)
+            default: break
+            }
+        }
         var commands: [[UInt64]] = []
         for g in groups { commands.append(try command(g)) }
         return .smmuCommands(commands: commands)
