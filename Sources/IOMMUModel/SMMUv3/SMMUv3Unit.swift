@@ -20,6 +20,8 @@ public struct SMMUv3Unit: Sendable {
     var pendingFills: [SMMUv3WalkCacheEntry] = []
     /// The configuration-cache entries the translation in progress used (for the TLB entry it makes).
     var currentLink = SMMUv3ConfigLink()
+    /// The walk's formats and descriptor bits, read once (SMMUv3WalkHooks.swift).
+    let walkRules = SMMUv3WalkRules()
     public static let eventQueueLimit = 4096
 
     public init(configuration: SMMUv3Configuration = SMMUv3Configuration(), streamTableBase: UInt64) {

@@ -23,7 +23,7 @@ extension SMMUv3Unit {
                              memory: PhysicalMemory, trace: inout WalkTrace, policy: SMMUv3CachePolicy) -> SMMUv3StageResult {
         var r = SMMUv3StageResult()
         let g = g2.granule
-        let format = LPAERadixFormat.format(stage: 2, granule: g)
+        let format = walkRules.format(stage: 2, granule: g)
         let start = g2.startLevel
         if !Checked.fits(ipa, bits: g2.inputBits) {
             r.fault = .fTranslation
@@ -76,15 +76,16 @@ extension SMMUv3Unit {
                 ? "stage-2 output \(groupedHex(o.output)) is beyond the \(g2.outputBits)-bit S2PS"
                 : "stage-2 L\(armLevel) table address \(groupedHex(o.output)) is beyond the \(g2.outputBits)-bit S2PS"
         case .leaf:
-            if o.value & LPAEEntryBits.af == 0 && !g2.accessFlagFaultsDisabled {
+            let db = walkRules.bits
+            if o.value & db.af == 0 && !g2.accessFlagFaultsDisabled {
                 r.fault = .fAccess
                 r.detail = "stage-2 L\(armLevel) descriptor for IPA \(groupedHex(ipa)) has AF = 0 (S2AFFD = 0, S2HA = 0)"
                 return r
             }
             var a: SMMUv3Attributes = .stage2
-            if o.value & LPAEEntryBits.s2Read != 0 { a.insert(.s2Read) }
-            if o.value & LPAEEntryBits.s2Write != 0 { a.insert(.s2Write) }
-            if o.value & LPAEEntryBits.uxn != 0 { a.insert(.s2XN) }
+            if o.value & db.s2Read != 0 { a.insert(.s2Read) }
+            if o.value & db.s2Write != 0 { a.insert(.s2Write) }
+            if o.value & db.uxn != 0 { a.insert(.s2XN) }
             r.output = o.output
             r.pageShift = UInt8(o.shift)
             r.attributes = a
@@ -145,7 +146,7 @@ extension SMMUv3Unit {
         let nested = cfg.kind == .nested
         let vmid = cfg.vmid, asid = cd.asid
         let g = g1.granule
-        let format = LPAERadixFormat.format(stage: 1, granule: g)
+        let format = walkRules.format(stage: 1, granule: g)
         let start = g1.startLevel
         let outBits = g1.outputBits
         var tableIPA = g1.root
@@ -153,7 +154,8 @@ extension SMMUv3Unit {
             return s1Fault(.fAddrSize, "TTB\(upper ? 1 : 0) \(groupedHex(tableIPA)) is beyond the \(outBits)-bit IPS")
         }
         var hooks = SMMUv3Stage1Hooks(va: va, vmid: vmid, asid: asid, granule: g, origin: origin, useWC: policy.contains(.walkCaches),
-                                      stage2: nested ? cfg.stage2 : nil, upper: upper, hierarchical: !g1.hierarchicalDisabled, policy: policy)
+                                      stage2: nested ? cfg.stage2 : nil, upper: upper, hierarchical: !g1.hierarchicalDisabled, policy: policy,
+                                      bits: walkRules.bits)
         var tablePA: UInt64? = nil
         var level = start
         if hooks.useWC && caches.walkStage1.count > 0 && start < 3 {
@@ -203,15 +205,16 @@ extension SMMUv3Unit {
         }
         let v = o.value
         let limits = hooks.limits
-        if v & LPAEEntryBits.af == 0 && !g1.accessFlagFaultsDisabled {
+        let db = walkRules.bits
+        if v & db.af == 0 && !g1.accessFlagFaultsDisabled {
             return s1Fault(.fAccess, "stage-1 L\(armLevel) descriptor for VA \(groupedHex(va)) has AF = 0 (AFFD = 0, HA = 0)")
         }
         var attrs: SMMUv3Attributes = .stage1
-        if v & LPAEEntryBits.apReadOnly != 0 || limits.contains(.s1ReadOnly) { attrs.insert(.s1ReadOnly) }
-        if v & LPAEEntryBits.apUnprivileged != 0 && !limits.contains(.tableNoUnprivileged) { attrs.insert(.s1Unprivileged) }
-        if v & LPAEEntryBits.pxn != 0 || limits.contains(.s1PXN) { attrs.insert(.s1PXN) }
-        if v & LPAEEntryBits.uxn != 0 || limits.contains(.s1UXN) { attrs.insert(.s1UXN) }
-        if v & LPAEEntryBits.nG == 0 { attrs.insert(.global) }
+        if v & db.apReadOnly != 0 || limits.contains(.s1ReadOnly) { attrs.insert(.s1ReadOnly) }
+        if v & db.apUnprivileged != 0 && !limits.contains(.tableNoUnprivileged) { attrs.insert(.s1Unprivileged) }
+        if v & db.pxn != 0 || limits.contains(.s1PXN) { attrs.insert(.s1PXN) }
+        if v & db.uxn != 0 || limits.contains(.s1UXN) { attrs.insert(.s1UXN) }
+        if v & db.nG == 0 { attrs.insert(.global) }
         let outIPA = o.output
         let s1Level = Int8(armLevel)
         if let why = attrs.stage1Fault(req) { return s1Fault(.fPermission, why) }

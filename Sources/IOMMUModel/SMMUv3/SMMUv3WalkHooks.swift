@@ -38,6 +38,8 @@ struct SMMUv3Stage1Hooks: RadixWalkHooks {
     let upper: Bool
     let hierarchical: Bool
     let policy: SMMUv3CachePolicy
+    /// The unit's descriptor bits (copied in: a lazy static would cost a check on every table descriptor).
+    let bits: LPAEWalkBits
     var row: Int8 = 0
     var limits: SMMUv3Attributes = []
     var pending: SMMUv3WalkCacheEntry? = nil
@@ -49,17 +51,18 @@ struct SMMUv3Stage1Hooks: RadixWalkHooks {
         var pa = table
         if let g2 = stage2 {
             let s2 = owner.stage2Walk(g2, vmid: vmid, input: table, row: row, origin: origin, memory: memory, trace: &trace, policy: policy)
-            let what = row == 0 ? "stage-1 root (TTB\(upper ? 1 : 0))" : "stage-1 L\(4 - level) table"
+            // Built only on the fault path: this runs for every table pointer of every walk.
+            func what() -> String { row == 0 ? "stage-1 root (TTB\(upper ? 1 : 0))" : "stage-1 L\(4 - level) table" }
             if let id = s2.fault {
                 var f = SMMUv3Fault(id, address: va, stage2: true, eventClass: .tableWalk, ipa: table,
-                                    "stage-2 walk of the \(what) at IPA \(groupedHex(table)): \(s2.detail)")
+                                    "stage-2 walk of the \(what()) at IPA \(groupedHex(table)): \(s2.detail)")
                 f.recorded = g2.recordFaults
                 fault = f
                 return nil
             }
             if !s2.attributes.contains(.s2Read) {
                 var f = SMMUv3Fault(.fPermission, address: va, stage2: true, eventClass: .tableWalk, ipa: table,
-                                    "stage 2 gives no read permission for the \(what) at IPA \(groupedHex(table))")
+                                    "stage 2 gives no read permission for the \(what()) at IPA \(groupedHex(table))")
                 f.recorded = g2.recordFaults
                 fault = f
                 return nil
@@ -81,10 +84,10 @@ struct SMMUv3Stage1Hooks: RadixWalkHooks {
 
     @inline(__always) mutating func didDescend(_ value: UInt64, level: Int, next: UInt64, owner: inout SMMUv3Unit) {
         if hierarchical {
-            if value & LPAEEntryBits.apTableReadOnly != 0 { limits.insert(.s1ReadOnly) }
-            if value & LPAEEntryBits.apTableNoUnprivileged != 0 { limits.insert(.tableNoUnprivileged) }
-            if value & LPAEEntryBits.pxnTable != 0 { limits.insert(.s1PXN) }
-            if value & LPAEEntryBits.uxnTable != 0 { limits.insert(.s1UXN) }
+            if value & bits.apTableReadOnly != 0 { limits.insert(.s1ReadOnly) }
+            if value & bits.apTableNoUnprivileged != 0 { limits.insert(.tableNoUnprivileged) }
+            if value & bits.pxnTable != 0 { limits.insert(.s1PXN) }
+            if value & bits.uxnTable != 0 { limits.insert(.s1UXN) }
         }
         if useWC {
             let armLevel = 4 - level
@@ -94,4 +97,43 @@ struct SMMUv3Stage1Hooks: RadixWalkHooks {
         }
         row += 1
     }
+}
+
+/// What the SMMUv3 walks read on every translation, built once per unit: the radix formats of both
+/// stages at each granule and the descriptor bits (LPAEEntryBits), so the hot path reads instance
+/// storage instead of lazy statics.
+struct SMMUv3WalkRules: Sendable {
+    // LPAERadixFormat keeps these formats alive for the whole process, so their shapes stay valid.
+    let s1k4 = LPAERadixFormat.format(stage: 1, granule: .k4).shape
+    let s1k16 = LPAERadixFormat.format(stage: 1, granule: .k16).shape
+    let s1k64 = LPAERadixFormat.format(stage: 1, granule: .k64).shape
+    let s2k4 = LPAERadixFormat.format(stage: 2, granule: .k4).shape
+    let s2k16 = LPAERadixFormat.format(stage: 2, granule: .k16).shape
+    let s2k64 = LPAERadixFormat.format(stage: 2, granule: .k64).shape
+    let bits = LPAEWalkBits()
+
+    /// The format of `stage` (1 or 2) with granule `g`.
+    @inline(__always) func format(stage: Int, granule g: LPAEGranule) -> RadixShape {
+        switch g {
+        case .k4: stage == 1 ? s1k4 : s2k4
+        case .k16: stage == 1 ? s1k16 : s2k16
+        case .k64: stage == 1 ? s1k64 : s2k64
+        }
+    }
+}
+
+/// The VMSAv8-64 descriptor bits the walks test, copied from LPAEEntryBits (the descriptor layouts).
+struct LPAEWalkBits: Sendable {
+    let af = LPAEEntryBits.af
+    let nG = LPAEEntryBits.nG
+    let apReadOnly = LPAEEntryBits.apReadOnly
+    let apUnprivileged = LPAEEntryBits.apUnprivileged
+    let pxn = LPAEEntryBits.pxn
+    let uxn = LPAEEntryBits.uxn
+    let s2Read = LPAEEntryBits.s2Read
+    let s2Write = LPAEEntryBits.s2Write
+    let apTableReadOnly = LPAEEntryBits.apTableReadOnly
+    let apTableNoUnprivileged = LPAEEntryBits.apTableNoUnprivileged
+    let pxnTable = LPAEEntryBits.pxnTable
+    let uxnTable = LPAEEntryBits.uxnTable
 }

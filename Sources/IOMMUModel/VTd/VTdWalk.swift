@@ -32,20 +32,21 @@ extension VTdUnit {
         guard scalableMode else { return legacyWalk(req, context: context, memory: memory, trace: &trace, policy: policy) }
 
         let ce = context.words
-        if req.pasid != nil && VTdScalableContextEntryFormat.paside.value(in: ce) == 0 {
+        let cf = rules.context
+        if req.pasid != nil && cf.paside.value(in: ce) == 0 {
             return .fault(VTdFault(.smContextPASIDEClear, address: req.address,
                                    "request with PASID \(req.pasid!) but the context entry of \(VTdUnit.bdf(sid)) has PASIDE = 0"))
         }
-        let pasid = req.pasid ?? UInt32(VTdScalableContextEntryFormat.rid_pasid.value(in: ce))
+        let pasid = req.pasid ?? UInt32(truncatingIfNeeded: cf.ridPASID.value(in: ce))
         let pe: VTdPASIDCacheEntry
         switch fetchPASIDEntry(sid: sid, pasid: pasid, context: context, memory: memory, trace: &trace, policy: policy) {
         case .success(let e): pe = e
         case .failure(var f):
-            if VTdScalableContextEntryFormat.fpd.value(in: ce) == 1 { f.suppressed = true }
+            if cf.fpd.value(in: ce) == 1 { f.suppressed = true }
             return .fault(f)
         }
         let w = pe.words
-        let f = VTdPASIDEntryFormat.self
+        let f = rules.pasidEntry
         let pgtt = f.pgtt.value(in: w)
         let did = pe.did
         lastGeometry = (pgtt == 1 || pgtt == 3 ? 4 + Int(f.fspm.value(in: w)) : 0, pgtt == 2 || pgtt == 3 ? Int(f.aw.value(in: w)) + 2 : 0)
@@ -69,7 +70,7 @@ extension VTdUnit {
                                     memory: memory, trace: &trace, policy: policy)
             }
         }
-        if case .fault(var fault) = result, f.fpd.value(in: w) == 1 || VTdScalableContextEntryFormat.fpd.value(in: ce) == 1 {
+        if case .fault(var fault) = result, f.fpd.value(in: w) == 1 || cf.fpd.value(in: ce) == 1 {
             fault.suppressed = true
             result = .fault(fault)
         }
@@ -118,7 +119,7 @@ extension VTdUnit {
     mutating func secondStageWalk(root: UInt64, levels: Int, input: UInt64, did: UInt16, row: Int8, origin: (UInt16, UInt32?),
                                   memory: PhysicalMemory, trace: inout WalkTrace, policy: VTdCachePolicy) -> SecondStageResult {
         var r = SecondStageResult()
-        let format = rules.secondStage
+        let format = rules.secondStageShape
         let width = format.inputBits(rootLevel: levels)
         if !Checked.fits(input, bits: width) {
             r.fault = .smSSAddressBeyondMax
@@ -130,7 +131,8 @@ extension VTdUnit {
             r.faultDetail = "second-stage root \(hex(root)) beyond the host address width"
             return r
         }
-        var hooks = VTdSecondStageHooks(input: input, did: did, row: row, origin: origin, usePWC: policy.contains(.pagingStructures))
+        var hooks = VTdSecondStageHooks(input: input, did: did, row: row, origin: origin, usePWC: policy.contains(.pagingStructures),
+                                        bits: rules.secondStagePermissions)
         var table = root & rules.addressMask
         var level = levels
         if hooks.usePWC && caches.pwcStage2.count > 0 && levels > 1 {
@@ -157,7 +159,7 @@ extension VTdUnit {
         case .leaf:
             r.hpa = o.output
             r.pageShift = UInt8(o.shift)
-            r.perms = hooks.perms.intersection(VTdSecondStageHooks.permissions(o.value))
+            r.perms = hooks.perms.intersection(hooks.bits.permissions(o.value))
         case .notPresent:
             r.fault = .smSSPermission
             r.faultDetail = "second-stage L\(o.level) entry for GPA \(hex(input)) not present (R = W = 0) at \(hex(o.host))"
@@ -201,7 +203,7 @@ extension VTdUnit {
                              policy: VTdCachePolicy) -> VTdTranslationOutcome {
         let iova = req.address
         let sid = UInt16(truncatingIfNeeded: req.sourceID)
-        let format = rules.firstStage
+        let format = rules.firstStageShape
         // Canonical check: bits above the first-stage width must copy its top bit (fault 0x80).
         let width = UInt64(format.inputBits(rootLevel: n))
         let top = iova >> (width - 1)
@@ -209,7 +211,8 @@ extension VTdUnit {
             return .fault(VTdFault(.smNonCanonical, address: iova, "IOVA \(hex(iova)) is not canonical for a \(width)-bit first stage"))
         }
         var hooks = VTdFirstStageHooks(iova: iova, did: did, pasid: pasid, sid: sid, requestPASID: req.pasid, nested: nested,
-                                       stage2: stage2, usePWC: policy.contains(.pagingStructures), policy: policy)
+                                       stage2: stage2, usePWC: policy.contains(.pagingStructures), policy: policy,
+                                       bits: rules.firstStagePermissions)
         var tableGPA = root & rules.addressMask
         var tableHPA: UInt64? = nil
         var level = n
@@ -246,7 +249,7 @@ extension VTdUnit {
             return .fault(VTdFault(.smFSEntryReserved, address: iova,
                                    "reserved bits \(hex(o.bits)) set in first-stage L\(o.level) entry \(hex(o.value))"))
         }
-        var perms = hooks.perms.intersection(VTdFirstStageHooks.permissions(o.value))
+        var perms = hooks.perms.intersection(hooks.bits.permissions(o.value))
         let outGPA = o.output
         var hpa = outGPA
         var shift = UInt8(o.shift)

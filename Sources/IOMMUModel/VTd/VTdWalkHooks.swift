@@ -7,20 +7,9 @@ struct VTdSecondStageHooks: RadixWalkHooks {
     let row: Int8
     let origin: (UInt16, UInt32?)
     let usePWC: Bool
+    /// The unit's R/W/X masks (copied in: the hooks run for every entry, a lazy static would cost a check each time).
+    let bits: VTdSecondStagePermissionBits
     var perms: Permissions = [.read, .write, .execute]
-
-    static let r = VTdSecondStagePTEFormat.r.runs[0].mask
-    static let w = VTdSecondStagePTEFormat.w.runs[0].mask
-    static let x = VTdSecondStagePTEFormat.x.runs[0].mask
-
-    /// The permissions one second-stage entry grants (R, W, X bits).
-    @inline(__always) static func permissions(_ v: UInt64) -> Permissions {
-        var p: Permissions = []
-        if v & r != 0 { p.insert(.read) }
-        if v & w != 0 { p.insert(.write) }
-        if v & x != 0 { p.insert(.execute) }
-        return p
-    }
 
     @inline(__always) mutating func hostAddress(ofTable table: UInt64, level: Int, owner: inout VTdUnit, memory: PhysicalMemory,
                                                 trace: inout WalkTrace) -> UInt64? { table }
@@ -31,7 +20,7 @@ struct VTdSecondStageHooks: RadixWalkHooks {
     }
 
     @inline(__always) mutating func didDescend(_ value: UInt64, level: Int, next: UInt64, owner: inout VTdUnit) {
-        perms = perms.intersection(VTdSecondStageHooks.permissions(value))
+        perms = perms.intersection(bits.permissions(value))
         if usePWC {
             owner.pendingFills.append((2, VTdPagingCacheEntry(did: did, pasid: 0, level: UInt8(level), tag: VTdCaches.pwcTag(input, level: level),
                                                               value: value, nextTableHPA: next, nextTableGPA: next, perms: perms,
@@ -50,25 +39,13 @@ struct VTdFirstStageHooks: RadixWalkHooks {
     let stage2: (root: UInt64, levels: Int)
     let usePWC: Bool
     let policy: VTdCachePolicy
+    let bits: VTdFirstStagePermissionBits
     var row: Int8 = 0
     var perms: Permissions = [.read, .write, .execute, .user]
     /// A PWC entry waiting for the host address of the table it points to.
     var pending: VTdPagingCacheEntry? = nil
     /// Why a table pointer could not be followed (its stage-2 walk failed).
     var fault: VTdFault? = nil
-
-    static let rw = VTdFirstStagePTEFormat.rw.runs[0].mask
-    static let us = VTdFirstStagePTEFormat.us.runs[0].mask
-    static let xd = VTdFirstStagePTEFormat.xd.runs[0].mask
-
-    /// What one first-stage entry allows (reads always; R/W, U/S, XD limit the rest).
-    @inline(__always) static func permissions(_ v: UInt64) -> Permissions {
-        var p: Permissions = [.read, .write, .execute, .user]
-        if v & rw == 0 { p.remove(.write) }
-        if v & us == 0 { p.remove(.user) }
-        if v & xd != 0 { p.remove(.execute) }
-        return p
-    }
 
     mutating func hostAddress(ofTable table: UInt64, level: Int, owner: inout VTdUnit, memory: PhysicalMemory,
                               trace: inout WalkTrace) -> UInt64? {
@@ -109,7 +86,7 @@ struct VTdFirstStageHooks: RadixWalkHooks {
     }
 
     @inline(__always) mutating func didDescend(_ value: UInt64, level: Int, next: UInt64, owner: inout VTdUnit) {
-        perms = perms.intersection(VTdFirstStageHooks.permissions(value))
+        perms = perms.intersection(bits.permissions(value))
         if usePWC {
             pending = VTdPagingCacheEntry(did: did, pasid: pasid, level: UInt8(level), tag: VTdCaches.pwcTag(iova, level: level),
                                          value: value, nextTableHPA: 0, nextTableGPA: next, perms: perms, sid: sid, requestPASID: requestPASID)

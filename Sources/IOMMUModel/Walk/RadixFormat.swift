@@ -27,6 +27,9 @@ public final class RadixFormat: @unchecked Sendable {
         /// Address bits held outside the main address field (Arm 64K: bits 15:12 = OA[51:48]): set, the
         /// address is beyond a 48-bit output.
         public var highAddress: UInt64 = 0
+        /// Input bits a walk rooted here translates (`shift` + index bits), set by `RadixFormat.init`
+        /// so the walk's width checks do not count bits on every walk.
+        public internal(set) var inputBits: Int = 0
         public init() {}
     }
 
@@ -53,11 +56,20 @@ public final class RadixFormat: @unchecked Sendable {
     public init(structure: TableStructure, levels: InlineArray<6, Level>, maxLevel: Int, presentMask: UInt64, nextLevel: NextLevel = .oneDown) {
         self.structure = structure
         storage = UnsafeMutablePointer<Level>.allocate(capacity: 6)
-        for i in 0..<6 { (storage + i).initialize(to: levels[i]) }
+        for i in 0..<6 {
+            var l = levels[i]
+            l.inputBits = l.shift + l.indexMask.nonzeroBitCount
+            (storage + i).initialize(to: l)
+        }
         self.levels = UnsafePointer(storage)
         self.maxLevel = maxLevel
         self.presentMask = presentMask
         self.nextLevel = nextLevel
+    }
+
+    /// The walk's view of this format: plain values and the level pointer, no reference to count.
+    public var shape: RadixShape {
+        RadixShape(structure: structure, levels: levels, maxLevel: maxLevel, presentMask: presentMask, nextLevel: nextLevel)
     }
 
     deinit {
@@ -88,6 +100,25 @@ public final class RadixFormat: @unchecked Sendable {
         if value & l.leafTestMask == l.leafTestValue { return l.leafAllowed ? value & l.leafReserved : 0 }
         return l.tableAllowed ? value & l.tableReserved : 0
     }
+}
+
+/// A RadixFormat as plain values for the walk's hot path: copying it costs no reference counting
+/// (calling a method of the class while the unit that holds it is `inout` made Swift retain and
+/// release it on every stage-2 walk). Valid while the RadixFormat it came from lives: the unit that
+/// walks keeps that format in a `let` beside it.
+public struct RadixShape: @unchecked Sendable {
+    public let structure: TableStructure
+    public let levels: UnsafePointer<Level>
+    public let maxLevel: Int
+    public let presentMask: UInt64
+    public let nextLevel: RadixFormat.NextLevel
+    public typealias Level = RadixFormat.Level
+
+    /// Bits of input a walk rooted at `level` translates (the root's index bits above its shift).
+    @inline(__always) public func inputBits(rootLevel level: Int) -> Int { levels[level].inputBits }
+
+    /// The bounds of a walk rooted at `level` with a full-size root table and no output limit.
+    @inline(__always) public func fullRoot(_ level: Int) -> RadixBounds { RadixBounds(rootLevel: level, rootIndexMask: levels[level].indexMask) }
 }
 
 /// The root of one walk: its level, the root table's index width, and the output size.

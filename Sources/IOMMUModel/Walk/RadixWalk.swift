@@ -49,6 +49,15 @@ public struct RadixOutcome: Sendable {
 }
 
 extension RadixFormat {
+    /// The shared walk over this format (see `RadixShape.walk`).
+    @inline(__always)
+    func walk<H: RadixWalkHooks>(_ input: UInt64, table start: UInt64, hostTable: UInt64?, level startLevel: Int, bounds: RadixBounds,
+                                 memory: PhysicalMemory, hooks: inout H, owner: inout H.Owner, trace: inout WalkTrace) -> RadixOutcome {
+        shape.walk(input, table: start, hostTable: hostTable, level: startLevel, bounds: bounds, memory: memory, hooks: &hooks, owner: &owner, trace: &trace)
+    }
+}
+
+extension RadixShape {
     /// Walks from `table` at `level` (the root, or where a walk cache left off) for `input`.
     /// `hostTable` is the table's host address when a cache already knows it.
     @inline(__always)
@@ -65,31 +74,33 @@ extension RadixFormat {
                 }
                 host = h
             }
-            let l = levels[level]
-            let index = (input >> UInt64(l.shift)) & (level == bounds.rootLevel ? bounds.rootIndexMask : l.indexMask)
+            // Fields are read through the pointer where they are used: copying the whole level
+            // before the hook calls made the loop load all of it on every entry.
+            let l = levels + level
+            let index = (input &>> l.pointee.shift) & (level == bounds.rootLevel ? bounds.rootIndexMask : l.pointee.indexMask)
             let offset = index &* 8
             let v = memory.read64(host &+ offset)
             hooks.didRead(v, level: level, entry: table &+ offset, host: host &+ offset, trace: &trace)
             var out = RadixOutcome(stop: .notPresent, level: level, value: v, entry: table &+ offset, host: host &+ offset)
             if v & presentMask == 0 { return out }
-            if v & l.leafTestMask == l.leafTestValue {
-                guard l.leafAllowed else { out.stop = .badType; return out }
-                let reserved = v & l.leafReserved
+            if v & l.pointee.leafTestMask == l.pointee.leafTestValue {
+                guard l.pointee.leafAllowed else { out.stop = .badType; return out }
+                let reserved = v & l.pointee.leafReserved
                 if reserved != 0 { out.stop = .reservedBits; out.bits = reserved; return out }
-                let base = v & l.leafAddress
-                let beyond = (base & bounds.beyondOutput) | (v & l.highAddress)
+                let base = v & l.pointee.leafAddress
+                let beyond = (base & bounds.beyondOutput) | (v & l.pointee.highAddress)
                 if beyond != 0 { out.stop = .addressSize; out.bits = beyond; out.output = base; return out }
-                let pageMask = (UInt64(1) << UInt64(l.shift)) &- 1
+                let shift = l.pointee.shift
                 out.stop = .leaf
-                out.output = base | (input & pageMask)
-                out.shift = l.shift
+                out.output = base | (input & ((1 &<< UInt64(truncatingIfNeeded: shift)) &- 1))
+                out.shift = shift
                 return out
             }
-            guard l.tableAllowed else { out.stop = .badType; return out }
-            let reserved = v & l.tableReserved
+            guard l.pointee.tableAllowed else { out.stop = .badType; return out }
+            let reserved = v & l.pointee.tableReserved
             if reserved != 0 { out.stop = .reservedBits; out.bits = reserved; return out }
-            let next = v & l.tableAddress
-            let beyond = (next & bounds.beyondOutput) | (v & l.highAddress)
+            let next = v & l.pointee.tableAddress
+            let beyond = (next & bounds.beyondOutput) | (v & l.pointee.highAddress)
             if beyond != 0 { out.stop = .addressSize; out.bits = beyond; out.output = next; return out }
             let nextLevel: Int
             switch self.nextLevel {
