@@ -50,6 +50,8 @@ public struct VTdIOTLBEntry: Sendable, Equatable {
     public var gpa: UInt64
     /// The write right a supervisor request gets (WPE = 0 lets it past a read-only first-stage page).
     public var supervisorWrite: Bool
+    /// False when the PASID entry refused supervisor requests (SRE = 0) when this was filled.
+    public var supervisorRequests = true
 
     public var size: UInt64 { 1 << UInt64(pageShift) }
 

@@ -30,6 +30,9 @@ public struct VTdTranslation: Sendable, Equatable {
     public var servedBy: ReferenceSource
     /// The write right a supervisor request gets: WPE = 0 ignores a first-stage R/W = 0 (VT-d spec 3.6.2).
     public var supervisorWrite: Bool
+    /// False when the PASID entry refuses supervisor requests (first stage with SRE = 0, VT-d 9.6), so a
+    /// cached copy refuses them as the walk does (0x5d).
+    public var supervisorRequests = true
 
     public init(hpa: UInt64, pageShift: UInt8, perms: Permissions, type: VTdTranslationType, did: UInt16, pasid: UInt32,
                 gpa: UInt64, servedBy: ReferenceSource, supervisorWrite: Bool? = nil) {

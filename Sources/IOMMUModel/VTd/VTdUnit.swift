@@ -50,14 +50,20 @@ public struct VTdUnit: Sendable {
                 let offset = req.address & (e.size - 1)
                 trace.record(MemoryReference(kind: .translation, source: .iotlb, level: 0, row: 0, input: req.address,
                                              gpa: e.gpa | offset, hpa: e.hpa | offset, value: e.hpa | UInt64(e.perms.rawValue)))
-                if let denied = VTdUnit.permissionFault(e.perms, supervisorWrite: e.supervisorWrite, req, type: e.type,
-                                                       address: req.address, cachedIn: "IOTLB") {
+                var denied = VTdUnit.permissionFault(e.perms, supervisorWrite: e.supervisorWrite, req, type: e.type,
+                                                     address: req.address, cachedIn: "IOTLB")
+                if req.privileged && !e.supervisorRequests {
+                    denied = VTdFault(.smPASIDEntrySREClear, address: req.address, "supervisor request but the PASID entry this IOTLB entry came from has SRE = 0")
+                }
+                if let denied {
                     if policy.contains(.recordFaults) { record(denied, req) }
                     return .fault(denied)
                 }
-                return .translated(VTdTranslation(hpa: e.hpa | offset, pageShift: e.pageShift, perms: e.perms, type: e.type,
-                                                  did: e.did, pasid: e.pasid, gpa: e.gpa | offset, servedBy: .iotlb,
-                                                  supervisorWrite: e.supervisorWrite))
+                var hit = VTdTranslation(hpa: e.hpa | offset, pageShift: e.pageShift, perms: e.perms, type: e.type,
+                                         did: e.did, pasid: e.pasid, gpa: e.gpa | offset, servedBy: .iotlb,
+                                         supervisorWrite: e.supervisorWrite)
+                hit.supervisorRequests = e.supervisorRequests
+                return .translated(hit)
             }
         }
         let outcome = walk(req, memory: memory, trace: &trace, policy: policy, translationRequest: translationRequest)
@@ -65,10 +71,11 @@ public struct VTdUnit: Sendable {
         case .translated(let t):
             if policy.contains(.iotlb) {
                 let mask = (UInt64(1) << UInt64(t.pageShift)) - 1
-                caches.insertIOTLB(VTdIOTLBEntry(sid: sid, did: t.did, pasid: t.pasid, noPASID: req.pasid == nil,
-                                                 iova: req.address & ~mask, pageShift: t.pageShift, hpa: t.hpa & ~mask,
-                                                 perms: t.perms, type: t.type, gpa: t.gpa & ~mask,
-                                                 supervisorWrite: t.supervisorWrite))
+                var entry = VTdIOTLBEntry(sid: sid, did: t.did, pasid: t.pasid, noPASID: req.pasid == nil,
+                                          iova: req.address & ~mask, pageShift: t.pageShift, hpa: t.hpa & ~mask,
+                                          perms: t.perms, type: t.type, gpa: t.gpa & ~mask, supervisorWrite: t.supervisorWrite)
+                entry.supervisorRequests = t.supervisorRequests
+                caches.insertIOTLB(entry)
             }
         case .fault(let f):
             if policy.contains(.recordFaults) { record(f, req) }

@@ -70,6 +70,11 @@ extension VTdUnit {
                                     memory: memory, trace: &trace, policy: policy)
             }
         }
+        // A translation a user request made under SRE = 0 must refuse a supervisor request when it is cached too.
+        if case .translated(var t) = result, (pgtt == 1 || pgtt == 3) && f.sre.value(in: w) == 0 {
+            t.supervisorRequests = false
+            result = .translated(t)
+        }
         if case .fault(var fault) = result, f.fpd.value(in: w) == 1 || cf.fpd.value(in: ce) == 1 {
             fault.suppressed = true
             result = .fault(fault)
