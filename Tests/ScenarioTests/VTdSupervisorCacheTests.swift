@@ -35,4 +35,19 @@ import IOMMUModel
         #expect(m.lastDMA?.outcome.hpa == 0x1_0020_0000)
         #expect(m.lastDMA?.outcome.servedBy == .iotlb)
     }
+
+    // The PASID entry is rewritten with SRE = 0 and no invalidation: the IOTLB entry a user request
+    // filled under SRE = 1 would still serve supervisor requests, which a fresh walk refuses (0x5d), so
+    // the checker calls it stale (found by the differential test with SRE flips; the ATC side of the
+    // same change is not modelled yet).
+    @Test func sreClearedWithoutInvalidationLeavesTheIOTLBEntryStale() throws {
+        let m = try run("""
+        attach nic pasid=5 pgtt=nested did=2 fs=s1 ss=s2 sre
+        dma read nic pasid=5 0x4000_0000
+        attach nic pasid=5 pgtt=nested did=2 fs=s1 ss=s2
+        """)
+        let iotlb = m.staleFindings().filter { $0.cache == "iotlb" }
+        #expect(iotlb.count == 1)
+        #expect(iotlb.first?.memoryNow.contains("0x5d") == true)
+    }
 }

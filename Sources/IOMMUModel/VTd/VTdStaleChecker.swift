@@ -93,6 +93,16 @@ public enum VTdStaleChecker {
         case .translated(let t):
             if t.hpa != e.hpa { problem = .translation(label: "hpa", address: t.hpa, perms: nil) }
             else if t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) { problem = .translation(label: "hpa", address: t.hpa, perms: t.perms) }
+            else if t.supervisorRequests != e.supervisorRequests {
+                // The PASID entry's SRE changed: a supervisor request now gets another answer (VT-d 9.6).
+                var priv = req
+                priv.privileged = true
+                var scratch = unit, tr = WalkTrace()
+                switch scratch.translate(priv, memory: memory, trace: &tr, policy: .none) {
+                case .fault(let f): problem = faultState(f)
+                case .translated(let p): problem = .translation(label: "hpa", address: p.hpa, perms: p.perms)
+                }
+            }
             else if t.pageShift < e.pageShift {
                 // Memory now maps the range in smaller pieces: check the entry's last page too.
                 let last = DMARequest(sourceID: req.sourceID, pasid: req.pasid, address: e.iova + e.size - 4096, access: .read)
