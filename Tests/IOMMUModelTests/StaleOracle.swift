@@ -104,11 +104,6 @@ struct StaleOracle {
     static func entries(_ u: VTdUnit, workingSet: [UInt64]) -> [Entry] {
         var out: [Entry] = []
         let empty = emptied(u)
-        func only<P>(_ c: TagCache<P>, _ s: Int32) -> TagCache<P> {
-            var c = c
-            _ = c.removeMany(c.slotsByRecency.filter { $0 != s })
-            return c
-        }
         let c = u.caches
         let pasids: [UInt32?] = [5, nil]
         for s in c.context.slotsByRecency {
@@ -165,11 +160,6 @@ struct StaleOracle {
     static func entries(_ u: SMMUv3Unit, workingSet: [UInt64]) -> [Entry] {
         var out: [Entry] = []
         let empty = emptied(u)
-        func only<P>(_ c: TagCache<P>, _ s: Int32) -> TagCache<P> {
-            var c = c
-            _ = c.removeMany(c.slotsByRecency.filter { $0 != s })
-            return c
-        }
         let c = u.caches
         for s in c.ste.slotsByRecency {
             let e = c.ste.payload(s)
@@ -213,4 +203,11 @@ struct StaleOracle {
         }
         return out
     }
+}
+
+/// A copy of `c` holding only the entry in slot `s` (the oracle's unit of one entry).
+private func only<P>(_ c: TagCache<P>, _ s: Int32) -> TagCache<P> {
+    var c = c
+    _ = c.removeMany(c.slotsByRecency.filter { $0 != s })
+    return c
 }

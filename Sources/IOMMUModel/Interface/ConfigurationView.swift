@@ -48,20 +48,21 @@ public struct ConfigurationRow: Sendable {
     public var key: CacheEntryKey?
     /// The device whose entry it is.
     public var device: Device?
-    /// The fields the columns leave out, for the lines under the table (empty: none).
-    public var footnote: [UnitCell]
+    /// The fields the columns leave out, for the lines under the table (empty: none); made when the
+    /// row is selected, not for every row drawn.
+    public var footnote: @Sendable () -> [UnitCell]
     /// What the header says the selection is (`nic 00:02.0`, `PASID 5`; compact forms for narrow screens).
     public var headerParts: [(full: String, compact: String)]
     /// The scope tags of the entry as queue-entry field names (`did`, `pasid`; `sid`, `vmid`, `asid`): where the `i` builder starts.
     public var scope: [(String, UInt64)]
-    /// Enter: every field of the entry and where it sits.
-    public var detail: (title: String, text: String)?
+    /// Enter: every field of the entry and where it sits (made when asked: it decodes the entry).
+    public var detail: @Sendable () -> (title: String, text: String)?
     /// `d`: the entry in the decoder.
     public var decode: UnitDecodeRequest?
 
     public init(id: String, cells: [UnitCell], tone: UnitTone = .normal, key: CacheEntryKey? = nil, device: Device? = nil,
-                footnote: [UnitCell] = [], headerParts: [(full: String, compact: String)] = [], scope: [(String, UInt64)] = [],
-                detail: (title: String, text: String)? = nil, decode: UnitDecodeRequest? = nil) {
+                footnote: @escaping @Sendable () -> [UnitCell] = { [] }, headerParts: [(full: String, compact: String)] = [], scope: [(String, UInt64)] = [],
+                detail: @escaping @Sendable () -> (title: String, text: String)? = { nil }, decode: UnitDecodeRequest? = nil) {
         self.id = id; self.cells = cells; self.tone = tone; self.key = key; self.device = device; self.footnote = footnote
         self.headerParts = headerParts; self.scope = scope; self.detail = detail; self.decode = decode
     }

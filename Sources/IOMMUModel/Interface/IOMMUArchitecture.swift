@@ -32,7 +32,7 @@ public struct IOMMUArchitecture: Sendable, Hashable {
 
     public init(name: String, title: String, queueEntryKind: String, queueStatement: String, queueEntryNoun: String,
                 queueWordNoun: String, queueEntryWords: ClosedRange<Int>, levelsCountUp: Bool, faultLogName: String,
-                addressNames: AddressNames = AddressNames(input: "IOVA", intermediate: "GPA", output: "HPA"),
+                addressNames: AddressNames = .iommu,
                 sourceLabels: [ReferenceSource: String] = [:], walkIntro: String = "",
                 cachedAnswerNote: String? = nil, exampleQueueEntry: [UInt64] = [], exampleQueueEntryName: String = "") {
         self.name = name
@@ -70,4 +70,6 @@ public struct AddressNames: Sendable, Hashable {
     public var intermediate: String
     public var output: String
     public init(input: String, intermediate: String, output: String) { self.input = input; self.intermediate = intermediate; self.output = output }
+    /// The IOMMU-neutral names (what the kernel and VT-d say): IOVA → GPA → HPA.
+    public static let iommu = AddressNames(input: "IOVA", intermediate: "GPA", output: "HPA")
 }

@@ -91,3 +91,14 @@ public struct UnitViewContext: Sendable {
         self.deviceNames = deviceNames; self.lastQueueResults = lastQueueResults
     }
 }
+
+extension UnitTable {
+    /// A cache's table: the entries of `caches` (one cache, or every device's ATC in device order),
+    /// each most recently used first, a row made from an entry only when it is drawn.
+    static func cache<P: Sendable>(_ id: CacheID, columns: [UnitColumn], _ caches: [TagCache<P>], counters: CacheStatistics?,
+                                   row: @escaping @Sendable (P) -> UnitRow) -> UnitTable {
+        let slots = caches.indices.flatMap { c in caches[c].slotsByRecency.map { (cache: c, slot: $0) } }
+        return UnitTable(id: id, columns: columns, count: slots.count,
+                         row: { row(caches[slots[$0].cache].payload(slots[$0].slot)) }, counters: counters)
+    }
+}

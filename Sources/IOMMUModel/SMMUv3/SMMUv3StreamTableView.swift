@@ -18,8 +18,8 @@ enum StreamTableRows {
         let s = l.streams[r.stream]
         var out = row(l, r, raw: raw, wide: wide)
         out.device = s.device
-        out.footnote = detailSpans(l, r, raw: raw)
-        out.detail = detail(l, r)
+        out.footnote = { detailSpans(l, r, raw: raw) }
+        out.detail = { detail(l, r) }
         out.decode = decoderRequest(l, r)
         // Arm names the requester by StreamID and the substream by SSID (SMMUv3 3.2, 3.3).
         out.headerParts = [("\(s.device.name) sid \(hex(UInt64(s.device.sid)))", "\(s.device.name) \(hex(UInt64(s.device.sid)))")]

@@ -16,10 +16,8 @@ extension SMMUv3Unit {
 
     public func viewTable(_ id: CacheID, context: UnitViewContext) -> UnitTable? {
         let c = caches
-        func table<P>(_ cache: TagCache<P>, _ columns: [UnitColumn], _ row: @escaping @Sendable (P) -> UnitRow) -> UnitTable {
-            let slots = cache.slotsByRecency
-            return UnitTable(id: id, columns: columns, count: slots.count, row: { row(cache.payload(slots[$0])) },
-                             counters: statistics(of: id))
+        func table<P: Sendable>(_ cache: TagCache<P>, _ columns: [UnitColumn], _ row: @escaping @Sendable (P) -> UnitRow) -> UnitTable {
+            .cache(id, columns: columns, [cache], counters: statistics(of: id), row: row)
         }
         let sid = Self.sidText
         switch id {
@@ -69,14 +67,13 @@ extension SMMUv3Unit {
                                key: e.key, summary: e.summary)
             }
         case SMMUv3Unit.atcCacheID:
-            let entries = c.atcs.keys.sorted().flatMap { s in c.atcs[s].map { atc in atc.slotsByRecency.map { atc.payload($0) } } ?? [] }
-            return UnitTable(id: id, columns: [.fixed("SID", 6), .fixed("SSID", 4, right: true), .flexible("VA", min: 11), .fixed("size", 4),
-                                               .flexible("→ PA", min: 13), .fixed("perm", 4)], count: entries.count, row: { i in
-                let e = entries[i]
-                return UnitRow([UnitCell(sid(e.sid)), UnitCell(e.ssid.map { "\($0)" } ?? "-"), UnitCell(groupedHex(e.input)),
-                                UnitCell(sizeLabel(e.pageShift)), UnitCell(groupedHex(e.output)), UnitCell(e.attributes.permissions.label)],
-                               key: e.key, summary: e.summary)
-            }, counters: statistics(of: id))
+            return .cache(id, columns: [.fixed("SID", 6), .fixed("SSID", 4, right: true), .flexible("VA", min: 11), .fixed("size", 4),
+                                        .flexible("→ PA", min: 13), .fixed("perm", 4)],
+                          c.atcs.keys.sorted().compactMap { c.atcs[$0] }, counters: statistics(of: id)) { e in
+                UnitRow([UnitCell(sid(e.sid)), UnitCell(e.ssid.map { "\($0)" } ?? "-"), UnitCell(groupedHex(e.input)),
+                         UnitCell(sizeLabel(e.pageShift)), UnitCell(groupedHex(e.output)), UnitCell(e.attributes.permissions.label)],
+                        key: e.key, summary: e.summary)
+            }
         case SMMUv3Unit.eventTableID:
             return eventTable(context)
         case SMMUv3Unit.commandTableID:

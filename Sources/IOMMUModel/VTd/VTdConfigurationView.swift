@@ -48,9 +48,9 @@ extension VTdUnit {
             key: CacheEntryKey(pasidCacheID, [.init("sid", UInt64(sid)), .init("pasid", UInt64(slot.pasid))]), device: device,
             headerParts: [("\(device.name) \(bdf(sid))", device.name), ("PASID \(slot.pasid)", "PASID \(slot.pasid)")],
             scope: [("did", did), ("pasid", UInt64(slot.pasid))],
-            detail: ("PASID \(slot.pasid) of \(device.name)",
+            detail: { ("PASID \(slot.pasid) of \(device.name)",
                      "Entry at HPA \(groupedHex(slot.address)) (PASID table \(groupedHex(slot.address & ~0xfff)), index \(slot.pasid & 63)).\n\n"
-                        + VTdPASIDEntryFormat.layout.decode(w).textTable()),
+                        + VTdPASIDEntryFormat.layout.decode(w).textTable()) },
             decode: UnitDecodeRequest(kind: "vtd-pasid", words: w, origin: "PASID \(slot.pasid)"))
         if raw {
             row.cells = [UnitCell("\(slot.pasid)"), UnitCell(present ? "1" : "0"), UnitCell(hex(w[0])), UnitCell(hex(w[1])), UnitCell(hex(w[2]))]
@@ -108,7 +108,7 @@ extension VTdUnit {
                      UnitCell(translated ? "\(VTdAddressWidth.levels(f.aw.value(in: c.words)))" : "-"),
                      UnitCell(translated ? groupedHex(f.ssptptr.value(in: c.words)) : "pass-through")]
         row.scope = [("did", f.did.value(in: c.words))]
-        row.detail = ("context entry of \(d.name)", "Entry at HPA \(groupedHex(c.address)).\n\n" + VTdContextEntryFormat.layout.decode(c.words).textTable())
+        row.detail = { ("context entry of \(d.name)", "Entry at HPA \(groupedHex(c.address)).\n\n" + VTdContextEntryFormat.layout.decode(c.words).textTable()) }
         row.decode = UnitDecodeRequest(kind: "vtd-context", words: c.words, origin: "context of \(d.name)")
         return row
     }

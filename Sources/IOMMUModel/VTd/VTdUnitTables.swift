@@ -10,10 +10,8 @@ extension VTdUnit {
 
     public func viewTable(_ id: CacheID, context: UnitViewContext) -> UnitTable? {
         let c = caches
-        func table<P>(_ cache: TagCache<P>, _ columns: [UnitColumn], _ row: @escaping @Sendable (P) -> UnitRow) -> UnitTable {
-            let slots = cache.slotsByRecency
-            return UnitTable(id: id, columns: columns, count: slots.count, row: { row(cache.payload(slots[$0])) },
-                             counters: statistics(of: id))
+        func table<P: Sendable>(_ cache: TagCache<P>, _ columns: [UnitColumn], _ row: @escaping @Sendable (P) -> UnitRow) -> UnitTable {
+            .cache(id, columns: columns, [cache], counters: statistics(of: id), row: row)
         }
         switch id {
         case VTdUnit.iotlbCacheID:
@@ -55,15 +53,12 @@ extension VTdUnit {
             }
         case VTdUnit.atcCacheID:
             // Every device's ATC, devices in source-id order, each most recent first.
-            let entries = c.deviceTLBs.keys.sorted().flatMap { sid in
-                c.deviceTLBs[sid].map { atc in atc.slotsByRecency.map { atc.payload($0) } } ?? []
+            return .cache(id, columns: [.fixed("SID", 7), .fixed("PASID", 5, right: true), .flexible("IOVA", min: 11), .fixed("size", 4),
+                                        .flexible("→ HPA", min: 13), .fixed("perm", 4)],
+                          c.deviceTLBs.keys.sorted().compactMap { c.deviceTLBs[$0] }, counters: statistics(of: id)) { e in
+                UnitRow([UnitCell(VTdUnit.bdf(e.sid)), UnitCell(e.pasid.map { "\($0)" } ?? "-"), UnitCell(groupedHex(e.iova)),
+                         UnitCell(sizeLabel(e.pageShift)), UnitCell(groupedHex(e.hpa)), UnitCell(e.perms.label)], key: e.key, summary: e.summary)
             }
-            return UnitTable(id: id, columns: [.fixed("SID", 7), .fixed("PASID", 5, right: true), .flexible("IOVA", min: 11), .fixed("size", 4),
-                                               .flexible("→ HPA", min: 13), .fixed("perm", 4)], count: entries.count, row: { i in
-                let e = entries[i]
-                return UnitRow([UnitCell(VTdUnit.bdf(e.sid)), UnitCell(e.pasid.map { "\($0)" } ?? "-"), UnitCell(groupedHex(e.iova)),
-                                UnitCell(sizeLabel(e.pageShift)), UnitCell(groupedHex(e.hpa)), UnitCell(e.perms.label)], key: e.key, summary: e.summary)
-            }, counters: statistics(of: id))
         case VTdUnit.queueTableID:
             var footer = [UnitCell("last batch: \(context.lastQueueResults.count) descriptor\(context.lastQueueResults.count == 1 ? "" : "s")", .dim)]
             if let e = queueErrors.last { footer.append(UnitCell(" · IQE (IQER.IQEI \(e.iqei); \(queueErrors.count) so far)", .error)) }

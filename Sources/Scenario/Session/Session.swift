@@ -85,15 +85,7 @@ public struct Session: Sendable {
     /// Adds a line typed at the prompt as a new step after the current one (later steps are dropped,
     /// as in any editor's undo history) and applies it.
     public mutating func append(line text: String) throws(LineErrorInfo) -> [LogEntry] {
-        let parsed = try ScenarioParser.parseLine(text)
-        let number = (scenario.steps.last?.lines.last?.line ?? scenario.steps.last?.line ?? 0) + 1
-        var step: ScenarioStep
-        switch parsed {
-        case .empty: return []
-        case .note(let n): step = ScenarioStep(title: nil, note: n, lines: [], line: number)
-        case .step(let t): step = ScenarioStep(title: t, note: nil, lines: [], line: number)
-        case .command(let c): step = ScenarioStep(title: nil, note: nil, lines: [ScenarioLine(command: c, line: number, text: text.trimmingSpaces())], line: number)
-        }
+        guard let step = try Self.step(of: text, number: nextLineNumber, title: nil) else { return [] }
         if position < stepCount {
             scenario.steps.removeLast(stepCount - position)
             for k in checkpoints.keys where k > position { checkpoints[k] = nil }
@@ -108,20 +100,24 @@ public struct Session: Sendable {
     /// mid-scenario shows what the rest of the story does with it.
     public mutating func insert(line text: String) throws(LineErrorInfo) -> [LogEntry] {
         guard position < stepCount else { return try append(line: text) }
-        let parsed = try ScenarioParser.parseLine(text)
-        let number = (scenario.steps.last?.lines.last?.line ?? scenario.steps.last?.line ?? 0) + 1
-        let step: ScenarioStep
-        switch parsed {
-        case .empty: return []
-        case .note(let n): step = ScenarioStep(title: nil, note: n, lines: [], line: number)
-        case .step(let t): step = ScenarioStep(title: t, note: nil, lines: [], line: number)
-        case .command(let c):
-            step = ScenarioStep(title: "sent at step \(position + 1)", note: nil,
-                                lines: [ScenarioLine(command: c, line: number, text: text.trimmingSpaces())], line: number)
-        }
+        guard let step = try Self.step(of: text, number: nextLineNumber, title: "sent at step \(position + 1)") else { return [] }
         for k in checkpoints.keys where k > position { checkpoints[k] = nil }
         scenario.steps.insert(step, at: position)
         return forward()
+    }
+
+    /// The line number a typed line gets: one past the scenario's last.
+    private var nextLineNumber: Int { (scenario.steps.last?.lines.last?.line ?? scenario.steps.last?.line ?? 0) + 1 }
+
+    /// One typed line as a step (nil for an empty line); `title` names a command's step.
+    private static func step(of text: String, number: Int, title: String?) throws(LineErrorInfo) -> ScenarioStep? {
+        switch try ScenarioParser.parseLine(text) {
+        case .empty: return nil
+        case .note(let n): return ScenarioStep(title: nil, note: n, lines: [], line: number)
+        case .step(let t): return ScenarioStep(title: t, note: nil, lines: [], line: number)
+        case .command(let c):
+            return ScenarioStep(title: title, note: nil, lines: [ScenarioLine(command: c, line: number, text: text.trimmingSpaces())], line: number)
+        }
     }
 
     /// The session as scenario text that replays to the same state: every applied step's lines.

@@ -12,6 +12,8 @@ public final class CachesPane: SessionPane {
     public private(set) var tabIDs: [CacheID] = []
     public private(set) var table = TableView(columns: [])
     private var current: UnitTable?
+    /// Log tabs that hold a refused queue entry (set per snapshot, read per frame).
+    private var logAlerts: Set<Int> = []
     private var snapshot: UISnapshot?
     private var wide = false
     /// Called with a fix descriptor to open in the decoder (`d`).
@@ -69,9 +71,10 @@ public final class CachesPane: SessionPane {
         }
         let staleCaches = Set(snapshot.stale.map(\.cache))
         var alerts = Set(ids.indices.filter { staleCaches.contains(ids[$0]) })
-        // A refused queue entry is worth a look too.
-        for (i, id) in ids.enumerated() where snapshot.machine.viewTable(id)?.alert == true { alerts.insert(i) }
-        tabs.alerts = alerts
+        // A refused queue entry is worth a look too: only the log tabs can say so, so only they are built.
+        let caches = Set(snapshot.machine.iommu?.cacheDescriptions.map(\.id) ?? [])
+        logAlerts = Set(ids.indices.filter { !caches.contains(ids[$0]) && snapshot.machine.viewTable(ids[$0])?.alert == true })
+        tabs.alerts = alerts.union(logAlerts)
         reload()
     }
 
@@ -132,9 +135,7 @@ public final class CachesPane: SessionPane {
         let staleHere = current.map { t in snapshot?.stale.filter { $0.cache == t.id }.count ?? 0 } ?? 0
         if staleHere > 0 { counts.append(Span(" · \(staleHere) stale", .stale)) }
         else if let elsewhere = staleElsewhere() { counts.append(Span(" · stale in \(elsewhere) ([ ])", .stale)) }
-        for i in tabs.alerts.sorted() where i != tabs.selected && tabIDs.indices.contains(i) {
-            if let t = snapshot?.machine.viewTable(tabIDs[i]), !t.isCache { counts.append(Span(" · \(tabs.titles[i]): refused", .error)) }
-        }
+        for i in logAlerts.sorted() where i != tabs.selected { counts.append(Span(" · \(tabs.titles[i]): refused", .error)) }
         if let f = selectedFinding, rect.height >= 6 {
             var line = [Span("! ", .stale), Span("memory now: \(f.memoryNow)", .stale)]
             if let change = snapshot?.machine.lastChange(of: f.pathAddresses) {

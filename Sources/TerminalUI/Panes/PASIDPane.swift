@@ -161,8 +161,8 @@ public final class PASIDPane: SessionPane {
             body = rest
         }
         // The selected entry's other fields, wrapped, up to three lines under the table.
-        if let r = selectedRow, !r.footnote.isEmpty, body.height >= 5, let v = view {
-            let spans = Self.spans(r.footnote)
+        if let r = selectedRow, body.height >= 5, let v = view, case let footnote = r.footnote(), !footnote.isEmpty {
+            let spans = Self.spans(footnote)
             let lines = raw ? TextWrap.lines(spans.plainText, width: body.width - 1).map { [Span(" " + $0)] }
                             : SpanLayout.wrap([Span(" ")] + spans, width: body.width)
             // Every row first, then up to three detail lines.
@@ -226,7 +226,7 @@ public final class PASIDPane: SessionPane {
     }
 
     /// The selected entry's decode for the Enter overlay.
-    func detail() -> (String, String)? { selectedRow?.detail.map { ($0.title, $0.text) } }
+    func detail() -> (String, String)? { selectedRow?.detail().map { ($0.title, $0.text) } }
 
     func decoderRequest() -> DecoderRequest? {
         selectedRow?.decode.map { DecoderRequest(kind: $0.kind, words: $0.words, origin: $0.origin) }

@@ -89,14 +89,14 @@ struct WalkCells {
     /// The name of what a page-table reference translates, from the structure it read (IOVA/GPA, VA/IPA).
     private func inputName(_ r: MemoryReference) -> String {
         if r.structure != .none { return r.structure.inputName }
-        let names = architecture?.addressNames ?? AddressNames(input: "IOVA", intermediate: "GPA", output: "HPA")
+        let names = architecture?.addressNames ?? .iommu
         return r.kind == .stage1 ? names.input : names.intermediate
     }
 
     /// Intermediate and physical address names (GPA/HPA, IPA/PA), from the structure where the reference has one.
     private func addressNames(_ r: MemoryReference) -> (String, String) {
         if r.structure != .none { return (r.structure.intermediateName, r.structure.outputName) }
-        let names = architecture?.addressNames ?? AddressNames(input: "IOVA", intermediate: "GPA", output: "HPA")
+        let names = architecture?.addressNames ?? .iommu
         return (names.intermediate, names.output)
     }
 
