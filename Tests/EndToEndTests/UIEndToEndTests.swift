@@ -34,11 +34,9 @@ struct UIEndToEndTests {
         let after = "stty -a > \(uiShellQuote(s.path("stty"))); exec sh"
         s.start(width: 120, height: 40, command: Self.command(binary, s, after: after))
         // Wait for the first frame before sending keys (pitfall 18).
-        let first = s.waitFor("┌1 PASID entries")
-        #expect(first.found, "first frame never appeared:\n\(first.screen)")
-        for title in ["┌2 Walk", "┌3 Caches", "┌4 locked_vm", "┌5 Log", "┌ note"] {
-            #expect(first.screen.contains(title), "missing \(title)")
-        }
+        let titles = ["┌1 PASID entries", "┌2 Walk", "┌3 Caches", "┌4 locked_vm", "┌5 Log", "┌ note"]
+        let first = s.waitUntil { screen in titles.allSatisfy(screen.contains) }
+        #expect(first.found, "first frame never appeared whole:\n\(first.screen)")
         #expect(first.screen.hasPrefix(" NestScope · tour · step 0/12"))
         #expect(s.display("#{alternate_on}") == "1")
         let pidText = try #require(s.waitForFile("pid"))
@@ -55,18 +53,18 @@ struct UIEndToEndTests {
         #expect(cold.found)
         // The new IOTLB entry: IOVA 0x4000_0000, 4K, → HPA 0x1_0020_0000 (s1 maps it to GPA 0x20_0000,
         // s2 maps GPA g to HPA 0x1_0000_0000 + g), and the 24-reference cold walk.
-        let entry = s.waitFor("0x4000_0000    4K   0x1_0020_0000")
-        #expect(entry.found, "no IOTLB entry after step 5:\n\(entry.screen)")
-        #expect(entry.screen.contains("24 table reads, 0 cached (cold)"))
-        #expect(!entry.screen.contains("empty: holds finished translations"))
+        let entry = s.waitUntil { screen in
+            screen.contains("0x4000_0000    4K   0x1_0020_0000") && screen.contains("24 table reads, 0 cached (cold)")
+                && !screen.contains("empty: holds finished translations")
+        }
+        #expect(entry.found, "no IOTLB entry and cold walk after step 5:\n\(entry.screen)")
 
         s.tmux("send-keys", "-t", "app", "6")
         #expect(s.waitFor("┌6 Decoder").found, "the decoder did not take the walk's place")
 
         s.tmux("send-keys", "-t", "app", "?")
-        let help = s.waitFor("┌Help")
+        let help = s.waitUntil { $0.contains("┌Help") && $0.contains("step forward") }
         #expect(help.found, "help did not open:\n\(help.screen)")
-        #expect(help.screen.contains("step forward"))
         s.tmux("send-keys", "-t", "app", "Escape")
         #expect(s.waitForAbsence("┌Help"), "help did not close")
 
@@ -122,13 +120,15 @@ struct UIEndToEndTests {
         s.start(width: 120, height: 40, command: Self.command(binary, s))
         #expect(s.waitFor("┌2 Walk").found)
         s.tmux("resize-window", "-t", "app", "-x", "80", "-y", "24")       // SIGWINCH → KEY_RESIZE
-        let narrow = s.waitFor(" 1 PASID entries  2 Walk")                 // the pane switcher of 80×24
-        #expect(narrow.found, "no relayout:\n\(narrow.screen)")
-        let lines = narrow.screen.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.count >= 24)
-        // The frame is exactly as wide as the terminal, and nothing of the old layout is left.
-        #expect(lines[2] == "┌1 PASID entries " + String(repeating: "─", count: 62) + "┐")
-        #expect(!narrow.screen.contains("┌2 Walk"))
+        // The frame is exactly as wide as the terminal, and nothing of the old layout is left,
+        // once the whole frame is out (a capture may fall between two writes of it).
+        let top = "┌1 PASID entries " + String(repeating: "─", count: 62) + "┐"
+        let narrow = s.waitUntil { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return screen.contains(" 1 PASID entries  2 Walk")                  // the pane switcher of 80×24
+                && lines.count >= 24 && lines[2] == top && !screen.contains("┌2 Walk")
+        }
+        #expect(narrow.found, "no clean relayout:\n\(narrow.screen)")
         s.tmux("resize-window", "-t", "app", "-x", "70", "-y", "20")
         #expect(s.waitFor("Terminal too small: need at least 80×24, have 70×20").found)
         s.tmux("send-keys", "-t", "app", "q")

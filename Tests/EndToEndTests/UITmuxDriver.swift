@@ -78,11 +78,16 @@ final class UITmuxSession {
     /// Polls the screen until it contains `text`; returns the last screen and whether it was found.
     @discardableResult
     func waitFor(_ text: String, timeout: Double = 15) -> (found: Bool, screen: String) {
+        waitUntil(timeout: timeout) { $0.contains(text) }
+    }
+
+    /// Polls until a whole screen satisfies `settled`: a capture can fall between two writes of one frame.
+    func waitUntil(timeout: Double = 15, _ settled: (String) -> Bool) -> (found: Bool, screen: String) {
         let deadline = uiNow() + timeout
         var last = ""
         repeat {
             last = screen()
-            if last.contains(text) { return (true, last) }
+            if settled(last) { return (true, last) }
             usleep(50_000)
         } while uiNow() < deadline
         return (false, last)
