@@ -159,7 +159,7 @@ import Testing
         #expect(r.succeeded && r[output: "entry_num"] == 64)
         // CMDQ_BATCH_ENTRIES - 1 = 63 commands, a CMD_SYNC, then the last one.
         #expect(r.actions.count == 2)
-        if case .smmuCommands(_, let first)? = r.actions.first { #expect(first.count == 63) }
+        #expect(r.actions.first?.smmuCommandList?.count == 63)
     }
 
     @Test func smmuArrayChecks() {

@@ -337,7 +337,7 @@ import Testing
     @Test func viommuTakesTheParentsVMID() {
         let (h, fd, _, parent, v) = smmuSetup()
         // arm_smmu_domain_alloc_paging_flags(NEST_PARENT) → stage 2, VMID from 1; vsmmu->vmid = s2 vmid.
-        #expect(h.iommufds[fd]?.paging(parent)?.smmuTag == .smmuStage2(vmid: 1))
+        #expect(h.iommufds[fd]?.paging(parent)?.allocationTag == .smmuStage2(vmid: 1))
         #expect(h.iommufds[fd]?.viommu(v)?.vmid == 1)
     }
 

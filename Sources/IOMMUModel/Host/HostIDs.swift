@@ -8,17 +8,15 @@ public typealias HostDomainID = UInt32
 
 /// Which physical IOMMU instance a device sits behind.
 public enum HostIOMMURef: Sendable, Hashable, CustomStringConvertible {
-    /// VT-d unit (DMAR) `index`.
-    case vtd(Int)
-    /// SMMUv3 instance `index`.
-    case smmuv3(Int)
+    /// Instance `index` of the vendor driver registered as `driver` (`HostDrivers`); the vendor
+    /// folders name theirs (`.vtd(0)`, `.smmuv3(0)`).
+    case unit(driver: String, index: Int)
     /// A PowerNV/pSeries PE (IOMMU group) `group`.
     case spapr(Int)
 
     public var description: String {
         switch self {
-        case .vtd(let i): return "dmar\(i)"
-        case .smmuv3(let i): return "smmu\(i)"
+        case .unit(let d, let i): return "\(HostDrivers.driver(named: d)?.instancePrefix ?? d)\(i)"
         case .spapr(let g): return "spapr-group\(g)"
         }
     }

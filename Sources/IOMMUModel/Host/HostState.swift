@@ -22,14 +22,12 @@ public struct HostState: Sendable {
     public internal(set) var nextRegionID = 1
     /// Next host domain id.
     public internal(set) var nextDomain: HostDomainID = 1
-    /// VT-d domain ids in use per unit: host domain → (DID, attach count) (`domain_attach_iommu`).
-    public internal(set) var vtdDIDs: [Int: [HostDomainID: DIDUse]] = [:]
-    /// SMMUv3 VMIDs (stage-2 domains) and ASIDs (stage-1 domains) per instance.
-    public internal(set) var smmuVMIDs: [Int: [HostDomainID: UInt16]] = [:]
-    public internal(set) var smmuASIDs: [Int: [HostDomainID: UInt16]] = [:]
+    /// The ids drivers hand out per instance, by pool ("did", "vmid", "asid"): host domain → id and
+    /// how many attachments hold it (VT-d `domain_attach_iommu`; SMMUv3 VMID/ASID ida).
+    public internal(set) var domainIDs: [HostIOMMURef: [String: [HostDomainID: IDUse]]] = [:]
 
-    public struct DIDUse: Sendable, Equatable {
-        public var did: UInt16
+    public struct IDUse: Sendable, Equatable {
+        public var id: UInt16
         public var refs: Int
     }
 
@@ -126,8 +124,7 @@ public struct HostState: Sendable {
     public mutating func addDevice(_ device: HostDevice) -> HostResult {
         guard devices[device.name] == nil else { return .fail(.EEXIST, "device \(device.name) already exists", by: "model") }
         switch device.iommu {
-        case .vtd(let u) where u >= config.vtdUnits.count,
-             .smmuv3(let u) where u >= config.smmuUnits.count:
+        case .unit where config.unit(device.iommu) == nil:
             return .fail(.ENODEV, "\(device.iommu) does not exist on this host", by: "model")
         case .spapr(let g) where spaprGroups[g] == nil:
             return .fail(.ENODEV, "sPAPR group \(g) does not exist; add it first", by: "model")
@@ -215,80 +212,56 @@ public struct HostState: Sendable {
         return nextDomain
     }
 
-    /// `domain_attach_iommu`: the domain's DID on a VT-d unit, allocated (lowest free from
-    /// IDA_START_DID = 2) on first attach and reference counted.
-    mutating func vtdAttachDID(unit: Int, domain: HostDomainID) -> UInt16 {
-        var table = vtdDIDs[unit] ?? [:]
+    /// The id of `domain` in `pool` on `iommu`: the lowest free from `first` on its first use, then
+    /// one more reference per call when `counted` (an attachment), else the same id.
+    mutating func takeDomainID(_ iommu: HostIOMMURef, pool: String, domain: HostDomainID, first: UInt16, counted: Bool) -> UInt16 {
+        var table = domainIDs[iommu]?[pool] ?? [:]
         if var use = table[domain] {
-            use.refs += 1
+            if counted { use.refs += 1 }
             table[domain] = use
-            vtdDIDs[unit] = table
-            return use.did
+            domainIDs[iommu, default: [:]][pool] = table
+            return use.id
         }
-        let used = Set(table.values.map(\.did))
-        var did: UInt16 = 2
-        while used.contains(did) { did += 1 }
-        table[domain] = DIDUse(did: did, refs: 1)
-        vtdDIDs[unit] = table
-        return did
+        let used = Set(table.values.map(\.id))
+        var id = first
+        while used.contains(id) { id += 1 }
+        table[domain] = IDUse(id: id, refs: 1)
+        domainIDs[iommu, default: [:]][pool] = table
+        return id
     }
 
-    /// `domain_detach_iommu`: drops one reference; the DID is freed with the last.
-    mutating func vtdDetachDID(unit: Int, domain: HostDomainID) {
-        guard var use = vtdDIDs[unit]?[domain] else { return }
+    /// Drops one reference to the domain's id in `pool`; the id is freed with the last (or at once
+    /// when `all`).
+    mutating func releaseDomainID(_ iommu: HostIOMMURef, pool: String, domain: HostDomainID, all: Bool = false) {
+        guard var use = domainIDs[iommu]?[pool]?[domain] else { return }
         use.refs -= 1
-        vtdDIDs[unit]?[domain] = use.refs > 0 ? use : nil
+        domainIDs[iommu]?[pool]?[domain] = use.refs > 0 && !all ? use : nil
     }
 
-    /// The DID a domain currently has on a unit.
-    public func vtdDID(unit: Int, domain: HostDomainID) -> UInt16? { vtdDIDs[unit]?[domain]?.did }
+    /// The id a domain currently has in `pool` on an instance.
+    public func domainID(_ iommu: HostIOMMURef, pool: String, domain: HostDomainID) -> UInt16? { domainIDs[iommu]?[pool]?[domain]?.id }
 
-    /// SMMUv3 VMID for a stage-2 domain (`arm_smmu_domain_finalise_s2`: ida from 1).
-    mutating func smmuAllocVMID(smmu: Int, domain: HostDomainID) -> UInt16 {
-        let used = Set((smmuVMIDs[smmu] ?? [:]).values)
-        var v: UInt16 = 1
-        while used.contains(v) { v += 1 }
-        smmuVMIDs[smmu, default: [:]][domain] = v
-        return v
+    /// The domain holding `id` in `pool` on an instance.
+    public func domain(holding id: UInt16, _ iommu: HostIOMMURef, pool: String) -> HostDomainID? {
+        domainIDs[iommu]?[pool]?.first { $0.value.id == id }?.key
     }
 
-    /// SMMUv3 ASID for a stage-1 domain (xa_alloc from 1).
-    mutating func smmuAllocASID(smmu: Int, domain: HostDomainID) -> UInt16 {
-        let used = Set((smmuASIDs[smmu] ?? [:]).values)
-        var v: UInt16 = 1
-        while used.contains(v) { v += 1 }
-        smmuASIDs[smmu, default: [:]][domain] = v
-        return v
-    }
-
-    /// The format a paging domain gets: stage 2 when it must be one (nest parent, VFIO nesting type),
-    /// otherwise VT-d's `first_level_by_default` or SMMUv3's stage 1.
+    /// The format a paging domain gets from the instance's driver (stage 2 when it must be one: a
+    /// nest parent, VFIO's nesting type).
     func pagingFormat(_ iommu: HostIOMMURef, secondStage: Bool) -> DomainFormat {
-        switch iommu {
-        case .vtd(let u): return secondStage || !config.vtdUnits[u].firstStageByDefault ? .vtdSecondStage : .vtdFirstStage
-        case .smmuv3: return secondStage ? .smmuStage2 : .smmuStage1
-        case .spapr: return .vtdSecondStage
-        }
+        guard let driver = HostDrivers.driver(for: iommu) else { return DomainFormat(driver: "\(iommu)", role: .stage2) }
+        return driver.pagingFormat(self, unit: iommu, secondStage: secondStage)
     }
 
     /// Input address width of a domain of `format` on `iommu`.
     func domainWidth(_ iommu: HostIOMMURef, _ format: DomainFormat) -> Int {
-        switch iommu {
-        case .vtd(let u): return format == .vtdFirstStage ? config.vtdUnits[u].mgaw - 1 : config.vtdUnits[u].mgaw
-        case .smmuv3(let s): return config.smmuUnits[s].ias
-        case .spapr: return 64
-        }
+        HostDrivers.driver(for: iommu)?.domainWidth(self, unit: iommu, format: format) ?? 64
     }
 
     /// The last IOVA of the domain aperture (`geometry.aperture_end`).
     func apertureEnd(_ iommu: HostIOMMURef, _ format: DomainFormat) -> UInt64 {
         let w = domainWidth(iommu, format)
         return w >= 64 ? UInt64.max : (UInt64(1) << UInt64(w)) - 1
-    }
-
-    mutating func smmuFreeDomainTags(smmu: Int, domain: HostDomainID) {
-        smmuVMIDs[smmu]?[domain] = nil
-        smmuASIDs[smmu]?[domain] = nil
     }
 }
 

@@ -20,8 +20,8 @@ public enum HostCommand: Sendable, Equatable {
     case exitProcess(process: String)
     /// mmap of a fixed range (anonymous, hugetlbfs or a VM_PFNMAP BAR).
     case mmap(process: String, vaddr: UInt64, length: UInt64, backing: VMABacking)
-    /// A PCI function behind a VT-d unit, an SMMUv3 or an sPAPR group. A VT-d device also becomes a
-    /// machine device of the same name, so `dma` can use it.
+    /// A PCI function behind an IOMMU instance (`HostIOMMURef`) or an sPAPR group. A device behind
+    /// an instance also becomes a machine device of the same name, so `dma` can use it.
     case addDevice(name: String, iommu: HostIOMMURef, sid: UInt32, ats: Bool, queueDepth: UInt16)
     /// An sPAPR IOMMU group (a PE) with its table-group properties.
     case addSPAPRGroup(SPAPRGroup)
@@ -76,9 +76,9 @@ public enum HostCommand: Sendable, Equatable {
     /// IOMMU_OPTION HUGE_PAGES on an IOAS.
     case iommufdHugePages(ioas: String, enabled: Bool)
     /// IOMMU_HWPT_ALLOC on an IOAS (paging, optionally NEST_PARENT), a nest parent (nested, with
-    /// VT-d stage-1 data) or a vIOMMU (SMMUv3 vSTE data).
+    /// the vendor's data for `domain_alloc_nested`) or a vIOMMU (data for its `alloc_domain_nested`).
     case iommufdHWPTAlloc(name: String, device: String, pt: String, nestParent: Bool, data: HWPTAllocData?)
-    /// IOMMU_VIOMMU_ALLOC (SMMUv3).
+    /// IOMMU_VIOMMU_ALLOC (a vendor with `viommu_init`: SMMUv3).
     case iommufdVIOMMUAlloc(name: String, device: String, hwpt: String)
     /// IOMMU_VDEVICE_ALLOC.
     case iommufdVDeviceAlloc(name: String, viommu: String, device: String, virtID: UInt64)
@@ -88,36 +88,34 @@ public enum HostCommand: Sendable, Equatable {
     case iommufdDetach(device: String)
     /// IOMMU_DESTROY.
     case iommufdDestroy(object: String)
-    /// IOMMU_HWPT_INVALIDATE on a nested HWPT (VT-d entries) or a vIOMMU (SMMUv3 commands).
+    /// IOMMU_HWPT_INVALIDATE on a nested HWPT or a vIOMMU, with the vendor's entries.
     case iommufdInvalidate(target: String, request: HWPTInvalidateSpec)
 }
 
-/// Where a VT-d nested HWPT's stage-1 root is: a GPA, or the root of a named space (which must live
+/// Where a nested HWPT's guest stage-1 root is: a GPA, or the root of a named space (which must live
 /// in guest memory behind the parent's table).
 public enum GuestTableRoot: Sendable, Equatable {
     case address(UInt64)
     case space(String)
 }
 
-/// The vendor data of IOMMU_HWPT_ALLOC.
-public enum HWPTAllocData: Sendable, Equatable {
-    /// `struct iommu_hwpt_vtd_s1`: flags (SRE 1, EAFE 2, WPE 4), the stage-1 root and its address
-    /// width (nil: 48, or 57 for a 5-level named space).
-    case vtdS1(flags: UInt64, pgtbl: GuestTableRoot, addrWidth: UInt32?, reserved: UInt32)
-    /// `struct iommu_hwpt_arm_smmuv3`: the guest's STE dwords 0 and 1.
-    case armSMMUv3(ste0: UInt64, ste1: UInt64)
-    /// Any data type with raw bytes (to show how a wrong type or length is refused).
-    case raw(type: UInt32, bytes: [UInt8])
-}
-
 /// An IOMMU_HWPT_INVALIDATE call: the entries, laid out in user memory with a stride of
 /// `entry_len`, and the header members (nil = what a correct caller passes).
 public struct HWPTInvalidateSpec: Sendable, Equatable {
-    public enum Entries: Sendable, Equatable {
-        /// `struct iommu_hwpt_vtd_s1_invalidate` entries.
-        case vtd([VTdS1InvalidateEntry])
-        /// Raw SMMUv3 commands for a vIOMMU.
-        case smmu([SMMUCommandWords])
+    /// The user array as the uAPI has it: the data type, each entry's natural size and bytes (the
+    /// typed builders live in the vendor folders: `.vtd([...])`, `.smmu([...])`).
+    public struct Entries: Sendable, Equatable {
+        /// IOMMU_HWPT_INVALIDATE_DATA_* of the entries.
+        public var dataType: UInt32
+        /// sizeof the vendor's entry struct.
+        public var entryLength: Int
+        /// Each entry's bytes, `entryLength` long.
+        public var entries: [[UInt8]]
+        public init(dataType: UInt32, entryLength: Int, entries: [[UInt8]]) {
+            self.dataType = dataType
+            self.entryLength = entryLength
+            self.entries = entries
+        }
     }
     public var entries: Entries
     public var dataType: UInt32?
@@ -137,23 +135,12 @@ public struct HWPTInvalidateSpec: Sendable, Equatable {
     }
 
     /// The natural size of one entry.
-    var naturalLength: Int {
-        if case .smmu = entries { return 16 }
-        return 24
-    }
+    var naturalLength: Int { entries.entryLength }
 
     /// The request as the kernel sees it: each entry's bytes cut or zero-padded to `entry_len`.
     func request(target: UInt32) -> IOMMUHWPTInvalidateRequest {
-        let raw: [[UInt8]]
-        let type: UInt32
-        switch entries {
-        case .vtd(let es):
-            raw = es.map { UAPIByteOrder.littleEndianBytes([$0.addr, $0.npages, UInt64($0.flags) | UInt64($0.reserved) << 32]) }
-            type = IOMMUHWPTInvalidateRequest.dataVTdS1
-        case .smmu(let cs):
-            raw = cs.map { UAPIByteOrder.littleEndianBytes([$0.dw0, $0.dw1]) }
-            type = IOMMUHWPTInvalidateRequest.dataViommuArmSMMUv3
-        }
+        let raw = entries.entries
+        let type = entries.dataType
         let len = Int(entryLen ?? UInt32(naturalLength))
         var data: [UInt8] = []
         for e in raw { data += len <= e.count ? Array(e.prefix(len)) : e + [UInt8](repeating: 0, count: len - e.count) }

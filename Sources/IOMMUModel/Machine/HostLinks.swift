@@ -23,32 +23,6 @@ public struct HostLinks: Sendable {
         public var space: String?
     }
 
-    /// An SMMUv3 STE the host installed: the device's StreamID over a domain, with the tags its TLB
-    /// entries carry (the driver's invalidation targets).
-    public struct SMMUInstalled: Sendable, Equatable {
-        public var device: String
-        public var sid: UInt32
-        public var domain: HostDomainID
-        public var asid: UInt16?
-        public var vmid: UInt16
-        public var ats: Bool
-        /// For a nested STE: the parent domain (its stage 2).
-        public var parent: HostDomainID?
-    }
-    public var smmuInstalled: [SMMUInstalled] = []
-
-    /// A VT-d PASID-table entry the host installed: for which domain, with which DID and PGTT. These
-    /// are the driver's cache tags: a flush of a domain goes to every entry installed for it.
-    public struct Installed: Sendable, Equatable {
-        public var device: String
-        public var pasid: UInt32
-        public var domain: HostDomainID
-        public var did: UInt16
-        public var pgtt: UInt8
-        /// For a nested entry, the parent (stage-2) domain.
-        public var parent: HostDomainID?
-    }
-
     public internal(set) var processes: [String: HostPID] = [:]
     public internal(set) var lastProcess: String?
     public internal(set) var containers: [String: (kind: ContainerKind, handle: Int)] = [:]
@@ -56,8 +30,9 @@ public struct HostLinks: Sendable {
     public internal(set) var lastIOMMUFD: String?
     public internal(set) var objects: [String: ObjectName] = [:]
     public internal(set) var domains: [HostDomainID: Domain] = [:]
-    /// Installed entries in installation order.
-    public internal(set) var installed: [Installed] = []
+    /// What each vendor driver keeps about the entries it installed (its cache tags, the targets
+    /// of its flushes), by driver name; the vendor folders give it a typed view.
+    var driverRecords: [String: any Sendable] = [:]
     /// The last host operation, for `expect errno=` and `expect out`.
     public internal(set) var lastStep: HostStep?
 
@@ -69,11 +44,6 @@ public struct HostLinks: Sendable {
     /// The name given to an iommufd object, if any.
     public func objectName(iommufd: Int, id: UInt32) -> String? {
         objects.first { $0.value == ObjectName(iommufd: iommufd, id: id) }?.key
-    }
-
-    /// The entry installed for a device and PASID.
-    public func installed(device: String, pasid: UInt32) -> Installed? {
-        installed.first { $0.device == device && $0.pasid == pasid }
     }
 
     /// The space name of a domain's table.

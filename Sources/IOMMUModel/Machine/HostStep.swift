@@ -8,40 +8,34 @@ public enum HostEffect: Sendable {
     case mapped(space: String, ranges: Int, bytes: UInt64, firstIOVA: UInt64, entries: Int)
     /// Consecutive `unmapRange`s, merged.
     case unmapped(space: String, ranges: Int, bytes: UInt64, firstIOVA: UInt64)
-    /// A PASID-table entry written (PGTT 1, 2 or 3) or cleared, with its address and first qwords.
-    case pasidEntry(device: String, pasid: UInt32, pgtt: UInt8, did: UInt16, address: UInt64, words: [UInt64])
-    case pasidEntryCleared(device: String, pasid: UInt32, did: UInt16)
+    /// A configuration entry the driver wrote or cleared (a VT-d PASID entry, an SMMUv3 STE or CD),
+    /// as the vendor describes it.
+    case configured(String)
     /// Descriptors the driver submitted and what each removed; `why` names the driver path.
     case invalidated(why: String, results: [QueueEntryResult])
     /// TCE table updates of one window (the tables live in `HostState`; no engine reads them yet).
     case tce(window: TCEWindowRef, writes: Int, clears: Int, levelsLinked: Int, kills: Int)
     case tceWindow(window: TCEWindowRef, group: Int, set: Bool)
-    /// An SMMUv3 STE or CD the driver wrote, described.
-    case smmuConfig(String)
-    /// SMMUv3 commands the driver issued (ending with CMD_SYNC) and what each did.
-    case smmuCommands(why: String, results: [QueueEntryResult])
+    /// Commands the driver issued on a command queue (SMMUv3: ending with CMD_SYNC) and what each
+    /// did; unlike `invalidated`, a refused command is named with its error.
+    case commands(why: String, results: [QueueEntryResult])
 
     var text: String {
         switch self {
-        case .smmuConfig(let t): return t
-        case .smmuCommands(let why, let results):
+        case .configured(let t): return t
+        case .commands(let why, let results):
             let removed = results.reduce(0) { $0 + $1.removed.count }
             if let bad = results.first(where: { !$0.accepted }) { return "\(why): \(bad.summary) refused (\(bad.error.map { "\($0.name): \($0.message)" } ?? ""))" }
             return "\(why): " + results.map(\.summary).joined(separator: "; ") + " → removed \(removed)"
         case .domainCreated(let d, let s, let f, let levels):
-            if let s { return "domain \(d): \(levels)-level \(HostEffect.formatName(f)) table, space \(s)" }
-            return "domain \(d): \(HostEffect.formatName(f)) (no table of its own)"
+            if let s { return "domain \(d): \(levels)-level \(f) table, space \(s)" }
+            return "domain \(d): \(f) (no table of its own)"
         case .domainDestroyed(let d, let s):
             return "domain \(d) freed" + (s.map { "; space \($0) removed" } ?? "")
         case .mapped(let s, let n, let bytes, let first, let entries):
             return "\(s): mapped \(n) range(s) from IOVA \(groupedHex(first)), \(hostBytesText(bytes)) in \(entries) leaf entr\(entries == 1 ? "y" : "ies")"
         case .unmapped(let s, let n, let bytes, let first):
             return "\(s): unmapped \(n) range(s) from IOVA \(groupedHex(first)), \(hostBytesText(bytes)) (leaf entries cleared)"
-        case .pasidEntry(let dev, let pasid, let pgtt, let did, let a, let w):
-            let kind = VTdPASIDEntryFormat.pgttNames[UInt64(pgtt)] ?? "PGTT \(pgtt)"
-            return "\(dev) PASID \(pasid): \(kind) entry, DID \(did), at HPA \(groupedHex(a)): " + w.prefix(3).map { hex($0) }.joined(separator: " ")
-        case .pasidEntryCleared(let dev, let pasid, let did):
-            return "\(dev) PASID \(pasid): entry cleared (was DID \(did))"
         case .invalidated(let why, let results):
             let removed = results.reduce(0) { $0 + $1.removed.count }
             let refused = results.contains { !$0.accepted }
@@ -55,17 +49,6 @@ public enum HostEffect: Sendable {
             return "container \(w.container) window \(w.slot): " + parts.joined(separator: ", ")
         case .tceWindow(let w, let g, let set):
             return "group \(g) TVE: window \(w.slot) of container \(w.container) \(set ? "programmed" : "removed")"
-        }
-    }
-
-    static func formatName(_ f: DomainFormat) -> String {
-        switch f {
-        case .vtdFirstStage: return "VT-d first-stage"
-        case .vtdSecondStage: return "VT-d second-stage"
-        case .vtdNested: return "VT-d nested"
-        case .smmuStage1: return "SMMUv3 stage-1"
-        case .smmuStage2: return "SMMUv3 stage-2"
-        case .smmuNested: return "SMMUv3 nested"
         }
     }
 }

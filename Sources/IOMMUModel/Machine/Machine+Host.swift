@@ -97,13 +97,8 @@ extension Machine {
 
         case .addDevice(let name, let iommu, let sid, let ats, let qdep):
             let r = host.addDevice(HostDevice(name: name, iommu: iommu, sid: sid, ats: ats, atsQueueDepth: qdep))
-            let translated: Bool
-            switch iommu {
-            case .vtd, .smmuv3: translated = true
-            default: translated = false
-            }
-            if r.succeeded && translated {
-                // The device's DMA goes through the machine's IOMMU (VT-d unit or SMMUv3) under the same name.
+            if r.succeeded, HostDrivers.driver(for: iommu) != nil {
+                // The device's DMA goes through the machine's IOMMU unit under the same name.
                 if let existing = devices.first(where: { $0.name == name }) {
                     guard existing.sid == sid else {
                         throw .invalid("device \(name) already exists with source id \(hex(UInt64(existing.sid))), not \(hex(UInt64(sid)))")
@@ -250,28 +245,11 @@ extension Machine {
             guard p.iommufd == d.iommufd else { throw .invalid("\(dev) and \(pt) are in different iommufds") }
             typealias Q = IOMMUHWPTAllocRequest
             let flags = nestParent ? Q.nestParent : 0
-            var req: IOMMUHWPTAllocRequest
-            switch data {
-            case nil:
+            let req: IOMMUHWPTAllocRequest
+            if let data {
+                req = Q(flags: flags, devID: d.id, ptID: p.id, dataType: data.dataType, data: try data.bytes(in: self))
+            } else {
                 req = Q(flags: flags, devID: d.id, ptID: p.id)
-            case .vtdS1(let s1flags, let pgtbl, let width, let reserved)?:
-                var root: UInt64
-                var levels = 4
-                switch pgtbl {
-                case .address(let a): root = a
-                case .space(let s):
-                    let sp = try space(named: s)
-                    root = sp.root
-                    levels = sp.levels
-                }
-                let cfg = VTdStage1Config(flags: s1flags, pgtblAddr: root, addrWidth: width ?? (levels == 5 ? 57 : 48))
-                req = Q.vtdNested(devID: d.id, parent: p.id, s1: cfg, reserved: reserved)
-                req.flags = flags
-            case .armSMMUv3(let dw0, let dw1)?:
-                req = Q.smmuNested(devID: d.id, viommu: p.id, vste: (dw0, dw1))
-                req.flags = flags
-            case .raw(let type, let bytes)?:
-                req = Q(flags: flags, devID: d.id, ptID: p.id, dataType: type, data: bytes)
             }
             let r = host.iommufdHWPTAlloc(d.iommufd, req)
             if let id = Machine.outputID(r, "out_hwpt_id") { hostLinks.objects[name] = .init(iommufd: d.iommufd, id: UInt32(id)) }

@@ -1,5 +1,5 @@
 /// iommufd HWPTs, vIOMMUs, vDEVICEs and device attachment (drivers/iommu/iommufd/hw_pagetable.c,
-/// viommu.c, device.c; drivers/iommu/intel/nested.c; arm-smmu-v3-iommufd.c).
+/// viommu.c, device.c): the core's checks here, the vendor's ops through `HostIOMMUDriver`.
 extension HostState {
     /// `iopt_table_add_domain`: alignment to 4 KiB, aperture reserved, every area filled (pinning
     /// and charging if this is the IOAS's first domain). Returns the map actions.
@@ -44,19 +44,18 @@ extension HostState {
         ctx.set(ioas.id, .ioas(ioas))
         ctx.objects[hwptID] = nil
         _ = iommufdCommit(handle: handle, ctx)
-        if case .smmuv3(let s) = h.iommu { smmuFreeDomainTags(smmu: s, domain: h.domain) }
+        HostDrivers.driver(for: h.iommu)?.freeDomain(&self, unit: h.iommu, domain: h.domain)
         return actions + [.destroyDomain(domain: h.domain)]
     }
 
-    /// A paging domain for `iommu`: SMMUv3 gets its VMID (nest parent, stage 2) or ASID now.
+    /// A paging domain for `iommu`, with the tag its driver fixes at allocation (SMMUv3's VMID for a
+    /// nest parent, ASID otherwise; VT-d's DID comes at attach).
     mutating func newPagingHWPT(id: UInt32, ioas: UInt32, iommu: HostIOMMURef, nestParent: Bool, auto: Bool) -> HWPTPaging {
         let domain = newDomain()
-        var tag: PagingDomainTag?
-        if case .smmuv3(let s) = iommu {
-            tag = nestParent ? .smmuStage2(vmid: smmuAllocVMID(smmu: s, domain: domain)) : .smmuStage1(asid: smmuAllocASID(smmu: s, domain: domain))
-        }
-        return HWPTPaging(id: id, ioas: ioas, domain: domain, iommu: iommu, format: pagingFormat(iommu, secondStage: nestParent),
-                          nestParent: nestParent, autoDomain: auto, smmuTag: tag)
+        let format = pagingFormat(iommu, secondStage: nestParent)
+        let tag = HostDrivers.driver(for: iommu)?.allocationTag(&self, unit: iommu, domain: domain, format: format)
+        return HWPTPaging(id: id, ioas: ioas, domain: domain, iommu: iommu, format: format,
+                          nestParent: nestParent, autoDomain: auto, allocationTag: tag)
     }
 
     /// IOMMU_HWPT_ALLOC. Output `out_hwpt_id`.
@@ -78,98 +77,57 @@ extension HostState {
             if r.flags & Q.dirtyTracking != 0 { return .fail(.EOPNOTSUPP, "dirty tracking is not modelled (IOMMU_CAP_DIRTY_TRACKING absent)", by: "iommufd_hwpt_paging_alloc") }
             if r.dataLen != 0 { return .fail(.EOPNOTSUPP, "the driver takes no user data for a paging domain", by: "domain_alloc_paging_flags") }
             let nest = r.flags & Q.nestParent != 0
-            if nest {
-                switch dev.iommu {
-                case .vtd(let u) where !config.vtdUnits[u].nesting:
-                    return .fail(.EOPNOTSUPP, "\(dev.iommu) cannot nest (ECAP.NEST=0)", by: "intel_iommu_domain_alloc_paging_flags")
-                case .smmuv3(let s) where !config.smmuUnits[s].nesting:
-                    return .fail(.EOPNOTSUPP, "\(dev.iommu) lacks FEAT_NESTING", by: "arm_smmu_domain_alloc_paging_flags")
-                default: break
-                }
-            }
+            if nest, let refusal = HostDrivers.driver(for: dev.iommu)?.nestParentRefusal(self, unit: dev.iommu) { return refusal }
             if r.flags & Q.faultIDValid != 0 { return .fail(.ENOENT, "fault queue \(r.faultID): fault objects are not modelled", by: "iommufd_get_fault") }
             let hwpt = newPagingHWPT(id: id, ioas: ioas.id, iommu: dev.iommu, nestParent: nest, auto: false)
             switch iommufdAddDomain(handle: handle, ctx: &ctx, hwpt: hwpt) {
             case .failure(let f):
-                if case .smmuv3(let s) = dev.iommu { smmuFreeDomainTags(smmu: s, domain: hwpt.domain) }
+                HostDrivers.driver(for: dev.iommu)?.freeDomain(&self, unit: dev.iommu, domain: hwpt.domain)
                 return .fail(f.errno, f.why, by: f.function)
             case .success(let actions):
-                return .ok("paging HWPT \(id)\(nest ? " (nest parent)" : "") on IOAS \(ioas.id), domain \(hwpt.domain)\(tagText(hwpt.smmuTag)); \(ioas.areas.count) area(s) filled",
+                return .ok("paging HWPT \(id)\(nest ? " (nest parent)" : "") on IOAS \(ioas.id), domain \(hwpt.domain)\(hwpt.allocationTag.map { ", \($0)" } ?? ""); \(ioas.areas.count) area(s) filled",
                            by: "iommufd_hwpt_paging_alloc", outputs: [HostOutput("out_hwpt_id", UInt64(id))], actions: actions)
             }
         case .hwptPaging(let parent):
             // iommufd_hwpt_nested_alloc
-            let hasNestedOp: Bool
-            if case .vtd = dev.iommu { hasNestedOp = true } else { hasNestedOp = false }
+            let driver = HostDrivers.driver(for: dev.iommu)
+            let hasNestedOp = driver?.hasDomainAllocNested ?? false
             if r.flags & ~Q.faultIDValid != 0 || r.dataLen == 0 || !hasNestedOp {
-                return .fail(.EOPNOTSUPP, hasNestedOp ? "flags or empty user data" : "\(dev.iommu)'s driver has no domain_alloc_nested (SMMUv3 nests through a vIOMMU)",
+                return .fail(.EOPNOTSUPP, hasNestedOp ? "flags or empty user data" : "\(dev.iommu)'s driver has no domain_alloc_nested\(driver?.noNestedAllocNote ?? "")",
                              by: "iommufd_hwpt_nested_alloc")
             }
             if parent.autoDomain || !parent.nestParent || parent.iommu != dev.iommu {
                 return .fail(.EINVAL, "HWPT \(parent.id) is not a nest parent for this device (\(parent.autoDomain ? "auto domain" : parent.nestParent ? "other IOMMU" : "allocated without IOMMU_HWPT_ALLOC_NEST_PARENT"))",
                              by: "iommufd_hwpt_nested_alloc")
             }
-            if r.dataType != Q.dataVTdS1 { return .fail(.EOPNOTSUPP, "data_type \(r.dataType) is not IOMMU_HWPT_DATA_VTD_S1", by: "intel_nested_domain_alloc") }
-            if r.dataLen != 24 { return .fail(.EINVAL, "data_len \(r.dataLen) is not sizeof(struct iommu_hwpt_vtd_s1) = 24", by: "__iommu_copy_struct_from_user") }
-            if r.data.count < 24 { return .fail(.EFAULT, "only \(r.data.count) bytes at data_uptr", by: "copy_struct_from_user") }
-            let s1 = VTdStage1Config(flags: uapiReadLE64(r.data, 0), pgtblAddr: uapiReadLE64(r.data, 8), addrWidth: UInt32(truncatingIfNeeded: uapiReadLE64(r.data, 16)))
-            if r.flags & Q.faultIDValid != 0 { return .fail(.ENOENT, "fault objects are not modelled", by: "iommufd_get_fault") }
-            let nested = HWPTNested(id: id, parent: parent.id, viommu: nil, domain: newDomain(), iommu: dev.iommu, config: .vtd(s1))
-            ctx.set(id, .hwptNested(nested))
-            iommufds[handle] = ctx
-            return .ok("nested HWPT \(id) over parent \(parent.id): guest stage-1 at GPA \(hex(s1.pgtblAddr)), \(s1.addrWidth)-bit; nothing is installed until a device attaches",
-                       by: "intel_nested_domain_alloc", outputs: [HostOutput("out_hwpt_id", UInt64(id))],
-                       actions: [.createDomain(domain: nested.domain, iommu: dev.iommu, format: .vtdNested, addressWidth: Int(s1.addrWidth))])
+            guard let driver else { return .fail(.EOPNOTSUPP, "\(dev.iommu) has no driver", by: "iommufd_hwpt_nested_alloc") }
+            switch driver.allocNested(self, request: r, parent: parent, device: dev) {
+            case .refused(let result): return result
+            case .allocated(let data, let sentence, let fn, let width):
+                if r.flags & Q.faultIDValid != 0 { return .fail(.ENOENT, "fault objects are not modelled", by: "iommufd_get_fault") }
+                let nested = HWPTNested(id: id, parent: parent.id, viommu: nil, domain: newDomain(), iommu: dev.iommu, config: data)
+                ctx.set(id, .hwptNested(nested))
+                iommufds[handle] = ctx
+                return .ok("nested HWPT \(id) over parent \(parent.id): \(sentence)", by: fn, outputs: [HostOutput("out_hwpt_id", UInt64(id))],
+                           actions: [.createDomain(domain: nested.domain, iommu: dev.iommu, format: DomainFormat(driver: driver.name, role: .nested), addressWidth: width)])
+            }
         case .viommu(let v):
             if v.iommu != dev.iommu { return .fail(.EINVAL, "vIOMMU \(v.id) is on \(v.iommu), the device on \(dev.iommu)", by: "iommufd_hwpt_alloc") }
             if r.flags & ~Q.faultIDValid != 0 { return .fail(.EOPNOTSUPP, "flags", by: "iommufd_viommu_alloc_hwpt_nested") }
             if r.dataLen == 0 { return .fail(.EOPNOTSUPP, "no user data", by: "iommufd_viommu_alloc_hwpt_nested") }
-            if r.flags != 0 { return .fail(.EOPNOTSUPP, "arm_vsmmu_alloc_domain_nested takes no flags", by: "arm_vsmmu_alloc_domain_nested") }
-            if r.dataType != Q.dataArmSMMUv3 { return .fail(.EINVAL, "data_type \(r.dataType) is not IOMMU_HWPT_DATA_ARM_SMMUV3", by: "__iommu_copy_struct_from_user") }
-            if r.dataLen != 16 { return .fail(.EINVAL, "data_len \(r.dataLen) is not sizeof(struct iommu_hwpt_arm_smmuv3) = 16", by: "__iommu_copy_struct_from_user") }
-            if r.data.count < 16 { return .fail(.EFAULT, "only \(r.data.count) bytes at data_uptr", by: "copy_struct_from_user") }
-            switch Self.validateVSTE(uapiReadLE64(r.data, 0), uapiReadLE64(r.data, 8)) {
-            case .failure(let why):
-                return .fail(.EIO, why.text, by: "arm_smmu_validate_vste")
-            case .success(let (vste, kind, ats)):
-                let nested = HWPTNested(id: id, parent: v.hwpt, viommu: v.id, domain: newDomain(), iommu: dev.iommu, config: .smmu(vste: vste, kind: kind, ats: ats))
+            guard let driver = HostDrivers.driver(for: dev.iommu) else { return .fail(.EOPNOTSUPP, "\(dev.iommu) has no driver", by: "iommufd_viommu_alloc_hwpt_nested") }
+            switch driver.viommuAllocNested(self, request: r, viommu: v, device: dev) {
+            case .refused(let result): return result
+            case .allocated(let data, let sentence, let fn, let width):
+                let nested = HWPTNested(id: id, parent: v.hwpt, viommu: v.id, domain: newDomain(), iommu: dev.iommu, config: data)
                 ctx.set(id, .hwptNested(nested))
                 iommufds[handle] = ctx
-                return .ok("nested HWPT \(id) through vIOMMU \(v.id): vSTE \(kind)\(ats ? ", ATS on" : "")", by: "arm_vsmmu_alloc_domain_nested",
-                           outputs: [HostOutput("out_hwpt_id", UInt64(id))],
-                           actions: [.createDomain(domain: nested.domain, iommu: dev.iommu, format: .smmuNested, addressWidth: domainWidth(dev.iommu, .smmuNested))])
+                return .ok("nested HWPT \(id) through vIOMMU \(v.id): \(sentence)", by: fn, outputs: [HostOutput("out_hwpt_id", UInt64(id))],
+                           actions: [.createDomain(domain: nested.domain, iommu: dev.iommu, format: DomainFormat(driver: driver.name, role: .nested), addressWidth: width)])
             }
         default:
             return .fail(.EINVAL, "pt_id \(r.ptID) is a \(pt.typeName), not an IOAS, paging HWPT or vIOMMU", by: "iommufd_hwpt_alloc")
         }
-    }
-
-    func tagText(_ t: PagingDomainTag?) -> String {
-        switch t {
-        case .smmuStage1(let a)?: return ", ASID \(a)"
-        case .smmuStage2(let v)?: return ", VMID \(v)"
-        case .vtdSecondStage(let d)?, .vtdFirstStage(let d)?: return ", DID \(d)"
-        case nil: return ""
-        }
-    }
-
-    /// `arm_smmu_validate_vste`: the vSTE dwords a nested SMMUv3 domain may carry (smmuv3.md §1c).
-    static func validateVSTE(_ dw0: UInt64, _ dw1: UInt64) -> Result<([UInt64], SMMUNestedSTEKind, Bool), VSTEError> {
-        if dw0 & 1 == 0 { return .success(([0, 0], .abort, false)) }
-        if dw0 & ~IOMMUHWPTArmSMMUv3Format.allowed0 != 0 || dw1 & ~IOMMUHWPTArmSMMUv3Format.allowed1 != 0 {
-            return .failure(VSTEError("vSTE sets bits userspace may not set: dw0 \(hex(dw0 & ~IOMMUHWPTArmSMMUv3Format.allowed0)), dw1 \(hex(dw1 & ~IOMMUHWPTArmSMMUv3Format.allowed1))"))
-        }
-        let cfg = (dw0 >> 1) & 7
-        guard cfg == 0 || cfg == 4 || cfg == 5 else { return .failure(VSTEError("vSTE Config \(cfg) is not abort (0), bypass (4) or S1 (5)")) }
-        let eats = (dw1 >> 28) & 3
-        guard eats <= 1 else { return .failure(VSTEError("vSTE EATS \(eats): only abort (0) or full ATS (1)")) }
-        let kind: SMMUNestedSTEKind = cfg == 5 ? .cdTable : cfg == 4 ? .s2Only : .abort
-        return .success(([dw0, dw1 & ~(UInt64(3) << 28)], kind, cfg == 5 && eats == 1))
-    }
-
-    struct VSTEError: Error {
-        var text: String
-        init(_ t: String) { text = t }
     }
 
     /// IOMMU_VIOMMU_ALLOC. Output `out_viommu_id`.
@@ -179,22 +137,22 @@ extension HostState {
             return .fail(.EOPNOTSUPP, "flags must be 0 and type not DEFAULT", by: "iommufd_viommu_alloc_ioctl")
         }
         guard let idev = ctx.device(r.devID), let dev = devices[idev.name] else { return .fail(.ENOENT, "no device \(r.devID)", by: "iommufd_get_device") }
-        guard case .smmuv3(let s) = dev.iommu else {
+        guard let driver = HostDrivers.driver(for: dev.iommu) else {
             return .fail(.EOPNOTSUPP, "\(dev.iommu)'s driver has no viommu_init", by: "iommufd_viommu_alloc_ioctl")
         }
-        let unit = config.smmuUnits[s]
-        if !unit.nesting || !unit.s2fwb || r.type != IOMMUVIOMMUAllocRequest.typeArmSMMUv3 {
-            return .fail(.EOPNOTSUPP, !unit.nesting ? "no ARM_SMMU_FEAT_NESTING" : !unit.s2fwb ? "no S2FWB and the master is not coherent" : "type \(r.type) is not ARM_SMMUV3",
-                         by: "arm_smmu_get_viommu_size")
-        }
+        if let refusal = driver.viommuRefusal(self, unit: dev.iommu, type: r.type) { return refusal }
         guard let parent = ctx.paging(r.hwptID) else { return .fail(.ENOENT, "HWPT \(r.hwptID) is not a paging HWPT", by: "iommufd_get_hwpt_paging") }
         if !parent.nestParent { return .fail(.EINVAL, "HWPT \(r.hwptID) was not allocated with NEST_PARENT", by: "iommufd_viommu_alloc_ioctl") }
-        if parent.iommu != dev.iommu { return .fail(.EINVAL, "the parent domain is on another SMMU", by: "arm_vsmmu_init") }
-        guard case .smmuStage2(let vmid)? = parent.smmuTag else { return .fail(.EINVAL, "parent has no VMID", by: "arm_vsmmu_init") }
+        let vinit: VIOMMUInit
+        switch driver.viommuInit(self, parent: parent, device: dev) {
+        case .failure(let f): return .fail(f.errno, f.why, by: f.function)
+        case .success(let v): vinit = v
+        }
+        let vmid = vinit.tag
         let id = ctx.nextObjectID()
         ctx.set(id, .viommu(IOMMUFDVIOMMU(id: id, type: r.type, hwpt: parent.id, iommu: dev.iommu, vmid: vmid)))
         iommufds[handle] = ctx
-        return .ok("vIOMMU \(id) on \(dev.iommu) over HWPT \(parent.id), VMID \(vmid)", by: "arm_vsmmu_init", outputs: [HostOutput("out_viommu_id", UInt64(id))])
+        return .ok("vIOMMU \(id) on \(dev.iommu) over HWPT \(parent.id), \(vinit.tagText)", by: vinit.function, outputs: [HostOutput("out_viommu_id", UInt64(id))])
     }
 
     /// IOMMU_VDEVICE_ALLOC. Output `out_vdevice_id`.
@@ -266,12 +224,7 @@ extension HostState {
         // Reserved regions of the device in the (parent) IOAS: the MSI window.
         let pagingID: UInt32? = ctx.paging(target)?.id ?? ctx.nested(target)?.parent
         if let pid = pagingID, let ph = ctx.paging(pid), var ioas = ctx.ioas(ph.ioas) {
-            let window: ClosedRange<UInt64>?
-            switch dev.iommu {
-            case .vtd: window = VTdUnitConfig.msiWindow
-            case .smmuv3: window = SMMUUnitConfig.swMSIWindow
-            case .spapr: window = nil
-            }
+            let window = HostDrivers.driver(for: dev.iommu)?.msiWindow
             if let w = window, !ioas.reserved.contains(where: { $0.owner == "dev \(devID)" }) {
                 if let a = ioas.areas.first(where: { $0.iova <= w.upperBound && w.lowerBound <= $0.last }) {
                     let undo = created ? iommufdRemoveDomain(handle: handle, hwptID: target) : []
@@ -284,48 +237,24 @@ extension HostState {
         }
 
         // The driver's attach.
-        switch ctx.objects[target] {
-        case .hwptPaging(let h)?:
-            switch h.iommu {
-            case .vtd(let u):
-                let did = vtdAttachDID(unit: u, domain: h.domain)
-                let tag: PagingDomainTag = h.format == .vtdFirstStage ? .vtdFirstStage(did: did) : .vtdSecondStage(did: did)
+        if let driver = HostDrivers.driver(for: dev.iommu) {
+            switch ctx.objects[target] {
+            case .hwptPaging(let h)?:
+                let tag = driver.attachTag(&self, unit: dev.iommu, domain: h.domain, format: h.format, allocated: h.allocationTag)
                 actions.append(.attachPaging(device: dev.name, pasid: 0, domain: h.domain, tag: tag))
-            default:
-                actions.append(.attachPaging(device: dev.name, pasid: 0, domain: h.domain, tag: h.smmuTag ?? .smmuStage1(asid: 0)))
-            }
-        case .hwptNested(let n)?:
-            guard let parent = ctx.paging(n.parent) else { return .fail(.EINVAL, "nested HWPT lost its parent", by: "model") }
-            switch n.config {
-            case .vtd(let s1):
-                guard case .vtd(let u) = n.iommu else { break }
-                let unit = config.vtdUnits[u]
-                // intel_pasid_setup_nested, in its order (an LA57 CPU is assumed for 5-level).
-                if !unit.nesting { return .fail(.ENODEV, "\(n.iommu) has no nested translation (ECAP.NEST=0)", by: "intel_pasid_setup_nested") }
-                var why: String?
-                if s1.addrWidth != 48 && s1.addrWidth != 57 { why = "addr_width \(s1.addrWidth) is neither 48 nor 57" }
-                else if s1.addrWidth == 57 && !unit.fs5lp { why = "5-level first stage requested but CAP.FS5LP is 0" }
-                else if s1.sre && !unit.srs { why = "SRE requested but ECAP.SRS is 0" }
-                else if s1.eafe && !unit.eafs { why = "EAFE requested but ECAP.EAFS is 0" }
-                if let why { return .fail(.EINVAL, why, by: "intel_pasid_setup_nested") }
-                let did = vtdAttachDID(unit: u, domain: n.domain)
-                actions.append(.vtdInstallNestedPASIDEntry(device: dev.name, pasid: 0, did: did, stage1: s1, parent: parent.domain))
-            case .smmu(let vste, let kind, let ats):
-                guard let v = n.viommu.flatMap({ ctx.viommu($0) }) else { return .fail(.EINVAL, "nested HWPT lost its vIOMMU", by: "model") }
-                if idev.vdevice.flatMap({ ctx.vdevice($0) })?.viommu != v.id {
-                    return .fail(.ENOENT, "device \(devID) has no vDEVICE in vIOMMU \(v.id), so its vSID is unknown", by: "arm_smmu_attach_prepare_vmaster (iommufd_viommu_get_vdev_id)")
+            case .hwptNested(let n)?:
+                guard let parent = ctx.paging(n.parent) else { return .fail(.EINVAL, "nested HWPT lost its parent", by: "model") }
+                switch driver.attachNested(&self, ctx: ctx, device: idev, hostDevice: dev, nested: n, parent: parent) {
+                case .failure(let f): return .fail(f.errno, f.why, by: f.function)
+                case .success(let a): actions += a
                 }
-                actions.append(.smmuInstallNestedSTE(device: dev.name, sid: dev.sid, kind: kind, vste: vste, parent: parent.domain, vmid: v.vmid, ats: ats && dev.ats))
+            default: break
             }
-        default: break
         }
         // Drop the old attachment (replace): its DID reference, an auto domain without users.
         var note = ""
         if let old = idev.hwpt {
-            if case .vtd(let u) = dev.iommu {
-                if let oh = ctx.paging(old) { vtdDetachDID(unit: u, domain: oh.domain) }
-                if let on = ctx.nested(old) { vtdDetachDID(unit: u, domain: on.domain) }
-            }
+            detachDomain(dev, ctx.paging(old)?.domain ?? ctx.nested(old)?.domain)
             idev.hwpt = target
             ctx.set(idev.id, .device(idev))
             iommufds[handle] = ctx
@@ -342,16 +271,19 @@ extension HostState {
                    by: fn, outputs: [HostOutput("pt_id", UInt64(target))], actions: actions)
     }
 
+    /// The device leaves `domain`: its driver drops what the attach took.
+    mutating func detachDomain(_ dev: HostDevice, _ domain: HostDomainID?) {
+        guard let domain else { return }
+        HostDrivers.driver(for: dev.iommu)?.detachDomain(&self, unit: dev.iommu, domain: domain)
+    }
+
     /// VFIO_DEVICE_DETACH_IOMMUFD_PT.
     public mutating func iommufdDetach(_ handle: Int, devID: UInt32) -> HostResult {
         guard var ctx = iommufds[handle] else { return .fail(.EBADF, "no iommufd \(handle)", by: "model") }
         guard var idev = ctx.device(devID), let dev = devices[idev.name] else { return .fail(.ENOENT, "no device \(devID)", by: "iommufd_get_device") }
         guard let old = idev.hwpt else { return .ok("device \(devID) is not attached", by: "iommufd_device_detach") }
         var actions: [HardwareAction] = [.detach(device: dev.name, pasid: 0)]
-        if case .vtd(let u) = dev.iommu {
-            if let oh = ctx.paging(old) { vtdDetachDID(unit: u, domain: oh.domain) }
-            if let on = ctx.nested(old) { vtdDetachDID(unit: u, domain: on.domain) }
-        }
+        detachDomain(dev, ctx.paging(old)?.domain ?? ctx.nested(old)?.domain)
         idev.hwpt = nil
         ctx.set(devID, .device(idev))
         for case .ioas(var ioas) in ctx.objects.values where ioas.reserved.contains(where: { $0.owner == "dev \(devID)" }) {

@@ -86,15 +86,9 @@ public struct HWPTPaging: Sendable, Equatable {
     public var nestParent: Bool
     /// Created automatically by attaching a device to an IOAS.
     public var autoDomain: Bool
-    /// SMMUv3: the VMID (stage 2) or ASID (stage 1) fixed at allocation; VT-d DIDs come at attach.
-    public var smmuTag: PagingDomainTag?
-}
-
-/// What a nested HWPT carries for its driver.
-public enum NestedHWPTConfig: Sendable, Equatable {
-    case vtd(VTdStage1Config)
-    /// The vSTE as validated (EATS cleared), the STE kind it yields and whether ATS is enabled.
-    case smmu(vste: [UInt64], kind: SMMUNestedSTEKind, ats: Bool)
+    /// The tag its driver fixed at allocation (SMMUv3: the VMID of a stage-2 domain or the ASID of
+    /// a stage-1 one); nil when tags come at attach (VT-d DIDs).
+    public var allocationTag: PagingDomainTag?
 }
 
 /// A nested HWPT: a user-managed stage 1 over a nest-parent paging HWPT.
@@ -102,11 +96,12 @@ public struct HWPTNested: Sendable, Equatable {
     public var id: UInt32
     /// The paging HWPT that is its stage 2.
     public var parent: UInt32
-    /// The vIOMMU it was allocated through (SMMUv3).
+    /// The vIOMMU it was allocated through (a vendor with vIOMMUs: SMMUv3).
     public var viommu: UInt32?
     public var domain: HostDomainID
     public var iommu: HostIOMMURef
-    public var config: NestedHWPTConfig
+    /// The user data as its driver validated it (VT-d stage-1 config, SMMUv3 vSTE).
+    public var config: NestedDomainData
 }
 
 /// A vIOMMU (`struct iommufd_viommu` / `arm_vsmmu`).
@@ -116,7 +111,7 @@ public struct IOMMUFDVIOMMU: Sendable, Equatable {
     /// The nest-parent HWPT.
     public var hwpt: UInt32
     public var iommu: HostIOMMURef
-    /// `vsmmu->vmid`: the parent's VMID, forced into guest TLBI commands.
+    /// The tag `viommu_init` took from the parent and forces into guest commands (`vsmmu->vmid`).
     public var vmid: UInt16
     /// `vdevs`: virt_id → vDEVICE id.
     public internal(set) var vdevs: [UInt64: UInt32] = [:]

@@ -76,9 +76,8 @@ public struct IOMMUHWPTAllocRequest: Sendable, Equatable {
     public static let nestParent: UInt32 = 1 << 0
     public static let dirtyTracking: UInt32 = 1 << 1
     public static let faultIDValid: UInt32 = 1 << 2
+    /// IOMMU_HWPT_DATA_NONE; the vendor data types are the vendors' (`dataVTdS1`, `dataArmSMMUv3`).
     public static let dataNone: UInt32 = 0
-    public static let dataVTdS1: UInt32 = 1
-    public static let dataArmSMMUv3: UInt32 = 2
 
     public var flags: UInt32
     public var devID: UInt32
@@ -105,17 +104,6 @@ public struct IOMMUHWPTAllocRequest: Sendable, Equatable {
     /// A paging HWPT from an IOAS.
     public static func paging(devID: UInt32, ioas: UInt32, nestParent: Bool = false) -> IOMMUHWPTAllocRequest {
         IOMMUHWPTAllocRequest(flags: nestParent ? Self.nestParent : 0, devID: devID, ptID: ioas)
-    }
-
-    /// A VT-d nested HWPT with `struct iommu_hwpt_vtd_s1` data.
-    public static func vtdNested(devID: UInt32, parent: UInt32, s1: VTdStage1Config, reserved: UInt32 = 0) -> IOMMUHWPTAllocRequest {
-        IOMMUHWPTAllocRequest(devID: devID, ptID: parent, dataType: dataVTdS1,
-                              data: UAPIByteOrder.littleEndianBytes([s1.flags, s1.pgtblAddr, UInt64(s1.addrWidth) | UInt64(reserved) << 32]))
-    }
-
-    /// An SMMUv3 nested HWPT with the vSTE (`struct iommu_hwpt_arm_smmuv3`), through a vIOMMU.
-    public static func smmuNested(devID: UInt32, viommu: UInt32, vste: (UInt64, UInt64)) -> IOMMUHWPTAllocRequest {
-        IOMMUHWPTAllocRequest(devID: devID, ptID: viommu, dataType: dataArmSMMUv3, data: UAPIByteOrder.littleEndianBytes([vste.0, vste.1]))
     }
 }
 
@@ -149,8 +137,7 @@ public struct IOMMUVDeviceAllocRequest: Sendable, Equatable {
 
 /// `struct iommu_hwpt_invalidate` with the user array it points at.
 public struct IOMMUHWPTInvalidateRequest: Sendable, Equatable {
-    public static let dataVTdS1: UInt32 = 0
-    public static let dataViommuArmSMMUv3: UInt32 = 1
+    /// The data types (IOMMU_HWPT_INVALIDATE_DATA_*) and typed builders are the vendors'.
     public var hwptID: UInt32
     public var dataUptr: UInt64
     public var dataType: UInt32
@@ -169,33 +156,6 @@ public struct IOMMUHWPTInvalidateRequest: Sendable, Equatable {
         self.entryNum = entryNum
         self.reserved = reserved
         self.data = data
-    }
-
-    /// An array of `struct iommu_hwpt_vtd_s1_invalidate` (24 bytes each).
-    public static func vtd(hwptID: UInt32, entries: [VTdS1InvalidateEntry]) -> IOMMUHWPTInvalidateRequest {
-        IOMMUHWPTInvalidateRequest(hwptID: hwptID, dataType: dataVTdS1, entryLen: 24, entryNum: UInt32(entries.count),
-                                   data: entries.flatMap { UAPIByteOrder.littleEndianBytes([$0.addr, $0.npages, UInt64($0.flags) | UInt64($0.reserved) << 32]) })
-    }
-
-    /// An array of raw SMMUv3 commands (16 bytes each) for a vIOMMU.
-    public static func smmu(viommuID: UInt32, commands: [SMMUCommandWords]) -> IOMMUHWPTInvalidateRequest {
-        IOMMUHWPTInvalidateRequest(hwptID: viommuID, dataType: dataViommuArmSMMUv3, entryLen: 16, entryNum: UInt32(commands.count),
-                                   data: commands.flatMap { UAPIByteOrder.littleEndianBytes([$0.dw0, $0.dw1]) })
-    }
-}
-
-/// `struct iommu_hwpt_vtd_s1_invalidate`.
-public struct VTdS1InvalidateEntry: Sendable, Equatable {
-    public static let flagLeaf: UInt32 = 1 << 0
-    public var addr: UInt64
-    public var npages: UInt64
-    public var flags: UInt32
-    public var reserved: UInt32
-    public init(addr: UInt64, npages: UInt64, flags: UInt32 = 0, reserved: UInt32 = 0) {
-        self.addr = addr
-        self.npages = npages
-        self.flags = flags
-        self.reserved = reserved
     }
 }
 

@@ -65,13 +65,14 @@ extension HostState {
     /// VFIO_IOMMU_CACHE_INVALIDATE as the nesting series (seeds/000) has it: the VFIO checks
     /// (argsz, flags, version), the generic validity checks of `iommu_check_cache_invl_data` (v5.10:
     /// the cache × granularity table of spapr_tce_and_uapi.md §9, flags, padding), then the VT-d
-    /// driver (`intel_iommu_sva_invalidate`, v5.8) once per device of the container.
+    /// driver's `cache_invalidate` (`HostIOMMUDriver.type1CacheInvalidate`; VT-d:
+    /// `intel_iommu_sva_invalidate`, v5.8) once per device of the container.
     ///
     /// Two kernel behaviours are kept on purpose: an unknown version makes
     /// `iommu_uapi_get_data_size` return 0 — modelled as -EINVAL, which the later
     /// `iommu_uapi_cache_invalidate` returns; and a cache × granularity pair the generic check allows
     /// but VT-d has no descriptor for (IOTLB with DOMAIN, DEV_IOTLB with PASID, any PASID-cache
-    /// request) makes the driver log and stop that device's loop while still returning 0.
+    /// request) makes the VT-d driver log and stop that device's loop while still returning 0.
     public mutating func type1CacheInvalidate(container handle: Int, pid: HostPID, _ req: VFIOCacheInvalidateRequest) -> HostResult {
         guard let c = type1Containers[handle] else { return .fail(.EBADF, "no container \(handle)", by: "model") }
         let minsz: UInt32 = 8   // offsetofend(struct vfio_iommu_type1_cache_invalidate, flags)
@@ -88,21 +89,20 @@ extension HostState {
         var notes: [String] = []
         for name in c.devices {
             guard let dev = devices[name] else { continue }
-            guard case .vtd(let unit) = dev.iommu else {
+            guard let outcome = HostDrivers.driver(for: dev.iommu)?.type1CacheInvalidate(self, request: req, domain: c.domain, device: dev) else {
                 return .fail(.ENODEV, "\(name): the \(dev.iommu) driver has no cache_invalidate op", by: "iommu_cache_invalidate", actions: actions)
             }
-            let did = vtdDID(unit: unit, domain: c.domain) ?? 0
-            switch Self.vtdSVAInvalidate(req, did: did, device: dev) {
-            case .failure(let e, let why):
-                return .fail(e, "\(name): \(why)", by: "intel_iommu_sva_invalidate", actions: actions)
-            case .done(let descs, let note):
-                for d in descs { actions.append(.vtdInvalidate(unit: unit, descriptors: [d])) }
+            switch outcome {
+            case .failure(let e, let why, let fn):
+                return .fail(e, "\(name): \(why)", by: fn, actions: actions)
+            case .done(let more, let note):
+                actions += more
                 if let note { notes.append("\(name): \(note)") }
             }
         }
         let what = actions.isEmpty ? "no descriptor submitted" : "\(actions.count) descriptor(s) submitted"
         return .ok("\(what) for \(c.devices.count) device(s)" + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")),
-                   by: "intel_iommu_sva_invalidate", actions: actions)
+                   by: HostDrivers.driver(for: c.iommu)?.type1CacheInvalidateFunction ?? "iommu_cache_invalidate", actions: actions)
     }
 
     /// `iommu_check_cache_invl_data`: nil when the info passes.
@@ -122,59 +122,5 @@ extension HostState {
         }
         if r.padding != 0 { return "padding is not zero" }
         return nil
-    }
-
-    enum VTdSVAOutcome {
-        case done([VTdInvalidation], note: String?)
-        case failure(Errno, String)
-    }
-
-    /// `intel_iommu_sva_invalidate` (v5.8) for one device.
-    static func vtdSVAInvalidate(_ r: VFIOCacheInvalidateRequest, did: UInt16, device: HostDevice) -> VTdSVAOutcome {
-        typealias R = VFIOCacheInvalidateRequest
-        // to_vtd_size: order_base_2((granule_size * nb_granules) >> VTD_PAGE_SHIFT); not used for PASID granularity.
-        var size: UInt64 = 0
-        if r.granularity != R.granuPASID {
-            let pages = (r.granuleSize &* r.nbGranules) >> 12
-            size = pages > 1 ? UInt64(64 - (pages - 1).leadingZeroBitCount) : 0
-        }
-        var out: [VTdInvalidation] = []
-        let sid = UInt16(truncatingIfNeeded: device.sid)
-        for cacheType in 0..<3 where r.cache & (1 << UInt8(cacheType)) != 0 {
-            // inv_type_granu_table: IOTLB {-, NONG_PASID, PSI_PASID}, DEV_IOTLB {-, -, PASID_SEL}, PASID {-, -, -}.
-            let supported: Bool
-            switch (cacheType, r.granularity) {
-            case (0, R.granuPASID), (0, R.granuAddr), (1, R.granuAddr): supported = true
-            default: supported = false
-            }
-            if !supported {
-                let names = ["IOTLB", "DEV_IOTLB", "PASID"]
-                return .done(out, note: "no VT-d granularity for \(names[cacheType]) at granularity \(r.granularity): the driver logs it and stops, returning 0")
-            }
-            var pasid: UInt64 = 0
-            if r.granularity == R.granuPASID && r.pasidFlags & 1 != 0 { pasid = r.pasidPASID }
-            else if r.granularity == R.granuAddr && r.addrFlags & R.addrFlagPASID != 0 { pasid = r.addrPASID }
-            switch cacheType {
-            case 0:
-                // BIT_ULL(VTD_PAGE_SHIFT + size) - 1: from size 52 up every address bit is in the mask.
-                let mask = Checked.power(12 + Int(size)).map { $0 - 1 } ?? UInt64.max
-                if r.granularity == R.granuAddr && size > 0 && r.addrAddr & mask != 0 {
-                    return .failure(.ERANGE, "address \(hex(r.addrAddr)) is not aligned to the size order \(size)")
-                }
-                // qi_flush_piotlb(did, pasid, mm_to_dma_pfn(addr) (identity with 4K pages), npages, ih).
-                let range: VTdPageRange? = r.granularity == R.granuPASID ? nil : VTdPageRange(addr: r.addrAddr & ~0xfff, am: UInt8(size))
-                out.append(.pasidIOTLB(did: did, pasid: UInt32(truncatingIfNeeded: pasid), range: range, ih: r.addrFlags & R.addrFlagLeaf != 0))
-                if device.ats {
-                    out.append(.pasidDeviceTLB(sid: sid, pfsid: device.pfsid, pasid: UInt32(truncatingIfNeeded: pasid), qdep: device.atsQueueDepth,
-                                               addr: r.addrAddr, sizeOrder: UInt8(size)))
-                }
-            default:
-                if device.ats {
-                    out.append(.pasidDeviceTLB(sid: sid, pfsid: device.pfsid, pasid: UInt32(truncatingIfNeeded: r.addrPASID), qdep: device.atsQueueDepth,
-                                               addr: r.addrAddr, sizeOrder: UInt8(size)))
-                }
-            }
-        }
-        return .done(out, note: nil)
     }
 }

@@ -28,32 +28,20 @@ extension HostState {
         if case .spapr = iommu {
             return .fail(.EINVAL, "\(first) is in an sPAPR IOMMU group; type1 cannot drive it", by: "vfio_ioctl_set_iommu")
         }
-        if case .vtd(let u) = iommu, type == .nesting, !config.vtdUnits[u].nesting {
-            // [unverified] iommu_domain_set_attr(DOMAIN_ATTR_NESTING) refuses without ECAP.NEST.
-            return .fail(.ENODEV, "\(iommu) has no nested translation (ECAP.NEST=0)", by: "vfio_iommu_type1_attach_group")
+        guard let driver = HostDrivers.driver(for: iommu) else {
+            return .fail(.EINVAL, "\(first) sits behind \(iommu), which has no IOMMU driver", by: "vfio_ioctl_set_iommu")
         }
+        if type == .nesting, let refusal = driver.type1NestingRefusal(self, unit: iommu) { return refusal }
         let format = pagingFormat(iommu, secondStage: type == .nesting)
-        let msi: ClosedRange<UInt64>
-        if case .smmuv3 = iommu { msi = SMMUUnitConfig.swMSIWindow } else { msi = VTdUnitConfig.msiWindow }
-        let iovaRanges = Self.subtract(msi, from: 0...apertureEnd(iommu, format))
+        let iovaRanges = Self.subtract(driver.msiWindow, from: 0...apertureEnd(iommu, format))
         let handle = newHandle()
         let domain = newDomain()
         var actions: [HardwareAction] = [.createDomain(domain: domain, iommu: iommu, format: format, addressWidth: domainWidth(iommu, format))]
-        var tag: PagingDomainTag
-        switch iommu {
-        case .vtd(let u):
-            tag = .vtdSecondStage(did: 0)
-            for d in devs {
-                let did = vtdAttachDID(unit: u, domain: domain)
-                tag = format == .vtdFirstStage ? .vtdFirstStage(did: did) : .vtdSecondStage(did: did)
-                actions.append(.attachPaging(device: d.name, pasid: 0, domain: domain, tag: tag))
-            }
-        case .smmuv3(let s):
-            tag = type == .nesting ? .smmuStage2(vmid: smmuAllocVMID(smmu: s, domain: domain))
-                                   : .smmuStage1(asid: smmuAllocASID(smmu: s, domain: domain))
-            for d in devs { actions.append(.attachPaging(device: d.name, pasid: 0, domain: domain, tag: tag)) }
-        case .spapr:
-            tag = .vtdSecondStage(did: 0)
+        let allocated = driver.allocationTag(&self, unit: iommu, domain: domain, format: format)
+        var tag = allocated ?? PagingDomainTag(format: format, id: 0)
+        for d in devs {
+            tag = driver.attachTag(&self, unit: iommu, domain: domain, format: format, allocated: allocated)
+            actions.append(.attachPaging(device: d.name, pasid: 0, domain: domain, tag: tag))
         }
         for n in names { deviceOwner[n] = "vfio container \(handle)" }
         type1Containers[handle] = Type1Container(handle: handle, type: type, devices: names, iommu: iommu, domain: domain,
@@ -265,9 +253,9 @@ extension HostState {
         for n in c.devices {
             actions.append(.detach(device: n, pasid: 0))
             deviceOwner[n] = nil
-            if case .vtd(let u) = c.iommu { vtdDetachDID(unit: u, domain: c.domain) }
+            HostDrivers.driver(for: c.iommu)?.detachDomain(&self, unit: c.iommu, domain: c.domain)
         }
-        if case .smmuv3(let s) = c.iommu { smmuFreeDomainTags(smmu: s, domain: c.domain) }
+        HostDrivers.driver(for: c.iommu)?.freeDomain(&self, unit: c.iommu, domain: c.domain)
         actions.append(.destroyDomain(domain: c.domain))
         type1Containers[handle] = nil
         return .ok("container \(handle) released: \(c.dmas.count) mapping(s) unpinned, \(c.lockedPages) pages uncharged",

@@ -33,20 +33,22 @@ extension Machine {
         let dev = try self.device(named: device)
         var effects: [HostEffect] = []
         var record = HostLinks.SMMUInstalled(device: device, sid: dev.sid, domain: d, asid: nil, vmid: 0, ats: dev.ats, parent: nil)
-        switch tag {
-        case .smmuStage1(let asid):
+        switch tag.format {
+        case .smmuStage1:
+            let asid = tag.id
             let ste = try smmuWriteSTE(SMMUv3STESpec(device: device, config: .stage1))
             let cd = try smmuWriteCD(SMMUv3CDSpec(device: device, index: 0, asid: asid, stage1: s))
-            effects += [.smmuConfig(ste.summary), .smmuConfig(cd.summary)]
+            effects += [.configured(ste.summary), .configured(cd.summary)]
             record.asid = asid
-        case .smmuStage2(let vmid):
+        case .smmuStage2:
+            let vmid = tag.id
             var spec = SMMUv3STESpec(device: device, config: .stage2)
             spec.vmid = vmid
             spec.stage2 = s
-            effects.append(.smmuConfig(try smmuWriteSTE(spec).summary))
+            effects.append(.configured(try smmuWriteSTE(spec).summary))
             record.vmid = vmid
         default:
-            throw .invalid("a VT-d tag for an SMMUv3 device")
+            throw .invalid("a \(tag.format) tag for an SMMUv3 device")
         }
         hostLinks.smmuInstalled.removeAll { $0.device == device }
         hostLinks.smmuInstalled.append(record)
@@ -63,7 +65,7 @@ extension Machine {
         hostLinks.smmuInstalled.removeAll { $0.device == device }
         hostLinks.smmuInstalled.append(HostLinks.SMMUInstalled(device: device, sid: dev.sid, domain: parent, asid: nil, vmid: vmid,
                                                               ats: ats, parent: parent))
-        return [.smmuConfig(out.summary), try hostSMMUIssue([SMMUv3HostCommands.cfgiSTE(sid: dev.sid)], why: "arm_smmu_write_ste (CFGI_STE)")]
+        return [.configured(out.summary), try hostSMMUIssue([SMMUv3HostCommands.cfgiSTE(sid: dev.sid)], why: "arm_smmu_write_ste (CFGI_STE)")]
     }
 
     /// The IOTLB sync after an unmap (arm_smmu_tlb_inv_range_domain / _s2, then ATC_INV for ATS
@@ -94,7 +96,7 @@ extension Machine {
 
     /// Commands on the queue, then the CMD_SYNC the driver adds (arm_smmu_cmdq_issue_cmdlist with sync).
     mutating func hostSMMUIssue(_ commands: [[UInt64]], why: String) throws(MachineError) -> HostEffect {
-        .smmuCommands(why: why, results: try smmuIssueCommands(commands + [SMMUv3HostCommands.sync()]))
+        .commands(why: why, results: try smmuIssueCommands(commands + [SMMUv3HostCommands.sync()]))
     }
 
     /// The STE goes back to abort when the device is detached (arm_smmu_make_abort_ste + CFGI_STE).
@@ -104,7 +106,7 @@ extension Machine {
         hostLinks.smmuInstalled.removeAll { $0.device == device }
         var commands = [SMMUv3HostCommands.cfgiSTE(sid: e.sid)]
         commands.append(e.asid.map { SMMUv3HostCommands.tlbiNHASID(asid: $0) } ?? SMMUv3HostCommands.tlbiS12VMALL(vmid: e.vmid))
-        return [.smmuConfig(out.summary), try hostSMMUIssue(commands, why: "arm_smmu_attach_dev (blocked): CFGI_STE and the old tags")]
+        return [.configured(out.summary), try hostSMMUIssue(commands, why: "arm_smmu_attach_dev (blocked): CFGI_STE and the old tags")]
     }
 }
 

@@ -25,12 +25,12 @@ extension Machine {
     }
 
     mutating func hostAttachPaging(device: String, pasid: UInt32, domain d: HostDomainID, tag: PagingDomainTag) throws(MachineError) -> [HostEffect] {
-        let did: UInt16, pgtt: UInt8
-        switch tag {
-        case .vtdFirstStage(let x): did = x; pgtt = 1
-        case .vtdSecondStage(let x): did = x; pgtt = 2
-        case .smmuStage1, .smmuStage2:
-            return try hostSMMUAttach(device: device, domain: d, tag: tag)
+        let did = tag.id
+        let pgtt: UInt8
+        switch tag.format {
+        case .vtdFirstStage: pgtt = 1
+        case .vtdSecondStage: pgtt = 2
+        default: throw .invalid("a \(tag.format) tag for a VT-d device")
         }
         let s = try hostDomainSpace(d)
         guard let sp = spaces[s] else { throw .invalid("domain \(d)'s space \(s) is gone") }
@@ -58,7 +58,7 @@ extension Machine {
         }
         if s1.eafe { fields.append(("eafe", 1)) }
         // The nested domain is the one holding this DID on the unit.
-        let nested = host.vtdDIDs[0]?.first { $0.value.did == did }?.key ?? 0
+        let nested = host.domain(holding: did, .vtd(0), pool: VTdHostDriver.didPool) ?? 0
         return try hostInstall(HostLinks.Installed(device: device, pasid: pasid, domain: nested, did: did, pgtt: 3, parent: parent), fields: fields)
     }
 
@@ -66,7 +66,9 @@ extension Machine {
     /// does (PASID cache, IOTLB, device TLB of the old DID) after the write.
     mutating func hostInstall(_ entry: HostLinks.Installed, fields: [(String, UInt64)]) throws(MachineError) -> [HostEffect] {
         let (address, words) = try hostWritePASIDEntry(device: entry.device, pasid: entry.pasid, fields: fields)
-        var effects: [HostEffect] = [.pasidEntry(device: entry.device, pasid: entry.pasid, pgtt: entry.pgtt, did: entry.did, address: address, words: words)]
+        let kind = VTdPASIDEntryFormat.pgttNames[UInt64(entry.pgtt)] ?? "PGTT \(entry.pgtt)"
+        var effects: [HostEffect] = [.configured("\(entry.device) PASID \(entry.pasid): \(kind) entry, DID \(entry.did), at HPA \(groupedHex(address)): "
+                                                 + words.prefix(3).map { hex($0) }.joined(separator: " "))]
         if let old = hostLinks.installed(device: entry.device, pasid: entry.pasid) {
             let rs = try runDriverDescriptors(hostTeardownDescriptors(old))
             effects.append(.invalidated(why: "intel_pasid_flush_present (old DID \(old.did))", results: rs))
@@ -92,14 +94,11 @@ extension Machine {
     }
 
     mutating func hostDetach(device: String, pasid: UInt32) throws(MachineError) -> [HostEffect] {
-        guard let e = hostLinks.installed(device: device, pasid: pasid) else {
-            if let dev = host.devices[device], case .smmuv3 = dev.iommu { return try hostSMMUDetach(device: device) }
-            return []
-        }
+        guard let e = hostLinks.installed(device: device, pasid: pasid) else { return [] }
         _ = try vtdDetach(device: device, pasid: pasid == 0 ? nil : pasid)
         let rs = try runDriverDescriptors(hostTeardownDescriptors(e))
         hostLinks.installed.removeAll { $0.device == device && $0.pasid == pasid }
-        return [.pasidEntryCleared(device: device, pasid: pasid, did: e.did), .invalidated(why: "intel_pasid_tear_down_entry", results: rs)]
+        return [.configured("\(device) PASID \(pasid): entry cleared (was DID \(e.did))"), .invalidated(why: "intel_pasid_tear_down_entry", results: rs)]
     }
 
     // MARK: IOTLB sync
@@ -110,7 +109,6 @@ extension Machine {
     /// with the nested DID, their device TLBs flushed whole).
     mutating func hostFlushRange(_ d: HostDomainID, iova: UInt64, size: UInt64) throws(MachineError) -> HostEffect? {
         guard let rec = hostLinks.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
-        if case .smmuv3 = rec.iommu { return try hostSMMUFlush(d, iova: iova, size: size) }
         guard size > 0 else { return nil }
         let (addr, mask) = HostState.psiAlignedAddress(start: iova, end: iova &+ size &- 1)
         let mamv = vtd?.configuration.maxAddressMask ?? 18

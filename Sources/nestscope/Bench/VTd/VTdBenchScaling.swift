@@ -1,7 +1,7 @@
 import IOMMUModel
 
-/// How cost grows: hit and walk rates and invalidation times against IOTLB size and mapping count.
-enum BenchScaling {
+/// How VT-d cost grows: hit and walk rates and invalidation times against IOTLB size and mapping count.
+enum VTdBenchScaling {
     static func print(quick: Bool) throws {
         Swift.print("\nscaling with IOTLB size (4K entries spread over 64 GiB; invalidation of 1 GiB and of one PASID of 64):")
         Swift.print("  entries   hit/s       range_inv_us  pasid_inv_us")
