@@ -382,8 +382,8 @@ import Testing
         #expect(r.actions == [.smmuInstallNestedSTE(device: "smmu-dev", sid: 0x100, kind: .cdTable, vste: [dw0, 0], parent: parentDomain, vmid: 1, ats: false)])
         // V=0: the kernel zeroes the vSTE and builds an abort STE.
         let abort = h.iommufdHWPTAlloc(fd, .smmuNested(devID: dev, viommu: v, vste: (0x8000, 0)))
-        if case .smmu(let vste, let kind, _)? = h.iommufds[fd]?.nested(id(abort, "out_hwpt_id"))?.config {
-            #expect(vste == [0, 0] && kind == .abort)
+        if let ste = h.iommufds[fd]?.nested(id(abort, "out_hwpt_id"))?.config.smmuVSTE {
+            #expect(ste.vste == [0, 0] && ste.kind == .abort)
         } else { Issue.record("no nested HWPT") }
     }
 

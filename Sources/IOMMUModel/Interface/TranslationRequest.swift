@@ -25,22 +25,27 @@ public enum CacheUse: Sendable, Hashable {
     case none
 }
 
-/// Levels of each stage of the last walk, for drawing the grid (0 where a stage is absent).
+/// How the walk view numbers the levels of a stage when no reference says (a TLB hit reads no
+/// table): VT-d counts down to 1 (1 holds 4 KiB entries); VMSAv8-64 counts up from each stage's
+/// start level (level 3 holds pages).
+public enum LevelNumbering: Sendable, Equatable {
+    case downToOne
+    case upFrom(stage1: Int, stage2: Int)
+}
+
+/// Levels of each stage of the last walk, for drawing the grid (0 where a stage is absent), with
+/// the architecture's level numbering and its name for the stage-1 root ("FS", "TTB0").
 public struct WalkGeometry: Sendable, Equatable {
     public var stage1Levels: Int
     public var stage2Levels: Int
-    /// Start levels on architectures whose levels count up from a start level (VMSAv8-64); nil otherwise.
-    public var startLevels: (stage1: Int, stage2: Int)?
+    public var numbering: LevelNumbering
+    public var stage1RootLabel: String
 
-    public init(stage1Levels: Int, stage2Levels: Int, startLevels: (stage1: Int, stage2: Int)? = nil) {
+    public init(stage1Levels: Int, stage2Levels: Int, numbering: LevelNumbering, stage1RootLabel: String) {
         self.stage1Levels = stage1Levels
         self.stage2Levels = stage2Levels
-        self.startLevels = startLevels
-    }
-
-    public static func == (a: WalkGeometry, b: WalkGeometry) -> Bool {
-        a.stage1Levels == b.stage1Levels && a.stage2Levels == b.stage2Levels
-            && a.startLevels?.stage1 == b.startLevels?.stage1 && a.startLevels?.stage2 == b.startLevels?.stage2
+        self.numbering = numbering
+        self.stage1RootLabel = stage1RootLabel
     }
 }
 

@@ -26,7 +26,8 @@ extension Machine {
         }
         let g = unit.walkGeometry(for: req, memory: memory)
         lastDMA = DMARecord(device: name, request: req, outcome: result.outcome, trace: trace, staleUse: stale,
-                            stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels, armStartLevels: g.startLevels)
+                            stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels, numbering: g.numbering,
+                            stage1RootLabel: g.stage1RootLabel)
         var step = DMAStep(device: name, request: req, outcome: result.outcome, walkReads: trace.walkReads, staleUse: stale)
         let arch = type(of: unit).architecture
         step.outputName = arch.addressNames.output.lowercased()

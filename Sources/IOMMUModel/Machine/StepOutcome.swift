@@ -28,13 +28,13 @@ public struct DMARecord: Sendable {
     /// Geometry for drawing the 2-D walk: stage-1 levels and stage-2 levels (0 when absent).
     public var stage1Levels: Int
     public var stage2Levels: Int
-    /// Arm start levels of each stage (nil on VT-d, whose levels count down to 1).
-    public var armStartLevels: (stage1: Int, stage2: Int)? = nil
+    /// The unit's level numbering and stage-1 root name (`IOMMU.walkGeometry`).
+    public var numbering: LevelNumbering = .downToOne
+    public var stage1RootLabel = "S1"
 
     /// The walk as the 2-D grid, with the architecture's level numbering.
     public var grid: WalkGrid {
-        WalkGrid(trace: trace, stage1Levels: stage1Levels, stage2Levels: stage2Levels,
-                 stage1Label: armStartLevels == nil ? "FS" : "TTB0", armStartLevels: armStartLevels)
+        WalkGrid(trace: trace, stage1Levels: stage1Levels, stage2Levels: stage2Levels, stage1Label: stage1RootLabel, numbering: numbering)
     }
 }
 

@@ -43,7 +43,8 @@ extension SMMUv3Unit: IOMMU {
 
     public func walkGeometry(for request: DMARequest, memory: PhysicalMemory) -> WalkGeometry {
         let g: (stage1Levels: Int, stage2Levels: Int, stage1Start: Int, stage2Start: Int) = walkGeometry(for: request, memory: memory)
-        return WalkGeometry(stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels, startLevels: (g.stage1Start, g.stage2Start))
+        return WalkGeometry(stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels,
+                            numbering: .upFrom(stage1: g.stage1Start, stage2: g.stage2Start), stage1RootLabel: "TTB0")
     }
 
     public func cacheAnswering(_ trace: WalkTrace) -> String? {

@@ -1,6 +1,9 @@
 /// The page-table formats a named address space can use, with what the table builder needs to
-/// know of each: geometry, and how to make, recognise and read entries. Encodings come from the
-/// field tables (Codecs/), so the builder writes exactly what the decoders read.
+/// know of each: geometry, and how to make, recognise and read entries. This file holds the shared
+/// machinery; each family of formats describes itself in its architecture's folder as a
+/// `PageTableFamily` (VTd/VTdPageTables.swift, Codecs/LPAE/LPAEPageTables.swift), registered in
+/// PageTableFamilies.swift. Encodings come from the field tables (Codecs/), so the builder writes
+/// exactly what the decoders read.
 ///
 /// The builder numbers levels from the bottom: level 1 holds the smallest pages, level `levels` is
 /// the root. VT-d numbers its levels the same way; an Arm level L is builder level 4 − L, and
@@ -17,46 +20,12 @@ public enum PageTableFormat: Sendable, Equatable {
     /// a start level too shallow for the input size concatenates up to 16 root tables (smmuv3.md §5f, §5g).
     case armStage2(LPAEGranule, inputBits: Int, startLevel: Int)
 
-    public var label: String {
-        switch self {
-        case .vtdFirstStage: return "VT-d first stage (x86)"
-        case .vtdSecondStage: return "VT-d second stage"
-        case .armStage1(let g, let bits): return "Arm stage 1 (\(g), \(bits)-bit VA)"
-        case .armStage2(let g, let bits, let start):
-            let tables = LPAEGeometry.concatenatedTables(g, inputBits: bits, startLevel: start) ?? 1
-            return "Arm stage 2 (\(g), \(bits)-bit IPA\(tables > 1 ? ", \(tables) concatenated L\(start) tables" : ""))"
-        }
-    }
-
-    /// The Arm translation granule (nil for VT-d).
-    public var granule: LPAEGranule? {
-        switch self {
-        case .armStage1(let g, _), .armStage2(let g, _, _): return g
-        default: return nil
-        }
-    }
-
-    /// 1 or 2 for Arm stages (the LPAE decoder's `stage`), nil for VT-d.
-    public var armStage: Int? {
-        switch self {
-        case .armStage1: return 1
-        case .armStage2: return 2
-        default: return nil
-        }
-    }
+    /// "VT-d second stage", "Arm stage 2 (4K, 40-bit IPA)".
+    public var label: String { family.label(self) }
 
     /// The radix description the walkers use for this format: the builder reads and writes the same
-    /// present, leaf and address bits (VT-d at the widest address, 52 bits: the builder is software).
-    public var radix: RadixFormat {
-        switch self {
-        case .vtdFirstStage: return PageTableFormat.vtdFirstStageRadix
-        case .vtdSecondStage: return PageTableFormat.vtdSecondStageRadix
-        case .armStage1(let g, _): return LPAERadixFormat.format(stage: 1, granule: g)
-        case .armStage2(let g, _, _): return LPAERadixFormat.format(stage: 2, granule: g)
-        }
-    }
-    static let vtdFirstStageRadix = VTdPagingRules.format(firstStage: true, addressWidth: VTdFirstStagePTEFormat.maxAddressWidth)
-    static let vtdSecondStageRadix = VTdPagingRules.format(firstStage: false, addressWidth: VTdSecondStagePTEFormat.maxAddressWidth)
+    /// present, leaf and address bits.
+    public var radix: RadixFormat { family.radix(self) }
 
     /// log2 of the smallest page (and of a table's size, except a concatenated or small root).
     public var granuleShift: Int { radix.levels[1].shift }
@@ -69,22 +38,11 @@ public enum PageTableFormat: Sendable, Equatable {
     /// Bytes of one (non-root) table.
     public var tableBytes: UInt64 { UInt64(1) << UInt64(granuleShift) }
 
-    /// The level count an Arm format implies (nil for VT-d, where it is a free choice).
-    public var fixedLevels: Int? {
-        switch self {
-        case .vtdFirstStage, .vtdSecondStage: return nil
-        case .armStage1(let g, let bits): return LPAEGeometry.startLevel(g, inputBits: bits).map { 4 - $0 }
-        case .armStage2(_, _, let start): return 4 - start
-        }
-    }
+    /// The level count the format implies (nil where it is a free choice, as on VT-d).
+    public var fixedLevels: Int? { family.fixedLevels(self) }
 
     /// Bits of input address a `levels`-level table of this format translates.
-    public func inputBits(levels: Int) -> Int {
-        switch self {
-        case .vtdFirstStage, .vtdSecondStage: return radix.inputBits(rootLevel: levels)
-        case .armStage1(_, let bits), .armStage2(_, let bits, _): return bits
-        }
-    }
+    public func inputBits(levels: Int) -> Int { family.inputBits(self, levels: levels) }
 
     /// Index bits at the root: wider than a table with concatenation, narrower for a small start table.
     public func rootIndexBits(levels: Int) -> Int { max(1, inputBits(levels: levels) - shift(level: levels)) }
@@ -105,12 +63,8 @@ public enum PageTableFormat: Sendable, Equatable {
     /// The builder level for a level as the user names it (Arm levels 0-3 count from the top).
     public func builderLevel(fromUser level: Int) -> Int { radix.structure.builderLevel(fromUser: level) }
 
-    /// Levels at which a leaf may sit, deepest first (VT-d: 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB; Arm:
-    /// pages at level 3 and blocks where the granule has them, LPAEGeometry.blockAllowed).
-    public func leafLevels(levels: Int) -> [Int] {
-        guard let g = granule else { return [1, 2, 3].filter { $0 < levels || $0 == 1 } }
-        return [1] + (2...max(2, levels)).filter { $0 <= levels && LPAEGeometry.blockAllowed(g, level: 4 - $0) }
-    }
+    /// Levels at which a leaf may sit, deepest first (builder levels).
+    public func leafLevels(levels: Int) -> [Int] { family.leafLevels(self, levels: levels) }
 
     /// The leaf a map writes next: the largest of `candidates` to which both addresses are aligned
     /// and which fits in what is left (what Linux's `pgsize` choice does for each chunk).
@@ -136,144 +90,39 @@ public enum PageTableFormat: Sendable, Equatable {
     }
 
     /// A non-leaf entry pointing at `table`, permissive so leaves decide (what Linux writes).
-    public func tableEntry(_ table: UInt64) -> UInt64 {
-        switch self {
-        case .vtdFirstStage: return table | VTdEntryBits.fsP | VTdEntryBits.fsRW | VTdEntryBits.fsUS
-        case .vtdSecondStage: return table | VTdEntryBits.ssR | VTdEntryBits.ssW | VTdEntryBits.ssX
-        // io-pgtable-arm: ARM_LPAE_PTE_TYPE_TABLE and the address, no hierarchical limits.
-        case .armStage1, .armStage2: return table | LPAEEntryBits.valid | LPAEEntryBits.tableBit
-        }
-    }
+    public func tableEntry(_ table: UInt64) -> UInt64 { family.tableEntry(self, table) }
 
-    /// Why a leaf of this format cannot carry `perms` (stage 1 always grants read), or nil.
-    public func problem(with perms: Permissions) -> String? {
-        if case .armStage1 = self, perms.contains(.write) && !perms.contains(.read) {
-            return "a VMSAv8-64 stage-1 descriptor cannot grant write without read (AP[2:1] has no write-only encoding)"
-        }
-        return nil
-    }
+    /// Why a leaf of this format cannot carry `perms`, or nil.
+    public func problem(with perms: Permissions) -> String? { family.problem(self, with: perms) }
 
     /// A leaf mapping `output` at `level` with these permissions.
-    public func leafEntry(_ output: UInt64, level: Int, perms: Permissions) -> UInt64 {
-        let large: UInt64 = level > 1 ? VTdEntryBits.ps : 0
-        switch self {
-        case .vtdFirstStage:
-            var v = output | VTdEntryBits.fsP | large
-            if perms.contains(.write) { v |= VTdEntryBits.fsRW }
-            if perms.contains(.user) { v |= VTdEntryBits.fsUS }
-            if !perms.contains(.execute) { v |= VTdEntryBits.fsXD }
-            return v
-        case .vtdSecondStage:
-            var v = output | large
-            if perms.contains(.read) { v |= VTdEntryBits.ssR }
-            if perms.contains(.write) { v |= VTdEntryBits.ssW }
-            if perms.contains(.execute) { v |= VTdEntryBits.ssX }
-            return v
-        case .armStage1:
-            // io-pgtable-arm arm_lpae_prot_to_pte (stage 1): nG, AP_RDONLY without write, AP_UNPRIV unless
-            // IOMMU_PRIV, MAIR index 1 (cacheable), XN for no-exec, then AF and inner shareable.
-            var v = output | LPAEEntryBits.valid | (level == 1 ? LPAEEntryBits.tableBit : 0)
-            v |= LPAEEntryBits.af | LPAEEntryBits.shInner | LPAEEntryBits.nG | LPAEEntryBits.attrIndexCache
-            if !perms.contains(.write) { v |= LPAEEntryBits.apReadOnly }
-            if perms.contains(.user) { v |= LPAEEntryBits.apUnprivileged }
-            if !perms.contains(.execute) { v |= LPAEEntryBits.xn }
-            return v
-        case .armStage2:
-            // io-pgtable-arm (stage 2): HAP_READ/HAP_WRITE, MemAttr OIWB, XN for no-exec, AF, inner shareable.
-            var v = output | LPAEEntryBits.valid | (level == 1 ? LPAEEntryBits.tableBit : 0)
-            v |= LPAEEntryBits.af | LPAEEntryBits.shInner | LPAEEntryBits.s2MemAttrWriteBack
-            if perms.contains(.read) { v |= LPAEEntryBits.s2Read }
-            if perms.contains(.write) { v |= LPAEEntryBits.s2Write }
-            if !perms.contains(.execute) { v |= LPAEEntryBits.xn }
-            return v
-        }
-    }
+    public func leafEntry(_ output: UInt64, level: Int, perms: Permissions) -> UInt64 { family.leafEntry(self, output, level: level, perms: perms) }
 
     /// The permissions a leaf grants (for listings).
-    public func permissions(_ v: UInt64) -> Permissions {
-        switch self {
-        case .vtdFirstStage:
-            var p: Permissions = [.read]
-            if v & VTdEntryBits.fsRW != 0 { p.insert(.write) }
-            if v & VTdEntryBits.fsUS != 0 { p.insert(.user) }
-            if v & VTdEntryBits.fsXD == 0 { p.insert(.execute) }
-            return p
-        case .vtdSecondStage:
-            var p: Permissions = []
-            if v & VTdEntryBits.ssR != 0 { p.insert(.read) }
-            if v & VTdEntryBits.ssW != 0 { p.insert(.write) }
-            if v & VTdEntryBits.ssX != 0 { p.insert(.execute) }
-            return p
-        case .armStage1:
-            var p: Permissions = [.read, .privileged]
-            if v & LPAEEntryBits.apReadOnly == 0 { p.insert(.write) }
-            if v & LPAEEntryBits.apUnprivileged != 0 { p.insert(.user) }
-            if v & LPAEEntryBits.uxn == 0 { p.insert(.execute) }
-            return p
-        case .armStage2:
-            var p: Permissions = []
-            if v & LPAEEntryBits.s2Read != 0 { p.insert(.read) }
-            if v & LPAEEntryBits.s2Write != 0 { p.insert(.write) }
-            if v & LPAEEntryBits.uxn == 0 { p.insert(.execute) }
-            return p
-        }
-    }
+    public func permissions(_ v: UInt64) -> Permissions { family.permissions(self, v) }
 
     /// One entry of this format at builder `level`, decoded (for the decoder pane and traces).
-    public func decode(_ v: UInt64, level: Int) -> DecodedStructure {
-        switch self {
-        case .vtdFirstStage: return VTdFirstStagePTEFormat.layout(level: level, value: v).decode([v])
-        case .vtdSecondStage: return VTdSecondStagePTEFormat.layout(level: level, value: v).decode([v])
-        case .armStage1(let g, _): return LPAEDescriptorFormat.layout(for: v, stage: 1, granule: g, level: 4 - level).decode([v])
-        case .armStage2(let g, _, _): return LPAEDescriptorFormat.layout(for: v, stage: 2, granule: g, level: 4 - level).decode([v])
-        }
-    }
+    public func decode(_ v: UInt64, level: Int) -> DecodedStructure { family.decode(self, v, level: level) }
+
+    /// Checks a format and level count before a space is created.
+    static func validate(_ format: PageTableFormat, levels: Int) throws(MachineError) { try format.family.validate(format, levels: levels) }
 }
 
-/// Single-bit masks of VT-d paging entries, read once from the field tables.
-enum VTdEntryBits {
-    static let fsP = VTdFirstStagePTEFormat.p.runs[0].mask
-    static let fsRW = VTdFirstStagePTEFormat.rw.runs[0].mask
-    static let fsUS = VTdFirstStagePTEFormat.us.runs[0].mask
-    static let fsXD = VTdFirstStagePTEFormat.xd.runs[0].mask
-    static let ps = VTdFirstStagePTEFormat.ps.runs[0].mask
-    static let ssR = VTdSecondStagePTEFormat.r.runs[0].mask
-    static let ssW = VTdSecondStagePTEFormat.w.runs[0].mask
-    static let ssX = VTdSecondStagePTEFormat.x.runs[0].mask
-    static let address = VTdFirstStagePTEFormat.table.runs[0].mask
-}
-
-extension PageTableFormat {
-    /// Checks a format and level count before a space is created (VT-d: AW/FSPM ranges; Arm: the
-    /// T0SZ/S2T0SZ ranges without SMMU_IDR3.STT, and a start level that covers the input with at most
-    /// 16 concatenated tables, as an STE or CD would need to be legal: SMMUv3 5.2 S2SL0, 5.4 T0SZ).
-    static func validate(_ format: PageTableFormat, levels: Int) throws(MachineError) {
-        switch format {
-        case .vtdFirstStage, .vtdSecondStage:
-            let valid: ClosedRange<Int> = format == .vtdFirstStage ? 4...5 : 3...5
-            guard valid.contains(levels) else {
-                throw .invalid("\(format.label) tables have \(valid.lowerBound)-\(valid.upperBound) levels, not \(levels)")
-            }
-        case .armStage1(let g, let bits):
-            guard (25...48).contains(bits) else {
-                throw .invalid("Arm stage-1 input size is 25-48 bits (T0SZ 16-39 without SMMU_IDR3.STT), not \(bits)")
-            }
-            guard let start = LPAEGeometry.startLevel(g, inputBits: bits) else {
-                throw .invalid("no \(g) stage-1 walk covers a \(bits)-bit VA")
-            }
-            guard levels == 4 - start else { throw .invalid("a \(bits)-bit \(g) stage 1 starts at level \(start): \(4 - start) levels, not \(levels)") }
-        case .armStage2(let g, let bits, let start):
-            guard (25...48).contains(bits) else {
-                throw .invalid("Arm stage-2 input size is 25-48 bits (S2T0SZ 16-39 without SMMU_IDR3.STT), not \(bits)")
-            }
-            guard LPAEGeometry.sl0(g, startLevel: start) != nil else {
-                throw .invalid("the \(g) granule cannot start a stage-2 walk at level \(start) (S2SL0 reaches levels \((0...2).compactMap { LPAEGeometry.startLevel(g, sl0: UInt64($0)) }.sorted().map(String.init).joined(separator: ", ")))")
-            }
-            guard let tables = LPAEGeometry.concatenatedTables(g, inputBits: bits, startLevel: start) else {
-                throw .invalid("a \(bits)-bit IPA cannot start at level \(start) with the \(g) granule (more than \(LPAEGeometry.maxConcatenatedTables) concatenated tables, or no index bits left)")
-            }
-            _ = tables
-            guard levels == 4 - start else { throw .invalid("a stage 2 starting at level \(start) has \(4 - start) levels, not \(levels)") }
-        }
-    }
+/// What one family of page-table formats gives the shared table builder: its names, its radix
+/// description and level rules, and how its entries are made, read and checked.
+protocol PageTableFamily {
+    static func label(_ f: PageTableFormat) -> String
+    static func radix(_ f: PageTableFormat) -> RadixFormat
+    /// The level count the format implies (nil when it is a free choice).
+    static func fixedLevels(_ f: PageTableFormat) -> Int?
+    static func inputBits(_ f: PageTableFormat, levels: Int) -> Int
+    /// Builder levels at which a leaf may sit, deepest first.
+    static func leafLevels(_ f: PageTableFormat, levels: Int) -> [Int]
+    static func tableEntry(_ f: PageTableFormat, _ table: UInt64) -> UInt64
+    static func problem(_ f: PageTableFormat, with perms: Permissions) -> String?
+    static func leafEntry(_ f: PageTableFormat, _ output: UInt64, level: Int, perms: Permissions) -> UInt64
+    static func permissions(_ f: PageTableFormat, _ v: UInt64) -> Permissions
+    static func decode(_ f: PageTableFormat, _ v: UInt64, level: Int) -> DecodedStructure
+    /// Throws when `levels` or the format's parameters are not a legal table.
+    static func validate(_ f: PageTableFormat, levels: Int) throws(MachineError)
 }

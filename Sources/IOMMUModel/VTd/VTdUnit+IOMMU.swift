@@ -33,7 +33,7 @@ extension VTdUnit: IOMMU {
     }
 
     public func walkGeometry(for request: DMARequest, memory: PhysicalMemory) -> WalkGeometry {
-        WalkGeometry(stage1Levels: lastGeometry.stage1, stage2Levels: lastGeometry.stage2)
+        WalkGeometry(stage1Levels: lastGeometry.stage1, stage2Levels: lastGeometry.stage2, numbering: .downToOne, stage1RootLabel: "FS")
     }
 
     public func cacheAnswering(_ trace: WalkTrace) -> String? {

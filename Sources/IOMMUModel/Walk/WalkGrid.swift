@@ -31,10 +31,12 @@ public struct WalkGrid: Sendable {
     public var stage1Structure: TableStructure = .none
     public var stage2Structure: TableStructure = .none
 
-    /// `armStartLevels` switches to Arm numbering: levels count up from the start level (0-3), so the
-    /// column of a stage-2 reference is its level minus stage 2's start level.
-    public init(trace: WalkTrace, stage1Levels n: Int, stage2Levels m: Int, stage1Label: String = "FS",
-                armStartLevels: (stage1: Int, stage2: Int)? = nil) {
+    /// `numbering` says how to label levels no reference names (`.upFrom`: levels count up from the
+    /// start level, so the column of a stage-2 reference is its level minus stage 2's start level).
+    public init(trace: WalkTrace, stage1Levels n: Int, stage2Levels m: Int, stage1Label: String = "S1",
+                numbering: LevelNumbering = .downToOne) {
+        var countUp: (stage1: Int, stage2: Int)? = nil
+        if case .upFrom(let s1, let s2) = numbering { countUp = (s1, s2) }
         stage1Levels = n
         stage2Levels = m
         let refs = trace.references
@@ -49,13 +51,13 @@ public struct WalkGrid: Sendable {
             else if k == 0 { label = "\(stage1Label) root" }
             else if k == n { label = "page" }
             else if s1 != .none { label = "L\(s1.userLevel(n - k + 1))→" }
-            else if let arm = armStartLevels { label = "L\(arm.stage1 + k - 1)→" }
+            else if let up = countUp { label = "L\(up.stage1 + k - 1)→" }
             else { label = "L\(n - k + 1)→" }
             return Row(label: label, address: nil, stage2: [MemoryReference?](repeating: nil, count: max(m, 0)), stage1: nil)
         }
         stage2ColumnLabels = (0..<max(m, 0)).map { c in
             if s2 != .none { return "S2 L\(s2.userLevel(m - c))" }
-            return armStartLevels.map { "S2 L\($0.stage2 + c)" } ?? "S2 L\(m - c)"
+            return countUp.map { "S2 L\($0.stage2 + c)" } ?? "S2 L\(m - c)"
         }
         configuration = []
         tlbHit = nil
@@ -66,7 +68,7 @@ public struct WalkGrid: Sendable {
             case .stage2:
                 // The column counts down from the root: the structure turns the recorded level into the builder's.
                 let builder = r.structure != .none ? r.structure.builderLevel(fromUser: Int(r.level))
-                                                   : armStartLevels.map { _ in 4 - Int(r.level) } ?? Int(r.level)
+                                                   : countUp.map { _ in 4 - Int(r.level) } ?? Int(r.level)
                 let row = Int(r.row), col = m - builder
                 // Stage-2 walks of configuration structures (an SMMUv3 CD at an IPA) have row -1.
                 guard row >= 0 && row < rows.count else { configuration.append(r); continue }

@@ -48,3 +48,10 @@ struct SMMUv3NestedSTE: NestedDomainPayload, Equatable {
     var kind: SMMUNestedSTEKind
     var ats: Bool
 }
+
+extension NestedDomainData {
+    /// The validated vSTE of an SMMUv3 nested HWPT (nil for another vendor's data).
+    public var smmuVSTE: (vste: [UInt64], kind: SMMUNestedSTEKind, ats: Bool)? {
+        (payload as? SMMUv3NestedSTE).map { ($0.vste, $0.kind, $0.ats) }
+    }
+}
