@@ -27,15 +27,15 @@ extension Machine {
             case .createDomain(let d, let iommu, let format, let width):
                 out = [try hostCreateDomain(d, iommu: iommu, format: format, width: width)]
             case .destroyDomain(let d):
-                let space = hostLinks.domains[d]?.space
+                let space = hostModel.links.domains[d]?.space
                 if let s = space { storeSpace(s, nil) }
-                hostLinks.domains[d] = nil
+                hostModel.links.domains[d] = nil
                 out = [.domainDestroyed(domain: d, space: space)]
             case .mapRange(let d, let iova, let hpa, let size, let r, let w):
                 let s = try hostDomainSpace(d)
                 let before = spaces[s]?.leafCount ?? 0
                 let perms: Permissions
-                if hostLinks.domains[d]?.format.role == .stage1 {
+                if hostModel.links.domains[d]?.format.role == .stage1 {
                     // Linux first-stage leaves: always readable, US set (DMA is a user-level request), XD set.
                     perms = w ? [.read, .write, .user] : [.read, .user]
                 } else {
@@ -48,13 +48,13 @@ extension Machine {
                 _ = try unmap(space: s, input: iova, size: size)
                 out = [.unmapped(space: s, ranges: 1, bytes: size, firstIOVA: iova)]
             case .flushRange(let d, let iova, let size):
-                guard let rec = hostLinks.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
+                guard let rec = hostModel.links.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
                 if let e = try hostDriver(rec.iommu).flushRange(&self, domain: d, iova: iova, size: size) { out = [e] }
             case .attachPaging(let dev, let pasid, let d, let tag):
                 guard let driver = HostDrivers.driver(named: tag.format.driver) else { throw .invalid("no host driver \(tag.format.driver)") }
                 out = try driver.attachPaging(&self, device: dev, pasid: pasid, domain: d, tag: tag)
             case .detach(let dev, let pasid):
-                if let iommu = host.devices[dev]?.iommu, let driver = HostDrivers.driver(for: iommu) {
+                if let iommu = hostModel.host.devices[dev]?.iommu, let driver = HostDrivers.driver(for: iommu) {
                     out = try driver.detach(&self, device: dev, pasid: pasid)
                 }
             case .driver(let a):
@@ -75,7 +75,7 @@ extension Machine {
                 add(e)
             }
         }
-        if !ranInvalidations.isEmpty { setLastQueueResults(ranInvalidations) }
+        if !ranInvalidations.isEmpty { session.lastQueueResults = ranInvalidations }
         return effects
     }
 
@@ -90,13 +90,13 @@ extension Machine {
     mutating func hostCreateDomain(_ d: HostDomainID, iommu: HostIOMMURef, format: DomainFormat, width: Int) throws(MachineError) -> HostEffect {
         var record = HostLinks.Domain(id: d, iommu: iommu, format: format, addressWidth: width, space: nil)
         let effect = try hostDriver(iommu).createDomain(&self, &record)
-        hostLinks.domains[d] = record
+        hostModel.links.domains[d] = record
         return effect
     }
 
     /// The space of a domain.
     func hostDomainSpace(_ d: HostDomainID) throws(MachineError) -> String {
-        guard let rec = hostLinks.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
+        guard let rec = hostModel.links.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
         guard let s = rec.space else { throw .invalid("host domain \(d) (\(rec.format)) has no I/O page table of its own") }
         return s
     }

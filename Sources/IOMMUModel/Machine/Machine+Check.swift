@@ -6,18 +6,18 @@ extension Machine {
     /// The latest step that wrote a page holding one of `addresses`, and what that step changed.
     public func lastChange(of addresses: [UInt64]) -> (step: Int, what: String)? {
         guard let stamp = addresses.compactMap({ memory.lastWriteStamp($0) }).max(), stamp > 0 else { return nil }
-        return (Int(stamp), changeLog[Int(stamp)] ?? "written")
+        return (Int(stamp), session.change(at: Int(stamp)))
     }
 
     mutating func expect(_ e: Expectation) throws(MachineError) -> StepOutcome {
         let (ok, text) = evaluate(e)
         if ok { return StepOutcome(.ok, "expect \(text): ok") }
-        failExpectation(text)
+        session.failExpectation(text)
         return StepOutcome(.expectFailed, "expect FAILED: \(text)")
     }
 
     func evaluate(_ e: Expectation) -> (Bool, String) {
-        let dma = lastDMA
+        let dma = session.lastDMA
         switch e {
         case .translatesTo(let hpa):
             guard let got = dma?.outcome.hpa else { return (false, "translation to \(groupedHex(hpa)), but the last DMA \(dma == nil ? "does not exist" : "faulted")") }
@@ -40,17 +40,17 @@ extension Machine {
             let got = cacheCount(cache)
             return (got == n, "\(cache) holds \(n)" + (got == n ? "" : ", holds \(got.map(String.init) ?? "nothing (unknown cache)")"))
         case .removed(let n):
-            let got = lastQueueResults.reduce(0) { $0 + $1.removed.count }
+            let got = session.lastQueueResults.reduce(0) { $0 + $1.removed.count }
             return (got == n, "invalidation removed \(n)" + (got == n ? "" : ", removed \(got)"))
         case .refused(let want):
-            let got = lastQueueResults.last.map { !$0.accepted } ?? false
+            let got = session.lastQueueResults.last.map { !$0.accepted } ?? false
             return (got == want, want ? "invalidation refused" : "invalidation accepted")
         case .eventCount(let n):
             let got = iommu?.faultRecordCount ?? 0
             let log = architecture?.faultLogName ?? "fault log (no IOMMU yet)"
             return (got == n, "\(n) event\(n == 1 ? "" : "s") in the \(log)" + (got == n ? "" : ", found \(got)"))
         case .hostErrno, .lockedVM, .userLockedVM, .hostOutput, .hostReturn, .pinnedVM:
-            return evaluateHost(e)
+            return hostModel.evaluate(e)
         }
     }
 

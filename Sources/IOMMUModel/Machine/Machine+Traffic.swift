@@ -25,7 +25,7 @@ extension Machine {
             }
         }
         let g = unit.walkGeometry(for: req, memory: memory)
-        lastDMA = DMARecord(device: name, request: req, outcome: result.outcome, trace: trace, staleUse: stale,
+        session.lastDMA = DMARecord(device: name, request: req, outcome: result.outcome, trace: trace, staleUse: stale,
                             stage1Levels: g.stage1Levels, stage2Levels: g.stage2Levels, numbering: g.numbering,
                             stage1RootLabel: g.stage1RootLabel)
         var step = DMAStep(device: name, request: req, outcome: result.outcome, walkReads: trace.walkReads, staleUse: stale)
@@ -33,7 +33,7 @@ extension Machine {
         step.outputName = arch.addressNames.output.lowercased()
         step.servedByName = result.outcome.servedBy.map(arch.label)
         if let stale {
-            recordStaleUse(stale)
+            session.recordStaleUse(stale)
             return StepOutcome(.stale, dma: step)
         }
         var out = StepOutcome(result.outcome.faultCode == nil ? .ok : .fault, dma: step)
@@ -51,7 +51,7 @@ extension Machine {
         guard var unit = iommu.take() else { throw missing }
         defer { iommu = unit }
         let results = unit.submitBatch(entries, memory: &memory)
-        lastQueueResults = results
+        session.lastQueueResults = results
         return StepOutcome(results.last?.error == nil ? .ok : .refused, queue: results, notConsumed: entries.count - results.count, noun: noun)
     }
 

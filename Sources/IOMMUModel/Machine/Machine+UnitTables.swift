@@ -8,7 +8,7 @@ extension Machine {
         guard let unit = iommu else { return nil }
         var names: [UInt32: String] = [:]
         for d in devices { names[d.sid] = d.name }
-        return unit.viewTable(id, context: UnitViewContext(deviceNames: names, lastQueueResults: lastQueueResults))
+        return unit.viewTable(id, context: UnitViewContext(deviceNames: names, lastQueueResults: session.lastQueueResults))
     }
 
     /// The table a title, id or alias names (case-insensitive): `WC-S1`, `walk-s1`, `evtq`.

@@ -14,29 +14,24 @@ public struct Machine: Sendable {
     public var hostTables = FrameAllocator(name: "host table pool", base: 0x8000_0000, size: 0x4000_0000)
     /// Frames for each guest's tables, by the stage-2 space that backs them (GPAs).
     public var guestTables: [String: FrameAllocator] = [:]
-    /// Step count: how many commands have been applied.
-    public internal(set) var step = 0
-    /// What each step changed in memory, in words (page write stamps in `memory` point here).
-    public internal(set) var changeLog: [Int: String] = [:]
-    public internal(set) var lastDMA: DMARecord?
-    /// What the last batch of queue entries (QI descriptors, SMMUv3 commands) did, entry by entry.
-    public internal(set) var lastQueueResults: [QueueEntryResult] = []
-    /// Every DMA that was served from a stale entry, with its step.
-    public internal(set) var staleUses: [(step: Int, use: StaleUse)] = []
+    /// What the steps so far did (the session record: step count, change log, last DMA and queue
+    /// batch, stale uses, narration, failed expectations); only commands change it.
+    public internal(set) var session = SessionRecord()
     /// `memory.writeCount` at which every cache was known to agree with memory (empty caches always do).
     var cachesMatchMemoryAt: UInt64 = 0
-    /// Narration of the last `note`.
-    public internal(set) var lastNote: String?
-    /// Failed expectations, with their step.
-    public internal(set) var failedExpectations: [(step: Int, message: String)] = []
-    /// The host above the IOMMUs: processes, VFIO containers, iommufd (Machine+Host).
-    public internal(set) var host = HostState()
-    /// Names and domain tables linking `host` to the engines.
-    public internal(set) var hostLinks = HostLinks()
+    /// The kernel side: the host above the IOMMUs (processes, VFIO containers, iommufd) and the
+    /// names and domain tables linking it to the unit; changed only by `HostCommand`s (Machine+Host).
+    public internal(set) var hostModel = HostModel()
+    /// The host objects (`hostModel.host`), for the views.
+    public var host: HostState { hostModel.host }
+    /// The names and domain tables linking the host to the unit (`hostModel.links`), for the views.
+    public var hostLinks: HostLinks { hostModel.links }
 
-    /// The step number a front end shows (a scenario step may hold several commands); histories
-    /// and stale-use records use it. Without a front end it is the command count.
-    public var storyStep: Int?
+    /// The step number a front end shows (`SessionRecord.storyStep`).
+    public var storyStep: Int? {
+        get { session.storyStep }
+        set { session.storyStep = newValue }
+    }
 
     /// Bounds that turn runaway input into a clear error instead of exhausting memory or time.
     public var limits = MachineLimits()
@@ -49,9 +44,7 @@ public struct Machine: Sendable {
     }
 
     /// Sets the narration of the current step without applying a command.
-    public mutating func narrate(_ text: String?) { lastNote = text }
-
-    var historyStep: Int { storyStep ?? step + 1 }
+    public mutating func narrate(_ text: String?) { session.narrate(text) }
 
     /// Applies one command. On a thrown error nothing changes: commands validate before they write,
     /// and the few that allocate as they go (map, attach) keep a copy to restore.
@@ -80,19 +73,19 @@ public struct Machine: Sendable {
                 memory.endJournal()
                 spacesJournal = []
             }
-            describeChange(outcome.summary)
+            session.describeChange(outcome.summary)
         } else {
             outcome = try perform(command)
         }
         if cachesMatchMemoryAt != memory.writeCount && cachesEmpty { cachesMatchMemoryAt = memory.writeCount }
-        step += 1
+        session.commandApplied()
         return outcome
     }
 
     mutating func perform(_ command: MachineCommand) throws(MachineError) -> StepOutcome {
         switch command {
         case .note(let text):
-            lastNote = text
+            session.narrate(text)
             return StepOutcome(.ok, "note")
         case .driver(let d): return try d.command.perform(on: &self)
         case .addDevice(let d): return try addDevice(d)
@@ -151,7 +144,7 @@ public struct Machine: Sendable {
 
     /// Writes a qword of host memory, stamped with the current step.
     mutating func writeHost(_ address: UInt64, _ value: UInt64) throws(MachineError) {
-        memory.writeStamp = UInt32(truncatingIfNeeded: historyStep)
+        memory.writeStamp = UInt32(truncatingIfNeeded: session.historyStep)
         do { try memory.write64(address, value) } catch { throw .memory(error) }
     }
 
@@ -159,16 +152,6 @@ public struct Machine: Sendable {
         for (i, w) in words.enumerated() { try writeHost(address + UInt64(i * 8), w) }
     }
 
-    /// Says, once per command, what the writes of this step change.
-    mutating func describeChange(_ what: String) {
-        let k = historyStep
-        changeLog[k] = changeLog[k].map { $0.count < 400 ? $0 + "; " + what : $0 } ?? what
-    }
-
-    mutating func recordStaleUse(_ use: StaleUse) { staleUses.append((historyStep, use)) }
-    mutating func setLastDMA(_ r: DMARecord) { lastDMA = r }
-    mutating func setLastQueueResults(_ r: [QueueEntryResult]) { lastQueueResults = r }
-    mutating func failExpectation(_ m: String) { failedExpectations.append((historyStep, m)) }
     mutating func setSpace(_ s: AddressSpace) { storeSpace(s.name, s) }
 
     /// Every change to `spaces` goes through here, so a failed command can be undone from the journal.

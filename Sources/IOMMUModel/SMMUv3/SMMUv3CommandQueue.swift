@@ -69,7 +69,7 @@ extension Machine {
         let results = skip ? unit.skipCommandError(memory: &memory) : unit.acknowledgeCommandError(memory: &memory)
         let stillStopped = unit.commandQueue.stopped
         smmu = unit
-        lastQueueResults = results
+        session.lastQueueResults = results
         var out = StepOutcome(stillStopped ? .refused : .ok, queue: results)
         out.extraDetails.insert(skip ? "arm_smmu_cmdq_skip_err: the refused entry (\(bad)) became a CMD_SYNC; GERRORN acknowledged"
                                      : "GERRORN acknowledged: consumption resumed at CONS (\(bad))", at: 0)

@@ -50,8 +50,8 @@ extension Machine {
         default:
             throw .invalid("a \(tag.format) tag for an SMMUv3 device")
         }
-        hostLinks.smmuInstalled.removeAll { $0.device == device }
-        hostLinks.smmuInstalled.append(record)
+        hostModel.links.smmuInstalled.removeAll { $0.device == device }
+        hostModel.links.smmuInstalled.append(record)
         effects.append(try hostSMMUIssue([SMMUv3HostCommands.cfgiSTE(sid: dev.sid)], why: "arm_smmu_write_ste (CFGI_STE)"))
         return effects
     }
@@ -62,8 +62,8 @@ extension Machine {
         let s2 = try hostDomainSpace(parent)
         let dev = try self.device(named: device)
         let out = try smmuInstallNestedSTE(device: device, kind: kind, vste: vste, stage2: s2, vmid: vmid, ats: ats)
-        hostLinks.smmuInstalled.removeAll { $0.device == device }
-        hostLinks.smmuInstalled.append(HostLinks.SMMUInstalled(device: device, sid: dev.sid, domain: parent, asid: nil, vmid: vmid,
+        hostModel.links.smmuInstalled.removeAll { $0.device == device }
+        hostModel.links.smmuInstalled.append(HostLinks.SMMUInstalled(device: device, sid: dev.sid, domain: parent, asid: nil, vmid: vmid,
                                                               ats: ats, parent: parent))
         return [.configured(out.summary), try hostSMMUIssue([SMMUv3HostCommands.cfgiSTE(sid: dev.sid)], why: "arm_smmu_write_ste (CFGI_STE)")]
     }
@@ -75,7 +75,7 @@ extension Machine {
         guard size > 0 else { return nil }
         var commands: [[UInt64]] = []
         let pages = (size + 0xfff) >> 12
-        for e in hostLinks.smmuInstalled where e.domain == d {
+        for e in hostModel.links.smmuInstalled where e.domain == d {
             if e.parent != nil {
                 // A nest parent: its stage-2 entries and every combined entry of the VMID.
                 commands += pages <= 32 ? (0..<pages).map { SMMUv3HostCommands.tlbiS2IPA(vmid: e.vmid, ipa: iova + $0 << 12) }
@@ -101,9 +101,9 @@ extension Machine {
 
     /// The STE goes back to abort when the device is detached (arm_smmu_make_abort_ste + CFGI_STE).
     mutating func hostSMMUDetach(device: String) throws(MachineError) -> [HostEffect] {
-        guard let e = hostLinks.smmuInstalled.first(where: { $0.device == device }) else { return [] }
+        guard let e = hostModel.links.smmuInstalled.first(where: { $0.device == device }) else { return [] }
         let out = try smmuWriteSTE(SMMUv3STESpec(device: device, config: .abort))
-        hostLinks.smmuInstalled.removeAll { $0.device == device }
+        hostModel.links.smmuInstalled.removeAll { $0.device == device }
         var commands = [SMMUv3HostCommands.cfgiSTE(sid: e.sid)]
         commands.append(e.asid.map { SMMUv3HostCommands.tlbiNHASID(asid: $0) } ?? SMMUv3HostCommands.tlbiS12VMALL(vmid: e.vmid))
         return [.configured(out.summary), try hostSMMUIssue(commands, why: "arm_smmu_attach_dev (blocked): CFGI_STE and the old tags")]

@@ -58,7 +58,7 @@ extension Machine {
         }
         if s1.eafe { fields.append(("eafe", 1)) }
         // The nested domain is the one holding this DID on the unit.
-        let nested = host.domain(holding: did, .vtd(0), pool: VTdHostDriver.didPool) ?? 0
+        let nested = hostModel.host.domain(holding: did, .vtd(0), pool: VTdHostDriver.didPool) ?? 0
         return try hostInstall(HostLinks.Installed(device: device, pasid: pasid, domain: nested, did: did, pgtt: 3, parent: parent), fields: fields)
     }
 
@@ -69,12 +69,12 @@ extension Machine {
         let kind = VTdPASIDEntryFormat.pgttNames[UInt64(entry.pgtt)] ?? "PGTT \(entry.pgtt)"
         var effects: [HostEffect] = [.configured("\(entry.device) PASID \(entry.pasid): \(kind) entry, DID \(entry.did), at HPA \(groupedHex(address)): "
                                                  + words.prefix(3).map { hex($0) }.joined(separator: " "))]
-        if let old = hostLinks.installed(device: entry.device, pasid: entry.pasid) {
+        if let old = hostModel.links.installed(device: entry.device, pasid: entry.pasid) {
             let rs = try runDriverDescriptors(hostTeardownDescriptors(old))
             effects.append(.invalidated(why: "intel_pasid_flush_present (old DID \(old.did))", results: rs))
-            hostLinks.installed.removeAll { $0.device == entry.device && $0.pasid == entry.pasid }
+            hostModel.links.installed.removeAll { $0.device == entry.device && $0.pasid == entry.pasid }
         }
-        hostLinks.installed.append(entry)
+        hostModel.links.installed.append(entry)
         return effects
     }
 
@@ -84,7 +84,7 @@ extension Machine {
     func hostTeardownDescriptors(_ e: HostLinks.Installed) -> [VTdInvalidation] {
         var d: [VTdInvalidation] = [.pasidCache(did: e.did, pasid: e.pasid)]
         d.append(e.pgtt == 1 || e.pgtt == 4 ? .pasidIOTLB(did: e.did, pasid: e.pasid, range: nil, ih: false) : .iotlb(did: e.did, range: nil, ih: false))
-        if let dev = host.devices[e.device], dev.ats {
+        if let dev = hostModel.host.devices[e.device], dev.ats {
             let sid = UInt16(truncatingIfNeeded: dev.sid)
             // devtlb_invalidation_with_pasid: addr 0, mask 64 - VTD_PAGE_SHIFT.
             d.append(e.pasid == 0 ? .deviceTLB(sid: sid, pfsid: dev.pfsid, qdep: dev.atsQueueDepth, addr: 0, sizeOrder: 52)
@@ -94,10 +94,10 @@ extension Machine {
     }
 
     mutating func hostDetach(device: String, pasid: UInt32) throws(MachineError) -> [HostEffect] {
-        guard let e = hostLinks.installed(device: device, pasid: pasid) else { return [] }
+        guard let e = hostModel.links.installed(device: device, pasid: pasid) else { return [] }
         _ = try vtdDetach(device: device, pasid: pasid == 0 ? nil : pasid)
         let rs = try runDriverDescriptors(hostTeardownDescriptors(e))
-        hostLinks.installed.removeAll { $0.device == device && $0.pasid == pasid }
+        hostModel.links.installed.removeAll { $0.device == device && $0.pasid == pasid }
         return [.configured("\(device) PASID \(pasid): entry cleared (was DID \(e.did))"), .invalidated(why: "intel_pasid_tear_down_entry", results: rs)]
     }
 
@@ -108,7 +108,7 @@ extension Machine {
     /// device-TLB ranges for ATS devices) and, for a nest parent, the nested entries over it (type 2
     /// with the nested DID, their device TLBs flushed whole).
     mutating func hostFlushRange(_ d: HostDomainID, iova: UInt64, size: UInt64) throws(MachineError) -> HostEffect? {
-        guard let rec = hostLinks.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
+        guard let rec = hostModel.links.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
         guard size > 0 else { return nil }
         let (addr, mask) = HostState.psiAlignedAddress(start: iova, end: iova &+ size &- 1)
         let mamv = vtd?.configuration.maxAddressMask ?? 18
@@ -124,17 +124,17 @@ extension Machine {
             }
         }
         func devtlb(_ e: HostLinks.Installed, whole: Bool) {
-            guard let dev = host.devices[e.device], dev.ats else { return }
+            guard let dev = hostModel.host.devices[e.device], dev.ats else { return }
             let sid = UInt16(truncatingIfNeeded: dev.sid)
             let (a, m) = whole ? (UInt64(0), UInt8(52)) : (addr, UInt8(mask))
             descriptors.append(e.pasid == 0 ? .deviceTLB(sid: sid, pfsid: dev.pfsid, qdep: dev.atsQueueDepth, addr: a, sizeOrder: m)
                                             : .pasidDeviceTLB(sid: sid, pfsid: dev.pfsid, pasid: e.pasid, qdep: dev.atsQueueDepth, addr: a, sizeOrder: m))
         }
-        for e in hostLinks.installed where e.domain == d && e.parent == nil {
+        for e in hostModel.links.installed where e.domain == d && e.parent == nil {
             iotlb(did: e.did, pasid: e.pasid, firstStage: rec.format == .vtdFirstStage)
             devtlb(e, whole: false)
         }
-        for e in hostLinks.installed where e.parent == d {
+        for e in hostModel.links.installed where e.parent == d {
             iotlb(did: e.did, pasid: e.pasid, firstStage: false)
             devtlb(e, whole: true)
         }
