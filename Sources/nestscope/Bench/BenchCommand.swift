@@ -13,7 +13,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Run only the figures whose key contains this text (for profiling).") var only: String?
 
     /// Every figure's key, so `--only` with a typo fails instead of measuring nothing.
-    static let keys = BenchArchitectures.all.flatMap { $0.keys } + ["replay_events_per_s", "render_frame_ms", "keypress_to_frame_ms"]
+    static let keys = BenchArchitectures.all.flatMap { $0.keys }
+        + ["replay_events_per_s", "import_lines_per_s", "import_decode_lines_per_s", "render_frame_ms", "keypress_to_frame_ms"]
 
     func run() throws {
         if let only, !Self.keys.contains(where: { $0.contains(only) }) {
