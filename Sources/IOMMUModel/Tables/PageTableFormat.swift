@@ -24,8 +24,8 @@ public enum PageTableFormat: Sendable, Equatable {
     public var label: String { family.label(self) }
 
     /// The radix description the walkers use for this format: the builder reads and writes the same
-    /// present, leaf and address bits.
-    public var radix: RadixFormat { family.radix(self) }
+    /// present, leaf and address bits (each family's, from PageTableFamilies.swift).
+    public var radix: RadixFormat { familyRadix }
 
     /// log2 of the smallest page (and of a table's size, except a concatenated or small root).
     public var granuleShift: Int { radix.levels[1].shift }
@@ -112,7 +112,6 @@ public enum PageTableFormat: Sendable, Equatable {
 /// description and level rules, and how its entries are made, read and checked.
 protocol PageTableFamily {
     static func label(_ f: PageTableFormat) -> String
-    static func radix(_ f: PageTableFormat) -> RadixFormat
     /// The level count the format implies (nil when it is a free choice).
     static func fixedLevels(_ f: PageTableFormat) -> Int?
     static func inputBits(_ f: PageTableFormat, levels: Int) -> Int

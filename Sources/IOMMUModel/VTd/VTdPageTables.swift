@@ -8,12 +8,10 @@ enum VTdPageTables: PageTableFamily {
 
     static func label(_ f: PageTableFormat) -> String { f == .vtdFirstStage ? "VT-d first stage (x86)" : "VT-d second stage" }
 
-    static func radix(_ f: PageTableFormat) -> RadixFormat { f == .vtdFirstStage ? firstStageRadix : secondStageRadix }
-
     /// The level count is the driver's choice (FSPM, AW).
     static func fixedLevels(_ f: PageTableFormat) -> Int? { nil }
 
-    static func inputBits(_ f: PageTableFormat, levels: Int) -> Int { radix(f).inputBits(rootLevel: levels) }
+    static func inputBits(_ f: PageTableFormat, levels: Int) -> Int { f.radix.inputBits(rootLevel: levels) }
 
     /// 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB (below the root).
     static func leafLevels(_ f: PageTableFormat, levels: Int) -> [Int] { [1, 2, 3].filter { $0 < levels || $0 == 1 } }

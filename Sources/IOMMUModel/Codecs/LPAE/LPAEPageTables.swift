@@ -13,10 +13,6 @@ enum LPAEPageTables: PageTableFamily {
         }
     }
 
-    static func radix(_ f: PageTableFormat) -> RadixFormat {
-        LPAERadixFormat.format(stage: f.armStage ?? 1, granule: f.granule ?? .k4)
-    }
-
     static func fixedLevels(_ f: PageTableFormat) -> Int? {
         switch f {
         case .armStage1(let g, let bits): return LPAEGeometry.startLevel(g, inputBits: bits).map { 4 - $0 }
@@ -28,7 +24,7 @@ enum LPAEPageTables: PageTableFamily {
     static func inputBits(_ f: PageTableFormat, levels: Int) -> Int {
         switch f {
         case .armStage1(_, let bits), .armStage2(_, let bits, _): return bits
-        default: return radix(f).inputBits(rootLevel: levels)
+        default: return f.radix.inputBits(rootLevel: levels)
         }
     }
 
