@@ -70,6 +70,10 @@ extension SMMUv3Unit {
             for e in pendingFills { caches.insertWalk(e) }
             pendingFills.removeAll(keepingCapacity: true)
         }
+        if !pendingFetchFills.isEmpty {
+            for e in pendingFetchFills { caches.insertFetch(e) }
+            pendingFetchFills.removeAll(keepingCapacity: true)
+        }
         switch outcome {
         case .translated(var t):
             t.servedBy = .deviceTLB

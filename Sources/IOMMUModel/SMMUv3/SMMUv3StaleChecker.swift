@@ -10,6 +10,7 @@ public enum SMMUv3StaleChecker {
         for s in c.tlb.slotsByRecency { if let f = checkTLB(c.tlb.payload(s), unit, memory) { out.append(f) } }
         for s in c.walkStage1.slotsByRecency { if let f = checkWalk(c.walkStage1.payload(s), unit, memory) { out.append(f) } }
         for s in c.walkStage2.slotsByRecency { if let f = checkWalk(c.walkStage2.payload(s), unit, memory) { out.append(f) } }
+        for s in c.fetchTLB.slotsByRecency { if let f = checkFetch(c.fetchTLB.payload(s), unit, memory) { out.append(f) } }
         for sid in c.atcs.keys.sorted() {
             guard let atc = c.atcs[sid] else { continue }
             for s in atc.slotsByRecency { if let f = checkATC(atc.payload(s), unit, memory) { out.append(f) } }

@@ -82,6 +82,18 @@ public enum VTdStaleChecker {
         return (outcome, trace)
     }
 
+    /// What a supervisor request (a read, or a write) for `req`'s page gets from memory now.
+    static func supervisorAnswer(_ req: DMARequest, _ unit: VTdUnit, _ memory: PhysicalMemory, write: Bool = false) -> EntryState {
+        var priv = req
+        priv.privileged = true
+        if write { priv.access = .write }
+        var scratch = unit, tr = WalkTrace()
+        switch scratch.translate(priv, memory: memory, trace: &tr, policy: .none) {
+        case .fault(let f): return faultState(f)
+        case .translated(let p): return .translation(label: "hpa", address: p.hpa, perms: p.perms)
+        }
+    }
+
     static func path(_ trace: WalkTrace) -> [UInt64] { trace.references.filter { $0.source == .memory }.map(\.hpa) }
 
     static func checkIOTLB(_ e: VTdIOTLBEntry, _ unit: VTdUnit, _ memory: PhysicalMemory) -> StaleFinding? {
@@ -95,13 +107,11 @@ public enum VTdStaleChecker {
             else if t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) { problem = .translation(label: "hpa", address: t.hpa, perms: t.perms) }
             else if t.supervisorRequests != e.supervisorRequests {
                 // The PASID entry's SRE changed: a supervisor request now gets another answer (VT-d 9.6).
-                var priv = req
-                priv.privileged = true
-                var scratch = unit, tr = WalkTrace()
-                switch scratch.translate(priv, memory: memory, trace: &tr, policy: .none) {
-                case .fault(let f): problem = faultState(f)
-                case .translated(let p): problem = .translation(label: "hpa", address: p.hpa, perms: p.perms)
-                }
+                problem = supervisorAnswer(req, unit, memory)
+            }
+            else if e.supervisorRequests && t.supervisorWrite != e.supervisorWrite {
+                // WPE changed: a supervisor write to a read-only page now gets another answer (VT-d 3.6.2).
+                problem = supervisorAnswer(req, unit, memory, write: true)
             }
             else if t.pageShift < e.pageShift {
                 // Memory now maps the range in smaller pieces: check the entry's last page too.
@@ -153,6 +163,12 @@ public enum VTdStaleChecker {
         case .translated(let t):
             if t.hpa != e.hpa || t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) {
                 problem = .translation(label: "hpa", address: t.hpa, perms: t.perms)
+            } else if t.supervisorRequests != e.supervisorRequests {
+                // SRE changed since the device cached it: a supervisor request now gets another answer (VT-d 9.6).
+                problem = supervisorAnswer(req, unit, memory)
+            } else if e.supervisorRequests && t.supervisorWrite != e.supervisorWrite {
+                // WPE changed: a supervisor write to a read-only page now gets another answer (VT-d 3.6.2).
+                problem = supervisorAnswer(req, unit, memory, write: true)
             }
         }
         guard let problem else { return nil }
@@ -279,7 +295,8 @@ public enum VTdStaleChecker {
         if case .success(let ctx) = unit.readContext(sid: e.sid, memory: memory, trace: &scratch) {
             switch unit.readPASIDEntry(sid: e.sid, pasid: e.pasid, context: ctx, memory: memory, trace: &scratch) {
             case .success(let fresh):
-                if fresh.words == e.words { return nil }
+                // Only the fields the walk reads under the entry's PGTT count (VTdStaleUsedFields).
+                if fresh.words == e.words || VTdStaleUsedFields.pasid(fresh.words) == VTdStaleUsedFields.pasid(e.words) { return nil }
                 now = .words(fresh.words)
             case .failure(let f): now = .unreachable(f.reason.text)
             }
@@ -297,7 +314,9 @@ public enum VTdStaleChecker {
         let now: EntryState
         switch unit.readContext(sid: e.sid, memory: memory, trace: &scratch) {
         case .success(let fresh):
-            if fresh.words == e.words { return nil }
+            // Only the fields the walk reads under the entry's mode and TT count (VTdStaleUsedFields).
+            if fresh.words == e.words || VTdStaleUsedFields.context(fresh.words, scalable: unit.scalableMode)
+                == VTdStaleUsedFields.context(e.words, scalable: unit.scalableMode) { return nil }
             now = .words(fresh.words)
         case .failure(let f): now = .unreachable(f.reason.text)
         }
