@@ -87,7 +87,7 @@ struct StaleOracle {
                 for (access, privileged) in StaleOracle.accesses {
                     let req = DMARequest(sourceID: q.sid, pasid: q.pasid, address: address, access: access, privileged: privileged)
                     let r = TranslationRequest(req, kind: .dma(deviceATC: q.ats))
-                    let (want, freshReads) = freshly(TranslationRequest(req), unit)
+                    let (want, freshReads) = freshly(r, unit)
                     var alone = e.alone
                     var t = WalkTrace()
                     let got = alone.translate(r, memory: memory, trace: &t, caching: .all).answer

@@ -23,7 +23,8 @@ extension SMMUv3Unit: IOMMU {
         case (.dma(let atc), .all): outcome = deviceRequest(request.request, ats: atc, memory: memory, trace: &trace)
         case (.atsTranslation, .all):
             outcome = translate(request.request, memory: memory, trace: &trace, policy: .all, translationRequest: true)
-        case (.dma, .none): outcome = translate(request.request, memory: memory, trace: &trace, policy: .none)
+        // Cache-free, an ATS device still asks first (deviceRequest): the same request kind as the cached path.
+        case (.dma(let atc), .none): outcome = deviceRequest(request.request, ats: atc, memory: memory, trace: &trace, policy: .none)
         case (.atsTranslation, .none):
             outcome = translate(request.request, memory: memory, trace: &trace, policy: .none, translationRequest: true)
         }

@@ -4,7 +4,15 @@ extension VTdUnit {
     /// Translates for a device; with ATS the device's ATC is consulted and filled first.
     public mutating func deviceRequest(_ req: DMARequest, ats: Bool, memory: PhysicalMemory, trace: inout WalkTrace,
                                        policy: VTdCachePolicy = .all) -> VTdTranslationOutcome {
-        guard ats && policy.contains(.deviceTLB) else { return translate(req, memory: memory, trace: &trace, policy: policy) }
+        guard ats else { return translate(req, memory: memory, trace: &trace, policy: policy) }
+        guard policy.contains(.deviceTLB) else {
+            // No device TLB to consult (a cache-free answer): the device still sends a translation request,
+            // and a blocked one (DTE = 0: 0x44) is its answer; a granted one gives what the plain walk gives.
+            let asked = translate(req, memory: memory, trace: &trace, policy: policy, translationRequest: true)
+            if case .fault = asked { return asked }
+            trace.reset()
+            return translate(req, memory: memory, trace: &trace, policy: policy)
+        }
         let sid = UInt16(truncatingIfNeeded: req.sourceID)
         var atc = caches.deviceTLB(sid)
         let hi = VTdCaches.iotlbKey(sid: sid, pasid: req.pasid)
