@@ -130,7 +130,7 @@ public enum SMMUv3StaleChecker {
         switch scratch.readCD(ste: ste, index: e.index, req: req, memory: memory, trace: &trace, policy: .none) {
         case .success(let fresh):
             // The CD as the walk uses it (decoded); equal words are the common case.
-            if fresh.dwords == e.dwords || fresh.config == e.config { return nil }
+            if fresh.dwords == e.dwords || SMMUv3StaleUsedFields.used(fresh.config) == SMMUv3StaleUsedFields.used(e.config) { return nil }
             now = words(fresh.words)
         case .failure(let f): now = .unreachable(f.description)
         }

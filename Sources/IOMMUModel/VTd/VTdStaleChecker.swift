@@ -221,8 +221,12 @@ public enum VTdStaleChecker {
         var nextHPA: UInt64? = nil
         var addresses: [UInt64] = []
         if stage == 1 {
+            // One user read: it reads every level before any permission check, where fresh()'s supervisor
+            // retry could stop at the PASID entry (SRE = 0) with no walk to compare.
             let req = DMARequest(sourceID: UInt32(e.sid), pasid: e.requestPASID, address: e.base, access: .read)
-            let (_, trace) = fresh(req, unit, memory)
+            var scratch = unit
+            var trace = WalkTrace()
+            _ = scratch.translate(req, memory: memory, trace: &trace, policy: .none)
             addresses = path(trace)
             let s1 = trace.references.filter { $0.kind == .stage1 && $0.source == .memory }
             freshValue = s1.first { $0.level == Int8(e.level) }?.value
@@ -241,6 +245,16 @@ public enum VTdStaleChecker {
                     if case .success(let pe) = unit.readPASIDEntry(sid: sid, pasid: pasid, context: ctx, memory: memory, trace: &scratch) {
                         let f = VTdPASIDEntryFormat.self
                         root = (f.ssptptr.value(in: pe.words), Int(f.aw.value(in: pe.words)) + 2)
+                        // Nested: every walk first translates the first-stage root (VT-d 3.8); when that faults
+                        // outside the entry's span, no walk gets to a lookup the entry could answer: dead.
+                        let fsRoot = f.fsptptr.value(in: pe.words)
+                        if f.pgtt.value(in: pe.words) == 3, let (r, levels) = root, !(fsRoot >= e.base && fsRoot - e.base < e.span) {
+                            var u = unit
+                            var t = WalkTrace()
+                            let s2 = u.secondStageWalk(root: r, levels: levels, input: fsRoot, did: e.did, row: 0, origin: (sid, pasid),
+                                                       memory: memory, trace: &t, policy: .none)
+                            if s2.fault != nil { return nil }
+                        }
                     }
                 }
             }
