@@ -70,7 +70,7 @@ import Foundation
                              perms: [.read, .write, .user], pageSize: big ? 0x20_0000 : 4096))
             return World(m: m, leaf: "s1", stage2: "s2", page: big ? 0x20_0000 : 4096,
                          workingSet: big ? [0x4000_0000, 0x4010_3000, 0x4020_0000, 0x8000_0000] : [0x4000_0000, 0x4000_1000, 0x4000_3000, 0x4020_0000],
-                         pasid: 5, arm: false)
+                         pasid: 5, arm: false, canaryOutput: big ? 0x60_0000 : 0x30_0000)   // a 2M canary needs a 2M-aligned GPA
         case .vtdFirstStage, .vtdFirstStage1G:
             var m = Machine()
             try m.apply(.vtdSetup(scalable: true, configuration: VTdConfiguration()))
@@ -273,7 +273,7 @@ import Foundation
             // (DID, VMID, ASID) the walk would use shows even when every working-set page faults now; on a
             // VT-d first stage it is read-only, where a supervisor write shows WPE.
             var canaryMachine = w.m
-            _ = try? canaryMachine.apply(.map(space: w.leaf, input: w.canary, output: w.canaryOutput, size: w.page,
+            _ = try canaryMachine.apply(.map(space: w.leaf, input: w.canary, output: w.canaryOutput, size: w.page,
                                               perms: w.leafIsStage2 ? [.read, .write] : (w.arm ? [.read, .write, .user] : [.read, .user]),
                                               pageSize: w.page))
             var canary = StaleOracle(memory: canaryMachine.memory, empty: empty)
