@@ -321,8 +321,15 @@ import Foundation
     /// Seeds (40 steps each) that once disagreed, kept as regression tests: a PASID entry re-attached with
     /// another DID (PWC entries under the old DID are dead); a CD's ASID changed while every page faulted
     /// (stale by its tag: the canary probe); stage-2 walk entries under a nested STE whose CD fetch faults.
+    /// Found by the long run after the generator grew (issue 13 remainder): a PWC-S1 entry checked through a
+    /// supervisor retry that SRE = 0 stopped (vtdFirstStage 17); a nested PWC-S2 entry after SSPTPTR moved
+    /// (vtdNested 3 at 40 steps); a 5-level PWC-S2 entry after AW went back to 4 levels (vtdSecondStage 30);
+    /// FSPTPTR/WPE changes with no 2M canary (vtdNested2M 6, 8); an S2VMID change seen only by SSID traffic
+    /// (smmuNested64K 35).
     static let regressions: [(Setup, UInt64)] = [(.vtdNested, 3), (.vtdNested2M, 1), (.smmuNested4K, 4), (.smmuNested64K, 4),
-                                                 (.smmuNested64K, 11), (.smmuStage2, 4), (.smmuStage2, 5), (.smmuStage2, 10)]
+                                                 (.smmuNested64K, 11), (.smmuStage2, 4), (.smmuStage2, 5), (.smmuStage2, 10),
+                                                 (.vtdFirstStage, 17), (.vtdSecondStage, 30), (.vtdNested2M, 6), (.vtdNested2M, 8),
+                                                 (.smmuNested64K, 35)]
 
     @Test(arguments: StaleDifferentialTests.regressions.indices)
     func keptSeedsStillAgree(_ i: Int) throws {

@@ -178,7 +178,9 @@ struct StaleOracle {
         for s in c.ste.slotsByRecency {
             let e = c.ste.payload(s)
             var a = empty; a.caches.ste = only(c.ste, s)
-            out.append(Entry(key: e.key, what: "STE sid \(e.sid)", alone: a, requests: [(e.sid, nil, workingSet, false)], paging: false))
+            // With SubstreamID 0 too: under S1CDMax > 0 and S1DSS = terminate only SSID traffic reaches the VMID tag.
+            out.append(Entry(key: e.key, what: "STE sid \(e.sid)", alone: a, requests: [(e.sid, nil, workingSet, false), (e.sid, 0, workingSet, false)],
+                             paging: false))
         }
         for s in c.cd.slotsByRecency {
             let e = c.cd.payload(s)

@@ -229,6 +229,8 @@ public enum VTdStaleChecker {
             _ = scratch.translate(req, memory: memory, trace: &trace, policy: .none)
             addresses = path(trace)
             let s1 = trace.references.filter { $0.kind == .stage1 && $0.source == .memory }
+            // A walk with fewer levels now (FSPM changed) never looks up an entry at this level: dead.
+            if let top = s1.map(\.level).max(), top < Int8(e.level) { return nil }
             freshValue = s1.first { $0.level == Int8(e.level) }?.value
             // Where the next table sits now: in nested mode stage 2 may have moved the guest table page.
             nextHPA = s1.first { $0.level == Int8(e.level) - 1 }.map { $0.hpa &- ($0.gpa &- e.nextTableGPA) }
@@ -258,6 +260,8 @@ public enum VTdStaleChecker {
                     }
                 }
             }
+            // A walk with fewer levels now (AW changed) never looks up an entry at this level: dead.
+            if let (_, levels) = root, levels < Int(e.level) { return nil }
             if let (start, levels) = root {
                 var table = start
                 var level = levels
