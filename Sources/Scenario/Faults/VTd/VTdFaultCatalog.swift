@@ -1,0 +1,495 @@
+import IOMMUModel
+
+/// The VT-d fault reasons: how the model raises each (VT-d spec 7.2.3 fault conditions; the codes and
+/// texts of Linux dmar.c `dma_remap_fault_reasons` / `dma_remap_sm_fault_reasons`), and why it never
+/// raises the rest. Hand-built structures sit at 0x9000_0000 and up, clear of the table allocator.
+extension FaultCatalog {
+    static let vtd = FaultCatalog(
+        architecture: "vtd", title: "VT-d", noun: "fault reason",
+        names: VTdFaultReason.allCases.map { ($0.rawValue, $0.text) },
+        raised: vtdRaised,
+        unreachable: [
+            FaultExclusion(0x8, "no root table (RTADDR unset): the `vtd` statement always allocates and programs the root table, and no statement clears it"),
+            FaultExclusion(0x30, "no root table (RTADDR unset): the `vtd` statement always allocates and programs the root table, and no statement clears it"),
+            FaultExclusion(0x84, "the second-stage walk's own result for an input beyond its width; every caller reports the request's reason instead: 0x83 (second stage only), 0x74 (nested), 0x4 (legacy). An address inside a second-stage entry beyond HAW is reported as reserved bits (0x7a/0xc); whether hardware uses 0x84 for it is unverified"),
+        ],
+        neverRaised: [
+            FaultExclusion(0x9, "context-table access error: the model has no memory errors (every address reads, as zero if never written)"),
+            FaultExclusion(0x38, "root-entry access error: no memory errors in the model"),
+            FaultExclusion(0x40, "context-entry access error: no memory errors in the model"),
+            FaultExclusion(0x43, "the model checks no scalable context-entry field for an invalid value beyond its reserved bits (0x42) and PDTS (0x46)"),
+            FaultExclusion(0x47, "PRE clear: page requests are not modelled"),
+            FaultExclusion(0x48, "RID_PASID error: RID_PASID is used as written (a value with no PASID entry gives 0x51/0x59)"),
+            FaultExclusion(0x50, "PASID-directory access error: no memory errors in the model"),
+            FaultExclusion(0x58, "PASID-table access error: no memory errors in the model"),
+            FaultExclusion(0x5c, "ERE clear: the PASID entry's ERE is not modelled (the specification removed execute requests; `dma exec` checks XD, 0x82)"),
+            FaultExclusion(0x70, "first-stage entry access error: no memory errors in the model"),
+            FaultExclusion(0x73, "FS-PML4 access error: no memory errors in the model"),
+            FaultExclusion(0x77, "nested first-stage write permission: needs an A/D-bit write to a first-stage table through stage 2; A/D updates are not modelled"),
+            FaultExclusion(0x78, "second-stage entry access error: no memory errors in the model"),
+            FaultExclusion(0x7c, "second-stage A/D update in no-snoop: A/D updates are not modelled"),
+            FaultExclusion(0x90, "first-stage A/D update in no-snoop: A/D updates are not modelled"),
+        ])
+
+    static let vtdRaised: [FaultCondition] = [
+        FaultCondition(0x1, "legacy mode: the root entry of the requester's bus has P = 0",
+                       source: "VT-d spec 9.1 (root entry P); Linux dmar.c dma_remap_fault_reasons[1]; QEMU vtd_dev_to_context_entry (VTD_FR_ROOT_ENTRY_P)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            dma read nic 0x1000
+            expect fault 0x1
+            """),
+        FaultCondition(0x2, "legacy mode: the requester's context entry has P = 0",
+                       source: "VT-d spec 9.3 (context entry P); QEMU vtd_dev_to_context_entry (VTD_FR_CONTEXT_ENTRY_P)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            dma read nic 0x1000
+            expect fault 0x2
+            """),
+        FaultCondition(0x3, "legacy mode: a context entry with TT = 3 (reserved)",
+                       source: "VT-d spec 9.3 TT; QEMU vtd_ce_type_check (VTD_FR_CONTEXT_ENTRY_INV)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0xd                # context entry of 01:00.0: P, TT = 3 (reserved)
+            dma read nic 0x1000
+            expect fault 0x3
+            """),
+        FaultCondition(0x3, "legacy mode: a translating context entry whose AW is not 1-3 (3-5 levels)",
+                       source: "VT-d spec 9.3 AW; QEMU vtd_is_level_supported via vtd_dev_to_context_entry (VTD_FR_CONTEXT_ENTRY_INV)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9300_0001        # context entry of 01:00.0: P, TT = 00, second-stage root 0x9300_0000
+            write 0x9000_0008 0x104              # ... AW = 4 (only 1-3 are defined), DID 1
+            dma read nic 0x1000
+            expect fault 0x3
+            """),
+        FaultCondition(0x4, "legacy mode: an address beyond the width: pass-through (TT = 2) beyond HAW, or beyond the second-stage width",
+                       source: "VT-d spec 3.7 (address width); QEMU vtd_iova_to_slpte / vtd_iova_sl_range_check (VTD_FR_ADDR_BEYOND_MGAW)",
+                       scenario: """
+            vtd legacy haw=39
+            device nic sid=01:00.0
+            legacy-attach nic did=1 tt=2
+            dma read nic 0x80_0000_0000
+            expect fault 0x4
+            """),
+        FaultCondition(0x5, "legacy mode: a write the second-stage rights refuse (W = 0)",
+                       source: "VT-d spec 3.7.2; QEMU vtd_iova_to_slpte (VTD_FR_WRITE); Linux dmar.c reason 5",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 1M r
+            legacy-attach nic did=1 ss=s2
+            dma write nic 0x1000
+            expect fault 0x5
+            """),
+        FaultCondition(0x6, "legacy mode: a read the second-stage rights refuse (R = 0)",
+                       source: "VT-d spec 3.7.2; QEMU vtd_iova_to_slpte (VTD_FR_READ); Linux dmar.c reason 6",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 1M w
+            legacy-attach nic did=1 ss=s2
+            dma read nic 0x1000
+            expect fault 0x6
+            """),
+        FaultCondition(0x7, "legacy mode: the context entry's second-stage root lies beyond HAW",
+                       source: "VT-d spec 9.3 SSPTPTR; Linux dmar.c reason 7 \"Next page table ptr is invalid\"",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x1_0000_0000_0001 # context entry: P, TT = 00, second-stage root at 2^48 (beyond HAW)
+            write 0x9000_0008 0x102              # ... AW = 2 (4-level), DID 1
+            dma read nic 0x1000
+            expect fault 0x7
+            """),
+        FaultCondition(0xa, "legacy mode: reserved bits set in the root entry",
+                       source: "VT-d spec 9.1; QEMU vtd_root_entry_rsvd_bits / vtd_dev_to_context_entry (VTD_FR_ROOT_ENTRY_RSVD)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0003        # root entry of bus 1: present, reserved bit 1 set
+            dma read nic 0x1000
+            expect fault 0xa
+            """),
+        FaultCondition(0xb, "legacy mode: reserved bits set in the context entry",
+                       source: "VT-d spec 9.3; QEMU VTD_CONTEXT_ENTRY_RSVD_LO/HI (VTD_FR_CONTEXT_ENTRY_RSVD)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9300_0001        # context entry: P, second-stage root 0x9300_0000
+            write 0x9000_0008 0x8000_0000_0000_0102# ... bit 127 set (reserved), AW = 2, DID 1
+            dma read nic 0x1000
+            expect fault 0xb
+            """),
+        FaultCondition(0xc, "legacy mode: reserved bits (or an address beyond HAW) in a second-stage entry",
+                       source: "VT-d spec 9.8; QEMU vtd_slpte_nonzero_rsvd (VTD_FR_PAGING_ENTRY_RSVD)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 1M rw
+            set-entry s2 0x1000 level=1 0x1_0000_1000_0083
+            legacy-attach nic did=1 ss=s2
+            dma read nic 0x1000
+            expect fault 0xc
+            """),
+        FaultCondition(0xd, "legacy mode: an ATS translation request to a context entry with TT = 00 (untranslated requests only); nothing is walked or cached",
+                       source: "VT-d spec 9.3 TT; Linux dmar.c reason 0xd \"PCE for translation request specifies blocking\"",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0 ats
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 1M rw
+            legacy-attach nic did=1 ss=s2 tt=0
+            dma read nic 0x1000
+            expect fault 0xd
+            """),
+        FaultCondition(0xe, "legacy mode: the translated page overlaps the interrupt range 0xFEE0_0000-0xFEEF_FFFF (Linux prints \"Unknown\")",
+                       source: "VT-d spec 3.15 (LGN.4, as QEMU quotes it); QEMU vtd_do_iommu_translate (VTD_FR_INTERRUPT_ADDR)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0xfee0_0000 4K rw
+            legacy-attach nic did=1 ss=s2
+            dma write nic 0x0
+            expect fault 0xe
+            """),
+        FaultCondition(0x31, "a request with PASID to a legacy-mode unit (RTADDR.TTM = 0)",
+                       source: "Linux dmar.c \"SM: TTM 0 for request with PASID\"; QEMU VTD_FR_RTADDR_INV_TTM",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 1M rw
+            legacy-attach nic did=1 ss=s2
+            dma read nic pasid=1 0x1000
+            expect fault 0x31
+            """),
+        FaultCondition(0x39, "scalable mode: the root entry's LP (devfn 0-127) or UP (128-255) is 0",
+                       source: "VT-d spec 9.2; Linux dmar.c dma_remap_sm_fault_reasons",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            dma read nic 0x1000
+            expect fault 0x39
+            """),
+        FaultCondition(0x3a, "scalable mode: reserved bits (or a pointer beyond HAW) in the root entry",
+                       source: "VT-d spec 9.2; QEMU vtd_root_entry_rsvd_bits",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0003        # root entry of bus 1: present, reserved bit 1 set
+            dma read nic 0x1000
+            expect fault 0x3a
+            """),
+        FaultCondition(0x41, "scalable mode: the requester's context entry has P = 0",
+                       source: "VT-d spec 9.4; QEMU vtd_dev_to_context_entry (VTD_FR_CONTEXT_ENTRY_P)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            dma read nic 0x1000
+            expect fault 0x41
+            """),
+        FaultCondition(0x42, "scalable mode: reserved bits (or a pointer beyond HAW) in the context entry",
+                       source: "VT-d spec 9.4; QEMU VTD_SM_CONTEXT_ENTRY_RSVD_VAL0/1",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0001        # context entry of 01:00.0: P, PASID directory at 0x9100_0000
+            write 0x9000_0008 0x8000_0000_0000_0000# ... bit 127 set (reserved)
+            dma read nic 0x1000
+            expect fault 0x42
+            """),
+        FaultCondition(0x44, "scalable mode: an ATS translation request to a context entry with DTE = 0; nothing is walked or cached",
+                       source: "VT-d spec 9.4 DTE; Linux dmar.c \"SM: DTE field in Context Entry is clear\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0 ats
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0009        # context entry of 01:00.0: P, PASIDE, PASID directory at 0x9100_0000
+            dma read nic 0x1000
+            expect fault 0x44
+            """),
+        FaultCondition(0x45, "scalable mode: a request with PASID to a context entry with PASIDE = 0",
+                       source: "VT-d spec 9.4 PASIDE; Linux dmar.c \"SM: PASID Enable field in Context Entry is clear\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0001        # context entry of 01:00.0: P, PASIDE = 0
+            dma read nic pasid=1 0x1000
+            expect fault 0x45
+            """),
+        FaultCondition(0x46, "scalable mode: a PASID beyond the directory the context entry's PDTS sizes (2^(PDTS+7) entries of 64 PASIDs)",
+                       source: "VT-d spec 9.4 PDTS; Linux dmar.c \"SM: PASID is larger than the max in Context Entry\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0009        # context entry of 01:00.0: P, PASIDE, PASID directory at 0x9100_0000
+            dma read nic pasid=8192 0x1000
+            expect fault 0x46
+            """),
+        FaultCondition(0x51, "scalable mode: the PASID directory entry has P = 0",
+                       source: "VT-d spec 9.5; QEMU vtd_get_pe_from_pasid_table (VTD_FR_PASID_DIR_ENTRY_P)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0009        # context entry of 01:00.0: P, PASIDE, PASID directory at 0x9100_0000
+            dma read nic pasid=1 0x1000
+            expect fault 0x51
+            """),
+        FaultCondition(0x52, "scalable mode: reserved bits (or a pointer beyond HAW) in the PASID directory entry",
+                       source: "VT-d spec 9.5; Linux dmar.c \"SM: Non-zero reserved field set in PASID Directory Entry\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0009        # context entry of 01:00.0: P, PASIDE, PASID directory at 0x9100_0000
+            write 0x9100_0000 0x9200_0005        # directory entry 0: P, reserved bit 2 set
+            dma read nic pasid=1 0x1000
+            expect fault 0x52
+            """),
+        FaultCondition(0x59, "scalable mode: the PASID table entry has P = 0",
+                       source: "VT-d spec 9.6; QEMU vtd_get_pe_in_pasid_leaf_table (VTD_FR_PASID_ENTRY_P)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0009        # context entry of 01:00.0: P, PASIDE, PASID directory at 0x9100_0000
+            write 0x9100_0000 0x9200_0001        # directory entry 0 (PASIDs 0-63): P, PASID table at 0x9200_0000
+            dma read nic pasid=1 0x1000
+            expect fault 0x59
+            """),
+        FaultCondition(0x5a, "scalable mode: reserved bits in the PASID entry, or a reserved FSPM",
+                       source: "VT-d spec 9.6; Linux dmar.c \"SM: Non-zero reserved field set in PASID Table Entry\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0009        # context entry of 01:00.0: P, PASIDE, PASID directory at 0x9100_0000
+            write 0x9100_0000 0x9200_0001        # directory entry 0 (PASIDs 0-63): P, PASID table at 0x9200_0000
+            write 0x9200_0040 0x101              # PASID 1 entry: P, PGTT = 4 (pass-through)
+            write 0x9200_0048 0x1                # ... DID 1
+            write 0x9200_0078 0x8000_0000_0000_0000# ... bit 511 set (reserved)
+            dma read nic pasid=1 0x1000
+            expect fault 0x5a
+            """),
+        FaultCondition(0x5b, "scalable mode: a PASID entry whose PGTT is not 1-4, or whose AW is not 1-3 when stage 2 is used",
+                       source: "VT-d spec 9.6 PGTT/AW; QEMU vtd_get_pe_in_pasid_leaf_table (VTD_FR_PASID_TABLE_ENTRY_INV)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0009        # context entry of 01:00.0: P, PASIDE, PASID directory at 0x9100_0000
+            write 0x9100_0000 0x9200_0001        # directory entry 0 (PASIDs 0-63): P, PASID table at 0x9200_0000
+            write 0x9200_0040 0x1                # PASID 1 entry: P, PGTT = 0 (not a defined type)
+            write 0x9200_0048 0x1                # ... DID 1
+            dma read nic pasid=1 0x1000
+            expect fault 0x5b
+            """),
+        FaultCondition(0x5d, "scalable mode: a supervisor request through a first-stage PASID entry with SRE = 0 (also on an IOTLB hit)",
+                       source: "VT-d spec 9.6 SRE; Linux dmar.c \"SM: SRE field is clear in PASID Table Entry\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s1 vtd-fs levels=4
+            map s1 0x4000_0000 -> 0x20_0000 4K rw
+            attach nic pasid=1 pgtt=fs did=1 fs=s1
+            dma read nic pasid=1 0x4000_0000 priv
+            expect fault 0x5d
+            """),
+        FaultCondition(0x71, "scalable mode: a first-stage entry with P = 0",
+                       source: "VT-d spec 9.7; QEMU vtd_iova_to_flpte (VTD_FR_FS_PAGING_ENTRY_P)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s1 vtd-fs levels=4
+            map s1 0x4000_0000 -> 0x20_0000 4K rwu
+            attach nic pasid=1 pgtt=fs did=1 fs=s1
+            dma read nic pasid=1 0x5000_0000
+            expect fault 0x71
+            """),
+        FaultCondition(0x72, "scalable mode: reserved bits (or an address beyond HAW) in a first-stage entry",
+                       source: "VT-d spec 9.7; QEMU vtd_flpte_nonzero_rsvd (VTD_FR_FS_PAGING_ENTRY_RSVD)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s1 vtd-fs levels=4
+            map s1 0x4000_0000 -> 0x20_0000 4K rwu
+            set-entry s1 0x4000_0000 level=1 0x4_0000_0020_0007
+            attach nic pasid=1 pgtt=fs did=1 fs=s1
+            dma read nic pasid=1 0x4000_0000
+            expect fault 0x72
+            """),
+        FaultCondition(0x74, "nested: the first-stage output GPA (or a table GPA) is beyond the second-stage width",
+                       source: "VT-d spec 3.8; Linux dmar.c \"SM: First-level entry address beyond MGAW in Nested translation\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=3
+            map s2 0x0 -> 0x1_0000_0000 16M rw page=4K
+            space s1 vtd-fs levels=4 in s2
+            map s1 0x4000_0000 -> 0x20_0000 4K rwu
+            set-entry s1 0x4000_0000 level=1 0x80_0000_0007
+            attach nic pasid=1 pgtt=nested did=1 fs=s1 ss=s2
+            dma read nic pasid=1 0x4000_0000
+            expect fault 0x74
+            """),
+        FaultCondition(0x75, "nested: stage 2 does not map (or gives no read right to) the first-stage root FSPTPTR",
+                       source: "VT-d spec 3.8; Linux dmar.c \"SM: Read permission error in FL-PML4 entry in Nested translation\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 16M rw page=4K
+            space s1 vtd-fs levels=4 in s2 root=0x30_0000
+            map s1 0x4000_0000 -> 0x20_0000 4K rwu
+            attach nic pasid=1 pgtt=nested did=1 fs=s1 ss=s2
+            unmap s2 0x30_0000 4K
+            dma read nic pasid=1 0x4000_0000
+            expect fault 0x75
+            """),
+        FaultCondition(0x76, "nested: stage 2 does not map (or gives no read right to) a lower first-stage table",
+                       source: "VT-d spec 3.8; Linux dmar.c \"SM: Read permission error in first-level paging entry in Nested translation\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 16M rw page=4K
+            space s1 vtd-fs levels=4 in s2
+            map s1 0x4000_0000 -> 0x20_0000 4K rwu
+            set-entry s1 0x4000_0000 level=4 0x4000_0007
+            attach nic pasid=1 pgtt=nested did=1 fs=s1 ss=s2
+            dma read nic pasid=1 0x4000_0000
+            expect fault 0x76
+            """),
+        FaultCondition(0x79, "scalable mode: a second-stage entry with R = W = 0 on the walk (second-stage only)",
+                       source: "VT-d spec 9.8; Linux dmar.c \"SM: Read/Write permission error in second-level paging entry\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 1M rw
+            attach nic pasid=1 pgtt=ss did=1 ss=s2
+            dma read nic pasid=1 0x20_0000
+            expect fault 0x79
+            """),
+        FaultCondition(0x7a, "scalable mode: reserved bits (or an address beyond HAW) in a second-stage entry",
+                       source: "VT-d spec 9.8; QEMU vtd_slpte_nonzero_rsvd",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 1M rw
+            set-entry s2 0x1000 level=1 0x1_0000_1000_0083
+            attach nic pasid=1 pgtt=ss did=1 ss=s2
+            dma read nic pasid=1 0x1000
+            expect fault 0x7a
+            """),
+        FaultCondition(0x7b, "scalable mode: the PASID entry's second-stage root SSPTPTR lies beyond HAW",
+                       source: "VT-d spec 9.6 SSPTPTR; Linux dmar.c \"SM: Invalid second-level page table pointer\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            write 0x8000_0010 0x9000_0001        # root entry of bus 1: present, context table at 0x9000_0000
+            write 0x9000_0000 0x9100_0009        # context entry of 01:00.0: P, PASIDE, PASID directory at 0x9100_0000
+            write 0x9100_0000 0x9200_0001        # directory entry 0 (PASIDs 0-63): P, PASID table at 0x9200_0000
+            write 0x9200_0040 0x1_0000_0000_0089 # PASID 1 entry: P, PGTT = 2, AW = 2, second-stage root at 2^48 (beyond HAW)
+            write 0x9200_0048 0x1                # ... DID 1
+            dma read nic pasid=1 0x1000
+            expect fault 0x7b
+            """),
+        FaultCondition(0x80, "scalable mode: an IOVA not canonical for the first-stage width (48 or 57 bits)",
+                       source: "VT-d spec 3.6; QEMU vtd_iova_fl_check_canonical (VTD_FR_FS_NON_CANONICAL)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s1 vtd-fs levels=4
+            map s1 0x4000_0000 -> 0x20_0000 4K rwu
+            attach nic pasid=1 pgtt=fs did=1 fs=s1
+            dma read nic pasid=1 0x8000_0000_0000
+            expect fault 0x80
+            """),
+        FaultCondition(0x81, "scalable mode: a user request to a first-stage page with U/S = 0 on its path",
+                       source: "VT-d spec 3.6.2; QEMU vtd_iova_to_flpte (VTD_FR_FS_PAGING_ENTRY_US)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s1 vtd-fs levels=4
+            map s1 0x4000_0000 -> 0x20_0000 4K rw
+            attach nic pasid=1 pgtt=fs did=1 fs=s1
+            dma read nic pasid=1 0x4000_0000
+            expect fault 0x81
+            """),
+        FaultCondition(0x82, "scalable mode: an execute request to a page without execute right (removed from current specs; see README)",
+                       source: "VT-d spec 3.6.2 (XD; earlier revisions); Linux dmar.c \"SM: No execute permission for request with PASID and ER=1\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s1 vtd-fs levels=4
+            map s1 0x4000_0000 -> 0x20_0000 4K rwu
+            attach nic pasid=1 pgtt=fs did=1 fs=s1
+            dma exec nic pasid=1 0x4000_0000
+            expect fault 0x82
+            """),
+        FaultCondition(0x83, "scalable mode: an address beyond the width: pass-through beyond HAW, a first-stage-only output beyond HAW, or an input beyond the second-stage width",
+                       source: "VT-d spec 3.6-3.7; Linux dmar.c \"SM: Address beyond the DMA hardware max\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            attach nic pasid=1 pgtt=pt did=1
+            dma read nic pasid=1 0x1_0000_0000_0000
+            expect fault 0x83
+            """),
+        FaultCondition(0x85, "scalable mode: a write the effective rights refuse (first-stage R/W = 0, or a stage-2 W = 0), one check for walks, IOTLB and ATC hits",
+                       source: "VT-d spec 3.6.2, 3.8; QEMU vtd_iova_to_flpte / vtd_iova_to_sspte (VTD_FR_SM_WRITE)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s1 vtd-fs levels=4
+            map s1 0x4000_0000 -> 0x20_0000 4K ru
+            attach nic pasid=1 pgtt=fs did=1 fs=s1
+            dma write nic pasid=1 0x4000_0000
+            expect fault 0x85
+            """),
+        FaultCondition(0x86, "scalable mode: a read the effective rights refuse (a stage-2 R = 0 with W = 1)",
+                       source: "VT-d spec 3.7.2, 3.8; Linux dmar.c \"SM: No read permission for Read/AtomicOp request\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=4
+            map s2 0x0 -> 0x1_0000_0000 1M w
+            attach nic pasid=1 pgtt=ss did=1 ss=s2
+            dma read nic pasid=1 0x1000
+            expect fault 0x86
+            """),
+        FaultCondition(0x87, "scalable mode: the translated page overlaps the interrupt range 0xFEE0_0000-0xFEEF_FFFF",
+                       source: "VT-d spec 3.15 (SGN.8, as QEMU quotes it); QEMU vtd_do_iommu_translate (VTD_FR_SM_INTERRUPT_ADDR)",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s1 vtd-fs levels=4
+            map s1 0x4000_0000 -> 0xfee0_0000 4K rwu
+            attach nic pasid=1 pgtt=fs did=1 fs=s1
+            dma write nic pasid=1 0x4000_0000
+            expect fault 0x87
+            """),
+
+    ]
+}
