@@ -8,7 +8,8 @@ struct FaultsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faults", abstract: "List the fault reasons and events the model raises, with the condition for each.")
     @Argument(help: "vtd or smmuv3 (default: both).") var architecture: String?
-    @Option(name: .long, help: "Print the scenario(s) that raise this code (needs the architecture).") var show: String?
+    @Option(name: .long, help: "Print a scenario that raises this code (needs the architecture).") var show: String?
+    @Option(name: .long, help: "With --show: which of the code's conditions, when it has several (default 1).") var way: Int = 1
     @Flag(name: .long, help: "Print the catalog as JSON.") var json = false
 
     func run() throws {
@@ -30,10 +31,13 @@ struct FaultsCommand: ParsableCommand {
                 let why = (catalog.unreachable + catalog.neverRaised).first { $0.code == code }?.why
                 throw CLIFailure("\(catalog.title) \(FaultCatalog.hexCode(code)) has no scenario: " + (why ?? "not a \(catalog.noun) the model defines"))
             }
-            for w in ways {
-                print("# \(catalog.title) \(FaultCatalog.hexCode(code)) \(catalog.name(of: code)): \(w.condition)\n# source: \(w.source)")
-                print(w.scenario, terminator: w.scenario.hasSuffix("\n") ? "" : "\n")
+            guard way >= 1 && way <= ways.count else {
+                throw CLIFailure("--way \(way): \(catalog.title) \(FaultCatalog.hexCode(code)) has \(ways.count) condition\(ways.count == 1 ? "" : "s") (1-\(ways.count))")
             }
+            let w = ways[way - 1]
+            print("# \(catalog.title) \(FaultCatalog.hexCode(code)) \(catalog.name(of: code)): \(w.condition)\n# source: \(w.source)")
+            if ways.count > 1 { print("# condition \(way) of \(ways.count) (--way N shows the others)") }
+            print(w.scenario, terminator: w.scenario.hasSuffix("\n") ? "" : "\n")
             return
         }
         if json {

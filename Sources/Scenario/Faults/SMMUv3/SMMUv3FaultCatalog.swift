@@ -11,7 +11,7 @@ extension FaultCatalog {
         unreachable: [],
         neverRaised: [
             FaultExclusion(0x1, "every transaction the model makes (read, write, instruction fetch, ATS request) is supported"),
-            FaultExclusion(0x7, "a device sends Translated transactions only from ATC entries the SMMU filled, and the model does not re-check the STE for them (IHI0070 3.9.1: an STE changed to EATS = 0 afterwards should forbid them)"),
+            FaultExclusion(0x7, "the model does not check the STE for Translated transactions a device serves from its ATC (with SMMU_CR0.ATSCHK = 1, IHI0070 3.9.1.1 denies them where EATS = 0 or Config = bypass: F_TRANSL_FORBIDDEN)"),
             FaultExclusion(0xb, "the model has no external aborts (every address reads)"),
         ])
 
