@@ -111,6 +111,13 @@ import IOMMUModel
             return
         }
         #expect(code == c.code, "\(label): got \(FaultCatalog.hexCode(code))")
+        // Raised means recorded too: one VT-d fault record (7.2.3, FPD clear in every scenario) or one
+        // event-queue record (IHI0070 7.3); STE.Config = abort records none (7.3.7).
+        switch s.machine.iommu {
+        case let u as VTdUnit: #expect(u.faultLog.map(\.reason.rawValue) == [c.code], "\(label): fault log \(u.faultLog.map(\.reason))")
+        case let u as SMMUv3Unit: #expect(u.eventQueue.map(\.id.rawValue) == (c.code == 0 ? [] : [c.code]), "\(label): events \(u.eventQueue.map(\.id))")
+        default: Issue.record("\(label): no unit")
+        }
         #expect(s.machine.staleFindings().isEmpty, "\(label): \(s.machine.staleFindings().map(\.entry))")
     }
 
