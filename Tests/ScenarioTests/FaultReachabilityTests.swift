@@ -86,6 +86,18 @@ import IOMMUModel
         #expect((catalog.unreachable + catalog.neverRaised).allSatisfy { !$0.why.isEmpty })
     }
 
+    /// The codes the sources build that no input reaches, fixed here so a new one is a decision:
+    /// - VT-d 0x08 / 0x30 (no root table): `VTdContextFetch.readContext` guards a unit without RTADDR,
+    ///   but the `vtd` statement always allocates and programs the root table and nothing clears it.
+    /// - VT-d 0x84: `secondStageWalk`'s result for an input beyond its width, which `secondStageOnly`
+    ///   reports as 0x83 (legacy 0x04) and the nested walk as 0x74 (dmar.c's request-level reasons);
+    ///   the 0x83 and 0x04 scenarios' second conditions hit exactly that path.
+    /// SMMUv3 has none.
+    @Test func unreachableCodesAreTheKnownOnes() throws {
+        #expect(Set(try #require(FaultCatalog.named("vtd")).unreachable.map(\.code)) == [0x08, 0x30, 0x84])
+        #expect(try #require(FaultCatalog.named("smmuv3")).unreachable.isEmpty)
+    }
+
     static var allConditions: [(String, Int)] {
         FaultCatalog.all.flatMap { c in c.raised.indices.map { (c.architecture, $0) } }
     }

@@ -70,12 +70,23 @@ extension FaultCatalog {
             dma read nic 0x1000
             expect fault 0x3
             """),
-        FaultCondition(0x4, "legacy mode: an address beyond the width: pass-through (TT = 2) beyond HAW, or beyond the second-stage width",
+        FaultCondition(0x4, "legacy mode: pass-through (TT = 2) of an address beyond HAW",
                        source: "VT-d spec 3.7 (address width); QEMU vtd_iova_to_slpte / vtd_iova_sl_range_check (VTD_FR_ADDR_BEYOND_MGAW)",
                        scenario: """
             vtd legacy haw=39
             device nic sid=01:00.0
             legacy-attach nic did=1 tt=2
+            dma read nic 0x80_0000_0000
+            expect fault 0x4
+            """),
+        FaultCondition(0x4, "legacy mode: an input beyond the second-stage width (AW); the walk's own 0x84 result is reported as this",
+                       source: "VT-d spec 3.7, 9.3 AW; QEMU vtd_iova_to_slpte (VTD_FR_ADDR_BEYOND_MGAW)",
+                       scenario: """
+            vtd legacy haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=3
+            map s2 0x0 -> 0x1_0000_0000 1M rw
+            legacy-attach nic did=1 ss=s2
             dma read nic 0x80_0000_0000
             expect fault 0x4
             """),
@@ -448,13 +459,24 @@ extension FaultCatalog {
             dma exec nic pasid=1 0x4000_0000
             expect fault 0x82
             """),
-        FaultCondition(0x83, "scalable mode: an address beyond the width: pass-through beyond HAW, a first-stage-only output beyond HAW, or an input beyond the second-stage width",
+        FaultCondition(0x83, "scalable mode: pass-through (PGTT = 4) of an address beyond HAW",
                        source: "VT-d spec 3.6-3.7; Linux dmar.c \"SM: Address beyond the DMA hardware max\"",
                        scenario: """
             vtd scalable haw=48
             device nic sid=01:00.0
             attach nic pasid=1 pgtt=pt did=1
             dma read nic pasid=1 0x1_0000_0000_0000
+            expect fault 0x83
+            """),
+        FaultCondition(0x83, "scalable mode, second stage only: an input beyond the second-stage width (the walk's own 0x84 result is reported as this)",
+                       source: "VT-d spec 3.7; Linux dmar.c \"SM: Address beyond the DMA hardware max\"",
+                       scenario: """
+            vtd scalable haw=48
+            device nic sid=01:00.0
+            space s2 vtd-ss levels=3
+            map s2 0x0 -> 0x1_0000_0000 1M rw
+            attach nic pasid=1 pgtt=ss did=1 ss=s2
+            dma read nic pasid=1 0x80_0000_0000
             expect fault 0x83
             """),
         FaultCondition(0x85, "scalable mode: a write the effective rights refuse (first-stage R/W = 0, or a stage-2 W = 0), one check for walks, IOTLB and ATC hits",
