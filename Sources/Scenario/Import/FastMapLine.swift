@@ -3,14 +3,16 @@
 /// Characters, which costs ten times more per line (issue 19). Anything unusual (quotes, `dev=`,
 /// a range end that is not iova + size, a wrapped line) returns nil and takes the general path.
 enum FastMapLine {
+    /// Made once: an array literal here per line was a heap allocation per line.
+    static let key: [UInt8] = Array("IOMMU: iova=0x".utf8)
+
     static func parse(_ raw: RawLine) -> TraceRecord? {
         var text = raw.text
         return text.withUTF8 { parse($0, line: raw.number, text: raw.text) }
     }
 
     static func parse(_ b: UnsafeBufferPointer<UInt8>, line: Int, text: String) -> TraceRecord? {
-        let key: [UInt8] = Array("IOMMU: iova=0x".utf8)
-        guard let at = find(key, in: b) else { return nil }
+        guard let at = find(FastMapLine.key, in: b) else { return nil }
         // The event token before it: "map:" or "unmap:", after the framing's "secs:" or at the start.
         var e = at
         guard e >= 1, b[e - 1] == 0x20 else { return nil }

@@ -37,6 +37,8 @@ public struct TraceImporter {
 
     /// Reads everything from `reader`, handing records and issues to `sink` as they come.
     /// `progress` hears (lines, bytes read) every 64K lines.
+    // Specialised for files: unspecialised, every line paid for LineReader<S>'s generic metadata (issue 19).
+    @_specialize(exported: true, where S == FileByteSource)
     public static func run<S: TraceByteSource>(_ reader: inout LineReader<S>, name: String,
                                                progress: ((Int, Int) -> Void)? = nil,
                                                sink: (ImportOutput) -> Void) throws(ImportError) -> ImportStatistics {
