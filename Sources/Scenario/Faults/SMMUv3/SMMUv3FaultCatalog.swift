@@ -17,7 +17,7 @@ extension FaultCatalog {
 
     static let smmuv3Raised: [FaultCondition] = [
         FaultCondition(0x0, "STE.Config = abort (0b0xx): the transaction is terminated and no event is recorded",
-                       source: "IHI0070 5.2 STE.Config; 7.3.7; Linux STRTAB_STE_0_CFG_ABORT",
+                       source: "IHI0070 5.2 STE.Config, 7.3; Linux STRTAB_STE_0_CFG_ABORT",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -26,7 +26,7 @@ extension FaultCatalog {
             expect fault 0
             """),
         FaultCondition(0x2, "the StreamID is at or above 2^LOG2SIZE of the stream table",
-                       source: "IHI0070 7.3.2 C_BAD_STREAMID; QEMU smmu_find_ste",
+                       source: "IHI0070 7.3 C_BAD_STREAMID; QEMU smmu_find_ste",
                        scenario: """
             smmu oas=48 sid-bits=8
             device nic sid=0x100
@@ -34,7 +34,7 @@ extension FaultCatalog {
             expect fault 0x2
             """),
         FaultCondition(0x2, "two-level stream table: the StreamID's L1STD has Span = 0, a reserved Span, or the StreamID is beyond its level-2 array",
-                       source: "IHI0070 5.1, 7.3.2; QEMU smmu_find_ste",
+                       source: "IHI0070 5.1, 7.3 C_BAD_STREAMID; QEMU smmu_find_ste",
                        scenario: """
             smmu oas=48
             device nic sid=0x100
@@ -42,7 +42,7 @@ extension FaultCatalog {
             expect fault 0x2
             """),
         FaultCondition(0x3, "the L1STD or the STE lies beyond the OAS",
-                       source: "IHI0070 7.3.3 F_STE_FETCH (the model's fetch error: an address beyond the OAS)",
+                       source: "IHI0070 7.3 F_STE_FETCH (the model's fetch error: an address beyond the OAS)",
                        scenario: """
             smmu oas=40
             device nic sid=0x100
@@ -51,7 +51,7 @@ extension FaultCatalog {
             expect fault 0x3
             """),
         FaultCondition(0x4, "the STE is invalid (V = 0) or ILLEGAL (a reserved or unsupported field: 5.2 SteIllegal)",
-                       source: "IHI0070 5.2, 7.3.4 C_BAD_STE; QEMU decode_ste",
+                       source: "IHI0070 5.2, 7.3 C_BAD_STE; QEMU decode_ste",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -77,7 +77,7 @@ extension FaultCatalog {
             expect fault 0x4
             """),
         FaultCondition(0x5, "an ATS Translation Request to a stream with EATS = 0 or Config = bypass",
-                       source: "IHI0070 7.3.5 F_BAD_ATS_TREQ, 3.9.1",
+                       source: "IHI0070 7.3 F_BAD_ATS_TREQ, 3.9.1",
                        scenario: """
             smmu oas=48 ats=on
             device nic sid=0x10 ats
@@ -89,7 +89,7 @@ extension FaultCatalog {
             expect fault 0x5
             """),
         FaultCondition(0x6, "no SubstreamID while S1CDMax > 0 and S1DSS = terminate, or SubstreamID 0 with S1DSS = SSID0",
-                       source: "IHI0070 5.2 S1DSS, 7.3.7 F_STREAM_DISABLED",
+                       source: "IHI0070 5.2 S1DSS, 7.3 F_STREAM_DISABLED",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -101,7 +101,7 @@ extension FaultCatalog {
             expect fault 0x6
             """),
         FaultCondition(0x8, "a SubstreamID at or above 2^S1CDMax, with substreams disabled, to a stage-1-bypassing STE, or through an L1CD with V = 0",
-                       source: "IHI0070 7.3.9 C_BAD_SUBSTREAMID; QEMU smmu_find_cd / decode_ste",
+                       source: "IHI0070 7.3 C_BAD_SUBSTREAMID; QEMU smmu_get_cd / decode_ste",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -113,7 +113,7 @@ extension FaultCatalog {
             expect fault 0x8
             """),
         FaultCondition(0x9, "the L1CD or the CD lies beyond the OAS",
-                       source: "IHI0070 7.3.10 F_CD_FETCH",
+                       source: "IHI0070 7.3 F_CD_FETCH",
                        scenario: """
             smmu oas=40
             device nic sid=0x10
@@ -124,7 +124,7 @@ extension FaultCatalog {
             expect fault 0x9
             """),
         FaultCondition(0xa, "the CD is invalid (V = 0) or ILLEGAL (5.4 CdIllegal: TTB beyond IPS, reserved TG/T0SZ, CD.A = 0, ...)",
-                       source: "IHI0070 5.4, 7.3.11 C_BAD_CD; QEMU decode_cd",
+                       source: "IHI0070 5.4, 7.3 C_BAD_CD; QEMU decode_cd",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -137,7 +137,7 @@ extension FaultCatalog {
             expect fault 0xa
             """),
         FaultCondition(0x10, "stage 1: an invalid descriptor, an input outside the TTBx range, or EPDx = 1 (CLASS = IN)",
-                       source: "IHI0070 7.3.12 F_TRANSLATION; Arm ARM VMSAv8-64; QEMU smmu_ptw_64_s1",
+                       source: "IHI0070 7.3 F_TRANSLATION; Arm ARM VMSAv8-64; QEMU smmu_ptw_64_s1",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -149,7 +149,7 @@ extension FaultCatalog {
             expect fault 0x10
             """),
         FaultCondition(0x10, "stage 2: an invalid descriptor or an IPA outside the S2T0SZ range (S2 = 1, the IPA reported)",
-                       source: "IHI0070 7.3.12 F_TRANSLATION; QEMU smmu_ptw_64_s2",
+                       source: "IHI0070 7.3 F_TRANSLATION; QEMU smmu_ptw_64_s2",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -160,7 +160,7 @@ extension FaultCatalog {
             expect fault 0x10
             """),
         FaultCondition(0x11, "an output or table address beyond IPS/S2PS, or with stage 1 bypassed an input beyond the IAS/OAS",
-                       source: "IHI0070 3.4, 7.3.13 F_ADDR_SIZE",
+                       source: "IHI0070 3.4, 7.3 F_ADDR_SIZE",
                        scenario: """
             smmu oas=40
             device nic sid=0x10
@@ -169,7 +169,7 @@ extension FaultCatalog {
             expect fault 0x11
             """),
         FaultCondition(0x12, "a descriptor with AF = 0 while CD.AFFD / STE.S2AFFD = 0 (no hardware access-flag update)",
-                       source: "IHI0070 7.3.14 F_ACCESS; QEMU smmu_ptw_64_s1 (SMMU_PTW_ERR_ACCESS)",
+                       source: "IHI0070 7.3 F_ACCESS; QEMU smmu_ptw_64_s1 (SMMU_PTW_ERR_ACCESS)",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -182,7 +182,7 @@ extension FaultCatalog {
             expect fault 0x12
             """),
         FaultCondition(0x13, "stage 1: a write to a read-only page (AP), a user access to a privileged page, an instruction fetch to XN",
-                       source: "IHI0070 7.3.15 F_PERMISSION; QEMU smmu_ptw_64_s1 (SMMU_PTW_ERR_PERMISSION)",
+                       source: "IHI0070 7.3 F_PERMISSION; QEMU smmu_ptw_64_s1 (SMMU_PTW_ERR_PERMISSION)",
                        scenario: """
             smmu oas=48
             device nic sid=0x10
@@ -194,7 +194,7 @@ extension FaultCatalog {
             expect fault 0x13
             """),
         FaultCondition(0x13, "stage 2: an access S2AP refuses (S2 = 1), also for a CD or stage-1 table fetch through stage 2 (CLASS = CD / TT)",
-                       source: "IHI0070 7.3.15 F_PERMISSION; QEMU smmu_ptw_64_s2",
+                       source: "IHI0070 7.3 F_PERMISSION; QEMU smmu_ptw_64_s2",
                        scenario: """
             smmu oas=48
             device nic sid=0x10

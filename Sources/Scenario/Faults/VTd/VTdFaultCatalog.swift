@@ -124,7 +124,7 @@ extension FaultCatalog {
             expect fault 0x7
             """),
         FaultCondition(0xa, "legacy mode: reserved bits set in the root entry",
-                       source: "VT-d spec 9.1; QEMU vtd_root_entry_rsvd_bits / vtd_dev_to_context_entry (VTD_FR_ROOT_ENTRY_RSVD)",
+                       source: "VT-d spec 9.1; QEMU vtd_root_entry_rsvd_bits_check / vtd_dev_to_context_entry (VTD_FR_ROOT_ENTRY_RSVD)",
                        scenario: """
             vtd legacy haw=48
             device nic sid=01:00.0
@@ -197,7 +197,7 @@ extension FaultCatalog {
             expect fault 0x39
             """),
         FaultCondition(0x3a, "scalable mode: reserved bits (or a pointer beyond HAW) in the root entry",
-                       source: "VT-d spec 9.2; QEMU vtd_root_entry_rsvd_bits",
+                       source: "VT-d spec 9.2; QEMU vtd_root_entry_rsvd_bits_check",
                        scenario: """
             vtd scalable haw=48
             device nic sid=01:00.0
