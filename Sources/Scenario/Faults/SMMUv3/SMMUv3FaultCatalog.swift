@@ -159,7 +159,7 @@ extension FaultCatalog {
             dma read nic 0x100_0000
             expect fault 0x10
             """),
-        FaultCondition(0x11, "an output or table address beyond IPS/S2PS, or with stage 1 bypassed an input beyond the IAS/OAS",
+        FaultCondition(0x11, "an output or table address beyond IPS/S2PS; with Config = bypass an input beyond the OAS, with stage 1 bypassed one beyond the IAS",
                        source: "IHI0070 3.4, 7.3 F_ADDR_SIZE",
                        scenario: """
             smmu oas=40
