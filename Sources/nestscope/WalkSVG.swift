@@ -100,14 +100,19 @@ struct WalkSVG {
             }
             y += 10
         }
+        var hitBoxes: [Box] = []
         if let hit = grid.tlbHit {
-            let line = "translation from the \(architecture?.label(hit.source) ?? hit.source.label): \(groupedHex(hit.hpa))"
-            body += text(10, y + f, line)
-            right = max(right, 10 + Self.textWidth(line))
-            y += lh + 10
+            // A finished translation from a TLB or the ATC: one box, and no grid of unread cells.
+            var b = box(hit, what: "translation")
+            b.lines[1] = groupedHex(hit.hpa)
+            hitBoxes.append(b)
+            body += draw(b, 10, y, width: b.width)
+            right = max(right, 10 + b.width)
+            y += boxHeight + gap + 10
         }
         let cells = gridBoxes
-        if !cells.isEmpty && (grid.stage1Levels > 0 || grid.stage2Levels > 0) {
+        let anyRead = cells.joined().contains { $0.map { !$0.dashed } ?? false }
+        if anyRead && (grid.stage1Levels > 0 || grid.stage2Levels > 0) {
             let columns = cells.map(\.count).max() ?? 0
             let labelTitle = "step / \(grid.rowAddressTitle)"
             let labelWidth = max(grid.rows.map { max(Self.textWidth($0.label), Self.textWidth($0.address.map { groupedHex($0) } ?? "")) }.max() ?? 0,
@@ -143,7 +148,7 @@ struct WalkSVG {
         y += lh + 14
         // Legend: every fill and mark used above.
         var x = 10
-        let used = Set((config + cells.joined().compactMap { $0 }).map(\.fill))
+        let used = Set((config + hitBoxes + (anyRead ? cells.joined().compactMap { $0 } : [])).map(\.fill))
         let legend = [(Self.memoryFill, false, "read from memory"), (Self.cacheFill, false, "supplied by a cache"),
                       (Self.unreadFill, true, "not needed: a cache, a large page or a fault ended that walk")].filter { used.contains($0.0) }
         for (fill, dashed, words) in legend + [("none", false, "#n: order of the reads")] {

@@ -104,6 +104,14 @@ import Testing
         #expect(p.texts.contains { $0.text.hasSuffix("from the PWC-S1") })
     }
 
+    // Tour step 6: the NIC's ATC answers (PCIe ATS; VT-d 4.1): one cached translation, no grid of unread cells.
+    @Test func aCachedTranslationIsOneBoxNotAnEmptyGrid() throws {
+        let (p, _) = try picture(["tour", "--step", "6"])
+        #expect(p.texts.contains { $0.text.hasSuffix("translation") } && p.texts.contains { $0.text == "from the ATC" })
+        #expect(!p.texts.contains { $0.text == "not read" })
+        #expect(Set(p.rects.map(\.fill)) == ["#b8e0b8"])
+    }
+
     /// Rendered as a slide: 1920 px wide PNG (skipped without rsvg-convert).
     @Test func rendersToAPNGAt1920Pixels() throws {
         guard uiShell("command -v rsvg-convert >/dev/null 2>&1").status == 0 else { return }

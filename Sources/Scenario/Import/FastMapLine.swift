@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The common case of a large trace, `iommu:map`/`iommu:unmap` ftrace lines in either form
 /// (trace_formats.md §1.2), read straight from the UTF-8 bytes: the general path splits and compares
 /// Characters, which costs ten times more per line (issue 19). Anything unusual (quotes, `dev=`,
@@ -59,18 +63,20 @@ enum FastMapLine {
     }
 
     static func find(_ key: [UInt8], in b: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard b.count >= key.count, let first = key.first else { return nil }
-        var i = 0
-        let last = b.count - key.count
-        while i <= last {
-            if b[i] == first {
-                var k = 1
-                while k < key.count && b[i + k] == key[k] { k += 1 }
-                if k == key.count { return i }
+        guard b.count >= key.count, let base = b.baseAddress else { return nil }
+        // memchr for the first byte, memcmp for the rest (Glibc's Swift module has no memmem).
+        return key.withUnsafeBufferPointer { k -> Int? in
+            guard let kb = k.baseAddress else { return nil }
+            var i = 0
+            let last = b.count - k.count
+            while i <= last {
+                guard let hit = memchr(base + i, Int32(kb[0]), last - i + 1) else { return nil }
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + at, kb, k.count) == 0 { return at }
+                i = at + 1
             }
-            i += 1
+            return nil
         }
-        return nil
     }
 
     static func matches(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ s: StaticString) -> Bool {
