@@ -51,6 +51,10 @@ public struct AMDViTranslation: Sendable {
     /// Why the DMA was refused without an event (a blocked DTE), or nil.
     public var refusal: String?
     public var trace: WalkTrace
+    /// The DTE the translation used (from memory or the device-table cache).
+    public var dte: [UInt64] = []
+    /// For a guest-table translation: the GPA the guest table gave (the host table's input when nested).
+    public var gpa: UInt64? = nil
 
     public var succeeded: Bool { spa != nil }
 }

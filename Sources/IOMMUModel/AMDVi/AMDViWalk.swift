@@ -17,11 +17,14 @@ public struct AMDViWalker: Sendable {
     /// SPA of `deviceID`'s 32-byte entry.
     public func dteAddress(_ deviceID: UInt16) -> UInt64 { deviceTableBase &+ UInt64(deviceID) &* 32 }
 
-    public func translate(_ r: AMDViRequest, memory: PhysicalMemory) -> AMDViTranslation {
+    /// Translates `r`; `cachedDTE` is the device-table cache's copy of the entry (recorded as a cache hit, not read).
+    public func translate(_ r: AMDViRequest, memory: PhysicalMemory, cachedDTE: [UInt64]? = nil) -> AMDViTranslation {
         var t = AMDViTranslation(path: .passThrough, spa: nil, permissions: [], pageShift: 12, event: nil, refusal: nil, trace: WalkTrace())
         let at = dteAddress(r.deviceID)
-        let dte = memory.read(at, count: 4)
-        t.trace.record(MemoryReference(kind: .deviceTableEntry, row: -1, input: UInt64(r.deviceID), gpa: at, hpa: at, value: dte[0]))
+        let dte = cachedDTE ?? memory.read(at, count: 4)
+        t.dte = dte
+        t.trace.record(MemoryReference(kind: .deviceTableEntry, source: cachedDTE == nil ? .memory : .configCache, row: -1,
+                                       input: UInt64(r.deviceID), gpa: at, hpa: at, value: dte[0]))
         let d = AMDViDTEFormat.layout.decode(dte)
         func f(_ n: String) -> UInt64 { d.value(n) ?? 0 }
         // V = 0: not translated at all (48882 §2.2.2.1).
@@ -105,6 +108,7 @@ public struct AMDViWalker: Sendable {
         }
         var perms = dtePerms.intersection(hooks.guestPerms.intersection(rules.guestPermissions(out.value)))
         var spa = out.output, shift = out.shift
+        t.gpa = out.output
         if mode != 0 {
             guard let h = hooks.hostWalk(out.output, row: Int8(guestLevels), memory: memory, trace: &t.trace) else {
                 t.event = hostFault(hooks, r, gn: true); return t
