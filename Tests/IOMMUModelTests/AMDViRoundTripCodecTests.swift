@@ -9,7 +9,10 @@ import Testing
 
     static let layouts: [StructureLayout] = {
         var out: [StructureLayout] = [AMDViDTEFormat.layout, AMDViGCR3EntryFormat.layout, IOMMUHWPTAMDGuestFormat.layout]
-        for level in AMDViV1PTEFormat.levels { out += [AMDViV1PTEFormat.make(level: level, leaf: false), AMDViV1PTEFormat.make(level: level, leaf: true)] }
+        for level in AMDViV1PTEFormat.levels {
+            out += [AMDViV1PTEFormat.make(level: level, leaf: false), AMDViV1PTEFormat.make(level: level, leaf: true),
+                    AMDViV1PTEFormat.make(level: level, leaf: true, sized: true)]
+        }
         out += [AMDViV2PTEFormat.nonLeaf, AMDViV2PTEFormat.nonLeafTop, AMDViV2PTEFormat.leaf4K, AMDViV2PTEFormat.leaf2M, AMDViV2PTEFormat.leaf1G]
         return out + AMDViCommandFormat.all + AMDViEventFormat.all
     }()

@@ -10,6 +10,7 @@ struct AMDViPagingRules: Sendable {
     let v1IW = AMDViV1PTEFormat.iw.runs[0].mask
     let v2RW = VTdFirstStagePTEFormat.rw.runs[0].mask
     let v2US = VTdFirstStagePTEFormat.us.runs[0].mask
+    let dte = AMDViDTEFields()
     let gcr3Valid = AMDViGCR3EntryFormat.v.runs[0].mask
     let gcr3Address = AMDViGCR3EntryFormat.root.runs[0].mask
 
@@ -42,10 +43,10 @@ struct AMDViPagingRules: Sendable {
             l.leafReserved = AMDViV1PTEFormat.make(level: level, leaf: true).reservedMasks[0]
             // The whole address field, also at level 1: a NextLevel = 7 leaf reads its size from it.
             l.tableAddress = addr
-            if level > 1 {
-                l.tableAllowed = true
-                l.tableReserved = AMDViV1PTEFormat.make(level: level, leaf: false).reservedMasks[0]
-            }
+            // A PDE form is checked at every level, level 1 included, so its reserved bits stop the walk before
+            // the NextLevel check does (as `decode` flags them); NextLevel must still be below the level.
+            l.tableAllowed = true
+            l.tableReserved = AMDViV1PTEFormat.make(level: level, leaf: false).reservedMasks[0]
             levels[level] = l
         }
         return RadixFormat(structure: .amdHost, levels: levels, maxLevel: maxHostLevels, presentMask: AMDViV1PTEFormat.pr.runs[0].mask,
@@ -97,4 +98,19 @@ struct AMDViPagingRules: Sendable {
         if v & v2US == 0 { p.remove(.user) }
         return p
     }
+}
+
+/// The DTE fields every walk reads, flattened from the field table (48882 §2.2.2).
+struct AMDViDTEFields: Sendable {
+    let v = FieldSlice(AMDViDTEFormat.v)
+    let tv = FieldSlice(AMDViDTEFormat.tv)
+    let mode = FieldSlice(AMDViDTEFormat.mode)
+    let hostRoot = FieldSlice(AMDViDTEFormat.hostRoot)
+    let gv = FieldSlice(AMDViDTEFormat.gv)
+    let giov = FieldSlice(AMDViDTEFormat.giov)
+    let glx = FieldSlice(AMDViDTEFormat.glx)
+    let ir = FieldSlice(AMDViDTEFormat.ir)
+    let iw = FieldSlice(AMDViDTEFormat.iw)
+    let domain = FieldSlice(AMDViDTEFormat.domainID)
+    let gptLevel = FieldSlice(AMDViDTEFormat.gpm)
 }

@@ -25,35 +25,35 @@ public struct AMDViWalker: Sendable {
         t.dte = dte
         t.trace.record(MemoryReference(kind: .deviceTableEntry, source: cachedDTE == nil ? .memory : .configCache, row: -1,
                                        input: UInt64(r.deviceID), gpa: at, hpa: at, value: dte[0]))
-        let d = AMDViDTEFormat.layout.decode(dte)
-        func f(_ n: String) -> UInt64 { d.value(n) ?? 0 }
+        let x = rules.dte
+        func f(_ slice: FieldSlice) -> UInt64 { slice.value(in: dte) }
         // V = 0: not translated at all (48882 §2.2.2.1).
-        if f("v") == 0 { t.spa = r.address; t.permissions = .all; return t }
+        if f(x.v) == 0 { t.spa = r.address; t.permissions = .all; return t }
         // A reserved bit or a reserved encoding in a valid DTE: ILLEGAL_DEV_TABLE_ENTRY (48882 §2.5.2).
-        if !d.reservedNonzero.isEmpty || f("mode") == 7 || (f("gv") == 1 && (f("glx") == 3 || f("gpt_level") > 1)) {
+        if AMDViDTEFormat.layout.hasReservedBits(dte) || f(x.mode) == 7 || (f(x.gv) == 1 && (f(x.glx) == 3 || f(x.gptLevel) > 1)) {
             t.event = event(AMDViEventFormat.illegalDevTableEntry, r, ["rz": 1],
                             "ILLEGAL_DEV_TABLE_ENTRY: DTE of \(hex(UInt64(r.deviceID))) has reserved bits or encodings set")
             return t
         }
-        if f("tv") == 0 {
+        if f(x.tv) == 0 {
             t.path = .blocked
             t.refusal = "DTE V = 1, TV = 0: no translation information; the DMA is blocked"
             return t
         }
         var dtePerms: Permissions = [.execute, .user, .privileged]
-        if f("ir") == 1 { dtePerms.insert(.read) }
-        if f("iw") == 1 { dtePerms.insert(.write) }
-        let mode = Int(f("mode")), domain = f("domain_id")
+        if f(x.ir) == 1 { dtePerms.insert(.read) }
+        if f(x.iw) == 1 { dtePerms.insert(.write) }
+        let mode = Int(f(x.mode)), domain = f(x.domain)
         if mode > AMDViPagingRules.maxHostLevels {
             t.refusal = "Mode \(mode) (6-level host table) is not modelled: the walker holds 5 levels"
             return t
         }
-        let usesGuest = f("gv") == 1 && (r.pasid != nil || f("giov") == 1)
-        if r.pasid != nil && f("gv") == 0 {
+        let usesGuest = f(x.gv) == 1 && (r.pasid != nil || f(x.giov) == 1)
+        if r.pasid != nil && f(x.gv) == 0 {
             t.event = event(AMDViEventFormat.invalidDeviceRequest, r, ["gn": 1], "INVALID_DEVICE_REQUEST: a PASID-tagged request to a DTE with GV = 0")
             return t
         }
-        var hooks = AMDViHooks(rules: rules, hostRoot: f("host_pt_root"), hostLevels: mode, domain: domain)
+        var hooks = AMDViHooks(rules: rules, hostRoot: f(x.hostRoot), hostLevels: mode, domain: domain)
         var unused = 0
         if !usesGuest {
             t.path = mode == 0 ? .passThrough : .hostOnly
@@ -65,7 +65,7 @@ public struct AMDViWalker: Sendable {
         }
         // Guest tables: the GCR3 table for the PASID (GIoV = 1 without a PASID: PASID 0).
         t.path = mode == 0 ? .guestOnly : .nested
-        let pasid = UInt64(r.pasid ?? 0), glx = Int(f("glx"))
+        let pasid = UInt64(r.pasid ?? 0), glx = Int(f(x.glx))
         guard pasid >> UInt64(9 * (glx + 1)) == 0 else {
             t.event = event(AMDViEventFormat.ioPageFault, r, ["gn": 1], "IO_PAGE_FAULT: PASID \(hex(pasid)) is beyond the \(glx + 1)-level GCR3 table")
             return t
@@ -90,7 +90,7 @@ public struct AMDViWalker: Sendable {
             }
             table = entry & rules.gcr3Address
         }
-        let guestLevels = f("gpt_level") == 1 && guest5Level ? 5 : 4
+        let guestLevels = f(x.gptLevel) == 1 && guest5Level ? 5 : 4
         let g = rules.guestShape
         let bits = g.inputBits(rootLevel: guestLevels)
         guard r.address >> UInt64(bits) == 0 else {

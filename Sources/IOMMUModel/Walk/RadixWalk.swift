@@ -58,8 +58,12 @@ extension RadixShape {
         let reserved = v & l.leafReserved
         if reserved != 0 { out.stop = .reservedBits; out.bits = reserved; return out }
         let field = v & l.tableAddress
-        let shift = (~(field | 0xfff)).trailingZeroBitCount + 1
-        guard shift > l.shift && shift < l.shift + l.indexMask.nonzeroBitCount && shift < 64 else { out.stop = .badType; return out }
+        // The first zero must lie inside the address field (all ones encodes no size).
+        let firstZero = (~(field | 0xfff)).trailingZeroBitCount
+        let shift = firstZero + 1
+        guard firstZero < 64 - l.tableAddress.leadingZeroBitCount, shift > l.shift, shift < l.shift + l.indexMask.nonzeroBitCount else {
+            out.stop = .badType; return out
+        }
         let size = UInt64(1) << UInt64(shift)
         let base = field & ~(size - 1)
         let beyond = (base & bounds.beyondOutput) | (v & l.highAddress)

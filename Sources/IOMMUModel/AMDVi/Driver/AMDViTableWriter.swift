@@ -45,7 +45,7 @@ public struct AMDViTableWriter: Sendable {
             table = v & AMDViV1PTEFormat.addr.runs[0].mask
             level = Int(AMDViV1PTEFormat.nextLevel.value(in: [v]))
         }
-        let leaf = AMDViV1PTEFormat.make(level: pageLevel, leaf: true)
+        let leaf = AMDViV1PTEFormat.make(level: pageLevel, leaf: true, sized: sizedPage != nil)
         let shift = UInt64(12 + 9 * (pageLevel - 1))
         if let size = sizedPage {
             // PAGE_SIZE_PTE: every bit below the size's top set except the one just below it; replicated over its slots.

@@ -18,7 +18,7 @@ public enum AMDViKinds {
         forEncode: { assignments, params throws(CodecError) in
             let level = try LevelParameter.parse(params, kind: "amdvi-v1pte", range: 1...6, default: 1)
             let next = assignments.last { $0.0.lowercased() == "nextlevel" }?.1 ?? 0
-            return AMDViV1PTEFormat.make(level: level, leaf: next == 0 || next == 7)
+            return AMDViV1PTEFormat.make(level: level, leaf: next == 0 || next == 7, sized: next == 7)
         })
 
     /// `amdvi-v2pte --level N`: a guest-table (x86-64) entry; PS picks leaf at levels 2-3.

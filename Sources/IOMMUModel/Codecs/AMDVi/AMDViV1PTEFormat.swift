@@ -32,17 +32,23 @@ public enum AMDViV1PTEFormat {
         return UInt64(1) << UInt64(firstZero + 1)
     }
 
-    /// An entry at `level` (1 = the table of 4 KiB entries ... 6): a PDE (`leaf` false) or a PTE.
-    public static func make(level: Int, leaf: Bool) -> StructureLayout {
+    /// An entry at `level` (1 = the table of 4 KiB entries ... 6): a PDE (`leaf` false) or a PTE; a PTE with
+    /// NextLevel = 0 above level 1 holds its page address from the page size up (the bits below are ignored:
+    /// Linux's PM_MAP_MASK leaves them 0), one with NextLevel = 7 (`sized`) all of bits 51:12.
+    public static func make(level: Int, leaf: Bool, sized: Bool = false) -> StructureLayout {
         let lvl = min(max(level, 1), 6)
         if !leaf {
             return StructureLayout(kind: "amdvi-v1pte", title: "AMD-Vi v1 PDE (level \(lvl), points to a lower table)", words: 1,
                                    source: source, fields: [pr, a, nextLevel, addr, ir, iw],
                                    ignored: [BitRun(4, 1), BitRun(8, 6), BitRun(63, 63)], rules: pdeRules(level: lvl))
         }
-        return StructureLayout(kind: "amdvi-v1pte", title: "AMD-Vi v1 PTE (level \(lvl), maps a page)", words: 1,
-                               source: source, fields: [pr, a, d, nextLevel, addr, u, fc, ir, iw],
-                               ignored: [BitRun(4, 1), BitRun(8, 7), BitRun(63, 63)], rules: pteRules(level: lvl))
+        let shift = 12 + 9 * (lvl - 1)
+        let whole = sized || lvl == 1 || shift > 51   // level 6's default page (2^57) has no address bits of its own
+        let pageAddr = whole ? addr : Field("addr", 51, shift, .address, "\(sizeText(defaultSize(level: lvl))) page address")
+        let low: [BitRun] = whole ? [] : [BitRun(shift - 1, 12)]
+        return StructureLayout(kind: "amdvi-v1pte", title: "AMD-Vi v1 PTE (level \(lvl), maps a page\(sized ? " whose size the address encodes" : ""))", words: 1,
+                               source: source, fields: [pr, a, d, nextLevel, pageAddr, u, fc, ir, iw],
+                               ignored: [BitRun(4, 1), BitRun(8, 7), BitRun(63, 63)] + low, rules: pteRules(level: lvl))
     }
 
     static func pdeRules(level: Int) -> [StructureRule] {
@@ -83,7 +89,7 @@ public enum AMDViV1PTEFormat {
 
     /// The layout of `value` read at `level`: NextLevel 0 or 7 is a PTE, else a PDE.
     public static func layout(level: Int, value: UInt64) -> StructureLayout {
-        make(level: level, leaf: isLeaf(value))
+        make(level: level, leaf: isLeaf(value), sized: nextLevel.value(in: [value]) == 7)
     }
 
     /// NextLevel 0 or 7 ends the walk.
