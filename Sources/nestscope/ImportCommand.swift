@@ -86,19 +86,21 @@ struct ImportCommand: ParsableCommand {
         guard surveyed.records > 0 else { throw nothingFound(surveyed) }
         // Pass 2: the scenario, streamed to stdout.
         var reporter = IssueReporter(file: file, toStandardOutput: false)
-        builder.prologue { print($0) }
+        var lines = BufferedOutput()
+        defer { lines.flush() }
+        builder.prologue { lines.line($0) }
         var second = try reader()
         let stats: ImportStatistics
         do {
             stats = try TraceImporter.run(&second, name: file, progress: meter.map { m in { m.update(lines: $0, bytes: $1) } }) { output in
                 switch output {
                 case .issue(let i): reporter.report(i)
-                case .record(let rec): builder.emit(rec) { print($0) }
+                case .record(let rec): builder.emit(rec) { lines.line($0) }
                 }
             }
         } catch { meter?.finish(); throw CLIFailure(error.description) }
         meter?.finish()
-        builder.finish(stats) { print($0) }
+        builder.finish(stats) { lines.line($0) }
         reporter.finish()
     }
 }
@@ -180,5 +182,31 @@ final class ImportProgress {
     func finish() {
         if drawn { NestScopeMain.writeStandardError("\r\u{1b}[K") }
         drawn = false
+    }
+}
+
+/// Standard output in 64 KiB writes: `print` per scenario line cost as much as building the line (issue 19).
+struct BufferedOutput {
+    private var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(1 << 16) }
+
+    mutating func line(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+        bytes.append(0x0a)
+        if bytes.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !bytes.isEmpty else { return }
+        fflush(nil)     // anything `print` buffered goes first
+        bytes.withUnsafeBufferPointer { p in
+            var done = 0
+            while done < p.count, let base = p.baseAddress {
+                let n = write(1, base + done, p.count - done)
+                if n > 0 { done += n } else if n < 0 && errno == EINTR { continue } else { break }
+            }
+        }
+        bytes.removeAll(keepingCapacity: true)
     }
 }

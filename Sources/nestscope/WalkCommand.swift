@@ -11,6 +11,7 @@ struct WalkCommand: ParsableCommand {
     @Option(name: .long, help: "Only DMAs with this PASID/SSID.") var pasid: String?
     @Option(name: .long, help: "Only DMAs to this address's 4 KiB page.") var addr: String?
     @Flag(name: .long, help: "Print JSON with \"references\": N.") var json = false
+    @Option(name: .long, help: "Only the DMAs of this scenario step (1-based, as the UI counts them).") var step: Int?
     @Option(name: .long, help: "Also draw the grid as an SVG picture into this file.") var svg: String?
     @Argument(help: "A bundled scenario name or a scenario file.") var scenario: String
 
@@ -26,9 +27,11 @@ struct WalkCommand: ParsableCommand {
         // Apply command by command (a step may hold several DMAs) and stop at the first that matches.
         var machine = Machine()
         var found: (LogEntry, DMARecord)? = nil
-        search: for (k, step) in s.steps.enumerated() {
+        if let step, step < 1 || step > s.steps.count { throw CLIFailure("--step: \(s.name) has steps 1-\(s.steps.count), not \(step)") }
+        search: for (k, scenarioStep) in s.steps.enumerated() {
             machine.storyStep = k + 1
-            for l in step.lines {
+            for l in scenarioStep.lines {
+                if let step, k + 1 != step { _ = try? machine.apply(l.command); continue }
                 guard let outcome = try? machine.apply(l.command), outcome.dma != nil, let d = machine.lastDMA else { continue }
                 if let device, d.device != device { continue }
                 if let wantPASID, d.request.pasid != wantPASID { continue }
@@ -38,7 +41,7 @@ struct WalkCommand: ParsableCommand {
             }
         }
         guard let (entry, dma) = found else {
-            throw CLIFailure("\(s.name) has no DMA matching" + [device.map { " device \($0)" }, pasid.map { " pasid \($0)" }, addr.map { " addr \($0)" }].compactMap { $0 }.joined())
+            throw CLIFailure("\(s.name) has no DMA matching" + [step.map { " at step \($0)" }, device.map { " device \($0)" }, pasid.map { " pasid \($0)" }, addr.map { " addr \($0)" }].compactMap { $0 }.joined())
         }
         let grid = dma.grid
         if json {
@@ -47,7 +50,7 @@ struct WalkCommand: ParsableCommand {
             print(WalkReport.text(grid, dma: dma, entry: entry, architecture: machine.architecture), terminator: "")
         }
         if let svg {
-            let picture = WalkReport.svg(grid, title: entry.outcome.summary)
+            let picture = WalkSVG(grid: grid, dma: dma, title: entry.outcome.summary, architecture: machine.architecture).render
             guard writeFile(svg, picture) else { throw CLIFailure("cannot write \(svg)") }
             if !json { print("svg written to \(svg)") }
         }

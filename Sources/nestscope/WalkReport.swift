@@ -118,43 +118,6 @@ enum WalkReport {
         }
         return out
     }
-
-    /// A grid picture for slides: one box per reference, filled by who supplied it.
-    static func svg(_ g: WalkGrid, title: String) -> String {
-        let cw = 150, ch = 44, left = 170, top = 70
-        let cols = g.stage2Levels + (g.stage1Levels > 0 ? 1 : 0)
-        let width = left + max(cols, 1) * cw + 20
-        let height = top + g.rows.count * ch + 60
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"monospace\" font-size=\"12\">\n"
-        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"10\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>\n"
-        s += "<text x=\"10\" y=\"42\">\(g.walkReads) table reads, \(g.memoryReads - g.walkReads) configuration reads</text>\n"
-        for c in 0..<cols {
-            let name = c < g.stage2Levels ? g.stage2ColumnLabels[c] : "S1 entry"
-            s += "<text x=\"\(left + c * cw + 8)\" y=\"\(top - 8)\" font-weight=\"bold\">\(name)</text>\n"
-        }
-        func box(_ x: Int, _ y: Int, _ r: MemoryReference?) -> String {
-            let fill = r == nil ? "#f4f4f4" : (r!.source == .memory ? "#ffd9a8" : "#b8e0b8")
-            var t = "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cw - 6)\" height=\"\(ch - 6)\" rx=\"4\" fill=\"\(fill)\" stroke=\"#666\"/>\n"
-            if let r {
-                t += "<text x=\"\(x + 6)\" y=\"\(y + 16)\">\(escape(groupedHex(r.value)))</text>\n"
-                t += "<text x=\"\(x + 6)\" y=\"\(y + 31)\" fill=\"#555\">\(r.source == .memory ? "@" + groupedHex(r.hpa) : r.source.label)</text>\n"
-            }
-            return t
-        }
-        for (i, row) in g.rows.enumerated() {
-            let y = top + i * ch
-            s += "<text x=\"10\" y=\"\(y + 16)\" font-weight=\"bold\">\(escape(row.label))</text>\n"
-            s += "<text x=\"10\" y=\"\(y + 31)\" fill=\"#555\">\(escape(row.address.map { groupedHex($0) } ?? ""))</text>\n"
-            for (c, r) in row.stage2.enumerated() { s += box(left + c * cw, y, r) }
-            if g.stage1Levels > 0 && i < g.stage1Levels { s += box(left + g.stage2Levels * cw, y, row.stage1) }
-        }
-        let ly = top + g.rows.count * ch + 24
-        s += "<rect x=\"10\" y=\"\(ly - 12)\" width=\"14\" height=\"14\" fill=\"#ffd9a8\" stroke=\"#666\"/><text x=\"30\" y=\"\(ly)\">read from memory</text>\n"
-        s += "<rect x=\"180\" y=\"\(ly - 12)\" width=\"14\" height=\"14\" fill=\"#b8e0b8\" stroke=\"#666\"/><text x=\"200\" y=\"\(ly)\">supplied by a cache</text>\n"
-        s += "</svg>\n"
-        return s
-    }
 }
 
 /// Writes a whole file; false on failure.

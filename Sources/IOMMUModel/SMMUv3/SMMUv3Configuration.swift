@@ -37,6 +37,10 @@ public struct SMMUv3Configuration: Sendable, Equatable {
     public var rangeInvalidation = true
     /// SMMU_IDR0.ATS.
     public var ats = true
+    /// SMMU_IDR0.STALL_MODEL = 0b01 (stalls not supported) and HTTU = 0b00 (no hardware access-flag or
+    /// dirty updates), as QEMU's smmuv3_init_regs sets them: STE.S1STALLD, STE.S2S, CD.S and the HA/HD
+    /// bits are then ILLEGAL (IHI0070 5.2 SteIllegal, 5.4 CdIllegal). TERM_MODEL = 1: CD.A must be 1.
+    public static let stallModel: UInt64 = 1, httu: UInt64 = 0, termModel: UInt64 = 1
     public var cacheSizes = SMMUv3CacheSizes()
     public init() {}
 }

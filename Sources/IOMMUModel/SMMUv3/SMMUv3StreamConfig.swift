@@ -103,9 +103,14 @@ public struct SMMUv3StreamConfig: Sendable, Equatable {
         case 7: kind = .nested
         default: kind = .abort   // 0b000, and 0b001-0b011 which are reserved and behave as abort (SMMUv3 5.2 Config)
         }
+        // EATS is IGNORED without SMMU_IDR0.ATS; 0b11 (DPT) is Reserved and behaves as 0b00 without SMMU_IDR3.DPT (5.2 EATS).
+        let eats = unit.ats ? F.eats.value(in: w) : 0
         var c = SMMUv3StreamConfig(kind: kind, cdTableFormat: 0, contextPointer: 0, cdMax: 0, s1dss: 0,
-                                   eats: UInt8(F.eats.value(in: w)), vmid: UInt16(F.s2vmid.value(in: w)), stage2: nil)
+                                   eats: eats == 3 ? 0 : UInt8(eats), vmid: UInt16(F.s2vmid.value(in: w)), stage2: nil)
         if kind.translatesStage1 {
+            if F.s1stalld.value(in: w) == 1 && SMMUv3Configuration.stallModel != 0 {
+                return .failure("S1STALLD = 1 but SMMU_IDR0.STALL_MODEL = 0b01 (stalls not supported): ILLEGAL (SMMUv3 5.2 S1STALLD)")
+            }
             let fmt = F.s1fmt.value(in: w)
             c.cdTableFormat = fmt == 3 ? 0 : UInt8(fmt)   // 0b11 is reserved and behaves as linear (SMMUv3 5.2 S1Fmt)
             c.contextPointer = F.s1contextptr.value(in: w)
@@ -119,6 +124,12 @@ public struct SMMUv3StreamConfig: Sendable, Equatable {
             return .failure("EATS = 2 (split-stage ATS) needs Config = nested")
         }
         if kind.translatesStage2 {
+            if F.s2s.value(in: w) == 1 && SMMUv3Configuration.stallModel == 1 {
+                return .failure("S2S = 1 but SMMU_IDR0.STALL_MODEL = 0b01 (stalls not supported): ILLEGAL (SMMUv3 5.2 S2S)")
+            }
+            if (F.s2ha.value(in: w) == 1 || F.s2hd.value(in: w) == 1) && SMMUv3Configuration.httu == 0 {
+                return .failure("S2HA/S2HD set but SMMU_IDR0.HTTU = 0b00 (no hardware flag updates): ILLEGAL (SMMUv3 5.2 S2HA, S2HD)")
+            }
             switch decodeStage2(w, unit: unit) {
             case .success(let g): c.stage2 = g
             case .failure(let why): return .failure(why)
@@ -158,7 +169,7 @@ public struct SMMUv3StreamConfig: Sendable, Equatable {
         _ = tables
         return .success(SMMUv3StageGeometry(granule: g, startLevel: start, inputBits: ipaBits, outputBits: outBits, root: ttb,
                                             rootIndexBits: rootBits,
-                                            accessFlagFaultsDisabled: F.s2affd.value(in: w) == 1 || F.s2ha.value(in: w) == 1,
+                                            accessFlagFaultsDisabled: F.s2affd.value(in: w) == 1,
                                             recordFaults: F.s2r.value(in: w) == 1, hierarchicalDisabled: true))
     }
 }
@@ -185,8 +196,18 @@ public struct SMMUv3ContextConfig: Sendable, Equatable {
         // The model, like QEMU decode_cd, walks only little-endian VMSAv8-64 tables.
         guard F.aa64.value(in: w) == 1 else { return .failure("AA64 = 0: VMSAv8-32 LPAE stage 1 is not modelled (QEMU rejects it too)") }
         guard F.endi.value(in: w) == 0 else { return .failure("ENDI = 1: big-endian stage-1 tables are not modelled (QEMU rejects them)") }
+        // IHI0070 5.4 CdIllegal, for the modelled SMMU_IDR0 (SMMUv3Configuration.stallModel/httu/termModel).
+        if SMMUv3Configuration.termModel == 1 && F.a.value(in: w) == 0 {
+            return .failure("A = 0 but SMMU_IDR0.TERM_MODEL = 1 (terminated transactions always abort): ILLEGAL (SMMUv3 5.4 A)")
+        }
+        if SMMUv3Configuration.stallModel == 1 && F.s.value(in: w) == 1 {
+            return .failure("S = 1 but SMMU_IDR0.STALL_MODEL = 0b01 (stalls not supported): ILLEGAL (SMMUv3 5.4 S)")
+        }
+        if (F.ha.value(in: w) == 1 || F.hd.value(in: w) == 1) && SMMUv3Configuration.httu == 0 {
+            return .failure("HA/HD set but SMMU_IDR0.HTTU = 0b00 (no hardware flag updates): ILLEGAL (SMMUv3 5.4 HA, HD)")
+        }
         let outBits = min(LPAEGeometry.outputBits(ps: F.ips.value(in: w)) ?? 48, unit.outputAddressBits)
-        let affd = F.affd.value(in: w) == 1 || F.ha.value(in: w) == 1
+        let affd = F.affd.value(in: w) == 1
         let record = F.r.value(in: w) == 1
         func half(_ name: String, epd: Field, tsz: Field, granule: LPAEGranule?, tgValue: UInt64, ttb: Field, had: Field)
             -> Result<SMMUv3StageGeometry?, SMMUv3ConfigError> {

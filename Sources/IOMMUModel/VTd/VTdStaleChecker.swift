@@ -65,11 +65,13 @@ public enum VTdStaleChecker {
         var trace = WalkTrace()
         var outcome = scratch.translate(req, memory: memory, trace: &trace, policy: .none)
         if case .fault(let f) = outcome, f.reason == .smUserDenied || f.reason == .smWriteDenied {
-            // The entry may have been filled by a privileged or read request: ask as that.
+            // The entry may have been filled by a privileged or read request: ask as that (when that translates:
+            // under SRE = 0 a supervisor request faults before the walk, and the user request's walk is the answer).
             var r = req
             r.privileged = f.reason == .smUserDenied
-            trace.reset()
-            outcome = scratch.translate(r, memory: memory, trace: &trace, policy: .none)
+            var t = WalkTrace()
+            let retry = scratch.translate(r, memory: memory, trace: &t, policy: .none)
+            if case .translated = retry { outcome = retry; trace = t }
         }
         if case .fault(let f) = outcome, f.reason == .readDenied || f.reason == .smReadDenied || f.reason == .smSSPermission {
             // A write-only page (Linux maps every DMA_FROM_DEVICE buffer IOMMU_WRITE only): the entry answers writes.

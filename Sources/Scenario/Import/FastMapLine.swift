@@ -1,16 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The common case of a large trace, `iommu:map`/`iommu:unmap` ftrace lines in either form
 /// (trace_formats.md §1.2), read straight from the UTF-8 bytes: the general path splits and compares
 /// Characters, which costs ten times more per line (issue 19). Anything unusual (quotes, `dev=`,
 /// a range end that is not iova + size, a wrapped line) returns nil and takes the general path.
 enum FastMapLine {
+    /// Made once: an array literal here per line was a heap allocation per line.
+    static let key: [UInt8] = Array("IOMMU: iova=0x".utf8)
+
     static func parse(_ raw: RawLine) -> TraceRecord? {
         var text = raw.text
         return text.withUTF8 { parse($0, line: raw.number, text: raw.text) }
     }
 
     static func parse(_ b: UnsafeBufferPointer<UInt8>, line: Int, text: String) -> TraceRecord? {
-        let key: [UInt8] = Array("IOMMU: iova=0x".utf8)
-        guard let at = find(key, in: b) else { return nil }
+        guard let at = find(FastMapLine.key, in: b) else { return nil }
         // The event token before it: "map:" or "unmap:", after the framing's "secs:" or at the start.
         var e = at
         guard e >= 1, b[e - 1] == 0x20 else { return nil }
@@ -57,18 +63,20 @@ enum FastMapLine {
     }
 
     static func find(_ key: [UInt8], in b: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard b.count >= key.count, let first = key.first else { return nil }
-        var i = 0
-        let last = b.count - key.count
-        while i <= last {
-            if b[i] == first {
-                var k = 1
-                while k < key.count && b[i + k] == key[k] { k += 1 }
-                if k == key.count { return i }
+        guard b.count >= key.count, let base = b.baseAddress else { return nil }
+        // memchr for the first byte, memcmp for the rest (Glibc's Swift module has no memmem).
+        return key.withUnsafeBufferPointer { k -> Int? in
+            guard let kb = k.baseAddress else { return nil }
+            var i = 0
+            let last = b.count - k.count
+            while i <= last {
+                guard let hit = memchr(base + i, Int32(kb[0]), last - i + 1) else { return nil }
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + at, kb, k.count) == 0 { return at }
+                i = at + 1
             }
-            i += 1
+            return nil
         }
-        return nil
     }
 
     static func matches(_ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ s: StaticString) -> Bool {

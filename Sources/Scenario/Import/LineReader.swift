@@ -106,10 +106,22 @@ public struct LineReader<Source: TraceByteSource> {
                 try refill()
                 if start == end { atEOF = true; break }
             }
-            // Scan the buffered bytes for the end of the line.
-            var i = start
-            while i < end && chunk[i] != 0x0a { i += 1 }
+            // Scan the buffered bytes for the end of the line (memchr: a byte loop was a tenth of import's time).
+            let i = chunk.withUnsafeBufferPointer { p -> Int in
+                guard let base = p.baseAddress, let hit = memchr(base + start, 0x0a, end - start) else { return end }
+                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
             let piece = i - start
+            // The common case: a whole line inside the buffer becomes its String without a second copy.
+            if line.isEmpty && i < end && piece <= maxLineLength {
+                var stop = i
+                if stop > start && chunk[stop - 1] == 0x0d { stop -= 1 }
+                let text = chunk.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<stop]), as: UTF8.self) }
+                peakBufferBytes = max(peakBufferBytes, chunk.count + line.capacity)
+                start = i + 1
+                lineNumber += 1
+                return RawLine(number: lineNumber, text: text, overlongBytes: nil)
+            }
             let room = maxLineLength - line.count
             if room > 0 { line.append(contentsOf: chunk[start..<(start + min(piece, room))]) }
             total += piece

@@ -46,7 +46,10 @@ extension ScenarioBuilder {
             emitUnmapPlan(i, iova, size, reason: "", out)
         }
         domains[i].shadow.map(iova, paddr, size)
-        write("map \(domains[i].space) \(hex(iova)) -> \(hex(paddr)) \(ScenarioBuilder.sizeText(size)) rw   # line \(r.line)", out)
+        var line = ImportedLine("map ")
+        line.add(domains[i].space); line.add(" "); line.hex(iova); line.add(" -> "); line.hex(paddr); line.add(" ")
+        line.size(size); line.add(" rw   # line "); line.decimal(r.line)
+        write(line.string, out)
     }
 
     mutating func emitUnmap(_ r: TraceRecord, _ iova: UInt64, _ size: UInt64, _ unmapped: UInt64, _ dev: String?, _ out: (String) -> Void) {
@@ -61,9 +64,11 @@ extension ScenarioBuilder {
             return
         }
         var reason = ""
+        var plain = ImportedLine("line ")
+        plain.decimal(r.line)
         if unmapped < size { reason = ": partial unmap, size=\(size) unmapped_size=\(unmapped); replaying what the kernel unmapped" }
         if unmapped > size { reason = ": the kernel unmapped more than asked (size=\(size) unmapped_size=\(unmapped)): a larger page" }
-        emitUnmapPlan(i, iova, unmapped, reason: "line \(r.line)" + reason, out)
+        emitUnmapPlan(i, iova, unmapped, reason: plain.string + reason, out)
     }
 
     /// `unmap` over whole model pages, then the parts outside [iova, iova+size) mapped back.
@@ -74,8 +79,10 @@ extension ScenarioBuilder {
         if plan.start != iova || plan.size != size {
             why += (why.isEmpty ? "" : why.contains(":") ? "; " : ": ") + "\(hex(iova)) \(ScenarioBuilder.sizeText(size)) lies inside a larger model page: the whole page goes and the rest is mapped back"
         }
-        let comment = why.isEmpty ? "" : "   # \(why)"
-        write("unmap \(space) \(hex(plan.start)) \(ScenarioBuilder.sizeText(plan.size))\(comment)", out)
+        var line = ImportedLine("unmap ")
+        line.add(space); line.add(" "); line.hex(plan.start); line.add(" "); line.size(plan.size)
+        if !why.isEmpty { line.add("   # "); line.add(why) }
+        write(line.string, out)
         for (va, pa, n) in plan.remaps {
             write("map \(space) \(hex(va)) -> \(hex(pa)) \(ScenarioBuilder.sizeText(n)) rw   # the rest of a larger model page, mapped back: the kernel's pages were smaller", out)
         }

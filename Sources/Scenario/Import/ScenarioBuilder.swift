@@ -30,6 +30,9 @@ public struct ScenarioBuilder {
     var usedSIDs: Set<UInt32> = []
     var maxOutputEnd: UInt64 = 0
     var counts: [String: Int] = [:]
+    /// Map and unmap records surveyed, folded into `counts` by `prologue`.
+    var mapRecords = 0, unmapRecords = 0
+    var lastMapForm: (form: TraceRecord.MapForm, dev: Bool)?
     var units: [String] = []
     var forms: Set<String> = []
     public private(set) var sourceName = ""
@@ -65,13 +68,18 @@ public struct ScenarioBuilder {
     public mutating func survey(_ r: TraceRecord) {
         switch r.body {
         case .map(let iova, let paddr, let size, let dev, let form):
-            count("map"); forms.insert("iommu:map/unmap (\(form == .range ? "range form" : "old form")\(dev == nil ? "" : ", dev= variant"))")
+            // The bulk of a large trace: counted and its form noted without hashing a string per record (issue 19).
+            mapRecords += 1
+            if lastMapForm?.form != form || lastMapForm?.dev != (dev != nil) {
+                lastMapForm = (form, dev != nil)
+                forms.insert("iommu:map/unmap (\(form == .range ? "range form" : "old form")\(dev == nil ? "" : ", dev= variant"))")
+            }
             let i = domain(for: dev)
             domains[i].maps += 1
             domains[i].maxEnd = max(domains[i].maxEnd, iova.addingReportingOverflow(size).partialValue)
             if paddr &+ size <= ScenarioBuilder.outputLimit { maxOutputEnd = max(maxOutputEnd, paddr &+ size) }
         case .unmap(let iova, let size, let unmapped, let dev, _):
-            count("unmap")
+            unmapRecords += 1
             let i = domain(for: dev)
             domains[i].unmaps += 1
             domains[i].maxEnd = max(domains[i].maxEnd, iova.addingReportingOverflow(max(size, unmapped)).partialValue)
@@ -147,6 +155,8 @@ public struct ScenarioBuilder {
 
     /// The header comment and the declarations, once `survey` has seen every record.
     public mutating func prologue(into out: (String) -> Void) {
+        if mapRecords > 0 { counts["map", default: 0] += mapRecords; mapRecords = 0 }
+        if unmapRecords > 0 { counts["unmap", default: 0] += unmapRecords; unmapRecords = 0 }
         for i in domains.indices {
             let need = ScenarioBuilder.bits(below: domains[i].maxEnd)
             domains[i].levels = need <= 48 ? 4 : 5

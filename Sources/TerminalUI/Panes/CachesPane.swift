@@ -70,7 +70,7 @@ public final class CachesPane: SessionPane {
             if let k = keep, let i = ids.firstIndex(of: k) { tabs.select(i) }
         }
         let staleCaches = Set(snapshot.stale.map(\.cache))
-        var alerts = Set(ids.indices.filter { staleCaches.contains(ids[$0]) })
+        let alerts = Set(ids.indices.filter { staleCaches.contains(ids[$0]) })
         // A refused queue entry is worth a look too: only the log tabs can say so, so only they are built.
         let caches = Set(snapshot.machine.iommu?.cacheDescriptions.map(\.id) ?? [])
         logAlerts = Set(ids.indices.filter { !caches.contains(ids[$0]) && snapshot.machine.viewTable(ids[$0])?.alert == true })

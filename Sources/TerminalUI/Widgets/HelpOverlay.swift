@@ -16,11 +16,15 @@ public struct HelpOverlay: Equatable, Sendable {
     /// Scroll keys; true when used.
     public mutating func handle(_ key: Key) -> Bool { position.handle(key) }
 
-    /// One section as lines of spans: the title, then `key  label` rows.
-    private func lines(of s: HelpSection, keyWidth: Int) -> [[Span]] {
+    /// One section as lines of spans: the title, then `key  label` rows; a label wider than
+    /// `width` wraps under itself rather than being cut.
+    private func lines(of s: HelpSection, keyWidth: Int, width: Int = .max) -> [[Span]] {
         var out: [[Span]] = [[Span(s.title, .header)]]
+        let indent = 2 + keyWidth + 2
         for h in s.hints {
-            out.append([Span("  "), Span(TextMetrics.fit(h.key, to: keyWidth), .key), Span("  " + h.label)])
+            let label = width == .max ? [h.label] : TextWrap.lines(h.label, width: max(8, width - indent))
+            out.append([Span("  "), Span(TextMetrics.fit(h.key, to: keyWidth), .key), Span("  " + (label.first ?? ""))])
+            for more in label.dropFirst() { out.append([Span(String(repeating: " ", count: indent) + more)]) }
         }
         return out
     }
@@ -28,17 +32,22 @@ public struct HelpOverlay: Equatable, Sendable {
     public mutating func render(into grid: inout ScreenGrid, area: Rect) {
         guard area.width >= 10, area.height >= 4 else { return }
         let keyWidth = min(16, sections.flatMap(\.hints).map { TextMetrics.width($0.key) }.max() ?? 1)
-        let blocks = sections.map { lines(of: $0, keyWidth: keyWidth) }
-        var blockWidth = blocks.flatMap { $0 }.map(\.width).max() ?? 10
-        let oneColumn = blocks.enumerated().flatMap { i, b in i == 0 ? b : [[]] + b }
+        let unwrapped = sections.map { lines(of: $0, keyWidth: keyWidth) }
+        var blockWidth = unwrapped.flatMap { $0 }.map(\.width).max() ?? 10
+        let unwrappedRows = unwrapped.reduce(0) { $0 + $1.count } + unwrapped.count - 1
         let maxInterior = area.height - 2
-        var columns: [[[Span]]] = [oneColumn]
-        // Two columns when one does not fit the height and two fit the width (long labels are cut
-        // rather than giving up the second column, as long as a column keeps 30 cells).
-        if oneColumn.count > maxInterior && blockWidth * 2 + 3 > area.width - 4 && (area.width - 7) / 2 >= 30 {
-            blockWidth = (area.width - 7) / 2
+        // Two columns when one does not fit the height and two fit the width (long labels wrap
+        // rather than giving up the second column, as long as labels keep 24 cells).
+        // The box is at most area.width − 2 wide with a border and a space each side: 6 cells.
+        if unwrappedRows > maxInterior && blockWidth * 2 + 3 > area.width - 6 && (area.width - 9) / 2 - (keyWidth + 4) >= 24 {
+            blockWidth = (area.width - 9) / 2
         }
-        if oneColumn.count > maxInterior, blockWidth * 2 + 3 <= area.width - 4 {
+        // Labels wider than the column wrap (one column wider than the screen wraps too).
+        blockWidth = min(blockWidth, area.width - 6)
+        let blocks = sections.map { lines(of: $0, keyWidth: keyWidth, width: blockWidth) }
+        let oneColumn = blocks.enumerated().flatMap { i, b in i == 0 ? b : [[]] + b }
+        var columns: [[[Span]]] = [oneColumn]
+        if oneColumn.count > maxInterior, blockWidth * 2 + 3 <= area.width - 6 {
             var best = (rows: Int.max, split: 1)
             for split in 1..<max(2, blocks.count) {
                 let left = blocks[..<split].reduce(0) { $0 + $1.count } + split - 1

@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
     /// Every figure's key, so `--only` with a typo fails instead of measuring nothing.
     static let keys = ["map_1m_pages_s", "bytes_per_mapped_page", "iotlb_hit_per_s", "nested_walk_4x4_per_s", "nested_walk_4x4_1m_per_s",
                        "smmu_nested_walk_4k_per_s", "amd_nested_walk_4x4_per_s", "range_invalidate_1g_us", "pasid_invalidate_us",
-                       "replay_events_per_s", "render_frame_ms", "keypress_to_frame_ms"]
+                       "replay_events_per_s", "import_lines_per_s", "import_decode_lines_per_s", "render_frame_ms", "keypress_to_frame_ms"]
 
     func run() throws {
         if let only, !Self.keys.contains(where: { $0.contains(only) }) {
