@@ -31,7 +31,7 @@ public struct AMDViUnit: Sendable {
                 return out
             }
         }
-        var t = walker.translate(r, memory: memory, cachedDTE: cached?.words)
+        let t = walker.translate(r, memory: memory, cachedDTE: cached?.words)
         let illegal = t.event?.decoded.layout.kind == AMDViEventFormat.illegalDevTableEntry.kind
         if cached == nil && AMDViDTEFormat.v.value(in: t.dte) == 1 && !illegal {
             deviceTableCache[r.deviceID] = AMDViDTECacheEntry(deviceID: r.deviceID, words: t.dte)
