@@ -14,5 +14,7 @@ struct LanguageCommand: ParsableCommand {
             print(form)
             print("    \(what)")
         }
+        print("\n`expect fault CODE` takes a VT-d fault reason or an SMMUv3 event id (0: STE.Config = abort, no event);")
+        print("`nestscope faults` lists every one the model raises with its condition, `--show CODE` a scenario that raises it.")
     }
 }

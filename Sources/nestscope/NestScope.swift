@@ -6,6 +6,7 @@ struct NestScope: ParsableCommand {
         commandName: "nestscope",
         abstract: "Inspect IOMMU translation state: VT-d and SMMUv3 nesting, caches, invalidations, locked_vm.",
         subcommands: [UICommand.self, DecodeCommand.self, EncodeCommand.self, ScenariosCommand.self, RunCommand.self,
-                      CheckCommand.self, WalkCommand.self, BenchCommand.self, LanguageCommand.self, ImportCommand.self],
+                      CheckCommand.self, WalkCommand.self, BenchCommand.self, LanguageCommand.self, ImportCommand.self,
+                      FaultsCommand.self],
         defaultSubcommand: UICommand.self)
 }

@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
                 if e.outcome.status == .error {
                     // Errors go to stderr too (one line each, file:line first), so a pipe still shows them.
                     errors += 1
-                    NestScopeMain.writeStandardError("nestscope: \(s.name):\(e.line): \(e.outcome.summary)\n")
+                    NestScopeMain.writeStandardError("nestscope: \(e.outcome.summary)\n")     // the session's summary names file:line
                 }
                 if json { print(ScenarioReport.json(e).serialized()) } else { printEscaped(ScenarioReport.text(e)) }
             }
@@ -82,7 +82,7 @@ struct CheckCommand: ParsableCommand {
         var session = Session(s, checkpointInterval: 0)
         session.runToEnd()
         if let bad = session.log.first(where: { $0.outcome.status == .error }) {
-            throw CLIFailure("\(s.name):\(bad.line): \(bad.outcome.summary)")
+            throw CLIFailure(bad.outcome.summary)     // the session's summary names file:line
         }
         let report = CheckReport(session)
         if json { print(report.json.serialized()) } else { print(report.text.escapingControlCharacters(keepingNewlines: true), terminator: "") }

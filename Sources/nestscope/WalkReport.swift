@@ -62,6 +62,8 @@ enum WalkReport {
         case .streamTableEntry: return "STE"
         case .contextDescriptorL1: return "CD table L1"
         case .contextDescriptor: return "CD"
+        case .deviceTableEntry: return "DTE"
+        case .gcr3Entry: return "GCR3 entry"
         case .stage1: return "stage 1"
         case .stage2: return "stage 2"
         case .translation: return "TLB"

@@ -56,6 +56,11 @@ import Glibc
         let r = try cli.run(["run", dir + "/err.nss"])
         #expect(r.code == 2)
         #expect(r.err.hasPrefix("nestscope: \(dir)/err.nss:2: "), "\(r.err)")
+        // The location once, in run and in check (it was printed twice).
+        let c = try cli.failure(["check", dir + "/err.nss"])
+        for e in [r.err, c] {
+            #expect(e.components(separatedBy: "err.nss:2:").count == 2, "\(e)")
+        }
     }
 
     @Test func benchOnlyWithATypo() throws {

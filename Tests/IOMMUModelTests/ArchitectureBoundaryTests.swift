@@ -13,8 +13,9 @@ import Testing
     static let allowedPrefixes = [
         "Sources/IOMMUModel/VTd/", "Sources/IOMMUModel/SMMUv3/",
         "Sources/IOMMUModel/Codecs/VTd/", "Sources/IOMMUModel/Codecs/SMMUv3/", "Sources/IOMMUModel/Codecs/LPAE/",
+        "Sources/IOMMUModel/AMDVi/", "Sources/IOMMUModel/Codecs/AMDVi/",
     ]
-    static let architectureFolders: Set<String> = ["VTd", "SMMUv3"]
+    static let architectureFolders: Set<String> = ["VTd", "SMMUv3", "AMDVi"]
     /// The registration tables: the architectures (Scenario), the codec families `decode` knows and
     /// the kernel's vendor drivers the host model calls, the page-table families the table builder
     /// uses (model), the benchmark suites (CLI).
@@ -82,7 +83,7 @@ import Testing
         let files = Self.swiftFiles()
         #expect(files.count > 100, "the check found no sources under \(Self.sources.path)")
         let checked = files.filter { !Self.allowed($0) && !Self.walkerExceptions.contains($0) && !Self.unfinishedExceptions.contains($0) }
-        let bad = try Self.offenders(#"\b(VTd|SMMUv3)[A-Z][A-Za-z0-9]*"#, in: checked)
+        let bad = try Self.offenders(#"\b(VTd|SMMUv3|AMDVi)[A-Z][A-Za-z0-9]*"#, in: checked)
         #expect(bad.isEmpty, "per-architecture types named outside their folders:\n\(bad.joined(separator: "\n"))")
     }
 

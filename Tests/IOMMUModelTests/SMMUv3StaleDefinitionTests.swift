@@ -26,6 +26,11 @@ import Testing
         #expect(!f.fix.entries.isEmpty)
         try m.apply(.queue(entries: f.fix.entries))
         #expect(!m.staleFindings().contains { $0.key == e.key })
+        // The cached stage-2 translation of that table's IPA is stale too (S2-TW): the next walk would
+        // read the old page through it until TLBI_S2_IPA removes it (Linux arm_smmu_tlb_inv_range_domain).
+        let s2 = try #require(m.staleFindings().first { $0.key.cache == SMMUv3Unit.fetchTLBCacheID })
+        #expect(s2.fix.summary.hasPrefix("CMD_TLBI_S2_IPA"))
+        try m.apply(.queue(entries: s2.fix.entries))
         #expect(try F.dma(&m, 0x4000_0000).status != .stale)
     }
 

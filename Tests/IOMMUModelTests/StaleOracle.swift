@@ -13,11 +13,15 @@ struct StaleOracle {
         var alone: any IOMMU
         var requests: [(sid: UInt32, pasid: UInt32?, addresses: [UInt64], ats: Bool)]
         var paging: Bool
+        /// A cached stage-2 translation of table fetches (SMMUv3 S2-TW): the StreamID whose STE gives
+        /// the stage 2, and the IPAs whose table-fetch translation is compared directly.
+        var fetchProbe: (sid: UInt32, ssid: UInt32?, ipas: [UInt64])? = nil
         var configuration: Bool { !paging && ["context", "pasid", "ste", "cd", "l1"].contains(key.cache.rawValue) }
     }
 
-    /// Accesses every probe is tried with: user read, user write, privileged read.
-    static let accesses: [(Access, Bool)] = [(.read, false), (.write, false), (.read, true)]
+    /// Accesses every probe is tried with: user and privileged, read and write (a privileged write is
+    /// where VT-d WPE shows).
+    static let accesses: [(Access, Bool)] = [(.read, false), (.write, false), (.read, true), (.write, true)]
 
     var memory: PhysicalMemory
     /// The unit with every cache empty (for the translation entries a request leaves behind).
@@ -40,6 +44,8 @@ struct StaleOracle {
             for s in c.tlb.slotsByRecency { let e = c.tlb.payload(s); out.insert("\(e.key) vmid \(e.vmid) asid \(e.asid) \(e.kind)") }
             for s in c.walkStage1.slotsByRecency { out.insert("\(c.walkStage1.payload(s).key)") }
             for s in c.walkStage2.slotsByRecency { out.insert("\(c.walkStage2.payload(s).key)") }
+            // Not the S2-TW entries: which table fetches happen depends on which configuration structures are
+            // cached (a cached CD needs no CD fetch); the VMID they carry is on the TLB and walk-cache entries too.
             for atc in c.atcs.values { for s in atc.slotsByRecency { out.insert("\(atc.payload(s).key)") } }
         }
         return out
@@ -69,12 +75,19 @@ struct StaleOracle {
 
     /// The oracle's verdict for one entry (nil: not stale; otherwise the first differing probe).
     mutating func stale(_ e: Entry, unit: any IOMMU) -> String? {
+        if let p = e.fetchProbe, var alone = e.alone as? SMMUv3Unit, var fresh = empty as? SMMUv3Unit {
+            for ipa in p.ipas {
+                let got = alone.tableFetchProbe(sid: p.sid, ssid: p.ssid, ipa: ipa, memory: memory, cached: true)
+                let want = fresh.tableFetchProbe(sid: p.sid, ssid: p.ssid, ipa: ipa, memory: memory, cached: false)
+                if got != want { return "table fetch at IPA \(hex(ipa)): cached \(got ?? "-"), fresh \(want ?? "-")" }
+            }
+        }
         for q in e.requests {
             for address in q.addresses {
                 for (access, privileged) in StaleOracle.accesses {
                     let req = DMARequest(sourceID: q.sid, pasid: q.pasid, address: address, access: access, privileged: privileged)
                     let r = TranslationRequest(req, kind: .dma(deviceATC: q.ats))
-                    let (want, freshReads) = freshly(TranslationRequest(req), unit)
+                    let (want, freshReads) = freshly(r, unit)
                     var alone = e.alone
                     var t = WalkTrace()
                     let got = alone.translate(r, memory: memory, trace: &t, caching: .all).answer
@@ -152,7 +165,8 @@ struct StaleOracle {
     static func emptied(_ u: SMMUv3Unit) -> SMMUv3Unit {
         var empty = u
         _ = empty.caches.ste.removeAll(); _ = empty.caches.cd.removeAll(); _ = empty.caches.l1.removeAll(); _ = empty.caches.tlb.removeAll()
-        _ = empty.caches.walkStage1.removeAll(); _ = empty.caches.walkStage2.removeAll()
+        _ = empty.caches.walkStage1.removeAll(); _ = empty.caches.walkStage2.removeAll(); _ = empty.caches.fetchTLB.removeAll()
+        empty.caches.recountFetchSizes()
         for k in empty.caches.atcs.keys { _ = empty.caches.atcs[k]?.removeAll() }
         return empty
     }
@@ -164,7 +178,9 @@ struct StaleOracle {
         for s in c.ste.slotsByRecency {
             let e = c.ste.payload(s)
             var a = empty; a.caches.ste = only(c.ste, s)
-            out.append(Entry(key: e.key, what: "STE sid \(e.sid)", alone: a, requests: [(e.sid, nil, workingSet, false)], paging: false))
+            // With SubstreamID 0 too: under S1CDMax > 0 and S1DSS = terminate only SSID traffic reaches the VMID tag.
+            out.append(Entry(key: e.key, what: "STE sid \(e.sid)", alone: a, requests: [(e.sid, nil, workingSet, false), (e.sid, 0, workingSet, false)],
+                             paging: false))
         }
         for s in c.cd.slotsByRecency {
             let e = c.cd.payload(s)
@@ -193,6 +209,14 @@ struct StaleOracle {
                 out.append(Entry(key: e.key, what: e.summary, alone: a, requests: [(e.sid, e.ssid, addresses, false)], paging: true))
             }
         }
+        for s in c.fetchTLB.slotsByRecency {
+            let e = c.fetchTLB.payload(s)
+            var a = empty; a.caches.fetchTLB = only(c.fetchTLB, s); a.caches.recountFetchSizes()
+            // Compared directly (first and last page), and through DMAs at the working set, whose walks may fetch a table there.
+            var entry = Entry(key: e.key, what: e.summary, alone: a, requests: [(e.sid, e.ssid, workingSet, false)], paging: true)
+            entry.fetchProbe = (e.sid, e.ssid, [e.input, e.input + e.size - 1])
+            out.append(entry)
+        }
         for sid in c.atcs.keys.sorted() {
             guard let atc = c.atcs[sid] else { continue }
             for s in atc.slotsByRecency {
@@ -210,4 +234,17 @@ private func only<P>(_ c: TagCache<P>, _ s: Int32) -> TagCache<P> {
     var c = c
     _ = c.removeMany(c.slotsByRecency.filter { $0 != s })
     return c
+}
+
+extension SMMUv3Unit {
+    /// What a nested table fetch of `ipa` by `sid` gets from stage 2 (the cached path with `cached`),
+    /// or nil when the STE in memory does not nest (no table fetch goes through stage 2).
+    mutating func tableFetchProbe(sid: UInt32, ssid: UInt32?, ipa: UInt64, memory: PhysicalMemory, cached: Bool) -> String? {
+        var t = WalkTrace()
+        guard case .success(let ste) = readSTE(sid: sid, memory: memory, trace: &t, policy: .none), ste.config.kind == .nested,
+              let g2 = ste.config.stage2 else { return nil }
+        let r = tableFetchStage2(g2, vmid: ste.config.vmid, ipa: ipa, row: 0, origin: (sid, ssid), memory: memory, trace: &t,
+                                 policy: cached ? .all : .none)
+        return r.fault.map { "fault \($0)" } ?? "pa \(hex(r.output)) attributes \(r.attributes.rawValue)"
+    }
 }

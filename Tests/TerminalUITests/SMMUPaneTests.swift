@@ -163,7 +163,7 @@ import Scenario
         let c = try bundledController("smmuv3-nested-basics", at: 6)
         let p = c.cachesPane
         #expect(p.tabIDs.contains("evtq"))
-        #expect(p.titleAccessory.plainText == "[TLB] WC-S1 WC-S2 STE CD L1 ATC evtq cmdq")
+        #expect(p.titleAccessory.plainText == "[TLB] WC-S1 WC-S2 S2-TW STE CD L1 ATC evtq cmdq")
         let lines = paneLines(p, 52, 6, focused: false)
         #expect(lines[0] == "   VMID ASID VA/IPA       size L stage → PA")
         #expect(lines[1] == "      1    2 0x4000_0000  4K   3 S1+S2 0x1_0020_0000")

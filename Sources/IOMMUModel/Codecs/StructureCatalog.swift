@@ -1,7 +1,7 @@
 /// Every KIND that `decode`, `encode`, the importer and the decoder pane know, in listing order.
 public enum StructureCatalog {
     public static let all: [StructureKind] =
-        VTdKinds.all + SMMUv3Kinds.all + LPAEKinds.all + SPAPRKinds.all + UAPIKinds.all
+        VTdKinds.all + SMMUv3Kinds.all + AMDViKinds.all + LPAEKinds.all + SPAPRKinds.all + UAPIKinds.all
 
     public static func kind(named name: String) throws(CodecError) -> StructureKind {
         let n = name.lowercased()

@@ -19,7 +19,8 @@ extension Machine {
         if trace.usedAnyCache && cachesMatchMemoryAt != memory.writeCount, let cache = unit.cacheAnswering(trace) {
             var scratch = unit
             var freshTrace = WalkTrace()
-            let fresh = scratch.translate(TranslationRequest(req), memory: memory, trace: &freshTrace, caching: .none)
+            // The same request kind: an ATS device asks with a Translation Request even with every cache empty.
+            let fresh = scratch.translate(TranslationRequest(req, kind: .dma(deviceATC: dev.ats)), memory: memory, trace: &freshTrace, caching: .none)
             if result.answer != fresh.answer {
                 stale = StaleUse(cache: cache, cached: unit.describe(result.answer), fresh: unit.describe(fresh.answer))
             }

@@ -5,7 +5,16 @@ extension SMMUv3Unit {
     /// Translates for a device; with ATS the device's ATC is consulted first and filled from the SMMU's answer.
     public mutating func deviceRequest(_ req: DMARequest, ats: Bool, memory: PhysicalMemory, trace: inout WalkTrace,
                                        policy: SMMUv3CachePolicy = .all) -> SMMUv3TranslationOutcome {
-        guard ats && configuration.ats && policy.contains(.atc) else { return translate(req, memory: memory, trace: &trace, policy: policy) }
+        guard ats && configuration.ats else { return translate(req, memory: memory, trace: &trace, policy: policy) }
+        guard policy.contains(.atc) else {
+            // No ATC to consult (a cache-free answer): the device still sends a Translation Request, and
+            // a refused one (F_BAD_ATS_TREQ under bypass or EATS = 0) is its answer; a granted one gives
+            // what the plain walk gives (split-stage included: stage 2 applies to the translated access).
+            let asked = translate(req, memory: memory, trace: &trace, policy: policy, translationRequest: true)
+            if case .fault = asked { return asked }
+            trace.reset()
+            return translate(req, memory: memory, trace: &trace, policy: policy)
+        }
         var atc = caches.atc(req.sourceID)
         let hi = SMMUv3Caches.requestKey(sid: req.sourceID, ssid: req.pasid)
         for shift in SMMUv3Caches.pageShifts {
@@ -69,6 +78,10 @@ extension SMMUv3Unit {
         if !pendingFills.isEmpty {
             for e in pendingFills { caches.insertWalk(e) }
             pendingFills.removeAll(keepingCapacity: true)
+        }
+        if !pendingFetchFills.isEmpty {
+            for e in pendingFetchFills { caches.insertFetch(e) }
+            pendingFetchFills.removeAll(keepingCapacity: true)
         }
         switch outcome {
         case .translated(var t):

@@ -61,6 +61,7 @@ public enum SMMUv3CacheEntry: Sendable, Equatable, CacheEntryRecord {
     case tlb(SMMUv3TLBEntry)
     case walk(SMMUv3WalkCacheEntry)
     case atc(SMMUv3ATCEntry)
+    case fetch(SMMUv3FetchTLBEntry)
 
     public var key: CacheEntryKey {
         switch self {
@@ -70,6 +71,7 @@ public enum SMMUv3CacheEntry: Sendable, Equatable, CacheEntryRecord {
         case .tlb(let e): return e.key
         case .walk(let e): return e.key
         case .atc(let e): return e.key
+        case .fetch(let e): return e.key
         }
     }
 
@@ -81,6 +83,7 @@ public enum SMMUv3CacheEntry: Sendable, Equatable, CacheEntryRecord {
         case .tlb(let e): return e.summary
         case .walk(let e): return e.summary
         case .atc(let e): return e.summary
+        case .fetch(let e): return e.summary
         }
     }
 }

@@ -11,6 +11,8 @@ public struct SMMUv3Caches: Sendable {
     public var tlb: TagCache<SMMUv3TLBEntry>
     public var walkStage1: TagCache<SMMUv3WalkCacheEntry>
     public var walkStage2: TagCache<SMMUv3WalkCacheEntry>
+    /// Stage-2 translations of stage-1 table and CD-table IPAs (SMMUv3FetchTLB.swift).
+    public var fetchTLB: TagCache<SMMUv3FetchTLBEntry>
     /// One ATC per device with ATS, by StreamID.
     public var atcs: [UInt32: TagCache<SMMUv3ATCEntry>] = [:]
     public var sizes: SMMUv3CacheSizes
@@ -18,6 +20,8 @@ public struct SMMUv3Caches: Sendable {
     var nextSerial: UInt64 = 0
     /// Live TLB entries per page size (see `pageShifts`), to skip useless probes.
     var tlbShiftCounts = InlineArray<8, Int32>(repeating: 0)
+    /// Live table-fetch translations per page size.
+    var fetchShiftCounts = InlineArray<8, Int32>(repeating: 0)
 
     public init(sizes: SMMUv3CacheSizes = SMMUv3CacheSizes()) {
         self.sizes = sizes
@@ -27,6 +31,7 @@ public struct SMMUv3Caches: Sendable {
         tlb = TagCache(name: "TLB", capacity: sizes.tlb)
         walkStage1 = TagCache(name: "WC-S1", capacity: sizes.walkStage1)
         walkStage2 = TagCache(name: "WC-S2", capacity: sizes.walkStage2)
+        fetchTLB = TagCache(name: "S2-TW", capacity: sizes.fetchTLB)
     }
 
     // MARK: key packing
@@ -179,8 +184,9 @@ public struct SMMUv3Caches: Sendable {
 
     /// Empties every cache (a reset).
     public mutating func clearAll() {
-        ste.removeAll(); cd.removeAll(); l1.removeAll(); tlb.removeAll(); walkStage1.removeAll(); walkStage2.removeAll()
+        ste.removeAll(); cd.removeAll(); l1.removeAll(); tlb.removeAll(); walkStage1.removeAll(); walkStage2.removeAll(); fetchTLB.removeAll()
         for k in atcs.keys { atcs[k]?.removeAll() }
         tlbShiftCounts = InlineArray<8, Int32>(repeating: 0)
+        fetchShiftCounts = InlineArray<8, Int32>(repeating: 0)
     }
 }

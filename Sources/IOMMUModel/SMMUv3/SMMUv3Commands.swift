@@ -80,6 +80,7 @@ extension SMMUv3Unit {
             for s in caches.tlb.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(.tlb(caches.removeTLB(s))) }
             for s in caches.walkStage1.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(.walk(caches.walkStage1.remove(s))) }
             for s in caches.walkStage2.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)) { r.removed.append(.walk(caches.walkStage2.remove(s))) }
+            invalidateFetchTLB(vmid: vmid, into: &r)
         case 0x2A:
             let range = SMMUv3TLBIRange(tg: v("tg"), num: v("num"), scale: v("scale"), ttl: v("ttl"), address: v("addr"))
             invalidateByAddress(stage2: true, vmid: UInt16(v("vmid")), asid: nil, range: range, leaf: v("leaf") == 1, into: &r)
@@ -87,8 +88,10 @@ extension SMMUv3Unit {
             r.removed += caches.tlb.slotsByRecency.map { SMMUv3CacheEntry.tlb(caches.tlb.payload($0)) }
             r.removed += caches.walkStage1.slotsByRecency.map { SMMUv3CacheEntry.walk(caches.walkStage1.payload($0)) }
             r.removed += caches.walkStage2.slotsByRecency.map { SMMUv3CacheEntry.walk(caches.walkStage2.payload($0)) }
-            caches.tlb.removeAll(); caches.walkStage1.removeAll(); caches.walkStage2.removeAll()
+            r.removed += caches.fetchTLB.slotsByRecency.map { SMMUv3CacheEntry.fetch(caches.fetchTLB.payload($0)) }
+            caches.tlb.removeAll(); caches.walkStage1.removeAll(); caches.walkStage2.removeAll(); caches.fetchTLB.removeAll()
             caches.tlbShiftCounts = InlineArray<8, Int32>(repeating: 0)
+            caches.fetchShiftCounts = InlineArray<8, Int32>(repeating: 0)
         case 0x40:
             invalidateATC(sid: sid, ssid: v("ssv") == 1 ? UInt32(truncatingIfNeeded: v("ssid")) : nil, global: v("global") == 1,
                           range: SMMUv3ATCRange(size: v("size"), address: v("addr")), into: &r)
@@ -228,6 +231,8 @@ extension SMMUv3Unit {
             r.removed.append(.tlb(caches.removeTLB(s)))
         }
         if stage2 {
+            // Table-fetch translations are last-level stage-2 entries: Leaf = 1 removes them too.
+            invalidateFetchTLB(vmid: vmid, start: start, end: end, granule: range.granule, ttl: ttl, into: &r)
             let nested = caches.tlb.slots(group: 0, key: SMMUv3Caches.vmidGroup(vmid)).filter { caches.tlb.payload($0).kind == .nested }.count
             if nested > 0 {
                 r.notes.append("\(nested) combined stage-1+2 entr\(nested == 1 ? "y" : "ies") of VMID \(vmid) stay: TLBI_S2_IPA need not remove them; follow it with TLBI_NH_ALL or TLBI_S12_VMALL (SMMUv3 4.4.3.1; Linux arm_smmu_tlb_inv_range_domain for a nesting parent)")

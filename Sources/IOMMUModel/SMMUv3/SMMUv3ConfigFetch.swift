@@ -162,7 +162,7 @@ extension SMMUv3Unit {
                                 memory: PhysicalMemory, trace: inout WalkTrace, policy: SMMUv3CachePolicy) -> Result<UInt64, SMMUv3Fault> {
         var pa = ipa
         if cfg.kind == .nested, let g2 = cfg.stage2 {
-            let s2 = stage2Walk(g2, vmid: cfg.vmid, input: ipa, row: -1, origin: origin, memory: memory, trace: &trace, policy: policy)
+            let s2 = tableFetchStage2(g2, vmid: cfg.vmid, ipa: ipa, row: -1, origin: origin, memory: memory, trace: &trace, policy: policy)
             if let id = s2.fault {
                 var f = SMMUv3Fault(id, address: req.address, stage2: true, eventClass: .cd, ipa: ipa,
                                     "stage-2 walk of the \(what) at IPA \(groupedHex(ipa)): \(s2.detail)")

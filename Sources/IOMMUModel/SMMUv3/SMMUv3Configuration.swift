@@ -10,6 +10,8 @@ public struct SMMUv3CacheSizes: Sendable, Equatable {
     public var tlb = 512
     public var walkStage1 = 256
     public var walkStage2 = 256
+    /// Stage-2 translations of stage-1 table and CD fetches (nested configurations).
+    public var fetchTLB = 64
     /// Per-device ATC (ATS).
     public var atc = 64
     public init() {}

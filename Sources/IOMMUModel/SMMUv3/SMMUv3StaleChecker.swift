@@ -10,6 +10,7 @@ public enum SMMUv3StaleChecker {
         for s in c.tlb.slotsByRecency { if let f = checkTLB(c.tlb.payload(s), unit, memory) { out.append(f) } }
         for s in c.walkStage1.slotsByRecency { if let f = checkWalk(c.walkStage1.payload(s), unit, memory) { out.append(f) } }
         for s in c.walkStage2.slotsByRecency { if let f = checkWalk(c.walkStage2.payload(s), unit, memory) { out.append(f) } }
+        for s in c.fetchTLB.slotsByRecency { if let f = checkFetch(c.fetchTLB.payload(s), unit, memory) { out.append(f) } }
         for sid in c.atcs.keys.sorted() {
             guard let atc = c.atcs[sid] else { continue }
             for s in atc.slotsByRecency { if let f = checkATC(atc.payload(s), unit, memory) { out.append(f) } }
@@ -129,7 +130,7 @@ public enum SMMUv3StaleChecker {
         switch scratch.readCD(ste: ste, index: e.index, req: req, memory: memory, trace: &trace, policy: .none) {
         case .success(let fresh):
             // The CD as the walk uses it (decoded); equal words are the common case.
-            if fresh.dwords == e.dwords || fresh.config == e.config { return nil }
+            if fresh.dwords == e.dwords || SMMUv3StaleUsedFields.used(fresh.config) == SMMUv3StaleUsedFields.used(e.config) { return nil }
             now = words(fresh.words)
         case .failure(let f): now = .unreachable(f.description)
         }

@@ -13,6 +13,17 @@ enum SMMUv3StaleUsedFields {
             u.eats = 0
         case .stage1, .stage2, .nested: break
         }
+        // S2R changes whether a fault is recorded, not the answer (README "What `check` calls stale").
+        u.stage2?.recordFaults = true
+        return u
+    }
+
+    /// The CD as the SMMU's answers depend on it: the decoded CD without R (recording only).
+    static func used(_ c: SMMUv3ContextConfig) -> SMMUv3ContextConfig {
+        var u = c
+        u.recordFaults = true
+        u.ttb0?.recordFaults = true
+        u.ttb1?.recordFaults = true
         return u
     }
 

@@ -23,7 +23,8 @@ extension SMMUv3Unit: IOMMU {
         case (.dma(let atc), .all): outcome = deviceRequest(request.request, ats: atc, memory: memory, trace: &trace)
         case (.atsTranslation, .all):
             outcome = translate(request.request, memory: memory, trace: &trace, policy: .all, translationRequest: true)
-        case (.dma, .none): outcome = translate(request.request, memory: memory, trace: &trace, policy: .none)
+        // Cache-free, an ATS device still asks first (deviceRequest): the same request kind as the cached path.
+        case (.dma(let atc), .none): outcome = deviceRequest(request.request, ats: atc, memory: memory, trace: &trace, policy: .none)
         case (.atsTranslation, .none):
             outcome = translate(request.request, memory: memory, trace: &trace, policy: .none, translationRequest: true)
         }
@@ -48,6 +49,11 @@ extension SMMUv3Unit: IOMMU {
     }
 
     public func cacheAnswering(_ trace: WalkTrace) -> String? {
+        // A stage-2 reference from the TLB is a table fetch's cached stage-2 translation (SMMUv3FetchTLB.swift).
+        if trace.used(.iotlb), !trace.used(.deviceTLB), !trace.references.contains(where: { $0.kind == .translation && $0.source == .iotlb }),
+           trace.references.contains(where: { $0.kind == .stage2 && $0.source == .iotlb }) {
+            return "S2-TW"
+        }
         let order: [(ReferenceSource, String)] = [(.deviceTLB, "ATC"), (.iotlb, "TLB"), (.stage1WalkCache, "WC-S1"),
                                                   (.stage2WalkCache, "WC-S2"), (.configCache, "config cache")]
         return order.first { trace.used($0.0) }?.1
@@ -85,6 +91,8 @@ extension SMMUv3Unit: IOMMU {
                           holds: "stage-1 table descriptors, to resume a walk below them"),
          CacheDescription(id: SMMUv3Unit.walkStage2CacheID, title: "WC-S2", name: "WC-S2", aliases: ["wc-s2", "pwc-s2"],
                           holds: "stage-2 table descriptors"),
+         CacheDescription(id: SMMUv3Unit.fetchTLBCacheID, title: "S2-TW", name: "S2-TW", aliases: ["s2-tw", "tlb-s2tw"],
+                          holds: "stage-2 translations (VMID, IPA → PA) of stage-1 table and CD fetches in nested configurations"),
          CacheDescription(id: SMMUv3Unit.steCacheID, title: "STE", name: "STE cache", holds: "STEs by StreamID"),
          CacheDescription(id: SMMUv3Unit.cdCacheID, title: "CD", name: "CD cache", holds: "CDs by StreamID and SSID"),
          CacheDescription(id: SMMUv3Unit.l1CacheID, title: "L1", name: "L1 descriptor cache",
@@ -100,6 +108,7 @@ extension SMMUv3Unit: IOMMU {
         case SMMUv3Unit.tlbCacheID: return c.tlb.statistics("tlb")
         case SMMUv3Unit.walkStage1CacheID: return c.walkStage1.statistics("walk-s1")
         case SMMUv3Unit.walkStage2CacheID: return c.walkStage2.statistics("walk-s2")
+        case SMMUv3Unit.fetchTLBCacheID: return c.fetchTLB.statistics("s2-tw")
         case SMMUv3Unit.atcCacheID: return .combined("atc", c.atcs.values, capacityEach: c.sizes.atc)
         default: return nil
         }
@@ -119,6 +128,7 @@ extension SMMUv3Unit: IOMMU {
         case SMMUv3Unit.tlbCacheID: caches.tlb.resize(to: entries); caches.recountTLBSizes()
         case SMMUv3Unit.walkStage1CacheID: caches.walkStage1.resize(to: entries)
         case SMMUv3Unit.walkStage2CacheID: caches.walkStage2.resize(to: entries)
+        case SMMUv3Unit.fetchTLBCacheID: caches.fetchTLB.resize(to: entries); caches.recountFetchSizes()
         case SMMUv3Unit.steCacheID: caches.ste.resize(to: entries)
         case SMMUv3Unit.cdCacheID: caches.cd.resize(to: entries)
         case SMMUv3Unit.l1CacheID: caches.l1.resize(to: entries)
@@ -130,7 +140,8 @@ extension SMMUv3Unit: IOMMU {
     }
 
     public var cachesEmpty: Bool {
-        caches.tlb.count == 0 && caches.walkStage1.count == 0 && caches.walkStage2.count == 0 && caches.configurationCount == 0
+        caches.tlb.count == 0 && caches.walkStage1.count == 0 && caches.walkStage2.count == 0 && caches.fetchTLB.count == 0
+            && caches.configurationCount == 0
             && caches.atcs.values.allSatisfy { $0.count == 0 }
     }
 
@@ -147,7 +158,7 @@ extension SMMUv3Caches {
     /// Every SMMUv3 cache, in the order reports list them.
     public var statistics: [CacheStatistics] {
         [ste.statistics("ste"), cd.statistics("cd"), l1.statistics("l1"), tlb.statistics("tlb"),
-         walkStage1.statistics("walk-s1"), walkStage2.statistics("walk-s2"),
+         walkStage1.statistics("walk-s1"), walkStage2.statistics("walk-s2"), fetchTLB.statistics("s2-tw"),
          .combined("atc", atcs.values, capacityEach: sizes.atc)]
     }
 }

@@ -18,6 +18,8 @@ public struct SMMUv3Unit: Sendable {
     public var syncs = 0
     /// Walk-cache entries read by the translation in progress, filed when it ends.
     var pendingFills: [SMMUv3WalkCacheEntry] = []
+    /// Stage-2 translations of table and CD fetches made by the translation in progress, filed when it ends.
+    var pendingFetchFills: [SMMUv3FetchTLBEntry] = []
     /// The configuration-cache entries the translation in progress used (for the TLB entry it makes).
     var currentLink = SMMUv3ConfigLink()
     /// The walk's formats and descriptor bits, read once (SMMUv3WalkHooks.swift).
@@ -73,6 +75,10 @@ public struct SMMUv3Unit: Sendable {
         if !pendingFills.isEmpty {
             for e in pendingFills { caches.insertWalk(e) }
             pendingFills.removeAll(keepingCapacity: true)
+        }
+        if !pendingFetchFills.isEmpty {
+            for e in pendingFetchFills { caches.insertFetch(e) }
+            pendingFetchFills.removeAll(keepingCapacity: true)
         }
         switch outcome {
         case .translated(let t):

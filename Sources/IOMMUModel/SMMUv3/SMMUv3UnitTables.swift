@@ -1,4 +1,4 @@
-/// The SMMUv3 caches as tables (TLB, WC-S1, WC-S2, STE, CD, L1, ATC) and its two queues: the
+/// The SMMUv3 caches as tables (TLB, WC-S1, WC-S2, S2-TW, STE, CD, L1, ATC) and its two queues: the
 /// event queue as the kernel logs it (`evtq`) and the last command batch (`cmdq`, as Linux names them).
 extension SMMUv3Unit {
     static let eventTableID: CacheID = "evtq"
@@ -44,6 +44,12 @@ extension SMMUv3Unit {
                                         .flexible("→ table PA", min: 11), .flexible("entry", min: 10, wide: true)]) { e in
                 UnitRow([UnitCell("\(e.vmid)"), UnitCell("\(e.level)"), UnitCell(groupedHex(e.base) + "+" + byteSizeLabel(e.span)),
                          UnitCell(groupedHex(e.nextTable)), UnitCell(hex(e.value))], key: e.key, summary: e.summary)
+            }
+        case SMMUv3Unit.fetchTLBCacheID:
+            return table(c.fetchTLB, [.fixed("VMID", 4, right: true), .flexible("IPA", min: 11), .fixed("size", 4), .fixed("L", 1, right: true),
+                                      .flexible("→ PA", min: 13), .fixed("perm", 4), .fixed("SID", 6, wide: true)]) { e in
+                UnitRow([UnitCell("\(e.vmid)"), UnitCell(groupedHex(e.input)), UnitCell(sizeLabel(e.pageShift)), UnitCell("\(e.level)"),
+                         UnitCell(groupedHex(e.output)), UnitCell(e.attributes.permissions.label), UnitCell(sid(e.sid))], key: e.key, summary: e.summary)
             }
         case SMMUv3Unit.steCacheID:
             return table(c.ste, [.fixed("SID", 6), .fixed("Config", 6), .fixed("VMID", 4, right: true), .flexible("dw0", min: 10),

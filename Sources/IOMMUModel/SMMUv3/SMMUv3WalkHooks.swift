@@ -50,7 +50,7 @@ struct SMMUv3Stage1Hooks: RadixWalkHooks {
                               trace: inout WalkTrace) -> UInt64? {
         var pa = table
         if let g2 = stage2 {
-            let s2 = owner.stage2Walk(g2, vmid: vmid, input: table, row: row, origin: origin, memory: memory, trace: &trace, policy: policy)
+            let s2 = owner.tableFetchStage2(g2, vmid: vmid, ipa: table, row: row, origin: origin, memory: memory, trace: &trace, policy: policy)
             // Built only on the fault path: this runs for every table pointer of every walk.
             func what() -> String { row == 0 ? "stage-1 root (TTB\(upper ? 1 : 0))" : "stage-1 L\(4 - level) table" }
             if let id = s2.fault {

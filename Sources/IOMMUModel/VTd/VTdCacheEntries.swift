@@ -94,4 +94,6 @@ public struct VTdDeviceTLBEntry: Sendable, Equatable {
     public var supervisorWrite = false
     /// How the IOMMU formed the translation, for the U/S check on a hit.
     public var type: VTdTranslationType = .nested
+    /// False when the PASID entry refused supervisor requests (SRE = 0) when this was filled.
+    public var supervisorRequests = true
 }

@@ -4,7 +4,15 @@ extension VTdUnit {
     /// Translates for a device; with ATS the device's ATC is consulted and filled first.
     public mutating func deviceRequest(_ req: DMARequest, ats: Bool, memory: PhysicalMemory, trace: inout WalkTrace,
                                        policy: VTdCachePolicy = .all) -> VTdTranslationOutcome {
-        guard ats && policy.contains(.deviceTLB) else { return translate(req, memory: memory, trace: &trace, policy: policy) }
+        guard ats else { return translate(req, memory: memory, trace: &trace, policy: policy) }
+        guard policy.contains(.deviceTLB) else {
+            // No device TLB to consult (a cache-free answer): the device still sends a translation request,
+            // and a blocked one (DTE = 0: 0x44) is its answer; a granted one gives what the plain walk gives.
+            let asked = translate(req, memory: memory, trace: &trace, policy: policy, translationRequest: true)
+            if case .fault = asked { return asked }
+            trace.reset()
+            return translate(req, memory: memory, trace: &trace, policy: policy)
+        }
         let sid = UInt16(truncatingIfNeeded: req.sourceID)
         var atc = caches.deviceTLB(sid)
         let hi = VTdCaches.iotlbKey(sid: sid, pasid: req.pasid)
@@ -16,13 +24,18 @@ extension VTdUnit {
                 let offset = req.address & ((UInt64(1) << UInt64(e.pageShift)) - 1)
                 trace.record(MemoryReference(kind: .translation, source: .deviceTLB, row: 0, input: req.address,
                                              gpa: 0, hpa: e.hpa | offset, value: e.hpa | UInt64(e.perms.rawValue)))
-                if let denied = VTdUnit.permissionFault(e.perms, supervisorWrite: e.supervisorWrite, req, type: e.type,
-                                                       address: req.address, cachedIn: "device's ATC") {
-                    return .fault(denied)
+                var denied = VTdUnit.permissionFault(e.perms, supervisorWrite: e.supervisorWrite, req, type: e.type,
+                                                     address: req.address, cachedIn: "device's ATC")
+                // A translation granted while SRE = 0 refuses a supervisor request as the walk does (VT-d 9.6).
+                if req.privileged && !e.supervisorRequests {
+                    denied = VTdFault(.smPASIDEntrySREClear, address: req.address,
+                                      "supervisor request but the PASID entry this device-TLB entry came from has SRE = 0")
                 }
-                return .translated(VTdTranslation(hpa: e.hpa | offset, pageShift: e.pageShift, perms: e.perms, type: e.type,
-                                                  did: 0, pasid: req.pasid ?? 0, gpa: 0, servedBy: .deviceTLB,
-                                                  supervisorWrite: e.supervisorWrite))
+                if let denied { return .fault(denied) }
+                var hit = VTdTranslation(hpa: e.hpa | offset, pageShift: e.pageShift, perms: e.perms, type: e.type,
+                                         did: 0, pasid: req.pasid ?? 0, gpa: 0, servedBy: .deviceTLB, supervisorWrite: e.supervisorWrite)
+                hit.supervisorRequests = e.supervisorRequests
+                return .translated(hit)
             }
         }
         atc.countMiss()
@@ -31,7 +44,8 @@ extension VTdUnit {
         if case .translated(let t) = outcome {
             let mask = (UInt64(1) << UInt64(t.pageShift)) - 1
             let e = VTdDeviceTLBEntry(sid: sid, pasid: req.pasid, iova: req.address & ~mask, pageShift: t.pageShift,
-                                      hpa: t.hpa & ~mask, perms: t.perms, supervisorWrite: t.supervisorWrite, type: t.type)
+                                      hpa: t.hpa & ~mask, perms: t.perms, supervisorWrite: t.supervisorWrite, type: t.type,
+                                      supervisorRequests: t.supervisorRequests)
             let sizeIndex = (Int(t.pageShift) - 12) / 9
             var c = caches.deviceTLB(sid)
             c.insert(hi, VTdCaches.iotlbPage(e.iova, sizeIndex: sizeIndex), e,

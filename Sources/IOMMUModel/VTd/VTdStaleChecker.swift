@@ -65,11 +65,13 @@ public enum VTdStaleChecker {
         var trace = WalkTrace()
         var outcome = scratch.translate(req, memory: memory, trace: &trace, policy: .none)
         if case .fault(let f) = outcome, f.reason == .smUserDenied || f.reason == .smWriteDenied {
-            // The entry may have been filled by a privileged or read request: ask as that.
+            // The entry may have been filled by a privileged or read request: ask as that (when that translates:
+            // under SRE = 0 a supervisor request faults before the walk, and the user request's walk is the answer).
             var r = req
             r.privileged = f.reason == .smUserDenied
-            trace.reset()
-            outcome = scratch.translate(r, memory: memory, trace: &trace, policy: .none)
+            var t = WalkTrace()
+            let retry = scratch.translate(r, memory: memory, trace: &t, policy: .none)
+            if case .translated = retry { outcome = retry; trace = t }
         }
         if case .fault(let f) = outcome, f.reason == .readDenied || f.reason == .smReadDenied || f.reason == .smSSPermission {
             // A write-only page (Linux maps every DMA_FROM_DEVICE buffer IOMMU_WRITE only): the entry answers writes.
@@ -80,6 +82,18 @@ public enum VTdStaleChecker {
             if case .translated = w { outcome = w; trace = t }
         }
         return (outcome, trace)
+    }
+
+    /// What a supervisor request (a read, or a write) for `req`'s page gets from memory now.
+    static func supervisorAnswer(_ req: DMARequest, _ unit: VTdUnit, _ memory: PhysicalMemory, write: Bool = false) -> EntryState {
+        var priv = req
+        priv.privileged = true
+        if write { priv.access = .write }
+        var scratch = unit, tr = WalkTrace()
+        switch scratch.translate(priv, memory: memory, trace: &tr, policy: .none) {
+        case .fault(let f): return faultState(f)
+        case .translated(let p): return .translation(label: "hpa", address: p.hpa, perms: p.perms)
+        }
     }
 
     static func path(_ trace: WalkTrace) -> [UInt64] { trace.references.filter { $0.source == .memory }.map(\.hpa) }
@@ -95,13 +109,11 @@ public enum VTdStaleChecker {
             else if t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) { problem = .translation(label: "hpa", address: t.hpa, perms: t.perms) }
             else if t.supervisorRequests != e.supervisorRequests {
                 // The PASID entry's SRE changed: a supervisor request now gets another answer (VT-d 9.6).
-                var priv = req
-                priv.privileged = true
-                var scratch = unit, tr = WalkTrace()
-                switch scratch.translate(priv, memory: memory, trace: &tr, policy: .none) {
-                case .fault(let f): problem = faultState(f)
-                case .translated(let p): problem = .translation(label: "hpa", address: p.hpa, perms: p.perms)
-                }
+                problem = supervisorAnswer(req, unit, memory)
+            }
+            else if e.supervisorRequests && t.supervisorWrite != e.supervisorWrite {
+                // WPE changed: a supervisor write to a read-only page now gets another answer (VT-d 3.6.2).
+                problem = supervisorAnswer(req, unit, memory, write: true)
             }
             else if t.pageShift < e.pageShift {
                 // Memory now maps the range in smaller pieces: check the entry's last page too.
@@ -153,6 +165,12 @@ public enum VTdStaleChecker {
         case .translated(let t):
             if t.hpa != e.hpa || t.perms.subtracting(.privileged) != e.perms.subtracting(.privileged) {
                 problem = .translation(label: "hpa", address: t.hpa, perms: t.perms)
+            } else if t.supervisorRequests != e.supervisorRequests {
+                // SRE changed since the device cached it: a supervisor request now gets another answer (VT-d 9.6).
+                problem = supervisorAnswer(req, unit, memory)
+            } else if e.supervisorRequests && t.supervisorWrite != e.supervisorWrite {
+                // WPE changed: a supervisor write to a read-only page now gets another answer (VT-d 3.6.2).
+                problem = supervisorAnswer(req, unit, memory, write: true)
             }
         }
         guard let problem else { return nil }
@@ -205,10 +223,16 @@ public enum VTdStaleChecker {
         var nextHPA: UInt64? = nil
         var addresses: [UInt64] = []
         if stage == 1 {
+            // One user read: it reads every level before any permission check, where fresh()'s supervisor
+            // retry could stop at the PASID entry (SRE = 0) with no walk to compare.
             let req = DMARequest(sourceID: UInt32(e.sid), pasid: e.requestPASID, address: e.base, access: .read)
-            let (_, trace) = fresh(req, unit, memory)
+            var scratch = unit
+            var trace = WalkTrace()
+            _ = scratch.translate(req, memory: memory, trace: &trace, policy: .none)
             addresses = path(trace)
             let s1 = trace.references.filter { $0.kind == .stage1 && $0.source == .memory }
+            // A walk with fewer levels now (FSPM changed) never looks up an entry at this level: dead.
+            if let top = s1.map(\.level).max(), top < Int8(e.level) { return nil }
             freshValue = s1.first { $0.level == Int8(e.level) }?.value
             // Where the next table sits now: in nested mode stage 2 may have moved the guest table page.
             nextHPA = s1.first { $0.level == Int8(e.level) - 1 }.map { $0.hpa &- ($0.gpa &- e.nextTableGPA) }
@@ -225,9 +249,21 @@ public enum VTdStaleChecker {
                     if case .success(let pe) = unit.readPASIDEntry(sid: sid, pasid: pasid, context: ctx, memory: memory, trace: &scratch) {
                         let f = VTdPASIDEntryFormat.self
                         root = (f.ssptptr.value(in: pe.words), Int(f.aw.value(in: pe.words)) + 2)
+                        // Nested: every walk first translates the first-stage root (VT-d 3.8); when that faults
+                        // outside the entry's span, no walk gets to a lookup the entry could answer: dead.
+                        let fsRoot = f.fsptptr.value(in: pe.words)
+                        if f.pgtt.value(in: pe.words) == 3, let (r, levels) = root, !(fsRoot >= e.base && fsRoot - e.base < e.span) {
+                            var u = unit
+                            var t = WalkTrace()
+                            let s2 = u.secondStageWalk(root: r, levels: levels, input: fsRoot, did: e.did, row: 0, origin: (sid, pasid),
+                                                       memory: memory, trace: &t, policy: .none)
+                            if s2.fault != nil { return nil }
+                        }
                     }
                 }
             }
+            // A walk with fewer levels now (AW changed) never looks up an entry at this level: dead.
+            if let (_, levels) = root, levels < Int(e.level) { return nil }
             if let (start, levels) = root {
                 var table = start
                 var level = levels
@@ -279,7 +315,8 @@ public enum VTdStaleChecker {
         if case .success(let ctx) = unit.readContext(sid: e.sid, memory: memory, trace: &scratch) {
             switch unit.readPASIDEntry(sid: e.sid, pasid: e.pasid, context: ctx, memory: memory, trace: &scratch) {
             case .success(let fresh):
-                if fresh.words == e.words { return nil }
+                // Only the fields the walk reads under the entry's PGTT count (VTdStaleUsedFields).
+                if fresh.words == e.words || VTdStaleUsedFields.pasid(fresh.words) == VTdStaleUsedFields.pasid(e.words) { return nil }
                 now = .words(fresh.words)
             case .failure(let f): now = .unreachable(f.reason.text)
             }
@@ -297,7 +334,9 @@ public enum VTdStaleChecker {
         let now: EntryState
         switch unit.readContext(sid: e.sid, memory: memory, trace: &scratch) {
         case .success(let fresh):
-            if fresh.words == e.words { return nil }
+            // Only the fields the walk reads under the entry's mode and TT count (VTdStaleUsedFields).
+            if fresh.words == e.words || VTdStaleUsedFields.context(fresh.words, scalable: unit.scalableMode)
+                == VTdStaleUsedFields.context(e.words, scalable: unit.scalableMode) { return nil }
             now = .words(fresh.words)
         case .failure(let f): now = .unreachable(f.reason.text)
         }

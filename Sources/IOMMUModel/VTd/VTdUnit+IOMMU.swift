@@ -19,7 +19,10 @@ extension VTdUnit: IOMMU {
         // A translation request is answered by the unit itself; the device's ATC is what it fills.
         case (.atsTranslation, .all): outcome = translate(request.request, memory: memory, trace: &trace, policy: .all,
                                                           translationRequest: true)
-        case (_, .none): outcome = translate(request.request, memory: memory, trace: &trace, policy: .none)
+        // Cache-free, an ATS device still asks first (deviceRequest): the same request kind as the cached path.
+        case (.dma(let atc), .none): outcome = deviceRequest(request.request, ats: atc, memory: memory, trace: &trace, policy: .none)
+        case (.atsTranslation, .none): outcome = translate(request.request, memory: memory, trace: &trace, policy: .none,
+                                                           translationRequest: true)
         }
         switch outcome {
         case .translated(let t):

@@ -2,6 +2,8 @@
 public enum ReferenceKind: UInt8, Sendable {
     case rootEntry, contextEntry, pasidDirectoryEntry, pasidEntry
     case streamTableL1, streamTableEntry, contextDescriptorL1, contextDescriptor
+    /// AMD-Vi device table entry and GCR3 table entry.
+    case deviceTableEntry, gcr3Entry
     case stage1, stage2
     /// A finished translation taken from a TLB (IOTLB, SMMU TLB or device ATC).
     case translation

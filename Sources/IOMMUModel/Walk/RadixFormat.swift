@@ -39,6 +39,10 @@ public final class RadixFormat: @unchecked Sendable {
         case oneDown
         /// A field of the entry names it, and may skip levels (AMD-Vi v1 NextLevel, bits 11:9).
         case field(BitRun)
+        /// A level field as above, where the value `sizedLeaf` makes the entry a leaf whose page size its
+        /// address field encodes (first zero bit n from bit 12 up: 2^(n+1) bytes), and the input bits
+        /// of skipped levels must be zero (AMD-Vi v1 NextLevel = 7, 48882 §2.2.3; Linux PTE_PAGE_SIZE).
+        case fieldWithSizedLeaf(BitRun, sizedLeaf: UInt64)
     }
 
     /// Which structure this is, carried by every walk reference (labels, decoder, JSON).

@@ -48,6 +48,33 @@ public struct RadixOutcome: Sendable {
     public var bits: UInt64 = 0
 }
 
+extension RadixShape {
+    /// A leaf whose address field encodes its size (`NextLevel.fieldWithSizedLeaf`): the size must be
+    /// above this level's entry size and below the next level's, else the entry is of a bad type.
+    @inline(never)
+    func sizedLeaf(_ v: UInt64, input: UInt64, level: Int, out start: RadixOutcome, bounds: RadixBounds) -> RadixOutcome {
+        var out = start
+        let l = levels[level]
+        let reserved = v & l.leafReserved
+        if reserved != 0 { out.stop = .reservedBits; out.bits = reserved; return out }
+        let field = v & l.tableAddress
+        // The first zero must lie inside the address field (all ones encodes no size).
+        let firstZero = (~(field | 0xfff)).trailingZeroBitCount
+        let shift = firstZero + 1
+        guard firstZero < 64 - l.tableAddress.leadingZeroBitCount, shift > l.shift, shift < l.shift + l.indexMask.nonzeroBitCount else {
+            out.stop = .badType; return out
+        }
+        let size = UInt64(1) << UInt64(shift)
+        let base = field & ~(size - 1)
+        let beyond = (base & bounds.beyondOutput) | (v & l.highAddress)
+        if beyond != 0 { out.stop = .addressSize; out.bits = beyond; out.output = base; return out }
+        out.stop = .leaf
+        out.output = base | (input & (size - 1))
+        out.shift = shift
+        return out
+    }
+}
+
 extension RadixFormat {
     /// The shared walk over this format (see `RadixShape.walk`).
     @inline(__always)
@@ -96,6 +123,9 @@ extension RadixShape {
                 out.shift = shift
                 return out
             }
+            if case .fieldWithSizedLeaf(let run, let sized) = self.nextLevel, run.extract(v) == sized {
+                return sizedLeaf(v, input: input, level: level, out: out, bounds: bounds)
+            }
             guard l.pointee.tableAllowed else { out.stop = .badType; return out }
             let reserved = v & l.pointee.tableReserved
             if reserved != 0 { out.stop = .reservedBits; out.bits = reserved; return out }
@@ -108,6 +138,13 @@ extension RadixShape {
             case .field(let run):
                 let n = Int(truncatingIfNeeded: run.extract(v))
                 guard n >= 1 && n < level else { out.stop = .badType; return out }
+                nextLevel = n
+            case .fieldWithSizedLeaf(let run, _):
+                let n = Int(truncatingIfNeeded: run.extract(v))
+                guard n >= 1 && n < level else { out.stop = .badType; return out }
+                // Skipped levels index nothing: their input bits must be 0 (an address-size stop names them).
+                let skipped = input & ((1 &<< UInt64(truncatingIfNeeded: l.pointee.shift)) &- (1 &<< UInt64(truncatingIfNeeded: levels[n + 1].shift)))
+                if n < level - 1 && skipped != 0 { out.stop = .addressSize; out.bits = skipped; out.output = next; return out }
                 nextLevel = n
             }
             hooks.didDescend(v, level: level, next: next, owner: &owner)

@@ -44,8 +44,8 @@ extension Statements {
             return .expect(.servedBy(s))
         case "entries":
             guard let (k, t) = a.options.first, let kv = t.keyValue else { throw LineError(a.endColumn + 1, "expect entries: expected CACHE=N (iotlb, pwc-s1, pwc-s2, pasid, context, atc)") }
-            guard ["iotlb", "pwc-s1", "pwc-s2", "pasid", "context", "atc", "tlb", "walk-s1", "walk-s2", "ste", "cd", "l1", "config"].contains(k) else {
-                throw LineError(t.column, "unknown cache '\(k)' (VT-d: iotlb, pwc-s1, pwc-s2, pasid, context, atc; SMMUv3: tlb, walk-s1, walk-s2, ste, cd, l1, config, atc)")
+            guard ["iotlb", "pwc-s1", "pwc-s2", "pasid", "context", "atc", "tlb", "walk-s1", "walk-s2", "s2-tw", "ste", "cd", "l1", "config"].contains(k) else {
+                throw LineError(t.column, "unknown cache '\(k)' (VT-d: iotlb, pwc-s1, pwc-s2, pasid, context, atc; SMMUv3: tlb, walk-s1, walk-s2, s2-tw, ste, cd, l1, config, atc)")
             }
             let n = try a.requireNumber(k)
             _ = kv

@@ -65,6 +65,8 @@ struct WalkCells {
         case .contextEntry: what = "context entry"
         case .pasidDirectoryEntry: what = "PASID directory entry"
         case .pasidEntry: what = "PASID entry"
+        case .deviceTableEntry: what = "device table entry of DeviceID \(hex(r.input)), qword 0"
+        case .gcr3Entry: what = "GCR3 table entry for PASID \(hex(r.input))"
         case .translation: what = "finished translation"
         }
         let from: String
@@ -115,6 +117,8 @@ struct WalkCells {
         case .streamTableEntry: "STE"
         case .contextDescriptorL1: "L1CD"
         case .contextDescriptor: "CD"
+        case .deviceTableEntry: "DTE"
+        case .gcr3Entry: "GCR3"
         case .stage1: "stage 1"
         case .stage2: "stage 2"
         case .translation: "TLB"

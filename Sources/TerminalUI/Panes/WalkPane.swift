@@ -492,6 +492,8 @@ public final class WalkPane: SessionPane {
         case .streamTableL1: return DecoderRequest(kind: "smmu-l1std", words: [r.value], origin: origin)
         case .contextDescriptorL1: return DecoderRequest(kind: "smmu-l1cd", words: [r.value], origin: origin)
         case .streamTableEntry: return DecoderRequest(kind: "smmu-ste", words: machine.memory.read(r.hpa, count: 8), origin: origin)
+        case .deviceTableEntry: return DecoderRequest(kind: "amdvi-dte", words: machine.memory.read(r.hpa, count: 4), origin: origin)
+        case .gcr3Entry: return DecoderRequest(kind: "amdvi-gcr3", words: [r.value], origin: origin)
         case .contextDescriptor:
             guard r.hpa != 0 else { return nil }
             return DecoderRequest(kind: "smmu-cd", words: machine.memory.read(r.hpa, count: 8), origin: origin)

@@ -3,5 +3,6 @@ enum BenchArchitectures {
     static let all: [any ArchitectureBench.Type] = [
         VTdBench.self,
         SMMUv3Bench.self,
+        AMDViBench.self,
     ]
 }

@@ -7,7 +7,7 @@ extension Statements {
     static let smmuKeywords = ["smmu", "ste", "cd", "ste-set", "cd-set", "cmd"]
 
     static let smmuHelp: [(String, String)] = [
-        ("smmu [oas=48] [sid-bits=16] [ssid-bits=20] [stream-table=2-level|linear] [split=8] [ril=on|off] [ats=on|off] [tlb=N] [walk-s1=N] [walk-s2=N] [ste=N] [cd=N] [l1=N] [atc=N]",
+        ("smmu [oas=48] [sid-bits=16] [ssid-bits=20] [stream-table=2-level|linear] [split=8] [ril=on|off] [ats=on|off] [tlb=N] [walk-s1=N] [walk-s2=N] [s2-tw=N] [ste=N] [cd=N] [l1=N] [atc=N]",
          "create the Arm SMMUv3 and its stream table"),
         ("space NAME arm-s1 granule=4K|16K|64K ia=BITS [in STAGE2] [root=ADDR]  |  space NAME arm-s2 granule=G ia=BITS [start=LEVEL]",
          "a VMSAv8-64 table: stage 1 (TTB0) or stage 2 (S2TTB; Linux's start level and concatenation unless start= is given)"),
@@ -15,7 +15,7 @@ extension Statements {
          "write the device's STE (and its L1STD and CD table)"),
         ("cd DEVICE [ssid=N] asid=N [s1=SPACE] [affd] [no-record]", "write CD N of the device's CD table (through stage 2 when nested)"),
         ("ste-set DEVICE field=value...  |  cd-set DEVICE [ssid=N] field=value...", "edit STE or CD fields in memory, with no invalidation"),
-        ("cache tlb|walk-s1|walk-s2|ste|cd|l1|atc capacity=N", "resize an SMMUv3 cache (expect entries takes the same names, and config for STE+CD+L1)"),
+        ("cache tlb|walk-s1|walk-s2|s2-tw|ste|cd|l1|atc capacity=N", "resize an SMMUv3 cache (expect entries takes the same names, and config for STE+CD+L1)"),
         ("cmd KIND field=value... [; KIND ...]  |  cmd raw DW0 DW1",
          "submit SMMUv3 commands (KIND: cfgi-ste, cfgi-ste-range, cfgi-cd, cfgi-cd-all, cfgi-all, tlbi-nh-all, tlbi-nh-asid, tlbi-nh-va, tlbi-nh-vaa, tlbi-s12-vmall, tlbi-s2-ipa, tlbi-nsnh-all, atc-inv, sync, ...); the queue stops at an ILLEGAL one and runs nothing more (later cmd lines wait) until cmd ack or cmd skip-err"),
         ("cmd ack  |  cmd skip-err",
@@ -64,7 +64,7 @@ extension Statements {
         }
         if let v = try onOff(&a, "ril") { c.rangeInvalidation = v }
         if let v = try onOff(&a, "ats") { c.ats = v }
-        for (key, path) in [("tlb", \SMMUv3CacheSizes.tlb), ("walk-s1", \.walkStage1), ("walk-s2", \.walkStage2), ("ste", \.ste),
+        for (key, path) in [("tlb", \SMMUv3CacheSizes.tlb), ("walk-s1", \.walkStage1), ("walk-s2", \.walkStage2), ("s2-tw", \.fetchTLB), ("ste", \.ste),
                             ("cd", \.cd), ("l1", \.l1), ("atc", \.atc)] as [(String, WritableKeyPath<SMMUv3CacheSizes, Int>)] {
             if let v = try a.numberOption(key) {
                 guard v >= 1 && v <= 1 << 22 else { throw LineError(a.options[key]?.valueColumn ?? 1, "\(key) capacity must be 1-\(1 << 22)") }
@@ -72,7 +72,7 @@ extension Statements {
             }
         }
         try a.finish(positionalCount: 0, accepted: ["oas", "sid-bits", "ssid-bits", "split", "stream-table", "ril", "ats",
-                                                    "tlb", "walk-s1", "walk-s2", "ste", "cd", "l1", "atc"])
+                                                    "tlb", "walk-s1", "walk-s2", "s2-tw", "ste", "cd", "l1", "atc"])
         return .smmuSetup(c)
     }
 
