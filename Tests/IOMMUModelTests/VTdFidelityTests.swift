@@ -110,7 +110,7 @@ import Testing
     // "PCE for translation request specifies blocking"); nothing is filled (VT-d spec 9.3/9.4, dmar.c).
     @Test func translationRequestsNeedADeviceTLBEnabledContext() throws {
         // nestedMachine's device has no ATS, so its context entry has DTE = 0.
-        var m = try nestedMachine()
+        let m = try nestedMachine()
         var unit = m.vtd!
         var trace = WalkTrace()
         let req = DMARequest(sourceID: 0x10, pasid: 5, address: 0x4000_0000)

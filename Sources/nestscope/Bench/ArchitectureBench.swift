@@ -1,7 +1,7 @@
 /// What an architecture adds to `nestscope bench`: its figures (on the concrete unit, to time the
 /// hot paths without the protocol), in the order they print, and its scaling tables. The suites
 /// live in `Bench/<Arch>/` and are listed once in `BenchArchitectures.all`.
-protocol ArchitectureBench {
+protocol ArchitectureBench: Sendable {
     /// The keys of `figures`, for `--only`.
     static var keys: [String] { get }
     /// Figures measured first, while the process is fresh (resident growth is not hidden by memory

@@ -8,7 +8,7 @@
 /// `HostIOMMURef.unit(driver:index:)`; the conformances live in `<Arch>/Driver/` and are listed once
 /// in `HostDrivers.all`. Every requirement with a default is an op the vendor may lack, as a NULL
 /// op in Linux: the default is what the core does then.
-protocol HostIOMMUDriver {
+protocol HostIOMMUDriver: Sendable {
     /// The registry key and `HostIOMMURef` driver name ("vtd", "smmuv3").
     static var name: String { get }
     /// How the kernel names an instance ("dmar", "smmu"): `dmar0`.
