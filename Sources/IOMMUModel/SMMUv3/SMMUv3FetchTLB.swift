@@ -26,7 +26,7 @@ public struct SMMUv3FetchTLBEntry: Sendable, Equatable {
     }
 
     public var summary: String {
-        "S2-TW vmid=\(vmid) ipa=\(groupedHex(input)) \(sizeLabel(pageShift)) L\(level) → \(groupedHex(output)) \(attributes.permissions.label)"
+        "S2-TW vmid=\(vmid) ipa=\(groupedHex(input)) \(sizeLabel(pageShift)) L\(level) → \(groupedHex(output)) \(attributes.permissions.subtracting([.user, .privileged]).label)"   // stage 2 has no U/S
     }
 }
 
