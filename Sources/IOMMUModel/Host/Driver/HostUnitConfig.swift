@@ -1,14 +1,8 @@
 /// The capabilities of one IOMMU instance that the host paths test (`hw_info`, ECAP/IDR bits):
 /// each vendor's unit configuration conforms, in its own folder.
-public protocol HostUnitConfig: Sendable {
+public protocol HostUnitConfig: Sendable, Equatable {
     /// The `HostIOMMUDriver.name` of the driver that drives such a unit.
     static var driverName: String { get }
-    /// Value equality across the existential (HostConfig is Equatable).
-    func isEqual(to other: any HostUnitConfig) -> Bool
-}
-
-extension HostUnitConfig where Self: Equatable {
-    public func isEqual(to other: any HostUnitConfig) -> Bool { (other as? Self) == self }
 }
 
 /// The host's fixed properties: kernel page size and the IOMMU instances present.
@@ -50,6 +44,6 @@ public struct HostConfig: Sendable, Equatable {
 
     public static func == (a: HostConfig, b: HostConfig) -> Bool {
         a.pageShift == b.pageShift && a.thpShift == b.thpShift && a.units.count == b.units.count
-            && zip(a.units, b.units).allSatisfy { $0.isEqual(to: $1) }
+            && zip(a.units, b.units).allSatisfy { (x: any HostUnitConfig, y: any HostUnitConfig) in equalValues(x, y) }
     }
 }
