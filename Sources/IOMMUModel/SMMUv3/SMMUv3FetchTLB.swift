@@ -4,7 +4,9 @@
 /// ASID -1 (a stage-2 IOTLB entry); removable only by stage-2 invalidations: CMD_TLBI_S2_IPA (Leaf =
 /// 0 or 1: the entry is a last-level stage-2 translation), CMD_TLBI_S12_VMALL and CMD_TLBI_NSNH_ALL
 /// (SMMUv3 4.4.3); Linux sends TLBI_S2_IPA then TLBI_NH_ALL for a nesting parent
-/// (arm-smmu-v3.c `arm_smmu_tlb_inv_range_domain`).
+/// (arm-smmu-v3.c `arm_smmu_tlb_inv_range_domain`). IHI0070 permits the cache: 16.2 (a stage 2 TLB,
+/// IPA to PA, indexed by IPA and VMID) and 3.21 (stage-2 TLB entries "that might have translated a
+/// stage 1 descriptor access", which a stage-2 invalidation must cover).
 public struct SMMUv3FetchTLBEntry: Sendable, Equatable {
     public var vmid: UInt16
     public var granule: LPAEGranule
