@@ -62,7 +62,10 @@ public struct SMMUv3CachePolicy: OptionSet, Sendable {
     public static let atc = SMMUv3CachePolicy(rawValue: 8)
     /// Record events in the event queue (off for the checker's and the views' fresh walks).
     public static let recordEvents = SMMUv3CachePolicy(rawValue: 16)
-    public static let all: SMMUv3CachePolicy = [.configuration, .tlb, .walkCaches, .atc, .recordEvents]
+    /// The stage-2 translations of table and CD fetches (S2-TW); apart from `.tlb` so the benchmark can
+    /// time a warm walk with and without them.
+    public static let tableFetches = SMMUv3CachePolicy(rawValue: 32)
+    public static let all: SMMUv3CachePolicy = [.configuration, .tlb, .walkCaches, .atc, .recordEvents, .tableFetches]
     public static let none: SMMUv3CachePolicy = []
     public static let coldWalk: SMMUv3CachePolicy = [.configuration]
 }

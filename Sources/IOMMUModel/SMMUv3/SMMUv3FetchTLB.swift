@@ -77,7 +77,7 @@ extension SMMUv3Unit {
     /// walk, whose result is filed when the translation ends (so a cold walk still reads every entry).
     mutating func tableFetchStage2(_ g2: SMMUv3StageGeometry, vmid: UInt16, ipa: UInt64, row: Int8, origin: (UInt32, UInt32?),
                                    memory: PhysicalMemory, trace: inout WalkTrace, policy: SMMUv3CachePolicy) -> SMMUv3StageResult {
-        if policy.contains(.tlb) && caches.fetchTLB.count > 0 {
+        if policy.contains(.tableFetches) && caches.fetchTLB.count > 0 {
             let s = caches.lookupFetch(vmid: vmid, ipa: ipa)
             if s >= 0 {
                 let e = caches.fetchTLB.payload(s)
@@ -89,7 +89,7 @@ extension SMMUv3Unit {
             }
         }
         let r = stage2Walk(g2, vmid: vmid, input: ipa, row: row, origin: origin, memory: memory, trace: &trace, policy: policy)
-        if r.fault == nil && policy.contains(.tlb) {
+        if r.fault == nil && policy.contains(.tableFetches) {
             let mask = (UInt64(1) << UInt64(r.pageShift)) &- 1
             pendingFetchFills.append(SMMUv3FetchTLBEntry(vmid: vmid, granule: g2.granule, level: r.level, input: ipa & ~mask,
                                                          pageShift: r.pageShift, output: r.output & ~mask, attributes: r.attributes,
