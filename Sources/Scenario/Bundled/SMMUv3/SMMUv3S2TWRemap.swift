@@ -35,7 +35,7 @@ step "After TLBI_NH_ALL the next walk fetches its tables without stage-2 walks"
 note TLBI_NH_ALL removes the stage-1 TLB and walk-cache entries of VMID 1, not the stage-2 translations. The
 note walk of 0x4000_1000 reads the four stage-1 descriptors again, but every table IPA comes from S2-TW: the
 note grid's S2 L3 column shows them as cache hits (○), and the output IPA's stage-2 walk resumes from the
-note stage-2 walk cache: 5 reads instead of 24.
+note stage-2 walk cache: 5 table reads instead of 24.
 cmd tlbi-nh-all vmid=1 ; sync
 dma read nic 0x4000_1000
 expect walk-reads=5
