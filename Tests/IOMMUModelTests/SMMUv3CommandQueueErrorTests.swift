@@ -32,6 +32,44 @@ import Testing
         #expect(m.smmu?.commandQueue.waiting.count == 5)
     }
 
+    /// Every entry of the batch has its own result: the refused one with CMDQ_CONS.ERR, each later one
+    /// waiting (written, not consumed: CONS stays at the refused entry, 7.1), decoded by its field table.
+    @Test func eachEntryBehindTheRefusedOneIsShownWaiting() throws {
+        var m = try F.nested()
+        let bad = try F.cmd("tlbi-nh-va", [("vmid", 1), ("asid", 2), ("addr", 0x4000_0000), ("tg", 1)])
+        let out = try F.submit(&m, [try F.cmd("cfgi-all"), bad, try F.cmd("tlbi-nsnh-all"), try F.cmd("sync")])
+        let r = m.lastQueueResults
+        #expect(r.count == 4)
+        #expect(r[0].accepted && r[1].error?.name == "CERROR_ILL" && r[1].error?.code == 1)
+        #expect(r[2...].allSatisfy { $0.error?.isWaiting == true && $0.error?.code == 1 && $0.removed.isEmpty })
+        #expect(r[2].summary.hasPrefix("CMD_TLBI_NSNH_ALL") && r[3].summary.hasPrefix("CMD_SYNC"))
+        #expect(r[3].decoded?.value("opcode") == 0x46)
+        // The step names the refusal, not the last waiting entry, and lists what waits.
+        #expect(out.summary.hasPrefix("CMD_TLBI_NH_VA") && out.summary.contains("CERROR_ILL") && out.summary.contains("2 waiting behind it"), "\(out.summary)")
+        #expect(out.details.contains { $0.hasPrefix("waiting, not consumed: CMD_SYNC") })
+        // A later batch: one waiting result per entry, none consumed.
+        _ = try F.submit(&m, [try F.cmd("tlbi-nsnh-all"), try F.cmd("sync")])
+        #expect(m.lastQueueResults.count == 2 && m.lastQueueResults.allSatisfy { $0.error?.isWaiting == true })
+        #expect(m.smmu?.commandQueue.waiting.count == 5)
+    }
+
+    /// Linux's __arm_smmu_cmdq_skip_err rewrites only a CERROR_ILL entry; for CERROR_ABT and
+    /// CERROR_ATC_INV_SYNC it leaves CONS as it is, so the same entry is consumed again after GERRORN.
+    @Test(arguments: [UInt8(2), 3])
+    func skipErrRewritesOnlyAnIllegalCommand(code: UInt8) throws {
+        var m = try F.nested()
+        _ = try F.dma(&m, 0x4000_0000)
+        var u = try #require(m.smmu)
+        let tlbi = try F.cmd("tlbi-nsnh-all")
+        u.commandQueue.error = SMMUv3CommandError(code: code, words: tlbi, message: "set by the test")
+        u.commandQueue.waiting = [tlbi]
+        m.smmu = u
+        let out = try m.apply(.smmuResumeQueue(skip: true))
+        #expect(out.status == .ok)
+        #expect(m.lastQueueResults.first?.summary.hasPrefix("CMD_TLBI_NSNH_ALL") == true)
+        #expect(m.smmu?.caches.tlb.count == 0)
+    }
+
     @Test func acknowledgingResumesAtTheRefusedEntry() throws {
         var m = try stopped()
         // Software did not rewrite the entry: it is refused again and the queue stays stopped.

@@ -136,9 +136,10 @@ import Testing
         let reserved = try F.cmd("tlbi-nh-va", [("vmid", 1), ("asid", 2), ("addr", 0x4000_0000), ("tg", 1)])
         let out = try F.submit(&m, [try F.cmd("cfgi-cd-all", [("sid", 0x10)]), reserved, try F.cmd("tlbi-nsnh-all")])
         #expect(out.status == .refused)
-        #expect(m.lastQueueResults.count == 2)
+        #expect(m.lastQueueResults.count == 3)
         #expect(m.lastQueueResults[0].removed.count == 1)
         #expect(m.lastQueueResults[1].error?.name == "CERROR_ILL")
+        #expect(m.lastQueueResults[2].error?.isWaiting == true)   // written, waiting behind CONS
         #expect(m.smmu?.commandErrors.count == 1)
         #expect(m.smmu?.caches.tlb.count == 1)          // NSNH_ALL never ran
         try m.apply(.expect(.refused(true)))

@@ -41,4 +41,12 @@ public struct QueueError: Sendable, Equatable {
         self.message = message
         self.consequences = consequences
     }
+
+    /// An entry a stopped queue holds but has not consumed (it waits behind the refused one).
+    public static func waiting(code: UInt8, message: String, consequences: [String] = []) -> QueueError {
+        QueueError(name: waitingName, code: code, message: message, consequences: consequences)
+    }
+    public static let waitingName = "waiting"
+    /// Not refused itself: written behind a refused entry and not consumed.
+    public var isWaiting: Bool { name == Self.waitingName }
 }

@@ -9,7 +9,7 @@ extension UnitTable {
             row: { i in
                 let r = results[i]
                 let result: UnitCell
-                if let err = r.error { result = UnitCell(err.name, .error) }
+                if let err = r.error { result = UnitCell(err.name, err.isWaiting ? .dim : .error) }
                 else if r.removed.isEmpty { result = UnitCell(r.summary.hasPrefix(syncName) ? "completed" : "removed 0", .dim) }
                 else { result = UnitCell("removed \(r.removed.count)", .ok) }
                 return UnitRow([UnitCell("\(i + 1)"), UnitCell(r.summary), result], summary: r.summary, tone: r.error == nil ? .normal : .error)
@@ -18,7 +18,9 @@ extension UnitTable {
                 guard results.indices.contains(i) else { return nil }
                 let r = results[i]
                 var text = r.summary + "\n"
-                if let err = r.error {
+                if let err = r.error, err.isWaiting {
+                    text += "\nNot consumed: \(err.message)\n" + err.consequences.map { "  " + $0 + "\n" }.joined()
+                } else if let err = r.error {
                     text += "\nRefused: \(err.name) — \(err.message)\n" + err.consequences.map { "  " + $0 + "\n" }.joined()
                     text += "The queue stops here: later \(a.queueEntryNoun)s of the batch were not consumed.\n"
                 }

@@ -119,7 +119,13 @@ public struct StepOutcome: Sendable {
     public var summary: String {
         switch content {
         case .queue(let results):
-            if let last = results.last, let bad = last.error { return "\(last.summary): \(bad.name) — \(bad.message)" }
+            if let last = results.last, last.error != nil {
+                let refused = Self.refusal(in: results) ?? last
+                if let bad = refused.error {
+                    let waiting = bad.isWaiting ? 0 : results.filter { $0.error?.isWaiting == true }.count
+                    return "\(refused.summary): \(bad.name) — \(bad.message)" + (waiting > 0 ? " (\(waiting) waiting behind it)" : "")
+                }
+            }
             return results.map(\.summary).joined(separator: "; ") + " → removed \(results.reduce(0) { $0 + $1.removed.count })"
         case .host(let h): return h.summary
         case .text(let s, _): return s
@@ -131,12 +137,20 @@ public struct StepOutcome: Sendable {
         switch content {
         case .queue(let results):
             let removed = results.flatMap { $0.removed.map { "removed: \($0.summary)" } + ($0.accepted ? $0.notes : []) }
-            if let bad = results.last?.error { return bad.consequences + removed + extraDetails }
+            if results.last?.error != nil, let bad = (Self.refusal(in: results) ?? results.last)?.error {
+                let waiting = results.filter { $0.error?.isWaiting == true }.map { "waiting, not consumed: \($0.summary)" }
+                return bad.consequences + removed + waiting + extraDetails
+            }
             return removed + extraDetails
         case .text(_, let d): return d + extraDetails
         case .dma(let d): return d.details + extraDetails
         case .host(let h): return h.details + extraDetails
         }
+    }
+
+    /// The entry a queue refused (not one merely waiting behind it), if any.
+    static func refusal(in results: [QueueEntryResult]) -> QueueEntryResult? {
+        results.first { $0.error.map { !$0.isWaiting } ?? false }
     }
 
     public var dma: DMAStep? { if case .dma(let d) = content { return d }; return nil }

@@ -14,17 +14,18 @@ public struct SMMUv3CommandQueueState: Sendable, Equatable {
 
 extension SMMUv3Unit {
     /// Consumes `entries` in order. Once an entry is refused the queue keeps the error state: that
-    /// entry and every later one (from this and later batches) wait, and none of them runs.
+    /// entry and every later one (from this and later batches) wait, and none of them runs. Every
+    /// entry gets a result: what it did, the refusal, or that it waits behind CONS (SMMUv3 7.1).
     public mutating func submitBatch(_ entries: [[UInt64]], memory: inout PhysicalMemory) -> [QueueEntryResult] {
         if let e = commandQueue.error {
             let room = max(0, SMMUv3CommandQueueState.capacity - commandQueue.waiting.count)
+            let ahead = commandQueue.waiting.count
             commandQueue.waiting += entries.prefix(room)
-            let full = entries.count > room ? "; the queue is full, \(entries.count - room) could not be written" : ""
-            let waiting = "\(commandQueue.waiting.count) entries wait from CONS (the refused one first)\(full)"
-            return [QueueEntryResult(decoded: nil, summary: "\(entries.count) command(s) written behind a stopped queue",
-                                     error: QueueError(name: e.name, code: e.code,
-                                                       message: "the queue stopped at an earlier ILLEGAL command and consumes nothing until software acknowledges (SMMU_GERRORN)",
-                                                       consequences: [waiting, "`cmd ack` acknowledges (the refused entry runs again); `cmd skip-err` does what Linux's arm_smmu_cmdq_skip_err does"]))]
+            return entries.enumerated().map { i, words in
+                i < room ? waitingResult(words, behind: e, ahead: ahead + i)
+                         : QueueEntryResult(decoded: nil, summary: SMMUv3Unit.commandSummary(words).1,
+                                            error: .waiting(code: e.code, message: "not written: the queue is full (PROD cannot pass CONS)"))
+            }
         }
         var results: [QueueEntryResult] = []
         for (i, e) in entries.enumerated() {
@@ -33,10 +34,32 @@ extension SMMUv3Unit {
             if !r.accepted {
                 commandQueue.error = commandErrors.last
                 commandQueue.waiting = Array(entries[i...].prefix(SMMUv3CommandQueueState.capacity))
+                if let err = commandQueue.error {
+                    for (k, later) in entries[(i + 1)...].enumerated() { results.append(waitingResult(later, behind: err, ahead: k + 1)) }
+                }
                 break
             }
         }
         return results
+    }
+
+    /// The result of an entry the stopped queue holds but does not consume: CONS stays at the refused
+    /// entry, `ahead` entries before this one (SMMUv3 7.1; CMDQ_CONS.ERR holds the refusal's code).
+    func waitingResult(_ words: [UInt64], behind e: SMMUv3CommandError, ahead: Int) -> QueueEntryResult {
+        let (decoded, summary) = SMMUv3Unit.commandSummary(words)
+        return QueueEntryResult(decoded: decoded, summary: summary, error: .waiting(
+            code: e.code, message: "the queue stopped at an ILLEGAL command \(ahead) entr\(ahead == 1 ? "y" : "ies") ahead (CMDQ_CONS.ERR = \(e.name)); CONS stays there and nothing behind it is consumed until software acknowledges (SMMU_GERRORN)",
+            consequences: ["`cmd ack` resumes at the refused entry (it fails again unless rewritten); `cmd skip-err` does what Linux's arm_smmu_cmdq_skip_err does"]))
+    }
+
+    /// A command decoded with its field table and named in one line, without running it.
+    static func commandSummary(_ input: [UInt64]) -> (DecodedStructure?, String) {
+        var words = Array(input.prefix(2))
+        if words.count < 2 { words += [UInt64](repeating: 0, count: 2 - words.count) }
+        let op = SMMUv3CommandFields.opcode.value(in: words)
+        guard let layout = try? SMMUv3CommandFormat.layout(for: words) else { return (nil, "opcode \(SMMUv3Opcode.describe(op))") }
+        let decoded = layout.decode(words)
+        return (decoded, SMMUv3Unit.summary(of: decoded, name: SMMUv3Opcode.names[op] ?? hex2(op)))
     }
 
     /// Software toggles GERRORN.CMDQ_ERR: consumption resumes at CONS, so an entry left unchanged is
@@ -49,11 +72,13 @@ extension SMMUv3Unit {
         return resumed.isEmpty ? [] : submitBatch(resumed, memory: &memory)
     }
 
-    /// Linux's recovery (arm-smmu-v3.c `__arm_smmu_cmdq_skip_err` for CERROR_ILL, then the GERRORN
-    /// write in `arm_smmu_gerror_handler`): the entry at CONS is overwritten with a CMD_SYNC, the rest runs.
+    /// Linux's recovery (arm-smmu-v3.c `__arm_smmu_cmdq_skip_err`, then the GERRORN write in
+    /// `arm_smmu_gerror_handler`): for CERROR_ILL the entry at CONS is overwritten with a CMD_SYNC and the
+    /// rest runs; for CERROR_ABT (command fetch abort) and CERROR_ATC_INV_SYNC (the CMD_SYNC after a
+    /// failed ATC invalidation) Linux rewrites nothing and consumption retries the same entry.
     public mutating func skipCommandError(memory: inout PhysicalMemory) -> [QueueEntryResult] {
-        guard commandQueue.error != nil, !commandQueue.waiting.isEmpty else { return [] }
-        commandQueue.waiting[0] = SMMUv3HostCommands.sync()
+        guard let e = commandQueue.error, !commandQueue.waiting.isEmpty else { return [] }
+        if e.code == 1 { commandQueue.waiting[0] = SMMUv3HostCommands.sync() }
         return acknowledgeCommandError(memory: &memory)
     }
 }
@@ -66,13 +91,15 @@ extension Machine {
             return StepOutcome(.error, "the command queue is not stopped (CMDQ_CONS.ERR is clear): nothing to acknowledge")
         }
         let bad = unit.commandQueue.waiting.first.map { $0.map(hex).joined(separator: " ") } ?? "-"
+        let replaced = unit.commandQueue.error?.code == 1
         let results = skip ? unit.skipCommandError(memory: &memory) : unit.acknowledgeCommandError(memory: &memory)
         let stillStopped = unit.commandQueue.stopped
         smmu = unit
         session.lastQueueResults = results
         var out = StepOutcome(stillStopped ? .refused : .ok, queue: results)
-        out.extraDetails.insert(skip ? "arm_smmu_cmdq_skip_err: the refused entry (\(bad)) became a CMD_SYNC; GERRORN acknowledged"
-                                     : "GERRORN acknowledged: consumption resumed at CONS (\(bad))", at: 0)
+        out.extraDetails.insert(skip && replaced ? "arm_smmu_cmdq_skip_err: the refused entry (\(bad)) became a CMD_SYNC; GERRORN acknowledged"
+                                : skip ? "arm_smmu_cmdq_skip_err rewrites nothing for this error: GERRORN acknowledged, CONS (\(bad)) retried"
+                                : "GERRORN acknowledged: consumption resumed at CONS (\(bad))", at: 0)
         return out
     }
 }

@@ -39,6 +39,10 @@ public struct SMMUv3Configuration: Sendable, Equatable {
     public var rangeInvalidation = true
     /// SMMU_IDR0.ATS.
     public var ats = true
+    /// SMMU_CR0.ATSCHK: Translated transactions are checked against their STE (Linux
+    /// arm_smmu_device_reset sets it whenever SMMU_IDR0.ATS is 1). Off, they bypass unchecked and
+    /// STE.EATS = 0b10 behaves as 0b00 (IHI0070 3.9.1.3, 3.9.2, 5.2 EATS).
+    public var atsCheck = true
     /// SMMU_IDR0.STALL_MODEL = 0b01 (stalls not supported) and HTTU = 0b00 (no hardware access-flag or
     /// dirty updates), as QEMU's smmuv3_init_regs sets them: STE.S1STALLD, STE.S2S, CD.S and the HA/HD
     /// bits are then ILLEGAL (IHI0070 5.2 SteIllegal, 5.4 CdIllegal). TERM_MODEL = 1: CD.A must be 1.
@@ -58,7 +62,10 @@ public struct SMMUv3CachePolicy: OptionSet, Sendable {
     public static let atc = SMMUv3CachePolicy(rawValue: 8)
     /// Record events in the event queue (off for the checker's and the views' fresh walks).
     public static let recordEvents = SMMUv3CachePolicy(rawValue: 16)
-    public static let all: SMMUv3CachePolicy = [.configuration, .tlb, .walkCaches, .atc, .recordEvents]
+    /// The stage-2 translations of table and CD fetches (S2-TW); apart from `.tlb` so the benchmark can
+    /// time a warm walk with and without them.
+    public static let tableFetches = SMMUv3CachePolicy(rawValue: 32)
+    public static let all: SMMUv3CachePolicy = [.configuration, .tlb, .walkCaches, .atc, .recordEvents, .tableFetches]
     public static let none: SMMUv3CachePolicy = []
     public static let coldWalk: SMMUv3CachePolicy = [.configuration]
 }

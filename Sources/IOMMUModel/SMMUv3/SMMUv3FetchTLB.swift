@@ -4,7 +4,9 @@
 /// ASID -1 (a stage-2 IOTLB entry); removable only by stage-2 invalidations: CMD_TLBI_S2_IPA (Leaf =
 /// 0 or 1: the entry is a last-level stage-2 translation), CMD_TLBI_S12_VMALL and CMD_TLBI_NSNH_ALL
 /// (SMMUv3 4.4.3); Linux sends TLBI_S2_IPA then TLBI_NH_ALL for a nesting parent
-/// (arm-smmu-v3.c `arm_smmu_tlb_inv_range_domain`).
+/// (arm-smmu-v3.c `arm_smmu_tlb_inv_range_domain`). IHI0070 permits the cache: 16.2 (a stage 2 TLB,
+/// IPA to PA, indexed by IPA and VMID) and 3.21 (stage-2 TLB entries "that might have translated a
+/// stage 1 descriptor access", which a stage-2 invalidation must cover).
 public struct SMMUv3FetchTLBEntry: Sendable, Equatable {
     public var vmid: UInt16
     public var granule: LPAEGranule
@@ -75,7 +77,7 @@ extension SMMUv3Unit {
     /// walk, whose result is filed when the translation ends (so a cold walk still reads every entry).
     mutating func tableFetchStage2(_ g2: SMMUv3StageGeometry, vmid: UInt16, ipa: UInt64, row: Int8, origin: (UInt32, UInt32?),
                                    memory: PhysicalMemory, trace: inout WalkTrace, policy: SMMUv3CachePolicy) -> SMMUv3StageResult {
-        if policy.contains(.tlb) && caches.fetchTLB.count > 0 {
+        if policy.contains(.tableFetches) && caches.fetchTLB.count > 0 {
             let s = caches.lookupFetch(vmid: vmid, ipa: ipa)
             if s >= 0 {
                 let e = caches.fetchTLB.payload(s)
@@ -87,7 +89,7 @@ extension SMMUv3Unit {
             }
         }
         let r = stage2Walk(g2, vmid: vmid, input: ipa, row: row, origin: origin, memory: memory, trace: &trace, policy: policy)
-        if r.fault == nil && policy.contains(.tlb) {
+        if r.fault == nil && policy.contains(.tableFetches) {
             let mask = (UInt64(1) << UInt64(r.pageShift)) &- 1
             pendingFetchFills.append(SMMUv3FetchTLBEntry(vmid: vmid, granule: g2.granule, level: r.level, input: ipa & ~mask,
                                                          pageShift: r.pageShift, output: r.output & ~mask, attributes: r.attributes,

@@ -260,12 +260,27 @@ public enum SMMUv3StaleChecker {
     }
 
     static func checkATC(_ e: SMMUv3ATCEntry, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> StaleFinding? {
-        let (now, trace) = fresh(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read), unit, memory)
+        // Fresh: the device asks with every cache empty (a Translation Request, then its Translated
+        // transaction). Cached: the Translated transaction the entry makes, which the SMMU checks against
+        // the STE in memory when ATSCHK = 1 (IHI0070 3.9.1.3): an entry the STE refuses as the request
+        // is refused (abort, F_STREAM_DISABLED) answers the same, so it is not stale.
+        var probe = DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read, privileged: true)
+        var (now, trace) = freshATS(probe, unit, memory)
+        if case .fault(let f) = now, f.event == .fPermission {
+            probe.access = .write
+            (now, trace) = freshATS(probe, unit, memory)
+        }
+        var scratch = unit
+        var served = WalkTrace()
+        let cached = scratch.translatedAccess(probe, entry: e, memory: memory, trace: &served, policy: .none)
         var problem: EntryState? = nil
-        switch now {
-        case .fault: problem = state(now, detail: false)
-        case .translated(let t):
-            if t.pa != e.output || t.perms != e.attributes.permissions { problem = .translation(label: "pa", address: t.pa, perms: t.perms) }
+        switch (cached, now) {
+        case (.fault(let a), .fault(let b)):
+            if a.event != b.event || a.stage2 != b.stage2 { problem = state(now, detail: false) }
+        case (.translated, .fault): problem = state(now, detail: false)
+        case (.fault, .translated(let t)): problem = .translation(label: "pa", address: t.pa, perms: t.perms)
+        case (.translated(let c), .translated(let t)):
+            if t.pa != c.pa || t.perms != e.attributes.permissions { problem = .translation(label: "pa", address: t.pa, perms: t.perms) }
         }
         guard let problem else { return nil }
         var fields: [(String, UInt64)] = [("sid", UInt64(e.sid)), ("size", UInt64(e.pageShift) - 12), ("addr", e.input)]
@@ -275,5 +290,13 @@ public enum SMMUv3StaleChecker {
                        fix: fix(0x40, fields), path: path(trace),
                        probe: TranslationRequest(DMARequest(sourceID: e.sid, pasid: e.ssid, address: e.input, access: .read, privileged: true),
                                                  kind: .dma(deviceATC: true)))
+    }
+
+    /// A device's request with every cache empty: its ATS Translation Request, then the access.
+    static func freshATS(_ req: DMARequest, _ unit: SMMUv3Unit, _ memory: PhysicalMemory) -> (SMMUv3TranslationOutcome, WalkTrace) {
+        var scratch = unit
+        var trace = WalkTrace()
+        let outcome = scratch.deviceRequest(req, ats: true, memory: memory, trace: &trace, policy: .none)
+        return (outcome, trace)
     }
 }

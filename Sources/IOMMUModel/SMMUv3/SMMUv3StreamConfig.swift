@@ -76,6 +76,7 @@ public struct SMMUv3StreamConfig: Sendable, Equatable {
     public var cdMax: UInt8
     /// STE.S1DSS for traffic without a SubstreamID when substreams are enabled.
     public var s1dss: UInt8
+    /// The effective STE.EATS: 0 without SMMU_IDR0.ATS, for the reserved 0b11, and for 0b10 with ATSCHK = 0.
     public var eats: UInt8
     /// STE.S2VMID: tags TLB and walk-cache entries of this stream (Linux leaves it 0 for stage-1-only STEs).
     public var vmid: UInt16
@@ -103,10 +104,12 @@ public struct SMMUv3StreamConfig: Sendable, Equatable {
         case 7: kind = .nested
         default: kind = .abort   // 0b000, and 0b001-0b011 which are reserved and behave as abort (SMMUv3 5.2 Config)
         }
-        // EATS is IGNORED without SMMU_IDR0.ATS; 0b11 (DPT) is Reserved and behaves as 0b00 without SMMU_IDR3.DPT (5.2 EATS).
+        // EATS is IGNORED without SMMU_IDR0.ATS; 0b11 (DPT) is Reserved and behaves as 0b00 without SMMU_IDR3.DPT,
+        // and 0b10 behaves as 0b00 with SMMU_CR0.ATSCHK = 0 (5.2 EATS); its ILLEGAL check below reads the field itself.
         let eats = unit.ats ? F.eats.value(in: w) : 0
+        let effectiveEATS = eats == 3 || (eats == 2 && !unit.atsCheck) ? 0 : UInt8(eats)
         var c = SMMUv3StreamConfig(kind: kind, cdTableFormat: 0, contextPointer: 0, cdMax: 0, s1dss: 0,
-                                   eats: eats == 3 ? 0 : UInt8(eats), vmid: UInt16(F.s2vmid.value(in: w)), stage2: nil)
+                                   eats: effectiveEATS, vmid: UInt16(F.s2vmid.value(in: w)), stage2: nil)
         if kind.translatesStage1 {
             if F.s1stalld.value(in: w) == 1 && SMMUv3Configuration.stallModel != 0 {
                 return .failure("S1STALLD = 1 but SMMU_IDR0.STALL_MODEL = 0b01 (stalls not supported): ILLEGAL (SMMUv3 5.2 S1STALLD)")
@@ -120,7 +123,7 @@ public struct SMMUv3StreamConfig: Sendable, Equatable {
                 return .failure("S1CDMax = \(c.cdMax) exceeds SMMU_IDR1.SSIDSIZE = \(unit.substreamIDBits)")
             }
         }
-        if c.eats == 2 && kind != .nested && kind != .abort && kind != .bypass {
+        if eats == 2 && kind != .nested && kind != .abort && kind != .bypass {
             return .failure("EATS = 2 (split-stage ATS) needs Config = nested")
         }
         if kind.translatesStage2 {

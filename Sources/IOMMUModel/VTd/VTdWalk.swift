@@ -277,9 +277,9 @@ extension VTdUnit {
             stage2Write = s2.perms.contains(.write)
             shift = min(shift, s2.pageShift)
             perms = perms.intersection(s2.perms.union(.user))
-        } else if hpa & rules.aboveHAW != 0 {
-            return .fault(VTdFault(.smAddressBeyondMax, address: iova, "output address \(hex(hpa)) beyond the host address width"))
         }
+        // First stage only, the output cannot lie beyond HAW here: a leaf's address bits at or above HAW are
+        // reserved, and the walk stopped with 0x72 (QEMU vtd_flpte_nonzero_rsvd → VTD_FR_FS_PAGING_ENTRY_RSVD).
         // Supervisor writes ignore the first-stage R/W unless WPE is set (x86 CR0.WP semantics; VT-d spec 3.6.2),
         // never a stage-2 W = 0; the same right is cached with the translation so TLB hits decide alike.
         let supervisorWrite = perms.contains(.write) || (!wpe && stage2Write)

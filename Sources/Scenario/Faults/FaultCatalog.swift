@@ -9,12 +9,16 @@ public struct FaultCondition: Sendable {
     public let source: String
     /// Scenario text ending with `expect fault CODE` after the DMA that raises it.
     public let scenario: String
+    /// The cache whose stale entry the condition needs (an ATC entry the STE no longer allows), or nil:
+    /// the fault then leaves nothing stale.
+    public let staleCache: String?
 
-    public init(_ code: UInt8, _ condition: String, source: String, scenario: String) {
+    public init(_ code: UInt8, _ condition: String, source: String, scenario: String, staleCache: String? = nil) {
         self.code = code
         self.condition = condition
         self.source = source
         self.scenario = scenario
+        self.staleCache = staleCache
     }
 }
 

@@ -26,7 +26,7 @@ extension Machine {
         case .linear: format = "linear stream table of \(UInt64(1) << UInt64(c.streamIDBits)) STEs"
         case .twoLevel(let split): format = "two-level stream table (SPLIT \(split), \(UInt64(1) << UInt64(max(0, c.streamIDBits - split))) L1STDs)"
         }
-        return StepOutcome(.ok, "SMMUv3: \(format) at \(groupedHex(base)), OAS \(c.outputAddressBits) bits\(c.rangeInvalidation ? ", RIL" : "")\(c.ats ? ", ATS" : "")")
+        return StepOutcome(.ok, "SMMUv3: \(format) at \(groupedHex(base)), OAS \(c.outputAddressBits) bits\(c.rangeInvalidation ? ", RIL" : "")\(c.ats ? (c.atsCheck ? ", ATS (ATSCHK)" : ", ATS, ATSCHK = 0") : "")")
     }
 
     /// STE.S2PS / CD.IPS encoding of an address size.

@@ -11,7 +11,6 @@ extension FaultCatalog {
         unreachable: [],
         neverRaised: [
             FaultExclusion(0x1, "every transaction the model makes (read, write, instruction fetch, ATS request) is supported"),
-            FaultExclusion(0x7, "the model does not check the STE for Translated transactions a device serves from its ATC (with SMMU_CR0.ATSCHK = 1, IHI0070 3.9.1.1 denies them where EATS = 0 or Config = bypass: F_TRANSL_FORBIDDEN)"),
             FaultExclusion(0xb, "the model has no external aborts (every address reads)"),
         ])
 
@@ -88,6 +87,36 @@ extension FaultCatalog {
             dma read nic 0x4000_0000
             expect fault 0x5
             """),
+        FaultCondition(0x7, "SMMU_CR0.ATSCHK = 1 (Linux sets it with ATS): a Translated transaction from the device's ATC to a stream whose STE now has EATS = 0",
+                       source: "IHI0070 3.9.1.3 (Translated transactions), 7.3.8 F_TRANSL_FORBIDDEN; Linux arm_smmu_device_reset (CR0_ATSCHK)",
+                       scenario: """
+            smmu oas=48 ats=on
+            device nic sid=0x10 ats
+            space s1 arm-s1 granule=4K ia=48
+            map s1 0x4000_0000 -> 0x20_0000 8K rwu
+            ste nic config=s1 eats=1
+            cd nic asid=1 s1=s1
+            dma read nic 0x4000_0000          # the Translation Request fills the device's ATC
+            ste-set nic eats=0                # ATS disabled in the STE; the ATC is not invalidated
+            cmd cfgi-ste sid=0x10 ; sync
+            dma read nic 0x4000_0000
+            expect fault 0x7
+            """, staleCache: "atc"),
+        FaultCondition(0x7, "SMMU_CR0.ATSCHK = 1: a Translated transaction to a stream whose STE is now Config = bypass (its effective EATS is 0b00)",
+                       source: "IHI0070 3.9.1.3, 5.2 Config, 7.3.8 F_TRANSL_FORBIDDEN",
+                       scenario: """
+            smmu oas=48 ats=on
+            device nic sid=0x10 ats
+            space s1 arm-s1 granule=4K ia=48
+            map s1 0x4000_0000 -> 0x20_0000 8K rwu
+            ste nic config=s1 eats=1
+            cd nic asid=1 s1=s1
+            dma read nic 0x4000_0000
+            ste nic config=bypass             # the STE rewritten and its cache invalidated, but no ATC_INV
+            cmd cfgi-ste sid=0x10 ; sync
+            dma read nic 0x4000_0000
+            expect fault 0x7
+            """, staleCache: "atc"),
         FaultCondition(0x6, "no SubstreamID while S1CDMax > 0 and S1DSS = terminate, or SubstreamID 0 with S1DSS = SSID0",
                        source: "IHI0070 5.2 S1DSS, 7.3 F_STREAM_DISABLED",
                        scenario: """

@@ -7,7 +7,7 @@ extension Statements {
     static let smmuKeywords = ["smmu", "ste", "cd", "ste-set", "cd-set", "cmd"]
 
     static let smmuHelp: [(String, String)] = [
-        ("smmu [oas=48] [sid-bits=16] [ssid-bits=20] [stream-table=2-level|linear] [split=8] [ril=on|off] [ats=on|off] [tlb=N] [walk-s1=N] [walk-s2=N] [s2-tw=N] [ste=N] [cd=N] [l1=N] [atc=N]",
+        ("smmu [oas=48] [sid-bits=16] [ssid-bits=20] [stream-table=2-level|linear] [split=8] [ril=on|off] [ats=on|off] [atschk=on|off] [tlb=N] [walk-s1=N] [walk-s2=N] [s2-tw=N] [ste=N] [cd=N] [l1=N] [atc=N]",
          "create the Arm SMMUv3 and its stream table"),
         ("space NAME arm-s1 granule=4K|16K|64K ia=BITS [in STAGE2] [root=ADDR]  |  space NAME arm-s2 granule=G ia=BITS [start=LEVEL]",
          "a VMSAv8-64 table: stage 1 (TTB0) or stage 2 (S2TTB; Linux's start level and concatenation unless start= is given)"),
@@ -64,6 +64,8 @@ extension Statements {
         }
         if let v = try onOff(&a, "ril") { c.rangeInvalidation = v }
         if let v = try onOff(&a, "ats") { c.ats = v }
+        // SMMU_CR0.ATSCHK: on by default, as Linux's arm_smmu_device_reset sets it on an SMMU with ATS.
+        if let v = try onOff(&a, "atschk") { c.atsCheck = v }
         for (key, path) in [("tlb", \SMMUv3CacheSizes.tlb), ("walk-s1", \.walkStage1), ("walk-s2", \.walkStage2), ("s2-tw", \.fetchTLB), ("ste", \.ste),
                             ("cd", \.cd), ("l1", \.l1), ("atc", \.atc)] as [(String, WritableKeyPath<SMMUv3CacheSizes, Int>)] {
             if let v = try a.numberOption(key) {
@@ -71,7 +73,7 @@ extension Statements {
                 c.cacheSizes[keyPath: path] = Int(v)
             }
         }
-        try a.finish(positionalCount: 0, accepted: ["oas", "sid-bits", "ssid-bits", "split", "stream-table", "ril", "ats",
+        try a.finish(positionalCount: 0, accepted: ["oas", "sid-bits", "ssid-bits", "split", "stream-table", "ril", "ats", "atschk",
                                                     "tlb", "walk-s1", "walk-s2", "s2-tw", "ste", "cd", "l1", "atc"])
         return .smmuSetup(c)
     }
