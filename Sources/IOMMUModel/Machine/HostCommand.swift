@@ -38,6 +38,11 @@ public enum HostCommand: Sendable, Equatable {
     case vfioCheckExtension(container: String?, ext: UInt32)
     /// VFIO_SET_IOMMU with an sPAPR TCE backend (groups attach with `spaprAttachGroup`).
     case vfioOpenSPAPR(container: String, version: SPAPRVersion)
+    /// VFIO_GROUP_SET_CONTAINER of one more device's group into an open type1 container.
+    case vfioAttach(container: String, device: String)
+    /// `vfio_pin_pages` / `vfio_unpin_pages` by the vendor driver of mdev `device`.
+    case vfioPinPages(container: String, device: String, iova: UInt64, npage: Int, write: Bool)
+    case vfioUnpinPages(container: String, device: String, iova: UInt64, npage: Int)
     /// VFIO_IOMMU_MAP_DMA (type1 or sPAPR, by the container's backend).
     case vfioMap(container: String, request: VFIODMAMap, by: String?)
     /// VFIO_IOMMU_UNMAP_DMA.

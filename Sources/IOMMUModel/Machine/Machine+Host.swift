@@ -94,6 +94,19 @@ extension Machine {
             if let h = Machine.outputID(r, "container") { hostModel.links.containers[name] = (.type1, Int(h)) }
             return ("VFIO_SET_IOMMU \(name) \(n)", r)
 
+        case .vfioAttach(let name, let dev):
+            let c = try hostModel.container(name)
+            guard c.kind == .type1 else { throw .invalid("\(name) is an sPAPR container: groups attach with `spapr attach`") }
+            return ("VFIO_GROUP_SET_CONTAINER \(dev) → \(name)", hostModel.host.type1AttachDevice(container: c.handle, device: dev))
+
+        case .vfioPinPages(let name, let dev, let iova, let n, let write):
+            let c = try hostModel.container(name)
+            return ("vfio_pin_pages \(dev) \(name)", hostModel.host.type1PinPages(container: c.handle, device: dev, iova: iova, npage: n, write: write))
+
+        case .vfioUnpinPages(let name, let dev, let iova, let n):
+            let c = try hostModel.container(name)
+            return ("vfio_unpin_pages \(dev) \(name)", hostModel.host.type1UnpinPages(container: c.handle, device: dev, iova: iova, npage: n))
+
         case .vfioCheckExtension(let name, let ext):
             var handle: Int? = nil
             if let n = name { handle = try hostModel.container(n).handle }

@@ -51,10 +51,12 @@ extension Statements {
         ("exit PROC", "exit(2): the mm goes away with its locked_vm; later calls by PROC get ESRCH (open containers and iommufds stay open)"),
         ("fork PROC CHILD [pid=N]", "fork(2): CHILD gets a copy of PROC's mappings in a new mm with locked_vm and pinned_vm 0 (pins stay with the parent); it shares PROC's containers and iommufds, and what it maps is charged to it; out pid"),
         ("mmap PROC VADDR SIZE [hugetlb=2M|16M|1G|16G] [pfnmap=HPA]", "map memory into the process (anonymous by default); ENOMEM when it wraps past the top"),
-        ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [dmar=N|smmu=N|group=N]", "a PCI function the host can assign (behind dmar0 by default)"),
+        ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [dmar=N|smmu=N|group=N]  |  host-device NAME mdev", "a PCI function the host can assign (behind dmar0 by default), or an mdev (an emulated IOMMU group: no domain, its vendor driver pins with vfio pin-pages)"),
         ("vfio open C type1|type1v2|type1-nesting DEV[,DEV...] [by=PROC]  |  vfio open C spapr-v1|spapr-v2", "a VFIO container (VFIO_SET_IOMMU); out container"),
         ("vfio open C N DEV[,DEV...] [by=PROC]", "VFIO_SET_IOMMU with a raw type number: 1, 3, 6 as the names; 9 (VFIO_UNMAP_ALL) EINVAL from vfio_iommu_type1_open; a number no backend reports ENODEV"),
         ("vfio check-extension EXT [container=C]", "VFIO_CHECK_EXTENSION (EXT: type1, spapr, type1v2, dma-cc, eeh, type1-nesting, spapr-v2, noiommu, unmap-all, update-vaddr or a number); returns 1 or 0 (expect ret=1); without container= every registered backend is polled (no backend set)"),
+        ("vfio attach C DEV", "VFIO_GROUP_SET_CONTAINER of one more group: an mdev joins; the first real device of a container without a domain brings one and vfio_iommu_replay pins, charges (not the pages already pinned for the mdev) and maps every mapping"),
+        ("vfio pin-pages C MDEV iova=IOVA npages=N [r|w|rw]  |  vfio unpin-pages C MDEV iova=IOVA npages=N", "vfio_pin_pages / vfio_unpin_pages from an mdev vendor driver (v2 only, EACCES otherwise); pin returns N (expect ret=N); charged to the mapping's mm only while the container has no IOMMU domain"),
         ("vfio map C vaddr=VA iova=IOVA size=SIZE [r|w|rw|ro|wo] [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_MAP_DMA (type1 or sPAPR by the container)"),
         ("vfio unmap C iova=IOVA size=SIZE | vfio unmap C all  [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_UNMAP_DMA; out size (only the mapping process's mm may unmap)"),
         ("vfio cache-invalidate C cache=iotlb[,dev-iotlb][,pasid] granu=domain|pasid|addr [pasid=N] [archid=N] [info-flags=N] [addr=A] [granule=SIZE] [granules=N] [leaf] [argsz=N] [flags=N] [version=N] [padding=N] [by=PROC]",
@@ -228,6 +230,11 @@ extension Statements {
 
     static func parseHostDevice(_ a: inout Arguments) throws(LineError) -> HostCommand {
         let name = try a.positional(0, "a device name")
+        // An mdev: its group is VFIO_EMULATED_IOMMU, with no IOMMU and no requester id of its own.
+        if a.flag("mdev") {
+            try finishHost(a, positionalCount: 1, accepted: [], words: ["mdev"])
+            return .addDevice(name: name.text, iommu: .emulated, sid: 0, ats: false, queueDepth: 0)
+        }
         let ats = a.flag("ats")
         guard let sidToken = a.option("sid"), let kv = sidToken.keyValue else { throw LineError(lineEnd(a), "host-device: expected sid=bb:dd.f") }
         let sid = try parseSourceID(kv.value, column: sidToken.valueColumn)
@@ -249,7 +256,7 @@ extension Statements {
     // MARK: VFIO
 
     static func parseVFIO(_ a: inout Arguments) throws(LineError) -> HostCommand {
-        let sub = try subcommand(&a, ["open", "check-extension", "map", "unmap", "cache-invalidate", "close"])
+        let sub = try subcommand(&a, ["open", "check-extension", "attach", "pin-pages", "unpin-pages", "map", "unmap", "cache-invalidate", "close"])
         if sub.text.lowercased() == "check-extension" {
             let t = try a.positional(1, "an extension: \(VFIOExtension.names.map(\.0).joined(separator: ", ")) or a number")
             let ext: UInt32
@@ -285,6 +292,23 @@ extension Statements {
                 try finishHost(a, positionalCount: 4, accepted: ["by"])
                 return .vfioOpenNumbered(container: container, typeNumber: UInt32(n), devices: devs.text.split(separator: ",").map(String.init), by: by)
             }
+        case "attach":
+            let dev = try a.positional(2, "a device")
+            try finishHost(a, positionalCount: 3, accepted: [])
+            return .vfioAttach(container: container, device: dev.text)
+        case "pin-pages", "unpin-pages":
+            let dev = try a.positional(2, "the mdev device whose vendor driver pins")
+            let iova = try requireOption(&a, "iova", "IOVA")
+            let n = try requireOption(&a, "npages", "N")
+            guard n >= 1 && n <= 1 << 20 else { throw LineError(a.options["npages"]?.valueColumn ?? 1, "npages is 1 to 1048576") }
+            if sub.text.lowercased() == "unpin-pages" {
+                try finishHost(a, positionalCount: 3, accepted: ["iova", "npages"])
+                return .vfioUnpinPages(container: container, device: dev.text, iova: iova, npage: Int(n))
+            }
+            let write = a.flag("w") || a.flag("rw")
+            _ = a.flag("r")
+            try finishHost(a, positionalCount: 3, accepted: ["iova", "npages"], words: ["r", "w", "rw"])
+            return .vfioPinPages(container: container, device: dev.text, iova: iova, npage: Int(n), write: write)
         case "map":
             let vaddr = try requireOption(&a, "vaddr", "VA")
             let iova = try requireOption(&a, "iova", "IOVA")
