@@ -45,6 +45,10 @@ public enum HardwareAction: Sendable, Equatable {
     /// An action only one vendor has (install a nested PASID entry or STE, submit QI descriptors or
     /// SMMUv3 commands), as that vendor's value: the vendor carries it out (`<Arch>/Driver/`).
     case driver(DriverAction)
+    /// IOMMU_HWPT_SET_DIRTY_TRACKING on a domain: enabling clears its D bits first
+    /// (`iopt_clear_dirty_data`), then the vendor's `set_dirty_tracking` (VT-d: SSADE in each PASID
+    /// entry using the domain, with the flushes `intel_pasid_setup_dirty_tracking` sends).
+    case setDirtyTracking(domain: HostDomainID, enable: Bool)
 
     /// Stop translating for `device`/`pasid` (blocking or clearing the entry) when it is detached.
     case detach(device: String, pasid: UInt32)

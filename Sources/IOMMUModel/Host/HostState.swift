@@ -124,7 +124,7 @@ public struct HostState: Sendable {
     public mutating func addDevice(_ device: HostDevice) -> HostResult {
         guard devices[device.name] == nil else { return .fail(.EEXIST, "device \(device.name) already exists", by: "model") }
         switch device.iommu {
-        case .unit where config.unit(device.iommu) == nil:
+        case .unit where device.iommu != .emulated && config.unit(device.iommu) == nil:
             return .fail(.ENODEV, "\(device.iommu) does not exist on this host", by: "model")
         case .spapr(let g) where spaprGroups[g] == nil:
             return .fail(.ENODEV, "sPAPR group \(g) does not exist; add it first", by: "model")

@@ -59,6 +59,12 @@ extension Machine {
                 }
             case .driver(let a):
                 out = try a.payload.execute(on: &self)
+            case .setDirtyTracking(let d, let enable):
+                guard let rec = hostModel.links.domains[d] else { throw .invalid("host domain \(d) has no table in the machine") }
+                if enable, let cleared = try hostReadDirty(domain: d, ranges: [0...UInt64.max >> UInt64(64 - min(max(rec.addressWidth, 12), 64))], clear: true), !cleared.isEmpty {
+                    out.append(.configured("iopt_clear_dirty_data: \(cleared.count) dirty leaf entr\(cleared.count == 1 ? "y" : "ies") of \(HostLinks.spaceName(d)) cleared"))
+                }
+                out += try hostDriver(rec.iommu).setDirtyTracking(&self, domain: d, enable: enable)
             case .tceSetWindow(let w, let g, _, _, _, _, _):
                 out = [.tceWindow(window: w, group: g, set: true)]
             case .tceUnsetWindow(let w, let g):

@@ -18,6 +18,9 @@ public enum HostCommand: Sendable, Equatable {
     case setCapabilities(process: String, ipcLock: Bool?, sysResource: Bool?)
     /// exit(2): the process's mm goes away; later calls naming it get -ESRCH.
     case exitProcess(process: String)
+    /// fork(2): `child` is a new process with a copy of the parent's VMAs and no locked or pinned
+    /// memory; pid nil = next free.
+    case forkProcess(parent: String, child: String, pid: HostPID?)
     /// mmap of a fixed range (anonymous, hugetlbfs or a VM_PFNMAP BAR).
     case mmap(process: String, vaddr: UInt64, length: UInt64, backing: VMABacking)
     /// A PCI function behind an IOMMU instance (`HostIOMMURef`) or an sPAPR group. A device behind
@@ -29,8 +32,17 @@ public enum HostCommand: Sendable, Equatable {
     // MARK: VFIO containers
     /// VFIO_GROUP_SET_CONTAINER + VFIO_SET_IOMMU with a type1 backend for these devices.
     case vfioOpenType1(container: String, type: Type1IOMMUType, devices: [String], by: String?)
+    /// VFIO_SET_IOMMU with a raw type number (1, 3, 6 open type1; others are the kernel's errno).
+    case vfioOpenNumbered(container: String, typeNumber: UInt32, devices: [String], by: String?)
+    /// VFIO_CHECK_EXTENSION on a container (nil: a fresh /dev/vfio/vfio with no backend set).
+    case vfioCheckExtension(container: String?, ext: UInt32)
     /// VFIO_SET_IOMMU with an sPAPR TCE backend (groups attach with `spaprAttachGroup`).
     case vfioOpenSPAPR(container: String, version: SPAPRVersion)
+    /// VFIO_GROUP_SET_CONTAINER of one more device's group into an open type1 container.
+    case vfioAttach(container: String, device: String)
+    /// `vfio_pin_pages` / `vfio_unpin_pages` by the vendor driver of mdev `device`.
+    case vfioPinPages(container: String, device: String, iova: UInt64, npage: Int, write: Bool)
+    case vfioUnpinPages(container: String, device: String, iova: UInt64, npage: Int)
     /// VFIO_IOMMU_MAP_DMA (type1 or sPAPR, by the container's backend).
     case vfioMap(container: String, request: VFIODMAMap, by: String?)
     /// VFIO_IOMMU_UNMAP_DMA.
@@ -63,6 +75,9 @@ public enum HostCommand: Sendable, Equatable {
     case iommufdOpen(name: String)
     /// VFIO_DEVICE_BIND_IOMMUFD: the device object is named after the device.
     case iommufdBind(device: String, iommufd: String?)
+    /// close() of the iommufd and of the device fds bound to it: every object destroyed in
+    /// dependency order (`iommufd_fops_release`).
+    case iommufdClose(iommufd: String)
     /// IOMMU_IOAS_ALLOC.
     case iommufdIOASAlloc(name: String, iommufd: String?)
     /// IOMMU_IOAS_MAP; `iova` nil lets the kernel pick (no IOMMU_IOAS_MAP_FIXED_IOVA).
@@ -73,11 +88,22 @@ public enum HostCommand: Sendable, Equatable {
     case iommufdIOASCopy(dst: String, src: String, srcIOVA: UInt64, dstIOVA: UInt64?, length: UInt64)
     /// IOMMU_OPTION RLIMIT_MODE: SET when `mode` is given (user or mm), else GET.
     case iommufdAccounting(mode: IOPTAccountMode?, iommufd: String?, by: String?)
+    /// IOMMU_IOAS_IOVA_RANGES with a user buffer of `numIOVAs` ranges (nil: 64).
+    case iommufdIOVARanges(ioas: String, numIOVAs: UInt32?)
+    /// IOMMU_IOAS_ALLOW_IOVAS (an empty list clears the allowed list).
+    case iommufdAllowIOVAs(ioas: String, ranges: [IOMMUIOVARange])
+    /// IOMMU_GET_HW_INFO for a bound device with a user buffer of `dataLen` bytes (nil: 64);
+    /// `inType` sets IOMMU_HW_INFO_FLAG_INPUT_TYPE with that type; `flags` overrides the flags.
+    case iommufdGetHWInfo(device: String, dataLen: UInt32?, inType: UInt32?, flags: UInt32?)
     /// IOMMU_OPTION HUGE_PAGES on an IOAS.
     case iommufdHugePages(ioas: String, enabled: Bool)
     /// IOMMU_HWPT_ALLOC on an IOAS (paging, optionally NEST_PARENT), a nest parent (nested, with
     /// the vendor's data for `domain_alloc_nested`) or a vIOMMU (data for its `alloc_domain_nested`).
-    case iommufdHWPTAlloc(name: String, device: String, pt: String, nestParent: Bool, data: HWPTAllocData?)
+    case iommufdHWPTAlloc(name: String, device: String, pt: String, nestParent: Bool, data: HWPTAllocData?, dirtyTracking: Bool = false)
+    /// IOMMU_HWPT_SET_DIRTY_TRACKING (`flags` overrides the ENABLE flag the word gives).
+    case iommufdSetDirtyTracking(hwpt: String, enable: Bool, flags: UInt32?)
+    /// IOMMU_HWPT_GET_DIRTY_BITMAP over [iova, iova + length) in `pageSize` pages.
+    case iommufdGetDirtyBitmap(hwpt: String, iova: UInt64, length: UInt64, pageSize: UInt64, noClear: Bool, flags: UInt32?)
     /// IOMMU_VIOMMU_ALLOC (a vendor with `viommu_init`: SMMUv3).
     case iommufdVIOMMUAlloc(name: String, device: String, hwpt: String)
     /// IOMMU_VDEVICE_ALLOC.
@@ -88,6 +114,9 @@ public enum HostCommand: Sendable, Equatable {
     case iommufdDetach(device: String)
     /// IOMMU_DESTROY.
     case iommufdDestroy(object: String)
+    /// Any modelled iommufd ioctl with its argument struct laid out byte by byte (`size`, members,
+    /// trailing bytes), framed as `iommufd_fops_ioctl` frames it.
+    case iommufdRaw(call: IOMMUFDRawCall, iommufd: String?, by: String?)
     /// IOMMU_HWPT_INVALIDATE on a nested HWPT or a vIOMMU, with the vendor's entries.
     case iommufdInvalidate(target: String, request: HWPTInvalidateSpec)
 }

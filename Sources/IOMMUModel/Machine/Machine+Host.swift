@@ -51,6 +51,17 @@ extension Machine {
         case .exitProcess(let name):
             return ("exit \(name)", hostModel.host.exitProcess(pid: try hostModel.pid(name)))
 
+        case .forkProcess(let parent, let child, let pid):
+            guard hostModel.links.processes[child] == nil else { throw .duplicateName(kind: "process", name: child) }
+            var p = pid ?? 4242
+            if pid == nil { while hostModel.host.processes[p] != nil || hostModel.host.exitedProcesses.contains(p) { p += 1 } }
+            let r = hostModel.host.forkProcess(parent: try hostModel.pid(parent), child: p)
+            if r.succeeded {
+                hostModel.links.processes[child] = p
+                hostModel.links.lastProcess = child
+            }
+            return ("fork \(parent) → \(child)", r)
+
         case .mmap(let name, let vaddr, let length, let backing):
             return ("mmap \(name)", hostModel.host.mmap(pid: try hostModel.pid(name), vaddr: vaddr, length: length, backing: backing))
 
@@ -76,6 +87,30 @@ extension Machine {
             let r = hostModel.host.type1Open(pid: try hostModel.pid(by), type: type, devices: devs)
             if let h = Machine.outputID(r, "container") { hostModel.links.containers[name] = (.type1, Int(h)) }
             return ("VFIO_SET_IOMMU \(name) \(type)", r)
+
+        case .vfioOpenNumbered(let name, let n, let devs, let by):
+            guard hostModel.links.containers[name] == nil else { throw .duplicateName(kind: "VFIO container", name: name) }
+            let r = hostModel.host.vfioSetIOMMU(pid: try hostModel.pid(by), typeNumber: n, devices: devs)
+            if let h = Machine.outputID(r, "container") { hostModel.links.containers[name] = (.type1, Int(h)) }
+            return ("VFIO_SET_IOMMU \(name) \(n)", r)
+
+        case .vfioAttach(let name, let dev):
+            let c = try hostModel.container(name)
+            guard c.kind == .type1 else { throw .invalid("\(name) is an sPAPR container: groups attach with `spapr attach`") }
+            return ("VFIO_GROUP_SET_CONTAINER \(dev) → \(name)", hostModel.host.type1AttachDevice(container: c.handle, device: dev))
+
+        case .vfioPinPages(let name, let dev, let iova, let n, let write):
+            let c = try hostModel.container(name)
+            return ("vfio_pin_pages \(dev) \(name)", hostModel.host.type1PinPages(container: c.handle, device: dev, iova: iova, npage: n, write: write))
+
+        case .vfioUnpinPages(let name, let dev, let iova, let n):
+            let c = try hostModel.container(name)
+            return ("vfio_unpin_pages \(dev) \(name)", hostModel.host.type1UnpinPages(container: c.handle, device: dev, iova: iova, npage: n))
+
+        case .vfioCheckExtension(let name, let ext):
+            var handle: Int? = nil
+            if let n = name { handle = try hostModel.container(n).handle }
+            return ("VFIO_CHECK_EXTENSION \(name ?? "/dev/vfio/vfio") \(ext)", hostModel.host.vfioCheckExtension(container: handle, ext))
 
         case .vfioOpenSPAPR(let name, let version):
             guard hostModel.links.containers[name] == nil else { throw .duplicateName(kind: "VFIO container", name: name) }
@@ -151,6 +186,12 @@ extension Machine {
             if let id = Machine.outputID(r, "out_devid") { hostModel.links.objects[dev] = .init(iommufd: h, id: UInt32(id)) }
             return ("VFIO_DEVICE_BIND_IOMMUFD \(dev)", r)
 
+        case .iommufdClose(let name):
+            let h = try hostModel.iommufd(name)
+            let r = hostModel.host.iommufdClose(h)
+            if r.succeeded { hostModel.forgetIOMMUFD(h) }
+            return ("close iommufd \(name)", r)
+
         case .iommufdIOASAlloc(let name, let fd):
             try hostModel.requireNewObjectName(name)
             let h = try hostModel.iommufd(fd)
@@ -185,19 +226,68 @@ extension Machine {
                                        val64: mode == .mm ? 1 : 0)
             return ("IOMMU_OPTION RLIMIT_MODE", hostModel.host.iommufdOption(h, pid: try hostModel.pid(by), o))
 
+        case .iommufdIOVARanges(let ioas, let num):
+            let o = try hostModel.object(ioas)
+            return ("IOMMU_IOAS_IOVA_RANGES \(ioas)", hostModel.host.iommufdIOVARanges(o.iommufd, IOMMUIOASIOVARanges(ioasID: o.id, numIOVAs: num ?? 64)))
+
+        case .iommufdAllowIOVAs(let ioas, let ranges):
+            let o = try hostModel.object(ioas)
+            return ("IOMMU_IOAS_ALLOW_IOVAS \(ioas)", hostModel.host.iommufdAllowIOVAs(o.iommufd, IOMMUIOASAllowIOVAs(ioasID: o.id, ranges: ranges)))
+
+        case .iommufdSetDirtyTracking(let hwpt, let enable, let flags):
+            let o = try hostModel.object(hwpt)
+            return ("IOMMU_HWPT_SET_DIRTY_TRACKING \(hwpt)",
+                    hostModel.host.iommufdSetDirtyTracking(o.iommufd, hwptID: o.id, flags: flags ?? (enable ? HostState.dirtyTrackingEnable : 0)))
+
+        case .iommufdGetDirtyBitmap(let hwpt, let iova, let length, let pageSize, let noClear, let flags):
+            let o = try hostModel.object(hwpt)
+            let q = IOMMUHWPTGetDirtyBitmap(hwptID: o.id, iova: iova, length: length, pageSize: pageSize,
+                                            flags: flags ?? (noClear ? IOMMUHWPTGetDirtyBitmap.noClear : 0))
+            return ("IOMMU_HWPT_GET_DIRTY_BITMAP \(hwpt)", try readDirtyBitmap(o.iommufd, q))
+
+        case .iommufdRaw(let call, let fd, let by):
+            let h = try hostModel.iommufd(fd)
+            let user: [UInt8]
+            do { user = try call.userBytes() } catch { throw .codec(error) }
+            let name = IOMMUFDIoctls.all.first { $0.nr == call.nr }?.name ?? "ioctl nr \(hex(UInt64(call.nr)))"
+            switch HostState.iommufdFrame(nr: call.nr, user: user) {
+            case .refused(let r): return ("\(name) (raw, \(user.count) bytes)", r)
+            case .ok(let (op, kernel, usize)):
+                let r: HostResult
+                if op.word == "get-dirty" {
+                    let w = stride(from: 0, to: kernel.count, by: 8).map { uapiReadLE64(kernel, $0) }
+                    func f(_ n: String) -> UInt64 { op.layout.fields.first { $0.name == n }?.value(in: w) ?? 0 }
+                    r = try readDirtyBitmap(h, IOMMUHWPTGetDirtyBitmap(hwptID: UInt32(truncatingIfNeeded: f("hwpt_id")), iova: f("iova"), length: f("length"),
+                                                                       pageSize: f("page_size"), flags: UInt32(truncatingIfNeeded: f("flags")),
+                                                                       reserved: UInt32(truncatingIfNeeded: f("__reserved"))))
+                } else {
+                    r = hostModel.host.iommufdRawExecute(h, pid: (try? hostModel.pid(by)) ?? 0, op: op, kernel: kernel)
+                }
+                if op.word == "destroy", r.succeeded {
+                    let id = UInt32(truncatingIfNeeded: HostState.le(kernel, 4, 4))
+                    for (k, v) in hostModel.links.objects where v == .init(iommufd: h, id: id) { hostModel.links.objects[k] = nil }
+                }
+                return ("\(name) (raw, size \(usize))", HostState.respond(r, op: op, userSize: usize))
+            }
+
+        case .iommufdGetHWInfo(let dev, let len, let inType, let flags):
+            let d = try hostModel.object(dev)
+            let q = IOMMUHWInfoRequest(devID: d.id, dataLen: len ?? 64, flags: flags ?? (inType == nil ? 0 : IOMMUHWInfoRequest.flagInputType), inDataType: inType ?? 0)
+            return ("IOMMU_GET_HW_INFO \(dev)", hostModel.host.iommufdGetHWInfo(d.iommufd, q))
+
         case .iommufdHugePages(let ioas, let enabled):
             let o = try hostModel.object(ioas)
             let req = IOMMUOptionRequest(optionID: IOMMUOptionRequest.hugePages, op: IOMMUOptionRequest.opSet, objectID: o.id, val64: enabled ? 1 : 0)
             // HUGE_PAGES checks no capability, so no process is needed.
             return ("IOMMU_OPTION HUGE_PAGES \(ioas)", hostModel.host.iommufdOption(o.iommufd, pid: (try? hostModel.pid(nil)) ?? 0, req))
 
-        case .iommufdHWPTAlloc(let name, let dev, let pt, let nestParent, let data):
+        case .iommufdHWPTAlloc(let name, let dev, let pt, let nestParent, let data, let dirty):
             try hostModel.requireNewObjectName(name)
             let d = try hostModel.object(dev)
             let p = try hostModel.object(pt, iommufd: d.iommufd)
             guard p.iommufd == d.iommufd else { throw .invalid("\(dev) and \(pt) are in different iommufds") }
             typealias Q = IOMMUHWPTAllocRequest
-            let flags = nestParent ? Q.nestParent : 0
+            let flags = (nestParent ? Q.nestParent : 0) | (dirty ? Q.dirtyTracking : 0)
             let req: IOMMUHWPTAllocRequest
             if let data {
                 req = Q(flags: flags, devID: d.id, ptID: p.id, dataType: data.dataType, data: try data.bytes(in: self))
@@ -250,5 +340,14 @@ extension Machine {
         default:
             throw .invalid("not an iommufd operation")
         }
+    }
+}
+
+extension HostModel {
+    /// The names of a closed iommufd and of its objects go away.
+    mutating func forgetIOMMUFD(_ handle: Int) {
+        for (k, v) in links.iommufds where v == handle { links.iommufds[k] = nil }
+        if let last = links.lastIOMMUFD, links.iommufds[last] == nil { links.lastIOMMUFD = nil }
+        for (k, v) in links.objects where v.iommufd == handle { links.objects[k] = nil }
     }
 }

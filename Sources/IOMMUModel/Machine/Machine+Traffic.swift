@@ -13,6 +13,7 @@ extension Machine {
         let req = DMARequest(sourceID: dev.sid, pasid: pasid, address: address, access: access, privileged: privileged)
         var trace = WalkTrace()
         let result = unit.translate(TranslationRequest(req, kind: .dma(deviceATC: dev.ats)), memory: memory, trace: &trace, caching: .all)
+        if access == .write, result.outcome.faultCode == nil { hostRecordDirtyWrite(device: name, pasid: pasid, address: address) }
         var stale: StaleUse? = nil
         // Caches filled while memory stayed the same cannot disagree with it: compare with a fresh walk
         // only when memory changed since the caches were last known to match (`cachesMatchMemoryAt`).

@@ -6,7 +6,7 @@ import IOMMUModel
 /// (default: the one opened last). Objects are referred to by the names given when they were made,
 /// or by a number meaning that object id.
 extension Statements {
-    static let hostKeywords = ["host-config", "process", "rlimit", "capset", "exit", "mmap", "host-device", "vfio", "spapr", "iommufd"]
+    static let hostKeywords = ["host-config", "process", "rlimit", "capset", "exit", "fork", "mmap", "host-device", "vfio", "spapr", "iommufd"]
 
     static func parseHost(_ keyword: String, _ a: inout Arguments) throws(LineError) -> MachineCommand? {
         let c: HostCommand
@@ -19,6 +19,16 @@ extension Statements {
             let name = try a.positional(0, "a process name")
             try finishHost(a, positionalCount: 1, accepted: [])
             c = .exitProcess(process: name.text)
+        case "fork":
+            let parent = try a.positional(0, "the parent process")
+            let child = try a.positional(1, "a name for the child process")
+            var pid: HostPID? = nil
+            if let p = try a.numberOption("pid") {
+                guard p > 0 && p < 1 << 22 else { throw LineError(a.options["pid"]?.valueColumn ?? 1, "pid must be 1-4194303 (PID_MAX_LIMIT)") }
+                pid = HostPID(p)
+            }
+            try finishHost(a, positionalCount: 2, accepted: ["pid"])
+            c = .forkProcess(parent: parent.text, child: child.text, pid: pid)
         case "mmap": c = try parseMmap(&a)
         case "host-device": c = try parseHostDevice(&a)
         case "vfio": c = try parseVFIO(&a)
@@ -39,10 +49,15 @@ extension Statements {
         ("rlimit PROC memlock=SIZE|unlimited", "setrlimit(RLIMIT_MEMLOCK)"),
         ("capset PROC [ipc-lock=on|off] [sys-resource=on|off]", "grant or drop CAP_IPC_LOCK / CAP_SYS_RESOURCE (mappings made earlier keep the lock_cap they were made with)"),
         ("exit PROC", "exit(2): the mm goes away with its locked_vm; later calls by PROC get ESRCH (open containers and iommufds stay open)"),
+        ("fork PROC CHILD [pid=N]", "fork(2): CHILD gets a copy of PROC's mappings in a new mm with locked_vm and pinned_vm 0 (pins stay with the parent); it shares PROC's containers and iommufds, and what it maps is charged to it; out pid"),
         ("mmap PROC VADDR SIZE [hugetlb=2M|16M|1G|16G] [pfnmap=HPA]", "map memory into the process (anonymous by default); ENOMEM when it wraps past the top"),
-        ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [\(unitKeys.map { "\($0)=N" }.joined(separator: "|"))]",
-         "a PCI function the host can assign (behind \(unitKeys[0])0 by default; group=N: an sPAPR PE)"),
+        ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [\(unitKeys.map { "\($0)=N" }.joined(separator: "|"))]  |  host-device NAME mdev",
+         "a PCI function the host can assign (behind \(unitKeys[0])0 by default; group=N: an sPAPR PE), or an mdev (an emulated IOMMU group: no domain, its vendor driver pins with vfio pin-pages)"),
         ("vfio open C type1|type1v2|type1-nesting DEV[,DEV...] [by=PROC]  |  vfio open C spapr-v1|spapr-v2", "a VFIO container (VFIO_SET_IOMMU); out container"),
+        ("vfio open C N DEV[,DEV...] [by=PROC]", "VFIO_SET_IOMMU with a raw type number: 1, 3, 6 as the names; 9 (VFIO_UNMAP_ALL) EINVAL from vfio_iommu_type1_open; a number no backend reports ENODEV"),
+        ("vfio check-extension EXT [container=C]", "VFIO_CHECK_EXTENSION (EXT: type1, spapr, type1v2, dma-cc, eeh, type1-nesting, spapr-v2, noiommu, unmap-all, update-vaddr or a number); returns 1 or 0 (expect ret=1); without container= every registered backend is polled (no backend set)"),
+        ("vfio attach C DEV", "VFIO_GROUP_SET_CONTAINER of one more group: an mdev joins; the first real device of a container without a domain brings one and vfio_iommu_replay pins, charges (not the pages already pinned for the mdev) and maps every mapping"),
+        ("vfio pin-pages C MDEV iova=IOVA npages=N [r|w|rw]  |  vfio unpin-pages C MDEV iova=IOVA npages=N", "vfio_pin_pages / vfio_unpin_pages from an mdev vendor driver (v2 only, EACCES otherwise); pin returns N (expect ret=N); charged to the mapping's mm only while the container has no IOMMU domain"),
         ("vfio map C vaddr=VA iova=IOVA size=SIZE [r|w|rw|ro|wo] [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_MAP_DMA (type1 or sPAPR by the container)"),
         ("vfio unmap C iova=IOVA size=SIZE | vfio unmap C all  [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_UNMAP_DMA; out size (only the mapping process's mm may unmap)"),
         ("vfio cache-invalidate C cache=iotlb[,dev-iotlb][,pasid] granu=domain|pasid|addr [pasid=N] [archid=N] [info-flags=N] [addr=A] [granule=SIZE] [granules=N] [leaf] [argsz=N] [flags=N] [version=N] [padding=N] [by=PROC]",
@@ -56,14 +71,22 @@ extension Statements {
         ("spapr create-window C page=SIZE size=SIZE [levels=N] [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_SPAPR_TCE_CREATE (v2); out start_addr"),
         ("spapr remove-window C start=ADDR [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_SPAPR_TCE_REMOVE (v2)"),
         ("iommufd open NAME", "open /dev/iommu; out iommufd"),
+        ("iommufd close ICTX", "close the iommufd and the device fds bound to it: devices detached, then every object destroyed in dependency order (leaves first, in id order per pass), pins released and locked_vm/pinned_vm uncharged; out destroyed"),
         ("iommufd bind DEV [in=ICTX]", "VFIO_DEVICE_BIND_IOMMUFD (the device object is named DEV); out out_devid"),
         ("iommufd ioas-alloc NAME [in=ICTX]", "IOMMU_IOAS_ALLOC; out out_ioas_id"),
         ("iommufd ioas-map IOAS vaddr=VA size=SIZE [iova=IOVA] [r|w|rw|ro|wo] [by=PROC]", "IOMMU_IOAS_MAP (no iova: the kernel picks one); out iova"),
         ("iommufd ioas-unmap IOAS iova=IOVA size=SIZE | iommufd ioas-unmap IOAS all", "IOMMU_IOAS_UNMAP; out length (ENOENT when the range held no area)"),
         ("iommufd ioas-copy DST SRC src-iova=IOVA size=SIZE [dst-iova=IOVA]", "IOMMU_IOAS_COPY; out dst_iova"),
+        ("iommufd iova-ranges IOAS [num=N]", "IOMMU_IOAS_IOVA_RANGES with a buffer of N ranges (default 64); out num_iovas (all of them), out_iova_alignment, startI/lastI for each range copied; EMSGSIZE when more than N"),
+        ("iommufd allow-iovas IOAS START-LAST [START-LAST...]  |  iommufd allow-iovas IOAS none", "IOMMU_IOAS_ALLOW_IOVAS: automatic IOVAs (ioas-map without iova=) come only from these ranges; EADDRINUSE if one holds reserved IOVA, and later reservations (MSI window, aperture) inside them fail the same way"),
+        ("iommufd hw-info DEV [data-len=N] [type=N] [flags=N]", "IOMMU_GET_HW_INFO (buffer of N bytes, default 64; type= sets IOMMU_HW_INFO_FLAG_INPUT_TYPE: 1 VT-d, 2 SMMUv3); out data_len (the kernel's length), out_data_type, out_capabilities (1 = DIRTY_TRACKING), the vendor members the buffer received (VT-d flags, cap_reg, ecap_reg; SMMUv3 flags, idr0-idr5, iidr, aidr), trailing_zeroed"),
+        ("iommufd raw OP [size=N] [MEMBER=V ...] [qwords=Q,...] [tail=Q,...] [in=ICTX] [by=PROC]",
+         "any of \(IOMMUFDIoctls.all.map(\.word).joined(separator: ", ")) (or its IOMMU_* name or nr) with the struct laid out as given: members by their C names (__reserved too), qwords= the starting bytes, size= the size member (default sizeof), tail= the bytes after the kernel's struct; framed as iommufd_fops_ioctl: EINVAL below min_size, E2BIG for a non-zero tail, a zero tail or a short struct the same as the exact size; an unknown nr ENOTTY; outputs past size are not copied back"),
         ("iommufd option rlimit-mode=user|mm|get [in=ICTX] [by=PROC]  |  iommufd option IOAS huge-pages=on|off", "IOMMU_OPTION; get: out val64"),
-        ("iommufd hwpt-alloc NAME dev=DEV pt=IOAS|HWPT|VIOMMU [nest-parent] [data=vtd_s1 pgtbl=SPACE|GPA [addr-width=48|57] [sre] [wpe] [eafe] [s1-flags=N] [reserved=N] | data=arm_smmuv3 ste0=Q [ste1=Q] | data-type=N [data-qwords=Q,Q...]]",
+        ("iommufd hwpt-alloc NAME dev=DEV pt=IOAS|HWPT|VIOMMU [nest-parent] [dirty-tracking] [data=vtd_s1 pgtbl=SPACE|GPA [addr-width=48|57] [sre] [wpe] [eafe] [s1-flags=N] [reserved=N] | data=arm_smmuv3 ste0=Q [ste1=Q] | data-type=N [data-qwords=Q,Q...]]",
          "IOMMU_HWPT_ALLOC: paging (nest parent) or nested HWPT; out out_hwpt_id"),
+        ("iommufd set-dirty HWPT on|off [flags=N]", "IOMMU_HWPT_SET_DIRTY_TRACKING (the HWPT needs dirty-tracking at alloc, else EOPNOTSUPP); on clears the D bits first; VT-d sets SSADE in each PASID entry using the domain"),
+        ("iommufd get-dirty HWPT iova=IOVA size=SIZE [page=SIZE] [no-clear] [flags=N]", "IOMMU_HWPT_GET_DIRTY_BITMAP (page default 4K; no-clear = IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR); out dirty_pages, bitmapN for each non-zero 64-bit word; a write DMA through a tracking VT-d domain sets the second-stage D bit it reads"),
         ("iommufd viommu-alloc NAME dev=DEV hwpt=PARENT  |  iommufd vdevice-alloc NAME viommu=V dev=DEV virt-id=N", "IOMMU_VIOMMU_ALLOC / IOMMU_VDEVICE_ALLOC (SMMUv3); out out_viommu_id / out_vdevice_id"),
         ("iommufd attach|replace DEV pt=IOAS|HWPT  |  iommufd detach DEV  |  iommufd destroy OBJ", "attach (out pt_id), replace, detach, IOMMU_DESTROY (EBUSY for an object in use or a bound device)"),
         ("iommufd invalidate HWPT|VIOMMU [entry-len=N] [entry-num=N] [data-type=N] [uptr=A] [reserved=N] entries: addr=A npages=N [leaf] [flags=N] [reserved=N] [; ...]  |  ... cmds: QW0 QW1 [; ...]",
@@ -211,6 +234,11 @@ extension Statements {
 
     static func parseHostDevice(_ a: inout Arguments) throws(LineError) -> HostCommand {
         let name = try a.positional(0, "a device name")
+        // An mdev: its group is VFIO_EMULATED_IOMMU, with no IOMMU and no requester id of its own.
+        if a.flag("mdev") {
+            try finishHost(a, positionalCount: 1, accepted: [], words: ["mdev"])
+            return .addDevice(name: name.text, iommu: .emulated, sid: 0, ats: false, queueDepth: 0)
+        }
         let ats = a.flag("ats")
         guard let sidToken = a.option("sid"), let kv = sidToken.keyValue else { throw LineError(lineEnd(a), "host-device: expected sid=bb:dd.f") }
         let sid = try parseSourceID(kv.value, column: sidToken.valueColumn)
@@ -235,7 +263,19 @@ extension Statements {
     // MARK: VFIO
 
     static func parseVFIO(_ a: inout Arguments) throws(LineError) -> HostCommand {
-        let sub = try subcommand(&a, ["open", "map", "unmap", "cache-invalidate", "close"])
+        let sub = try subcommand(&a, ["open", "check-extension", "attach", "pin-pages", "unpin-pages", "map", "unmap", "cache-invalidate", "close"])
+        if sub.text.lowercased() == "check-extension" {
+            let t = try a.positional(1, "an extension: \(VFIOExtension.names.map(\.0).joined(separator: ", ")) or a number")
+            let ext: UInt32
+            if let n = VFIOExtension.names.first(where: { $0.0 == t.text.lowercased() })?.1 { ext = n } else {
+                let v = try a.number(t, "extension")
+                guard v <= UInt64(UInt32.max) else { throw LineError(t.column, "the extension is a 32-bit ioctl argument here") }
+                ext = UInt32(v)
+            }
+            let c = a.stringOption("container")
+            try finishHost(a, positionalCount: 2, accepted: ["container"])
+            return .vfioCheckExtension(container: c, ext: ext)
+        }
         let container = try a.positional(1, "a container name").text
         let by = byOption(&a)
         switch sub.text.lowercased() {
@@ -251,8 +291,31 @@ extension Statements {
                 try finishHost(a, positionalCount: 4, accepted: ["by"])
                 return .vfioOpenType1(container: container, type: type, devices: devs.text.split(separator: ",").map(String.init), by: by)
             default:
-                throw LineError(kind.column, "vfio open: unknown backend '\(kind.text)' (type1, type1v2, type1-nesting, spapr-v1, spapr-v2)")
+                // A raw VFIO_SET_IOMMU argument: the kernel decides (ENODEV, EINVAL).
+                guard let n = try? HexInput.number(kind.text), n <= UInt64(UInt32.max) else {
+                    throw LineError(kind.column, "vfio open: unknown backend '\(kind.text)' (type1, type1v2, type1-nesting, spapr-v1, spapr-v2, or a VFIO_SET_IOMMU number)")
+                }
+                let devs = try a.positional(3, "the devices, comma-separated")
+                try finishHost(a, positionalCount: 4, accepted: ["by"])
+                return .vfioOpenNumbered(container: container, typeNumber: UInt32(n), devices: devs.text.split(separator: ",").map(String.init), by: by)
             }
+        case "attach":
+            let dev = try a.positional(2, "a device")
+            try finishHost(a, positionalCount: 3, accepted: [])
+            return .vfioAttach(container: container, device: dev.text)
+        case "pin-pages", "unpin-pages":
+            let dev = try a.positional(2, "the mdev device whose vendor driver pins")
+            let iova = try requireOption(&a, "iova", "IOVA")
+            let n = try requireOption(&a, "npages", "N")
+            guard n >= 1 && n <= 1 << 20 else { throw LineError(a.options["npages"]?.valueColumn ?? 1, "npages is 1 to 1048576") }
+            if sub.text.lowercased() == "unpin-pages" {
+                try finishHost(a, positionalCount: 3, accepted: ["iova", "npages"])
+                return .vfioUnpinPages(container: container, device: dev.text, iova: iova, npage: Int(n))
+            }
+            let write = a.flag("w") || a.flag("rw")
+            _ = a.flag("r")
+            try finishHost(a, positionalCount: 3, accepted: ["iova", "npages"], words: ["r", "w", "rw"])
+            return .vfioPinPages(container: container, device: dev.text, iova: iova, npage: Int(n), write: write)
         case "map":
             let vaddr = try requireOption(&a, "vaddr", "VA")
             let iova = try requireOption(&a, "iova", "IOVA")
@@ -395,10 +458,11 @@ extension Statements {
     // MARK: iommufd
 
     static func parseIOMMUFD(_ a: inout Arguments) throws(LineError) -> HostCommand {
-        let sub = try subcommand(&a, ["open", "bind", "ioas-alloc", "ioas-map", "ioas-unmap", "ioas-copy", "option", "hwpt-alloc", "viommu-alloc",
+        let sub = try subcommand(&a, ["open", "close", "bind", "ioas-alloc", "ioas-map", "ioas-unmap", "ioas-copy", "iova-ranges", "allow-iovas", "hw-info", "set-dirty", "get-dirty", "raw", "option", "hwpt-alloc", "viommu-alloc",
                                       "vdevice-alloc", "attach", "replace", "detach", "destroy", "invalidate"])
         let op = sub.text.lowercased()
         if op == "invalidate" { return try parseInvalidate(&a) }
+        if op == "raw" { return try parseRaw(&a) }
         let by = byOption(&a)
         let fd = a.stringOption("in")
         if op == "option" { return try parseOption(&a, first: a.positionals.count > 1 ? a.positionals[1] : nil, fd: fd, by: by) }
@@ -407,6 +471,9 @@ extension Statements {
         case "open":
             try finishHost(a, positionalCount: 2, accepted: [])
             return .iommufdOpen(name: name)
+        case "close":
+            try finishHost(a, positionalCount: 2, accepted: [])
+            return .iommufdClose(iommufd: name)
         case "bind":
             try finishHost(a, positionalCount: 2, accepted: ["in"])
             return .iommufdBind(device: name, iommufd: fd)
@@ -436,6 +503,32 @@ extension Statements {
             let dstIOVA = try a.numberOption("dst-iova")
             try finishHost(a, positionalCount: 3, accepted: ["src-iova", "size", "dst-iova"])
             return .iommufdIOASCopy(dst: name, src: src, srcIOVA: srcIOVA, dstIOVA: dstIOVA, length: size)
+        case "iova-ranges":
+            let num = try u32Option(&a, "num")
+            try finishHost(a, positionalCount: 2, accepted: ["num"])
+            return .iommufdIOVARanges(ioas: name, numIOVAs: num)
+        case "allow-iovas":
+            return .iommufdAllowIOVAs(ioas: name, ranges: try allowedRanges(&a))
+        case "set-dirty":
+            let on = a.flag("on"), off = a.flag("off")
+            let flags = try u32Option(&a, "flags")
+            guard on != off || flags != nil else { throw LineError(lineEnd(a), "iommufd set-dirty HWPT: expected on or off") }
+            try finishHost(a, positionalCount: 2, accepted: ["flags"], words: ["on", "off"])
+            return .iommufdSetDirtyTracking(hwpt: name, enable: on, flags: flags)
+        case "get-dirty":
+            let iova = try requireOption(&a, "iova", "IOVA")
+            let size = try requireOption(&a, "size", "SIZE")
+            let page = try a.numberOption("page") ?? 4096
+            let noClear = a.flag("no-clear")
+            let flags = try u32Option(&a, "flags")
+            try finishHost(a, positionalCount: 2, accepted: ["iova", "size", "page", "flags"], words: ["no-clear"])
+            return .iommufdGetDirtyBitmap(hwpt: name, iova: iova, length: size, pageSize: page, noClear: noClear, flags: flags)
+        case "hw-info":
+            let len = try u32Option(&a, "data-len")
+            let type = try u32Option(&a, "type")
+            let flags = try u32Option(&a, "flags")
+            try finishHost(a, positionalCount: 2, accepted: ["data-len", "type", "flags"])
+            return .iommufdGetHWInfo(device: name, dataLen: len, inType: type, flags: flags)
         case "hwpt-alloc":
             return try parseHWPTAlloc(&a, name: name)
         case "viommu-alloc":
@@ -458,6 +551,59 @@ extension Statements {
             try finishHost(a, positionalCount: 2, accepted: [])
             return .iommufdDestroy(object: name)
         }
+    }
+
+    /// `iommufd raw OP [size=N] [qwords=Q,...] [tail=Q,...] [MEMBER=V ...] [in=ICTX] [by=PROC]`.
+    static func parseRaw(_ a: inout Arguments) throws(LineError) -> HostCommand {
+        let opToken = try a.positional(1, "an ioctl: \(IOMMUFDIoctls.all.map(\.word).joined(separator: ", ")), its IOMMU_* name or number")
+        var call: IOMMUFDRawCall
+        if let op = IOMMUFDIoctls.op(opToken.text) {
+            call = IOMMUFDRawCall(nr: op.nr)
+        } else if let n = try? HexInput.number(opToken.text), n <= 0xffff_ffff {
+            // Not a modelled iommufd command: the kernel's answer (ENOTTY) is the point.
+            call = IOMMUFDRawCall(nr: UInt32(n & 0xff), base: [UInt64(0x10)])
+        } else {
+            throw LineError(opToken.column, "iommufd raw: unknown ioctl '\(opToken.text)'; known: \(IOMMUFDIoctls.all.map(\.word).joined(separator: ", "))")
+        }
+        let by = a.stringOption("by"), fd = a.stringOption("in")
+        func qwords(_ key: String) throws(LineError) -> [UInt64] {
+            guard let t = a.option(key), let kv = t.keyValue else { return [] }
+            var out: [UInt64] = []
+            for part in kv.value.split(separator: ",") {
+                do { out.append(try HexInput.number(part)) } catch { throw LineError(t.valueColumn, "\(key): \(error)") }
+            }
+            return out
+        }
+        call.base = try qwords("qwords")
+        call.tail = try qwords("tail")
+        call.size = try u32Option(&a, "size")
+        let layout = IOMMUFDIoctls.all.first { $0.nr == call.nr }?.layout
+        let members = (layout?.fields.map(\.name) ?? []).filter { $0 != "size" }
+        for (k, t) in a.options.sorted(by: { $0.value.column < $1.value.column }) where !["by", "in", "qwords", "tail", "size"].contains(k) {
+            guard let name = members.first(where: { $0 == k || $0 == String(k.map { $0 == "-" ? "_" : $0 }) }) else {
+                throw LineError(t.column, "iommufd raw \(opToken.text): no member '\(k)'; members: \(members.joined(separator: ", ")), plus size=, qwords=, tail=")
+            }
+            let v = try a.numberOption(k) ?? 0
+            call.fields.append(IOMMUFDRawField(name, v))
+        }
+        try finishHost(a, positionalCount: 2, accepted: Array(a.options.keys))
+        return .iommufdRaw(call: call, iommufd: fd, by: by)
+    }
+
+    /// `iommufd allow-iovas IOAS START-LAST [START-LAST...]` or `... none` (an empty list).
+    static func allowedRanges(_ a: inout Arguments) throws(LineError) -> [IOMMUIOVARange] {
+        let words = Array(a.positionals.dropFirst(2))
+        try finishHost(a, positionalCount: a.positionals.count, accepted: [])
+        if words.count == 1, words[0].text.lowercased() == "none" { return [] }
+        var out: [IOMMUIOVARange] = []
+        for t in words {
+            let parts = t.text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2 else { throw LineError(t.column, "iommufd allow-iovas: expected START-LAST (inclusive, e.g. 0x100000-0x1fffff) or none, got '\(t.text)'") }
+            do {
+                out.append(IOMMUIOVARange(start: try HexInput.number(parts[0]), last: try HexInput.number(parts[1])))
+            } catch { throw LineError(t.column, "iommufd allow-iovas: \(error)") }
+        }
+        return out
     }
 
     /// `iommufd option rlimit-mode=...` (the name slot holds the option) or `iommufd option IOAS huge-pages=on|off`.
@@ -491,6 +637,7 @@ extension Statements {
     static func parseHWPTAlloc(_ a: inout Arguments, name: String) throws(LineError) -> HostCommand {
         guard let dev = a.stringOption("dev"), let pt = a.stringOption("pt") else { throw LineError(lineEnd(a), "iommufd hwpt-alloc: expected dev=DEV pt=IOAS|HWPT|VIOMMU") }
         let nest = a.flag("nest-parent")
+        let dirty = a.flag("dirty-tracking")
         var data: HWPTAllocData? = nil
         var accepted = ["dev", "pt"]
         if let t = a.option("data"), let kv = t.keyValue {
@@ -527,8 +674,8 @@ extension Statements {
             data = .raw(type: type, bytes: bytes)
             accepted += ["data-type", "data-qwords"]
         }
-        try finishHost(a, positionalCount: 2, accepted: accepted, words: ["nest-parent", "sre", "wpe", "eafe"])
-        return .iommufdHWPTAlloc(name: name, device: dev, pt: pt, nestParent: nest, data: data)
+        try finishHost(a, positionalCount: 2, accepted: accepted, words: ["nest-parent", "dirty-tracking", "sre", "wpe", "eafe"])
+        return .iommufdHWPTAlloc(name: name, device: dev, pt: pt, nestParent: nest, data: data, dirtyTracking: dirty)
     }
 
     /// `iommufd invalidate TARGET [header...] entries: E [; E]...` or `... cmds: QW0 QW1 [; ...]`. The

@@ -68,6 +68,29 @@ protocol HostIOMMUDriver: Sendable {
     /// `iommufd_viommu_ops.cache_invalidate` (IOMMU_HWPT_INVALIDATE on a vIOMMU).
     static func viommuCacheInvalidate(_ host: HostState, ctx: IOMMUFDContext, viommu: IOMMUFDVIOMMU, request: IOMMUHWPTInvalidateRequest) -> HostResult
 
+    // MARK: IOMMU_GET_HW_INFO and dirty tracking
+
+    /// `hw_info`: the vendor's info struct for the device's unit; nil when the driver has no such
+    /// op (the core then reports IOMMU_HW_INFO_TYPE_NONE with no data).
+    static func hwInfo(_ host: HostState, unit: HostIOMMURef) -> HostHWInfo?
+    /// `capable(dev, IOMMU_CAP_DIRTY_TRACKING)`.
+    static func dirtyTrackingCapable(_ host: HostState, unit: HostIOMMURef) -> Bool
+    /// The dirty bit its paging domains keep, in words ("the second-stage D bit (SSADE)").
+    static var dirtyBitName: String { get }
+    /// `enforce_cache_coherency` of its paging domains (VFIO_DMA_CC_IOMMU).
+    static func enforceCacheCoherency(_ host: HostState, unit: HostIOMMURef) -> Bool
+    /// `domain_alloc_paging_flags` with IOMMU_HWPT_ALLOC_DIRTY_TRACKING: the format it picks, or
+    /// the refusal.
+    static func dirtyDomainFormat(_ host: HostState, unit: HostIOMMURef, nestParent: Bool) -> DirtyDomainChoice
+    /// `read_and_clear_dirty` refusing before it reads (VT-d: a bitmap while tracking is off).
+    static func dirtyReadRefusal(tracking: Bool) -> HostResult?
+    /// Where a leaf of `format` keeps its dirty state (nil: not modelled for this format).
+    static func dirtyBit(_ format: DomainFormat) -> UInt64?
+    /// Whether the entry `device`/`pasid` points at has hardware dirty updates on (VT-d: SSADE).
+    static func dirtyUpdatesEnabled(_ m: inout Machine, device: String, pasid: UInt32) -> HostDomainID?
+    /// `set_dirty_tracking`: the entries and flushes the driver writes.
+    static func setDirtyTracking(_ m: inout Machine, domain: HostDomainID, enable: Bool) throws(MachineError) -> [HostEffect]
+
     // MARK: VFIO type1 (the nesting series)
 
     /// The driver's `cache_invalidate` for one device of a VFIO_IOMMU_CACHE_INVALIDATE; nil when
@@ -87,6 +110,12 @@ protocol HostIOMMUDriver: Sendable {
     static func detach(_ m: inout Machine, device: String, pasid: UInt32) throws(MachineError) -> [HostEffect]
     /// `iommu_iotlb_sync` after an unmap, as the driver builds it from the domain's cache tags.
     static func flushRange(_ m: inout Machine, domain: HostDomainID, iova: UInt64, size: UInt64) throws(MachineError) -> HostEffect?
+}
+
+/// What `domain_alloc_paging_flags` makes of IOMMU_HWPT_ALLOC_DIRTY_TRACKING.
+enum DirtyDomainChoice: Equatable {
+    case format(DomainFormat)
+    case refused(HostResult)
 }
 
 /// What a nested-domain allocation made of the user data.
@@ -115,6 +144,17 @@ enum Type1InvalidateOutcome {
 extension HostIOMMUDriver {
     /// IOMMU_VIOMMU_TYPE_DEFAULT: the core's own vIOMMU (no vendor data).
     static var viommuType: UInt32 { IOMMUVIOMMUAllocRequest.typeDefault }
+    static func hwInfo(_ host: HostState, unit: HostIOMMURef) -> HostHWInfo? { nil }
+    static func dirtyTrackingCapable(_ host: HostState, unit: HostIOMMURef) -> Bool { false }
+    static var dirtyBitName: String { "no dirty bit" }
+    static func enforceCacheCoherency(_ host: HostState, unit: HostIOMMURef) -> Bool { false }
+    static func dirtyDomainFormat(_ host: HostState, unit: HostIOMMURef, nestParent: Bool) -> DirtyDomainChoice {
+        .refused(.fail(.EOPNOTSUPP, "\(unit)'s driver has no dirty tracking", by: "domain_alloc_paging_flags"))
+    }
+    static func dirtyReadRefusal(tracking: Bool) -> HostResult? { nil }
+    static func dirtyBit(_ format: DomainFormat) -> UInt64? { nil }
+    static func dirtyUpdatesEnabled(_ m: inout Machine, device: String, pasid: UInt32) -> HostDomainID? { nil }
+    static func setDirtyTracking(_ m: inout Machine, domain: HostDomainID, enable: Bool) throws(MachineError) -> [HostEffect] { [] }
     static var hasDomainAllocNested: Bool { false }
     static var noNestedAllocNote: String { "" }
 

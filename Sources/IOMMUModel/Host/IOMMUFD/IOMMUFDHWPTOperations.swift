@@ -17,6 +17,9 @@ extension HostState {
             if let a = ioas.areas.first(where: { $0.last > end }) {
                 return .failure(TableFailure(errno: .EADDRINUSE, why: "the area at \(hex(a.iova)) lies beyond the domain aperture end \(hex(end))", function: "iopt_reserve_iova"))
             }
+            if let r = ioas.allowedOverlap(end + 1, UInt64.max) {
+                return .failure(TableFailure(errno: .EADDRINUSE, why: "the domain aperture ends at \(hex(end)) but IOVAs up to \(hex(r.last)) are allowed (IOMMU_IOAS_ALLOW_IOVAS)", function: "iopt_reserve_iova"))
+            }
             ioas.reserved.append(IOPTReserved(start: end + 1, last: UInt64.max, owner: "hwpt \(hwpt.id)"))
         }
         ioas.ioptAlignment = newAlign
@@ -50,9 +53,9 @@ extension HostState {
 
     /// A paging domain for `iommu`, with the tag its driver fixes at allocation (SMMUv3's VMID for a
     /// nest parent, ASID otherwise; VT-d's DID comes at attach).
-    mutating func newPagingHWPT(id: UInt32, ioas: UInt32, iommu: HostIOMMURef, nestParent: Bool, auto: Bool) -> HWPTPaging {
+    mutating func newPagingHWPT(id: UInt32, ioas: UInt32, iommu: HostIOMMURef, nestParent: Bool, auto: Bool, format chosen: DomainFormat? = nil) -> HWPTPaging {
         let domain = newDomain()
-        let format = pagingFormat(iommu, secondStage: nestParent)
+        let format = chosen ?? pagingFormat(iommu, secondStage: nestParent)
         let tag = HostDrivers.driver(for: iommu)?.allocationTag(&self, unit: iommu, domain: domain, format: format)
         return HWPTPaging(id: id, ioas: ioas, domain: domain, iommu: iommu, format: format,
                           nestParent: nestParent, autoDomain: auto, allocationTag: tag)
@@ -74,18 +77,31 @@ extension HostState {
             // iommufd_hwpt_paging_alloc
             let valid = Q.nestParent | Q.dirtyTracking | Q.faultIDValid
             if r.flags & ~valid != 0 { return .fail(.EOPNOTSUPP, "flags \(hex(UInt64(r.flags & ~valid))) not valid for a paging HWPT", by: "iommufd_hwpt_paging_alloc") }
-            if r.flags & Q.dirtyTracking != 0 { return .fail(.EOPNOTSUPP, "dirty tracking is not modelled (IOMMU_CAP_DIRTY_TRACKING absent)", by: "iommufd_hwpt_paging_alloc") }
+            let dirty = r.flags & Q.dirtyTracking != 0
+            let driver = HostDrivers.driver(for: dev.iommu)
+            // iommufd_hwpt_paging_alloc: the flag needs device_iommu_capable(IOMMU_CAP_DIRTY_TRACKING).
+            if dirty && !(driver?.dirtyTrackingCapable(self, unit: dev.iommu) ?? false) {
+                return .fail(.EOPNOTSUPP, "\(dev.iommu) is not capable of dirty tracking (IOMMU_CAP_DIRTY_TRACKING)", by: "iommufd_hwpt_paging_alloc")
+            }
             if r.dataLen != 0 { return .fail(.EOPNOTSUPP, "the driver takes no user data for a paging domain", by: "domain_alloc_paging_flags") }
             let nest = r.flags & Q.nestParent != 0
-            if nest, let refusal = HostDrivers.driver(for: dev.iommu)?.nestParentRefusal(self, unit: dev.iommu) { return refusal }
+            if nest, let refusal = driver?.nestParentRefusal(self, unit: dev.iommu) { return refusal }
+            var dirtyFormat: DomainFormat? = nil
+            if dirty, let driver {
+                switch driver.dirtyDomainFormat(self, unit: dev.iommu, nestParent: nest) {
+                case .refused(let refusal): return refusal
+                case .format(let f): dirtyFormat = f
+                }
+            }
             if r.flags & Q.faultIDValid != 0 { return .fail(.ENOENT, "fault queue \(r.faultID): fault objects are not modelled", by: "iommufd_get_fault") }
-            let hwpt = newPagingHWPT(id: id, ioas: ioas.id, iommu: dev.iommu, nestParent: nest, auto: false)
+            var hwpt = newPagingHWPT(id: id, ioas: ioas.id, iommu: dev.iommu, nestParent: nest, auto: false, format: dirtyFormat)
+            hwpt.dirtyOps = dirty
             switch iommufdAddDomain(handle: handle, ctx: &ctx, hwpt: hwpt) {
             case .failure(let f):
                 HostDrivers.driver(for: dev.iommu)?.freeDomain(&self, unit: dev.iommu, domain: hwpt.domain)
                 return .fail(f.errno, f.why, by: f.function)
             case .success(let actions):
-                return .ok("paging HWPT \(id)\(nest ? " (nest parent)" : "") on IOAS \(ioas.id), domain \(hwpt.domain)\(hwpt.allocationTag.map { ", \($0)" } ?? ""); \(ioas.areas.count) area(s) filled",
+                return .ok("paging HWPT \(id)\(nest ? " (nest parent)" : "")\(dirty ? " (dirty tracking capable, \(hwpt.format))" : "") on IOAS \(ioas.id), domain \(hwpt.domain)\(hwpt.allocationTag.map { ", \($0)" } ?? ""); \(ioas.areas.count) area(s) filled",
                            by: "iommufd_hwpt_paging_alloc", outputs: [HostOutput("out_hwpt_id", UInt64(id))], actions: actions)
             }
         case .hwptPaging(let parent):
@@ -230,6 +246,11 @@ extension HostState {
                     let undo = created ? iommufdRemoveDomain(handle: handle, hwptID: target) : []
                     return .fail(.EADDRINUSE, "the device's MSI window [\(hex(w.lowerBound)), \(hex(w.upperBound))] overlaps the area at \(hex(a.iova))",
                                  by: "iopt_table_enforce_dev_resv_regions", actions: created ? actions + undo : [])
+                }
+                if let r = ioas.allowedOverlap(w.lowerBound, w.upperBound) {
+                    let undo = created ? iommufdRemoveDomain(handle: handle, hwptID: target) : []
+                    return .fail(.EADDRINUSE, "the device's MSI window [\(hex(w.lowerBound)), \(hex(w.upperBound))] lies in the allowed range [\(hex(r.start)), \(hex(r.last))]",
+                                 by: "iopt_reserve_iova", actions: created ? actions + undo : [])
                 }
                 ioas.reserved.append(IOPTReserved(start: w.lowerBound, last: w.upperBound, owner: "dev \(devID)"))
                 ctx.set(ioas.id, .ioas(ioas))

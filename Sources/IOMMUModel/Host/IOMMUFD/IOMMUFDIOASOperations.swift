@@ -152,25 +152,37 @@ extension HostState {
             return .failure(TableFailure(errno: .EINVAL, why: "the address's alignment \(hostBytesText(align)) is below the IOAS alignment \(hostBytesText(ioas.ioptAlignment))", function: "iopt_alloc_iova"))
         }
         let used = Self.mergeRanges(ioas.reserved.map { $0.start...$0.last } + ioas.areas.map { $0.iova...$0.last })
-        let spanStart = pageSize, spanLast = UInt64.max - pageSize
-        var holeStart = spanStart
         func fits(_ s: UInt64, _ l: UInt64) -> UInt64? {
             guard s <= l else { return nil }
             let (up, o) = s.addingReportingOverflow(align - 1)
             if o { return nil }
             let aligned = (up & ~(align - 1)) | pageOffset
-            if aligned >= l || l - aligned < length - 1 { return nil }
+            if aligned < s || aligned > l || l - aligned < length - 1 { return nil }
             return aligned
         }
-        for u in used {
-            if u.upperBound < holeStart { continue }
-            if u.lowerBound > spanLast { break }
-            if u.lowerBound > holeStart, let v = fits(holeStart, u.lowerBound - 1) { return .success(v) }
-            if u.upperBound >= spanLast { return .failure(TableFailure(errno: .ENOSPC, why: "no free IOVA hole of \(hostBytesText(length))", function: "iopt_alloc_iova")) }
-            holeStart = max(holeStart, u.upperBound + 1)
+        // The first hole of `used` inside [lo, hi] that holds the range.
+        func firstHole(_ lo: UInt64, _ hi: UInt64) -> UInt64? {
+            var holeStart = lo
+            for u in used {
+                if u.upperBound < holeStart { continue }
+                if u.lowerBound > hi { break }
+                if u.lowerBound > holeStart, let v = fits(holeStart, u.lowerBound - 1) { return v }
+                if u.upperBound >= hi { return nil }
+                holeStart = max(holeStart, u.upperBound + 1)
+            }
+            return fits(holeStart, hi)
         }
-        if let v = fits(holeStart, spanLast) { return .success(v) }
-        return .failure(TableFailure(errno: .ENOSPC, why: "no free IOVA hole of \(hostBytesText(length))", function: "iopt_alloc_iova"))
+        // With an allowed list (IOMMU_IOAS_ALLOW_IOVAS) only its ranges are searched.
+        let spanStart = pageSize, spanLast = UInt64.max - pageSize
+        let windows = ioas.allowed.isEmpty ? [spanStart...spanLast]
+            : ioas.allowed.compactMap { r -> ClosedRange<UInt64>? in
+                let lo = max(r.start, spanStart), hi = min(r.last, spanLast)
+                return lo <= hi ? lo...hi : nil
+            }
+        for w in windows where fits(w.lowerBound, w.upperBound) != nil {
+            if let v = firstHole(w.lowerBound, w.upperBound) { return .success(v) }
+        }
+        return .failure(TableFailure(errno: .ENOSPC, why: "no free IOVA hole of \(hostBytesText(length))\(ioas.allowed.isEmpty ? "" : " in the allowed ranges")", function: "iopt_alloc_iova"))
     }
 
     /// IOMMU_IOAS_UNMAP. Output `length` (bytes unmapped). iova 0 + length U64_MAX unmaps all.

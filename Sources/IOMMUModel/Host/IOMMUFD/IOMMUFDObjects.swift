@@ -64,6 +64,8 @@ public struct IOMMUFDIOAS: Sendable, Equatable {
     public internal(set) var domains: [UInt32] = []
     /// Reserved IOVA (aperture outside, MSI windows), with the object that reserved it.
     public internal(set) var reserved: [IOPTReserved] = []
+    /// IOMMU_IOAS_ALLOW_IOVAS: where automatic IOVAs may come from (empty: anywhere), sorted.
+    public internal(set) var allowed: [IOMMUIOVARange] = []
     /// IOMMU_OPTION_HUGE_PAGES set to 0.
     public internal(set) var disableLargePages = false
 }
@@ -89,6 +91,10 @@ public struct HWPTPaging: Sendable, Equatable {
     /// The tag its driver fixed at allocation (SMMUv3: the VMID of a stage-2 domain or the ASID of
     /// a stage-1 one); nil when tags come at attach (VT-d DIDs).
     public var allocationTag: PagingDomainTag?
+    /// Allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING: the domain has `dirty_ops`.
+    public var dirtyOps = false
+    /// IOMMU_HWPT_SET_DIRTY_TRACKING enabled.
+    public internal(set) var dirtyTracking = false
 }
 
 /// A nested HWPT: a user-managed stage 1 over a nest-parent paging HWPT.

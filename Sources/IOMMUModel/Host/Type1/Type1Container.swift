@@ -20,6 +20,13 @@ public struct Type1Chunk: Sendable, Equatable {
     public var reserved: Bool
 }
 
+/// One `struct vfio_pfn`: a page pinned for an mdev vendor driver.
+public struct Type1ExternalPin: Sendable, Equatable {
+    public var hpa: UInt64
+    /// Charged to `locked_vm` (pinned while the container had no IOMMU domain).
+    public var charged: Bool
+}
+
 /// One `struct vfio_dma`.
 public struct Type1DMA: Sendable, Equatable {
     public var iova: UInt64
@@ -34,6 +41,9 @@ public struct Type1DMA: Sendable, Equatable {
     /// `dma->locked_vm`: pages this mapping charged.
     public var lockedPages: UInt64
     public var chunks: [Type1Chunk]
+    /// `dma->pfn_list`: pages pinned through `vfio_pin_pages` (IOVA page → HPA), with whether that
+    /// pin was charged (only while the container had no IOMMU domain).
+    public var external: [UInt64: Type1ExternalPin] = [:]
     public var last: UInt64 { iova &+ size &- 1 }
 }
 
@@ -52,6 +62,9 @@ public struct Type1Container: Sendable, Equatable {
     public var dmaAvail: Int = 65535
     /// `iommu->iova_list`: the usable IOVA ranges (aperture minus reserved regions).
     public var iovaRanges: [ClosedRange<UInt64>]
+    /// False while only emulated (mdev) groups are attached: `iommu->domain_list` is empty, maps
+    /// pin nothing and `vfio_pin_pages` charges what it pins (`do_accounting`).
+    public var hasDomain = true
 
     /// Pages charged by this container's mappings.
     public var lockedPages: UInt64 { dmas.lockedPages }

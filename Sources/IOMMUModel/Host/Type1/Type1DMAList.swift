@@ -86,4 +86,10 @@ public struct Type1DMAList: Sendable, Equatable, Sequence {
         lockedPages &-= d.lockedPages
         return d
     }
+
+    /// Replaces the mapping starting at `d.iova` (its pins or charge changed).
+    public mutating func replace(_ d: Type1DMA) {
+        remove(iova: d.iova)
+        insert(d)
+    }
 }

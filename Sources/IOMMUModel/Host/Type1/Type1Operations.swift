@@ -21,8 +21,12 @@ extension HostState {
             if let owner = deviceOwner[n] { return .fail(.EBUSY, "\(n) is already used by \(owner)", by: "vfio_group_set_container") }
             devs.append(d)
         }
-        let iommu = devs[0].iommu
-        guard devs.allSatisfy({ $0.iommu == iommu }) else {
+        // Emulated (mdev) groups bring no IOMMU domain (vfio_iommu_type1_attach_group with
+        // VFIO_EMULATED_IOMMU); with only those the container has none and pins nothing at map time.
+        let real = devs.filter { $0.iommu != .emulated }
+        if real.isEmpty { return type1OpenEmulated(pid: pid, type: type, devices: names) }
+        let iommu = real[0].iommu
+        guard real.allSatisfy({ $0.iommu == iommu }) else {
             return .fail(.EINVAL, "the model keeps one domain per container: \(first) and the others sit behind different IOMMUs", by: "model")
         }
         if case .spapr = iommu {
@@ -39,7 +43,7 @@ extension HostState {
         var actions: [HardwareAction] = [.createDomain(domain: domain, iommu: iommu, format: format, addressWidth: domainWidth(iommu, format))]
         let allocated = driver.allocationTag(&self, unit: iommu, domain: domain, format: format)
         var tag = allocated ?? PagingDomainTag(format: format, id: 0)
-        for d in devs {
+        for d in real {
             tag = driver.attachTag(&self, unit: iommu, domain: domain, format: format, allocated: allocated)
             actions.append(.attachPaging(device: d.name, pasid: 0, domain: domain, tag: tag))
         }
@@ -55,6 +59,7 @@ extension HostState {
         guard var c = type1Containers[handle] else { return .fail(.EBADF, "no container \(handle)", by: "model") }
         guard let proc = processes[pid] else { return .fail(.ESRCH, "no process \(pid)", by: "model") }
         let minsz: UInt32 = 32
+        if !c.hasDomain { return type1MapWithoutDomain(container: handle, pid: pid, map) }
         // vfio_iommu_type1_map_dma: `if (map.argsz < minsz || map.flags & ~mask) return -EINVAL;`
         if map.argsz < minsz {
             return .fail(.EINVAL, "argsz \(map.argsz) is below \(minsz), the size of struct vfio_iommu_type1_dma_map", by: "vfio_iommu_type1_map_dma")
@@ -251,12 +256,15 @@ extension HostState {
             _ = accountLockedVM(pid: d.pid, pages: d.lockedPages, increment: false, bypass: true)
         }
         for n in c.devices {
-            actions.append(.detach(device: n, pasid: 0))
             deviceOwner[n] = nil
+            guard c.hasDomain, devices[n]?.iommu != .emulated else { continue }
+            actions.append(.detach(device: n, pasid: 0))
             HostDrivers.driver(for: c.iommu)?.detachDomain(&self, unit: c.iommu, domain: c.domain)
         }
-        HostDrivers.driver(for: c.iommu)?.freeDomain(&self, unit: c.iommu, domain: c.domain)
-        actions.append(.destroyDomain(domain: c.domain))
+        if c.hasDomain {
+            HostDrivers.driver(for: c.iommu)?.freeDomain(&self, unit: c.iommu, domain: c.domain)
+            actions.append(.destroyDomain(domain: c.domain))
+        }
         type1Containers[handle] = nil
         return .ok("container \(handle) released: \(c.dmas.count) mapping(s) unpinned, \(c.lockedPages) pages uncharged",
                    by: "vfio_iommu_type1_release", actions: actions)

@@ -9,8 +9,14 @@ public struct SMMUUnitConfig: HostUnitConfig, Equatable {
     public var s2fwb: Bool
     /// Input address size of the stage-2 domains.
     public var ias: Int
+    /// IDR0.HTTU: 0 none, 1 Access flag, 2 Access flag and dirty state (ARM_SMMU_FEAT_HA/HD).
+    public var httu: UInt8
+    /// ARM_SMMU_FEAT_COHERENCY (IDR0.COHACC or the firmware's override).
+    public var coherent: Bool
 
-    public init(nesting: Bool = true, s2fwb: Bool = true, ias: Int = 48) {
+    public init(nesting: Bool = true, s2fwb: Bool = true, ias: Int = 48, httu: UInt8 = 2, coherent: Bool = true) {
+        self.httu = httu
+        self.coherent = coherent
         self.nesting = nesting
         self.s2fwb = s2fwb
         self.ias = ias

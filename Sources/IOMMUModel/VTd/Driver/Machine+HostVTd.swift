@@ -40,6 +40,8 @@ extension Machine {
             fields += [("fsptptr", sp.root), ("fspm", sp.levels == 5 ? 1 : 0)]
         } else {
             fields += [("ssptptr", sp.root), ("aw", UInt64(sp.levels - 2))]
+            // pasid_pte_set_ssade when the domain tracks dirty pages (intel_pasid_setup_second_level).
+            if hostModel.host.dirtyTrackingEnabled(domain: d) { fields.append(("ssade", 1)) }
         }
         return try hostInstall(HostLinks.Installed(device: device, pasid: pasid, domain: d, did: did, pgtt: pgtt, parent: nil), fields: fields)
     }
@@ -74,7 +76,9 @@ extension Machine {
             effects.append(.invalidated(why: "intel_pasid_flush_present (old DID \(old.did))", results: rs))
             hostModel.links.installed.removeAll { $0.device == entry.device && $0.pasid == entry.pasid }
         }
-        hostModel.links.installed.append(entry)
+        var placed = entry
+        placed.entryAddress = address
+        hostModel.links.installed.append(placed)
         return effects
     }
 

@@ -142,6 +142,8 @@ extension HostLinks {
         public var pgtt: UInt8
         /// For a nested entry, the parent (stage-2) domain.
         public var parent: HostDomainID?
+        /// Where the PASID-table entry sits (HPA), once written.
+        public var entryAddress: UInt64? = nil
     }
 
 

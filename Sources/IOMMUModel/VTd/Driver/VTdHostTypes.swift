@@ -17,9 +17,13 @@ public struct VTdUnitConfig: HostUnitConfig, Equatable {
     /// `first_level_by_default`: scalable mode with ECAP.FLTS, so plain paging domains (neither nest
     /// parent nor dirty tracking) use the first-stage format.
     public var firstStageByDefault: Bool
+    /// ECAP.SSADS (bit 45, `ecap_slads`): second-stage Accessed/Dirty bits, so dirty tracking
+    /// (`ssads_supported`: scalable mode and this bit).
+    public var ssads: Bool
 
     public init(nesting: Bool = true, srs: Bool = true, eafs: Bool = false, fs5lp: Bool = false, mgaw: Int = 48,
-                firstStageByDefault: Bool = true) {
+                firstStageByDefault: Bool = true, ssads: Bool = true) {
+        self.ssads = ssads
         self.nesting = nesting
         self.srs = srs
         self.eafs = eafs
