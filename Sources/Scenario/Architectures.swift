@@ -12,6 +12,8 @@ enum Architectures {
         let keywords: [String]
         /// Parses a statement starting with one of `keywords` (nil: not one of them).
         let parse: @Sendable (String, inout Arguments) throws(LineError) -> MachineCommand?
+        /// Table formats `space NAME FORMAT levels=N [in SPACE] [root=ADDR]` accepts besides the shared ones.
+        var spaceFormats: [String: PageTableFormat] = [:]
     }
 
     static let all: [Registration] = [
@@ -19,10 +21,15 @@ enum Architectures {
                      parse: { k, a throws(LineError) in try Statements.parseVTdStatement(k, &a) }),
         Registration(unit: SMMUv3Unit.self, keywords: Statements.smmuKeywords,
                      parse: { k, a throws(LineError) in try Statements.parseSMMU(k, &a) }),
+        Registration(unit: AMDViUnit.self, keywords: Statements.amdviKeywords,
+                     parse: { k, a throws(LineError) in try Statements.parseAMDVi(k, &a) }, spaceFormats: Statements.amdviSpaceFormats),
     ]
 
     /// The architecture whose statement starts with `keyword`.
     static func registration(forKeyword keyword: String) -> Registration? { all.first { $0.keywords.contains(keyword) } }
+
+    /// A table format an architecture registers for `space` (`amd-v1`).
+    static func spaceFormat(named name: String) -> PageTableFormat? { all.lazy.compactMap { $0.spaceFormats[name] }.first }
 
     /// The architecture with this name (`vtd`, `smmuv3`).
     static func unit(named name: String) -> (any IOMMU.Type)? { all.first { $0.unit.architecture.name == name }?.unit }

@@ -37,7 +37,7 @@ import Testing
 
         mutating func send(_ values: [(String, UInt64)]) throws -> AMDViUnit.CommandResult {
             let (_, words) = try StructureCatalog.kind(named: "amdvi-cmd").encode(values)
-            return unit.submit(words, memory: &memory)
+            return unit.execute(words, memory: &memory)
         }
     }
 
@@ -111,7 +111,7 @@ import Testing
         var r = try Rig(pages: 1)
         _ = r.read(0x4000_0000)
         // Opcode 9 and a reserved bit (INVALIDATE_DEVTAB_ENTRY bit 16): ILLEGAL_COMMAND_ERROR, nothing changes.
-        #expect(!r.unit.submit([0x9000_0000_0000_0000, 0], memory: &r.memory, address: 0x5_0010).accepted)
+        #expect(!r.unit.execute([0x9000_0000_0000_0000, 0], memory: &r.memory, address: 0x5_0010).accepted)
         #expect(!r.unit.submit([0x2000_0000_0001_0018, 0], memory: &r.memory).accepted)
         #expect(r.unit.eventLog.map { $0.decoded.layout.kind } == ["amdvi-event-illegal-command-error", "amdvi-event-illegal-command-error"])
         #expect(r.unit.eventLog.first?.decoded.value("address") == 0x5_0010)

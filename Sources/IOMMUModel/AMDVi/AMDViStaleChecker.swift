@@ -1,7 +1,8 @@
 /// The AMD-Vi stale checker: every cached DTE and IOTLB entry against a fresh walk of memory now, as
-/// typed findings with the smallest command that removes the entry, encoded through its field table.
+/// typed findings with the smallest command that removes the entry, encoded through its field table
+/// (proven on a copy by `staleFindings`, AMDViUnit+IOMMU.swift).
 extension AMDViUnit {
-    public func staleFindings(memory: PhysicalMemory) -> [StaleFinding] {
+    func checkCaches(memory: PhysicalMemory) -> [StaleFinding] {
         var out: [StaleFinding] = []
         for id in deviceTableCache.keys.sorted() {
             guard let e = deviceTableCache[id] else { continue }
@@ -39,14 +40,14 @@ extension AMDViUnit {
             out.append(StaleFinding(cache: AMDViCacheID.iotlb, cacheName: "IOTLB", key: e.key, entry: e.summary,
                                     reason: StaleReason(holds: holds, memoryNow: now),
                                     fix: Self.fix(AMDViCommandFormat.invalidateIOMMUPages, values, what),
-                                    pathAddresses: fresh.trace.references.filter { $0.source == .memory }.map(\.hpa)))
+                                    pathAddresses: fresh.trace.references.filter { $0.source == .memory }.map(\.hpa),
+                                    probe: TranslationRequest(DMARequest(sourceID: UInt32(e.deviceID), pasid: e.pasid, address: e.page, privileged: true))))
         }
         return out
     }
 
     /// One command as a fix: its words through the command's field table, the `amdvi-cmd` decoder kind.
     static func fix(_ layout: StructureLayout, _ values: [(String, UInt64)], _ summary: String) -> StaleFix {
-        let words = (try? layout.encode(values)) ?? []
-        return StaleFix(entries: words.isEmpty ? [] : [words], summary: summary, statements: [], decoderKind: "amdvi-cmd")
+        StaleFix(architecture: architecture, words: (try? layout.encode(values)) ?? [], summary: summary)
     }
 }

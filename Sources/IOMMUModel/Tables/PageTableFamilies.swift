@@ -4,6 +4,7 @@ extension PageTableFormat {
         switch self {
         case .vtdFirstStage, .vtdSecondStage: return VTdPageTables.self
         case .armStage1, .armStage2: return LPAEPageTables.self
+        case .amdV1, .amdV2: return AMDViPageTables.self
         }
     }
 
@@ -15,6 +16,8 @@ extension PageTableFormat {
         case .vtdSecondStage: return VTdPageTables.secondStageRadix
         case .armStage1(let g, _): return LPAERadixFormat.format(stage: 1, granule: g)
         case .armStage2(let g, _, _): return LPAERadixFormat.format(stage: 2, granule: g)
+        case .amdV1: return AMDViPageTables.hostRadix
+        case .amdV2: return AMDViPageTables.guestRadix
         }
     }
 }

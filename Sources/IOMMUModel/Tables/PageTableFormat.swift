@@ -19,6 +19,10 @@ public enum PageTableFormat: Sendable, Equatable {
     /// VMSAv8-64 stage 2 (STE.S2TTB): granule (S2TG), input size 64 − S2T0SZ and start level (S2SL0);
     /// a start level too shallow for the input size concatenates up to 16 root tables (smmuv3.md §5f, §5g).
     case armStage2(LPAEGranule, inputBits: Int, startLevel: Int)
+    /// AMD-Vi host (v1) table: the DTE's Mode levels (1-5 walked), PDEs naming the next level (AMDVi/AMDViPageTables.swift).
+    case amdV1
+    /// AMD-Vi guest (v2) table: x86-64, 4 or 5 levels, reached through a GCR3 entry.
+    case amdV2
 
     /// "VT-d second stage", "Arm stage 2 (4K, 40-bit IPA)".
     public var label: String { family.label(self) }
@@ -89,8 +93,9 @@ public enum PageTableFormat: Sendable, Equatable {
         return v & (isLeaf(v, level: level) ? l.leafAddress : l.tableAddress)
     }
 
-    /// A non-leaf entry pointing at `table`, permissive so leaves decide (what Linux writes).
-    public func tableEntry(_ table: UInt64) -> UInt64 { family.tableEntry(self, table) }
+    /// A non-leaf entry at builder `level` pointing at `table`, permissive so leaves decide (what Linux
+    /// writes); the level matters where the entry names the next table's level (AMD-Vi v1 NextLevel).
+    public func tableEntry(_ table: UInt64, level: Int) -> UInt64 { family.tableEntry(self, table, level: level) }
 
     /// Why a leaf of this format cannot carry `perms`, or nil.
     public func problem(with perms: Permissions) -> String? { family.problem(self, with: perms) }
@@ -117,7 +122,7 @@ protocol PageTableFamily {
     static func inputBits(_ f: PageTableFormat, levels: Int) -> Int
     /// Builder levels at which a leaf may sit, deepest first.
     static func leafLevels(_ f: PageTableFormat, levels: Int) -> [Int]
-    static func tableEntry(_ f: PageTableFormat, _ table: UInt64) -> UInt64
+    static func tableEntry(_ f: PageTableFormat, _ table: UInt64, level: Int) -> UInt64
     static func problem(_ f: PageTableFormat, with perms: Permissions) -> String?
     static func leafEntry(_ f: PageTableFormat, _ output: UInt64, level: Int, perms: Permissions) -> UInt64
     static func permissions(_ f: PageTableFormat, _ v: UInt64) -> Permissions

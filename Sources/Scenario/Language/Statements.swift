@@ -52,7 +52,7 @@ enum Statements {
          "assert on the last host step (its errno, its return value, an output such as entry_num or start_addr), or on locked_vm / pinned_vm (bytes; locked-vm takes sums like 264M+256K)"),
         ("note TEXT", "narration shown beside the next step"),
         ("step [TITLE]", "start a new step: everything up to the next `step` runs as one"),
-    ] + smmuHelp
+    ] + smmuHelp + amdviHelp
 
     static func parseDevice(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         let name = try a.positional(0, "a device name")
@@ -71,7 +71,13 @@ enum Statements {
         case "vtd-ss": format = .vtdSecondStage
         case "vtd-fs": format = .vtdFirstStage
         case "arm-s1", "arm-s2": return try parseArmSpace(&a, name: name, formatToken: formatToken)
-        default: throw LineError(formatToken.column, "unknown table format '\(formatToken.text)' (vtd-ss, vtd-fs, arm-s1, arm-s2)")
+        default:
+            // Formats an architecture registers (Architectures.swift) take the same levels/in/root options.
+            guard let f = Architectures.spaceFormat(named: formatToken.text.lowercased()) else {
+                let registered = Architectures.all.flatMap { $0.spaceFormats.keys.sorted() }
+                throw LineError(formatToken.column, "unknown table format '\(formatToken.text)' (\((["vtd-ss", "vtd-fs", "arm-s1", "arm-s2"] + registered).joined(separator: ", ")))")
+            }
+            format = f
         }
         let levels = try a.requireNumber("levels")
         var backing = TableBacking.host
