@@ -16,15 +16,25 @@ extension AMDViUnit {
                                     pathAddresses: [at]))
         }
         for e in iotlb {
-            let fresh = walker.translate(AMDViRequest(deviceID: e.deviceID, pasid: e.pasid, address: e.page, privileged: true), memory: memory)
-            let rw: Permissions = [.read, .write]
-            let holds = EntryState.translation(label: "spa", address: e.spa, perms: e.permissions.intersection(rw))
+            // The entry answers only requests whose DTE (in memory now) translates with its domain ID; under
+            // another domain or a non-translating DTE no request reaches it: dead, not stale (a stale DTE-cache
+            // entry that still reaches it is its own finding).
+            let dte = memory.read(walker.dteAddress(e.deviceID), count: 4)
+            guard AMDViDTEFormat.v.value(in: dte) == 1, AMDViDTEFormat.tv.value(in: dte) == 1,
+                  AMDViDTEFormat.domainID.value(in: dte) == UInt64(e.domain) else { continue }
+            // Re-walk with an access the entry grants (a write-only page faults every read, cached or not).
+            let fresh = walker.translate(AMDViRequest(deviceID: e.deviceID, pasid: e.pasid, address: e.page, write: !e.permissions.contains(.read),
+                                                      privileged: true), memory: memory)
+            // U/S limits only PASID-tagged (guest) requests (48882 §2.2.6.2; `finish` skips it without a PASID).
+            let compared: Permissions = e.gn ? [.read, .write, .user] : [.read, .write]
+            let holds = EntryState.translation(label: "spa", address: e.spa, perms: e.permissions.intersection(compared))
             let now: EntryState
             if let spa = fresh.spa {
                 let base = spa & ~((UInt64(1) << UInt64(e.pageShift)) - 1)
-                let perms = fresh.permissions.intersection(rw)
-                if base == e.spa && perms == e.permissions.intersection(rw) && AMDViDTEFormat.domainID.value(in: fresh.dte) == UInt64(e.domain) { continue }
-                now = .translation(label: "spa", address: base, perms: perms)
+                let perms = fresh.permissions.intersection(compared)
+                // A fresh page smaller than the entry: the entry's other pages may now map elsewhere.
+                if base == e.spa && perms == e.permissions.intersection(compared) && fresh.pageShift >= e.pageShift { continue }
+                now = fresh.pageShift < e.pageShift ? .differentMapping(pageShift: UInt8(fresh.pageShift)) : .translation(label: "spa", address: base, perms: perms)
             } else if let ev = fresh.event {
                 now = .fault(code: UInt8(truncatingIfNeeded: AMDViEventFormat.code.value(in: ev.words)), digits: 1,
                              name: AMDViEventFormat.names[AMDViEventFormat.code.value(in: ev.words)] ?? "event", detail: ev.summary)

@@ -172,3 +172,22 @@ public struct AMDViUnit: Sendable {
         }
     }
 }
+
+extension AMDViUnit {
+    /// A copy with every cache empty (the counters and logs kept): the oracle's cache-free unit.
+    func emptied() -> AMDViUnit {
+        var u = self
+        u.deviceTableCache = [:]
+        u.dtcOrder = []
+        u.iotlb = []
+        return u
+    }
+
+    /// A copy whose caches hold only the entry with `key` (the differential oracle's one-entry unit).
+    func keepingOnly(_ key: CacheEntryKey) -> AMDViUnit {
+        var u = emptied()
+        if let e = deviceTableCache.values.first(where: { $0.key == key }) { u.fillDTE(e) }
+        if let e = iotlb.first(where: { $0.key == key }) { u.iotlb = [e] }
+        return u
+    }
+}
