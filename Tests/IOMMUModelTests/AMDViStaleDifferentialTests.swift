@@ -75,8 +75,10 @@ import Foundation
             if w.nested {
                 let gpa = 0x10_0000 + UInt64(rng.below(6)) * 0x1000
                 _ = try? w.m.apply(.unmap(space: "hs", input: gpa, size: 0x1000))
-                _ = try? w.m.apply(.map(space: "hs", input: gpa, output: 0x1_00F0_0000 + UInt64(rng.below(4)) * 0x1000, size: 0x1000,
-                                        perms: [.read, .write], pageSize: 0x1000))
+                // Each GPA moves to pages of its own: two guest tables sharing a page would make the canary's own
+                // writes (below) land in another table.
+                let spa = 0x1_00F0_0000 + (gpa - 0x10_0000) * 4 + UInt64(rng.below(4)) * 0x1000
+                _ = try? w.m.apply(.map(space: "hs", input: gpa, output: spa, size: 0x1000, perms: [.read, .write], pageSize: 0x1000))
             } else {
                 _ = try? w.m.apply(.amdviEditDTE(device: "dev0", fields: [AMDViFieldValue("iw", UInt64(rng.below(2)))]))
             }

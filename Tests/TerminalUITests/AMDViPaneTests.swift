@@ -5,7 +5,7 @@ import Scenario
 
 /// Panes 1-3 on the AMD-Vi bundled scenarios, with no AMD-Vi code in the UI: everything comes through the
 /// `IOMMU` protocol (ARCHITECTURE.md). `amdvi-nested-basics` step 4 has written the DTE and PASID 1's GCR3
-/// entry, step 5 is the cold walk; `amdvi-narrow-invalidation` step 2 leaves three stale IOTLB entries.
+/// entry, step 5 is the cold walk; `amdvi-narrow-invalidation` step 3 leaves three stale IOTLB entries.
 @Suite struct AMDViPaneTests {
     /// Pane 1: the device table (at 0x8000_0000, the first host-table allocation), the DTE of 00:03.0 with
     /// Mode 4 and domain 1 (48882 §2.2.2), and under it the valid GCR3 entry of PASID 1 (§2.2.6).
@@ -30,7 +30,7 @@ import Scenario
     /// Pane 3: the IOTLB after a too-narrow INVALIDATE_IOMMU_PAGES holds three entries the checker calls
     /// stale; the header counts them.
     @Test func cachesPaneMarksTheStaleEntries() throws {
-        let c = try bundledController("amdvi-narrow-invalidation", at: 2)
+        let c = try bundledController("amdvi-narrow-invalidation", at: 3)
         #expect(c.snapshot.stale.count == 3)
         #expect(headerText(c).contains("3 stale"), "\(headerText(c))")
     }

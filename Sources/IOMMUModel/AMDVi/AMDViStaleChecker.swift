@@ -8,7 +8,7 @@ extension AMDViUnit {
             guard let e = deviceTableCache[id] else { continue }
             let at = walker.dteAddress(id)
             let now = memory.read(at, count: 4)
-            guard now != e.words else { continue }
+            guard walker.usedDTE(now) != walker.usedDTE(e.words) else { continue }
             out.append(StaleFinding(cache: AMDViCacheID.deviceTable, cacheName: "device-table cache", key: e.key, entry: e.summary,
                                     reason: StaleReason(holds: .words(e.words), memoryNow: .words(now)),
                                     fix: Self.fix(AMDViCommandFormat.invalidateDevtabEntry, [("device_id", UInt64(id))],
@@ -59,5 +59,18 @@ extension AMDViUnit {
     /// One command as a fix: its words through the command's field table, the `amdvi-cmd` decoder kind.
     static func fix(_ layout: StructureLayout, _ values: [(String, UInt64)], _ summary: String) -> StaleFix {
         StaleFix(architecture: architecture, words: (try? layout.encode(values)) ?? [], summary: summary)
+    }
+}
+
+extension AMDViWalker {
+    /// What of a DTE the walk uses (48882 §2.2.2): nothing but V when V = 0 (untranslated); the verdict alone
+    /// when it is illegal (ILLEGAL_DEV_TABLE_ENTRY) or blocks (TV = 0); else every word. Two DTEs with equal
+    /// used parts translate every request alike, so a cached copy differing only elsewhere is not stale.
+    func usedDTE(_ w: [UInt64]) -> [UInt64] {
+        guard w.count == 4 else { return w }
+        if rules.dte.v.value(in: w) == 0 { return [0] }
+        if illegal(w) { return [1] }
+        if rules.dte.tv.value(in: w) == 0 { return [2] }
+        return w
     }
 }
