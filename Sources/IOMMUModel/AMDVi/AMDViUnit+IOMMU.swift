@@ -27,7 +27,7 @@ extension AMDViUnit: IOMMU {
         if let spa = t.spa {
             let by: ReferenceSource = t.trace.used(.iotlb) ? .iotlb : .memory
             return IOMMUTranslation(outcome: .translated(hpa: spa, perms: t.permissions.subtracting(.privileged), pageShift: UInt8(t.pageShift), servedBy: by),
-                                    answer: .translated(address: spa, perms: Self.compared(t.permissions)),
+                                    answer: .translated(address: spa, perms: Self.compared(t.permissions, guest: r.pasid != nil)),
                                     notes: t.path == .passThrough ? ["pass-through: \(AMDViDTEFormat.v.value(in: t.dte) == 0 ? "DTE V = 0" : "DTE Mode = 0"), the address is used untranslated"] : [])
         }
         if let e = t.event {
@@ -41,8 +41,9 @@ extension AMDViUnit: IOMMU {
                                 notes: ["no event: \(why)"])
     }
 
-    /// The permissions two answers are compared by: read, write and user (execute and supervisor are not limited on AMD-Vi).
-    static func compared(_ p: Permissions) -> Permissions { p.intersection([.read, .write, .user]) }
+    /// The permissions two answers are compared by: read and write, and user for PASID-tagged requests, the only
+    /// ones U/S limits (48882 §2.2.6.2); execute is not limited on AMD-Vi.
+    static func compared(_ p: Permissions, guest: Bool) -> Permissions { p.intersection(guest ? [.read, .write, .user] : [.read, .write]) }
 
     public func walkGeometry(for request: DMARequest, memory: PhysicalMemory) -> WalkGeometry {
         WalkGeometry(stage1Levels: lastGeometry.guest, stage2Levels: lastGeometry.host, numbering: .downToOne, stage1RootLabel: "GCR3")

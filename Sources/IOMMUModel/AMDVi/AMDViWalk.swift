@@ -138,7 +138,8 @@ public struct AMDViWalker: Sendable {
             return t
         }
         t.spa = spa
-        t.permissions = perms
+        // U/S limits only PASID-tagged requests: an answer without a PASID does not carry it.
+        t.permissions = r.pasid == nil ? perms.subtracting(.user) : perms
         t.pageShift = shift
         return t
     }
