@@ -21,7 +21,7 @@ import Testing
         ("dte nic domain=0x10000", 1, 16, "domain IDs are 16 bits"),
         ("dte nic domain=1 glx=3 guest", 1, 22, "glx is 0-2"),
         ("dte nic domain=1 glx=1", 1, 18, "add `guest`"),
-        ("gcr3 nic pasid=1", 1, 17, "expected v2=SPACE or none"),
+        ("gcr3 nic pasid=1", 1, 10, "expected v2=SPACE or none"),
         ("cmdbuf frob domain_id=1", 1, 8, "unknown command 'frob'"),
         ("cmdbuf invalidate-iommu-pages colour=1", 1, 31, "has no field 'colour'"),
         ("cmdbuf raw 0x1", 1, 8, "takes 2 qwords"),
