@@ -23,6 +23,9 @@ enum Architectures {
         Registration(unit: SMMUv3Unit.self, keywords: Statements.smmuKeywords,
                      parse: { k, a throws(LineError) in try Statements.parseSMMU(k, &a) },
                      tableFormats: Statements.armTableFormats),
+        Registration(unit: AMDViUnit.self, keywords: Statements.amdviKeywords,
+                     parse: { k, a throws(LineError) in try Statements.parseAMDVi(k, &a) },
+                     tableFormats: Statements.amdviTableFormats),
     ]
 
     /// The architecture whose statement starts with `keyword`.

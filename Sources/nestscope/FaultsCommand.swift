@@ -7,7 +7,7 @@ import Scenario
 struct FaultsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faults", abstract: "List the fault reasons and events the model raises, with the condition for each.")
-    @Argument(help: "vtd or smmuv3 (default: both).") var architecture: String?
+    @Argument(help: "vtd, smmuv3 or amdvi (default: all).") var architecture: String?
     @Option(name: .long, help: "Print a scenario that raises this code (needs the architecture).") var show: String?
     @Option(name: .long, help: "With --show: which of the code's conditions, when it has several (default 1).") var way: Int = 1
     @Flag(name: .long, help: "Print the catalog as JSON.") var json = false

@@ -42,7 +42,7 @@ import Glibc
     }
 
     @Test func badRequestsSayWhy() throws {
-        #expect(try cli.failure(["faults", "amd"]).contains("unknown architecture 'amd' (vtd, smmuv3)"))
+        #expect(try cli.failure(["faults", "amd"]).contains("unknown architecture 'amd' (vtd, smmuv3, amdvi)"))
         #expect(try cli.failure(["faults", "--show", "0x71"]).contains("--show needs an architecture"))
         // 0x84 is built by the second-stage walk but every caller reports another reason.
         #expect(try cli.failure(["faults", "vtd", "--show", "0x84"]).contains("has no scenario: the second-stage walk's own result"))

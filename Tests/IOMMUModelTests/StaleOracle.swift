@@ -16,7 +16,7 @@ struct StaleOracle {
         /// A cached stage-2 translation of table fetches (SMMUv3 S2-TW): the StreamID whose STE gives
         /// the stage 2, and the IPAs whose table-fetch translation is compared directly.
         var fetchProbe: (sid: UInt32, ssid: UInt32?, ipas: [UInt64])? = nil
-        var configuration: Bool { !paging && ["context", "pasid", "ste", "cd", "l1"].contains(key.cache.rawValue) }
+        var configuration: Bool { !paging && ["context", "pasid", "ste", "cd", "l1", "dtc"].contains(key.cache.rawValue) }
     }
 
     /// Accesses every probe is tried with: user and privileged, read and write (a privileged write is
@@ -47,6 +47,9 @@ struct StaleOracle {
             // Not the S2-TW entries: which table fetches happen depends on which configuration structures are
             // cached (a cached CD needs no CD fetch); the VMID they carry is on the TLB and walk-cache entries too.
             for atc in c.atcs.values { for s in atc.slotsByRecency { out.insert("\(atc.payload(s).key)") } }
+        } else if let a = u as? AMDViUnit {
+            // AMD-Vi IOTLB keys carry the domain ID the DTE gave (48882 §2.4.3: INVALIDATE_IOMMU_PAGES selects by it).
+            for e in a.iotlb { out.insert("\(e.key)") }
         }
         return out
     }

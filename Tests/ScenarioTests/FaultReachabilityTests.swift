@@ -56,6 +56,25 @@ import IOMMUModel
         return set
     }
 
+    /// AMD-Vi events a DMA raises: every event layout the AMDVi folder passes to the walk's `event(…)`
+    /// helper (a command's ILLEGAL_COMMAND_ERROR is encoded elsewhere), plus code 0 where a DTE refuses
+    /// without an event (`refusal =`).
+    static func amdviConstructed() throws -> Set<UInt8> {
+        let files = try sources("Sources/IOMMUModel/AMDVi")
+        let layouts: [(String, UInt8)] = [("illegalDevTableEntry", 1), ("ioPageFault", 2), ("devTabHardwareError", 3), ("pageTabHardwareError", 4),
+                                          ("illegalCommandError", 5), ("commandHardwareError", 6), ("iotlbInvTimeout", 7),
+                                          ("invalidDeviceRequest", 8), ("invalidPPRRequest", 9)]
+        var set = Set<UInt8>()
+        for f in files {
+            for line in f.text.split(separator: "\n") {
+                let c = code(line)
+                for (name, value) in layouts where c.contains("event(AMDViEventFormat.\(name)") { set.insert(value) }
+                if c.contains("refusal = ") { set.insert(0) }
+            }
+        }
+        return set
+    }
+
     /// The scan itself finds what it should: a reason the walk certainly builds, and not one only compared.
     @Test func scanSeesConstructionsNotComparisons() throws {
         let vtd = try Self.vtdConstructed()
@@ -69,10 +88,10 @@ import IOMMUModel
 
     /// raised ∪ unreachable is exactly what the sources construct; never-raised is every other code
     /// the architecture defines; no code is in two lists.
-    @Test(arguments: ["vtd", "smmuv3"])
+    @Test(arguments: ["vtd", "smmuv3", "amdvi"])
     func catalogMatchesTheSources(_ arch: String) throws {
         let catalog = try #require(FaultCatalog.named(arch))
-        let derived = arch == "vtd" ? try Self.vtdConstructed() : try Self.smmuConstructed()
+        let derived = arch == "vtd" ? try Self.vtdConstructed() : arch == "amdvi" ? try Self.amdviConstructed() : try Self.smmuConstructed()
         let defined = Set(catalog.names.map(\.code))
         let raised = Set(catalog.raised.map(\.code)), unreachable = Set(catalog.unreachable.map(\.code))
         let never = Set(catalog.neverRaised.map(\.code))
@@ -96,6 +115,7 @@ import IOMMUModel
     @Test func unreachableCodesAreTheKnownOnes() throws {
         #expect(Set(try #require(FaultCatalog.named("vtd")).unreachable.map(\.code)) == [0x08, 0x30, 0x84])
         #expect(try #require(FaultCatalog.named("smmuv3")).unreachable.isEmpty)
+        #expect(try #require(FaultCatalog.named("amdvi")).unreachable.isEmpty)
     }
 
     static var allConditions: [(String, Int)] {
@@ -129,6 +149,10 @@ import IOMMUModel
         switch s.machine.iommu {
         case let u as VTdUnit: #expect(u.faultLog.map(\.reason.rawValue) == [c.code], "\(label): fault log \(u.faultLog.map(\.reason))")
         case let u as SMMUv3Unit: #expect(u.eventQueue.map(\.id.rawValue) == (c.code == 0 ? [] : [c.code]), "\(label): events \(u.eventQueue.map(\.id))")
+        // An AMD-Vi event-log record (48882 §2.5); a blocking DTE (TV = 0) logs none.
+        case let u as AMDViUnit:
+            let codes = u.eventLog.map { UInt8(truncatingIfNeeded: AMDViEventFormat.code.value(in: $0.words)) }
+            #expect(codes == (c.code == 0 ? [] : [c.code]), "\(label): events \(codes)")
         default: Issue.record("\(label): no unit")
         }
         if let cache = c.staleCache {

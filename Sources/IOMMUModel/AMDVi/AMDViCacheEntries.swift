@@ -43,3 +43,17 @@ public struct AMDViIOTLBEntry: Sendable, Equatable, CacheEntryRecord {
     /// True when the entry translates `address`.
     public func covers(_ address: UInt64) -> Bool { address >> UInt64(pageShift) == page >> UInt64(pageShift) }
 }
+
+/// Cache capacities in entries (`amdvi dtc=N iotlb=N`, `cache dtc capacity=N`).
+public struct AMDViCacheSizes: Sendable, Equatable {
+    public var deviceTable = 64
+    public var iotlb = 512
+    public init(deviceTable: Int = 64, iotlb: Int = 512) { self.deviceTable = deviceTable; self.iotlb = iotlb }
+}
+
+/// Hits, misses and LRU evictions of one cache.
+struct AMDViCacheCounters: Sendable, Equatable {
+    var hits = 0
+    var misses = 0
+    var evictions = 0
+}

@@ -14,6 +14,9 @@ struct AMDViPagingRules: Sendable {
     let gcr3Valid = AMDViGCR3EntryFormat.v.runs[0].mask
     let gcr3Address = AMDViGCR3EntryFormat.root.runs[0].mask
 
+    /// One copy for the table builder (the walker keeps its own).
+    static let shared = AMDViPagingRules()
+
     /// Host levels the model walks (DTE Mode 1-5).
     static let maxHostLevels = 5
 

@@ -1,13 +1,14 @@
 /// The AMD-Vi stale checker: every cached DTE and IOTLB entry against a fresh walk of memory now, as
-/// typed findings with the smallest command that removes the entry, encoded through its field table.
+/// typed findings with the smallest command that removes the entry, encoded through its field table
+/// (proven on a copy by `staleFindings`, AMDViUnit+IOMMU.swift).
 extension AMDViUnit {
-    public func staleFindings(memory: PhysicalMemory) -> [StaleFinding] {
+    func checkCaches(memory: PhysicalMemory) -> [StaleFinding] {
         var out: [StaleFinding] = []
         for id in deviceTableCache.keys.sorted() {
             guard let e = deviceTableCache[id] else { continue }
             let at = walker.dteAddress(id)
             let now = memory.read(at, count: 4)
-            guard now != e.words else { continue }
+            guard walker.usedDTE(now) != walker.usedDTE(e.words) else { continue }
             out.append(StaleFinding(cache: AMDViCacheID.deviceTable, cacheName: "device-table cache", key: e.key, entry: e.summary,
                                     reason: StaleReason(holds: .words(e.words), memoryNow: .words(now)),
                                     fix: Self.fix(AMDViCommandFormat.invalidateDevtabEntry, [("device_id", UInt64(id))],
@@ -15,15 +16,25 @@ extension AMDViUnit {
                                     pathAddresses: [at]))
         }
         for e in iotlb {
-            let fresh = walker.translate(AMDViRequest(deviceID: e.deviceID, pasid: e.pasid, address: e.page, privileged: true), memory: memory)
-            let rw: Permissions = [.read, .write]
-            let holds = EntryState.translation(label: "spa", address: e.spa, perms: e.permissions.intersection(rw))
+            // The entry answers only requests whose DTE (in memory now) translates with its domain ID; under
+            // another domain or a non-translating DTE no request reaches it: dead, not stale (a stale DTE-cache
+            // entry that still reaches it is its own finding).
+            let dte = memory.read(walker.dteAddress(e.deviceID), count: 4)
+            guard AMDViDTEFormat.v.value(in: dte) == 1, AMDViDTEFormat.tv.value(in: dte) == 1,
+                  AMDViDTEFormat.domainID.value(in: dte) == UInt64(e.domain) else { continue }
+            // Re-walk with an access the entry grants (a write-only page faults every read, cached or not).
+            let fresh = walker.translate(AMDViRequest(deviceID: e.deviceID, pasid: e.pasid, address: e.page, write: !e.permissions.contains(.read),
+                                                      privileged: true), memory: memory)
+            // U/S limits only PASID-tagged (guest) requests (48882 §2.2.6.2; `finish` skips it without a PASID).
+            let compared: Permissions = e.gn ? [.read, .write, .user] : [.read, .write]
+            let holds = EntryState.translation(label: "spa", address: e.spa, perms: e.permissions.intersection(compared))
             let now: EntryState
             if let spa = fresh.spa {
                 let base = spa & ~((UInt64(1) << UInt64(e.pageShift)) - 1)
-                let perms = fresh.permissions.intersection(rw)
-                if base == e.spa && perms == e.permissions.intersection(rw) && AMDViDTEFormat.domainID.value(in: fresh.dte) == UInt64(e.domain) { continue }
-                now = .translation(label: "spa", address: base, perms: perms)
+                let perms = fresh.permissions.intersection(compared)
+                // A fresh page smaller than the entry: the entry's other pages may now map elsewhere.
+                if base == e.spa && perms == e.permissions.intersection(compared) && fresh.pageShift >= e.pageShift { continue }
+                now = fresh.pageShift < e.pageShift ? .differentMapping(pageShift: UInt8(fresh.pageShift)) : .translation(label: "spa", address: base, perms: perms)
             } else if let ev = fresh.event {
                 now = .fault(code: UInt8(truncatingIfNeeded: AMDViEventFormat.code.value(in: ev.words)), digits: 1,
                              name: AMDViEventFormat.names[AMDViEventFormat.code.value(in: ev.words)] ?? "event", detail: ev.summary)
@@ -39,14 +50,27 @@ extension AMDViUnit {
             out.append(StaleFinding(cache: AMDViCacheID.iotlb, cacheName: "IOTLB", key: e.key, entry: e.summary,
                                     reason: StaleReason(holds: holds, memoryNow: now),
                                     fix: Self.fix(AMDViCommandFormat.invalidateIOMMUPages, values, what),
-                                    pathAddresses: fresh.trace.references.filter { $0.source == .memory }.map(\.hpa)))
+                                    pathAddresses: fresh.trace.references.filter { $0.source == .memory }.map(\.hpa),
+                                    probe: TranslationRequest(DMARequest(sourceID: UInt32(e.deviceID), pasid: e.pasid, address: e.page, privileged: true))))
         }
         return out
     }
 
     /// One command as a fix: its words through the command's field table, the `amdvi-cmd` decoder kind.
     static func fix(_ layout: StructureLayout, _ values: [(String, UInt64)], _ summary: String) -> StaleFix {
-        let words = (try? layout.encode(values)) ?? []
-        return StaleFix(entries: words.isEmpty ? [] : [words], summary: summary, statements: [], decoderKind: "amdvi-cmd")
+        StaleFix(architecture: architecture, words: (try? layout.encode(values)) ?? [], summary: summary)
+    }
+}
+
+extension AMDViWalker {
+    /// What of a DTE the walk uses (48882 §2.2.2): nothing but V when V = 0 (untranslated); the verdict alone
+    /// when it is illegal (ILLEGAL_DEV_TABLE_ENTRY) or blocks (TV = 0); else every word. Two DTEs with equal
+    /// used parts translate every request alike, so a cached copy differing only elsewhere is not stale.
+    func usedDTE(_ w: [UInt64]) -> [UInt64] {
+        guard w.count == 4 else { return w }
+        if rules.dte.v.value(in: w) == 0 { return [0] }
+        if illegal(w) { return [1] }
+        if rules.dte.tv.value(in: w) == 0 { return [2] }
+        return w
     }
 }

@@ -14,6 +14,14 @@ public struct AMDViWalker: Sendable {
         self.guest5Level = guest5Level
     }
 
+    /// A valid DTE with a reserved bit or a reserved encoding (Mode 7; GV = 1 with GLX 3 or a GPT level
+    /// above 5 levels): ILLEGAL_DEV_TABLE_ENTRY (48882 §2.5.2).
+    func illegal(_ dte: [UInt64]) -> Bool {
+        let x = rules.dte
+        return AMDViDTEFormat.layout.hasReservedBits(dte) || x.mode.value(in: dte) == 7
+            || (x.gv.value(in: dte) == 1 && (x.glx.value(in: dte) == 3 || x.gptLevel.value(in: dte) > 1))
+    }
+
     /// SPA of `deviceID`'s 32-byte entry.
     public func dteAddress(_ deviceID: UInt16) -> UInt64 { deviceTableBase &+ UInt64(deviceID) &* 32 }
 
@@ -30,7 +38,7 @@ public struct AMDViWalker: Sendable {
         // V = 0: not translated at all (48882 §2.2.2.1).
         if f(x.v) == 0 { t.spa = r.address; t.permissions = .all; return t }
         // A reserved bit or a reserved encoding in a valid DTE: ILLEGAL_DEV_TABLE_ENTRY (48882 §2.5.2).
-        if AMDViDTEFormat.layout.hasReservedBits(dte) || f(x.mode) == 7 || (f(x.gv) == 1 && (f(x.glx) == 3 || f(x.gptLevel) > 1)) {
+        if illegal(dte) {
             t.event = event(AMDViEventFormat.illegalDevTableEntry, r, ["rz": 1],
                             "ILLEGAL_DEV_TABLE_ENTRY: DTE of \(hex(UInt64(r.deviceID))) has reserved bits or encodings set")
             return t
@@ -130,7 +138,8 @@ public struct AMDViWalker: Sendable {
             return t
         }
         t.spa = spa
-        t.permissions = perms
+        // U/S limits only PASID-tagged requests: an answer without a PASID does not carry it.
+        t.permissions = r.pasid == nil ? perms.subtracting(.user) : perms
         t.pageShift = shift
         return t
     }

@@ -61,6 +61,11 @@ extension Machine {
         try tables.unmap(space: space, input: input, size: size, memory: &hardware.memory)
     }
 
+    /// Writes one entry of a space (through its stage 2 for a guest's tables).
+    mutating func writeEntry(_ s: AddressSpace, _ address: UInt64, _ value: UInt64) throws(MachineError) {
+        try tables.writeEntry(s, address, value, memory: &hardware.memory)
+    }
+
     mutating func storeSpace(_ name: String, _ space: AddressSpace?) { tables.storeSpace(name, space) }
 
     mutating func writeMemory(address: UInt64, value: UInt64, through: String?) throws(MachineError) -> StepOutcome {

@@ -104,8 +104,9 @@ public struct PageTableFormat: Sendable, Hashable {
         return v & (isLeaf(v, level: level) ? l.leafAddress : l.tableAddress)
     }
 
-    /// A non-leaf entry pointing at `table`, permissive so leaves decide (what Linux writes).
-    public func tableEntry(_ table: UInt64) -> UInt64 { family.tableEntry(self, table) }
+    /// A non-leaf entry at builder `level` pointing at `table`, permissive so leaves decide (what Linux
+    /// writes); the level matters where the entry names the next table's level (AMD-Vi v1 NextLevel).
+    public func tableEntry(_ table: UInt64, level: Int) -> UInt64 { family.tableEntry(self, table, level: level) }
 
     /// Why a leaf of this format cannot carry `perms`, or nil.
     public func problem(with perms: Permissions) -> String? { family.problem(self, with: perms) }
@@ -135,7 +136,7 @@ protocol PageTableFamily {
     static func inputBits(_ f: PageTableFormat, levels: Int) -> Int
     /// Builder levels at which a leaf may sit, deepest first.
     static func leafLevels(_ f: PageTableFormat, levels: Int) -> [Int]
-    static func tableEntry(_ f: PageTableFormat, _ table: UInt64) -> UInt64
+    static func tableEntry(_ f: PageTableFormat, _ table: UInt64, level: Int) -> UInt64
     static func problem(_ f: PageTableFormat, with perms: Permissions) -> String?
     static func leafEntry(_ f: PageTableFormat, _ output: UInt64, level: Int, perms: Permissions) -> UInt64
     static func permissions(_ f: PageTableFormat, _ v: UInt64) -> Permissions

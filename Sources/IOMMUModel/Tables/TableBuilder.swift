@@ -161,7 +161,7 @@ public struct TableBuilder: Sendable {
             } else {
                 guard create else { throw .invalid("\(name): no \(s.format.levelLabel(level - 1)) table on the path of \(groupedHex(input))") }
                 let next = try allocateTable(backing: s.backing, bytes: s.format.tableBytes)
-                try writeEntry(s, ea, s.format.tableEntry(next), memory: &memory)
+                try writeEntry(s, ea, s.format.tableEntry(next, level: level), memory: &memory)
                 s.tableCount += 1
                 storeSpace(name, s)
                 table = next

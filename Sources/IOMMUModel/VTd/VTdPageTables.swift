@@ -18,7 +18,7 @@ enum VTdPageTables: PageTableFamily {
     /// 1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB (below the root).
     static func leafLevels(_ f: PageTableFormat, levels: Int) -> [Int] { [1, 2, 3].filter { $0 < levels || $0 == 1 } }
 
-    static func tableEntry(_ f: PageTableFormat, _ table: UInt64) -> UInt64 {
+    static func tableEntry(_ f: PageTableFormat, _ table: UInt64, level: Int) -> UInt64 {
         f == .vtdFirstStage ? table | VTdEntryBits.fsP | VTdEntryBits.fsRW | VTdEntryBits.fsUS
                             : table | VTdEntryBits.ssR | VTdEntryBits.ssW | VTdEntryBits.ssX
     }

@@ -12,7 +12,7 @@ public enum BundledScenarios {
     public static let defaultName = "tour"
 
     /// The tour, each architecture's scenarios (their folders list them), then the host-side ones.
-    public static let all: [BundledScenario] = [Tour.scenario] + vtd + smmuv3
+    public static let all: [BundledScenario] = [Tour.scenario] + vtd + smmuv3 + amdvi
         + [IOMMUFDNesting.scenario, VFIOType1LockedVM.scenario, SPAPRTCEv2Prereg.scenario]
 
     public static func named(_ name: String) -> BundledScenario? { all.first { $0.name == name } }

@@ -50,7 +50,7 @@ public struct FaultCatalog: Sendable {
     public let neverRaised: [FaultExclusion]
 
     /// Every architecture's catalog, in registration order.
-    public static let all: [FaultCatalog] = [.vtd, .smmuv3]
+    public static let all: [FaultCatalog] = [.vtd, .smmuv3, .amdvi]
 
     public static func named(_ name: String) -> FaultCatalog? {
         all.first { $0.architecture == name.lowercased() || $0.title.lowercased() == name.lowercased() }

@@ -52,7 +52,7 @@ enum Statements {
          "assert on the last host step (its errno, its return value, an output such as entry_num or start_addr), or on locked_vm / pinned_vm (bytes; locked-vm takes sums like 264M+256K)"),
         ("note TEXT", "narration shown beside the next step"),
         ("step [TITLE]", "start a new step: everything up to the next `step` runs as one"),
-    ] + smmuHelp
+    ] + smmuHelp + amdviHelp
 
     static func parseDevice(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         let name = try a.positional(0, "a device name")

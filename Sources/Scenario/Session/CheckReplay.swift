@@ -43,15 +43,17 @@ struct CheckReplay {
     }
 
     /// The smallest fix that, sent just before the DMA, makes it get the fresh answer: the candidates of
-    /// the findings then (the answering cache's first, fewest queue entries first), each proven on a
+    /// the findings then (the answering cache's first, each finding's proposal before the wider ones,
+    /// fewest queue entries first), each proven on a
     /// copy of that machine by sending it and repeating the DMA.
     static func fix(for dma: DMAStep, before m: Machine) -> StaleFix {
         let findings = m.staleFindings()
         let cache = dma.staleUse?.cache
         var seen: [StaleFix] = []
-        for f in findings.filter({ $0.cacheName == cache }) + findings.filter({ $0.cacheName != cache }) {
-            for c in f.candidates where !c.entries.isEmpty && !seen.contains(c) { seen.append(c) }
-        }
+        let ranked = findings.filter({ $0.cacheName == cache }) + findings.filter({ $0.cacheName != cache })
+        // Every finding's own proposal before any wider alternative: one finding's full flush would otherwise
+        // be tried (and pass) before the exact fix of the entry the DMA used.
+        for c in ranked.map(\.proposed) + ranked.flatMap(\.candidates) where !c.entries.isEmpty && !seen.contains(c) { seen.append(c) }
         let ordered = seen.enumerated().sorted { ($0.element.entries.count, $0.offset) < ($1.element.entries.count, $1.offset) }.map(\.element)
         let cap = FixProof.maxCandidates * 2
         var why: [String] = []

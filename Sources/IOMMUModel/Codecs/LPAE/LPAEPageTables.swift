@@ -28,7 +28,7 @@ enum LPAEPageTables: PageTableFamily {
     }
 
     /// io-pgtable-arm: ARM_LPAE_PTE_TYPE_TABLE and the address, no hierarchical limits.
-    static func tableEntry(_ f: PageTableFormat, _ table: UInt64) -> UInt64 { table | LPAEEntryBits.valid | LPAEEntryBits.tableBit }
+    static func tableEntry(_ f: PageTableFormat, _ table: UInt64, level: Int) -> UInt64 { table | LPAEEntryBits.valid | LPAEEntryBits.tableBit }
 
     static func problem(_ f: PageTableFormat, with perms: Permissions) -> String? {
         if f.stage == 1, perms.contains(.write) && !perms.contains(.read) {

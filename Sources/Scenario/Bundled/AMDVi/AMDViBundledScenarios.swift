@@ -1,0 +1,4 @@
+/// The bundled AMD-Vi scenarios, in the order `nestscope scenarios` lists them.
+extension BundledScenarios {
+    static let amdvi: [BundledScenario] = [AMDViNestedBasics.scenario, AMDViNarrowInvalidation.scenario]
+}
