@@ -41,7 +41,9 @@ extension SMMUv3Unit {
                 let key = SMMUv3Caches.walkKey(stage: 2, granule: g, level: l, vmid: vmid, asid: 0)
                 let tag = ipa >> UInt64(format.levels[format.structure.builderLevel(fromUser: l)].shift)
                 if caches.walkStage2.find(key, tag) >= 0 {
-                    let e = caches.walkStage2.payload(caches.walkStage2.lookup(key, tag))
+                    // Two statements: `x.payload(x.lookup())` would copy the whole cache (copy-on-write) on every hit.
+                    let slot = caches.walkStage2.lookup(key, tag)
+                    let e = caches.walkStage2.payload(slot)
                     table = e.nextTable
                     level = l + 1
                     trace.record(MemoryReference(kind: .stage2, source: .stage2WalkCache, level: Int8(l), row: row, input: ipa,
@@ -165,7 +167,9 @@ extension SMMUv3Unit {
                 let key = SMMUv3Caches.walkKey(stage: 1, granule: g, level: l, vmid: vmid, asid: asid)
                 let tag = va >> UInt64(format.levels[format.structure.builderLevel(fromUser: l)].shift)
                 if caches.walkStage1.find(key, tag) >= 0 {
-                    let e = caches.walkStage1.payload(caches.walkStage1.lookup(key, tag))
+                    // Two statements: `x.payload(x.lookup())` would copy the whole cache (copy-on-write) on every hit.
+                    let slot = caches.walkStage1.lookup(key, tag)
+                    let e = caches.walkStage1.payload(slot)
                     tableIPA = e.nextTableIPA
                     tablePA = e.nextTable
                     level = l + 1

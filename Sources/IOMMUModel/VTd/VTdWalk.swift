@@ -146,7 +146,9 @@ extension VTdUnit {
                 let key = VTdCaches.pwcKey(did: did, pasid: 0, level: l)
                 let tag = VTdCaches.pwcTag(input, level: l)
                 if caches.pwcStage2.find(key, tag) >= 0 {
-                    let e = caches.pwcStage2.payload(caches.pwcStage2.lookup(key, tag))
+                    // Two statements: `x.payload(x.lookup())` would copy the whole cache (copy-on-write) on every hit.
+                    let slot = caches.pwcStage2.lookup(key, tag)
+                    let e = caches.pwcStage2.payload(slot)
                     table = e.nextTableHPA
                     level = l - 1
                     hooks.perms = e.perms
@@ -227,7 +229,9 @@ extension VTdUnit {
                 let key = VTdCaches.pwcKey(did: did, pasid: pasid, level: l)
                 let tag = VTdCaches.pwcTag(iova, level: l)
                 if caches.pwcStage1.find(key, tag) >= 0 {
-                    let e = caches.pwcStage1.payload(caches.pwcStage1.lookup(key, tag))
+                    // Two statements: `x.payload(x.lookup())` would copy the whole cache (copy-on-write) on every hit.
+                    let slot = caches.pwcStage1.lookup(key, tag)
+                    let e = caches.pwcStage1.payload(slot)
                     tableGPA = e.nextTableGPA
                     tableHPA = e.nextTableHPA
                     level = l - 1
