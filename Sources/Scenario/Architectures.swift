@@ -12,24 +12,27 @@ enum Architectures {
         let keywords: [String]
         /// Parses a statement starting with one of `keywords` (nil: not one of them).
         let parse: @Sendable (String, inout Arguments) throws(LineError) -> MachineCommand?
-        /// Table formats `space NAME FORMAT levels=N [in SPACE] [root=ADDR]` accepts besides the shared ones.
-        var spaceFormats: [String: PageTableFormat] = [:]
+        /// The page-table formats `space NAME FORMAT …` takes for this architecture.
+        let tableFormats: [TableFormatSyntax]
     }
 
     static let all: [Registration] = [
         Registration(unit: VTdUnit.self, keywords: Statements.vtdKeywords,
-                     parse: { k, a throws(LineError) in try Statements.parseVTdStatement(k, &a) }),
+                     parse: { k, a throws(LineError) in try Statements.parseVTdStatement(k, &a) },
+                     tableFormats: Statements.vtdTableFormats),
         Registration(unit: SMMUv3Unit.self, keywords: Statements.smmuKeywords,
-                     parse: { k, a throws(LineError) in try Statements.parseSMMU(k, &a) }),
+                     parse: { k, a throws(LineError) in try Statements.parseSMMU(k, &a) },
+                     tableFormats: Statements.armTableFormats),
         Registration(unit: AMDViUnit.self, keywords: Statements.amdviKeywords,
-                     parse: { k, a throws(LineError) in try Statements.parseAMDVi(k, &a) }, spaceFormats: Statements.amdviSpaceFormats),
+                     parse: { k, a throws(LineError) in try Statements.parseAMDVi(k, &a) },
+                     tableFormats: Statements.amdviTableFormats),
     ]
 
     /// The architecture whose statement starts with `keyword`.
     static func registration(forKeyword keyword: String) -> Registration? { all.first { $0.keywords.contains(keyword) } }
 
-    /// A table format an architecture registers for `space` (`amd-v1`).
-    static func spaceFormat(named name: String) -> PageTableFormat? { all.lazy.compactMap { $0.spaceFormats[name] }.first }
+    /// Every table format `space` takes, in registration order.
+    static let tableFormats: [TableFormatSyntax] = all.flatMap(\.tableFormats)
 
     /// The architecture with this name (`vtd`, `smmuv3`).
     static func unit(named name: String) -> (any IOMMU.Type)? { all.first { $0.unit.architecture.name == name }?.unit }

@@ -7,6 +7,9 @@ enum AMDViPageTables: PageTableFamily {
     static let hostRadix = AMDViPagingRules.hostFormat()
     static let guestRadix = AMDViPagingRules.guestFormat()
 
+    /// Stage 2 is the host (v1) table, stage 1 the guest (v2) table.
+    static func radix(stage: Int, granuleShift: Int) -> RadixFormat { stage == 2 ? hostRadix : guestRadix }
+
     static func label(_ f: PageTableFormat) -> String { f == .amdV1 ? "AMD-Vi host (v1)" : "AMD-Vi guest (v2, x86-64)" }
 
     /// The level count is the driver's choice (DTE Mode for v1, GPT level for v2).
@@ -64,4 +67,11 @@ enum AMDViPageTables: PageTableFamily {
             throw .invalid("\(f.label) tables have \(valid.lowerBound)-\(valid.upperBound) levels, not \(levels)")
         }
     }
+}
+
+extension PageTableFormat {
+    /// AMD-Vi host (v1) table: the DTE's Mode levels (1-5 walked), PDEs naming the next level.
+    public static let amdV1 = PageTableFormat(family: AMDViPageTables.self, stage: 2)
+    /// AMD-Vi guest (v2) table: x86-64, 4 or 5 levels, reached through a GCR3 entry.
+    public static let amdV2 = PageTableFormat(family: AMDViPageTables.self, stage: 1)
 }

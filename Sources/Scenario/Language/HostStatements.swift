@@ -40,7 +40,8 @@ extension Statements {
         ("capset PROC [ipc-lock=on|off] [sys-resource=on|off]", "grant or drop CAP_IPC_LOCK / CAP_SYS_RESOURCE (mappings made earlier keep the lock_cap they were made with)"),
         ("exit PROC", "exit(2): the mm goes away with its locked_vm; later calls by PROC get ESRCH (open containers and iommufds stay open)"),
         ("mmap PROC VADDR SIZE [hugetlb=2M|16M|1G|16G] [pfnmap=HPA]", "map memory into the process (anonymous by default); ENOMEM when it wraps past the top"),
-        ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [dmar=N|smmu=N|group=N]", "a PCI function the host can assign (behind dmar0 by default)"),
+        ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [\(unitKeys.map { "\($0)=N" }.joined(separator: "|"))]",
+         "a PCI function the host can assign (behind \(unitKeys[0])0 by default; group=N: an sPAPR PE)"),
         ("vfio open C type1|type1v2|type1-nesting DEV[,DEV...] [by=PROC]  |  vfio open C spapr-v1|spapr-v2", "a VFIO container (VFIO_SET_IOMMU); out container"),
         ("vfio map C vaddr=VA iova=IOVA size=SIZE [r|w|rw|ro|wo] [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_MAP_DMA (type1 or sPAPR by the container)"),
         ("vfio unmap C iova=IOVA size=SIZE | vfio unmap C all  [argsz=N] [flags=N] [by=PROC]", "VFIO_IOMMU_UNMAP_DMA; out size (only the mapping process's mm may unmap)"),
@@ -205,6 +206,9 @@ extension Statements {
         return .mmap(process: name.text, vaddr: vaddr, length: size, backing: backing)
     }
 
+    /// The options naming the unit a host device sits behind: each vendor driver's instance prefix, then `group` (sPAPR).
+    static let unitKeys = RegisteredHostDrivers.instancePrefixes.map(\.prefix) + ["group"]
+
     static func parseHostDevice(_ a: inout Arguments) throws(LineError) -> HostCommand {
         let name = try a.positional(0, "a device name")
         let ats = a.flag("ats")
@@ -212,16 +216,19 @@ extension Statements {
         let sid = try parseSourceID(kv.value, column: sidToken.valueColumn)
         let qdep = try a.numberOption("qdep") ?? 0
         guard qdep <= 0xffff else { throw LineError(a.options["qdep"]?.valueColumn ?? 1, "qdep is a 16-bit queue depth") }
-        var iommu = HostIOMMURef.vtd(0)
+        let drivers = RegisteredHostDrivers.instancePrefixes
+        var iommu = HostIOMMURef.unit(driver: drivers[0].driver, index: 0)
         var chosen: [String] = []
-        for key in ["dmar", "smmu", "group"] {
+        for key in unitKeys {
             guard let v = try a.numberOption(key) else { continue }
             guard v < 1 << 16 else { throw LineError(a.options[key]?.valueColumn ?? 1, "\(key) index too large") }
             chosen.append(key)
-            iommu = key == "dmar" ? .vtd(Int(v)) : key == "smmu" ? .smmuv3(Int(v)) : .spapr(Int(v))
+            iommu = drivers.first { $0.prefix == key }.map { .unit(driver: $0.driver, index: Int(v)) } ?? .spapr(Int(v))
         }
-        if chosen.count > 1 { throw LineError(a.options[chosen[1]]?.column ?? 1, "host-device: give one of dmar=, smmu=, group=") }
-        try finishHost(a, positionalCount: 1, accepted: ["sid", "qdep", "dmar", "smmu", "group"], words: ["ats"])
+        if chosen.count > 1 {
+            throw LineError(a.options[chosen[1]]?.column ?? 1, "host-device: give one of \(unitKeys.map { $0 + "=" }.joined(separator: ", "))")
+        }
+        try finishHost(a, positionalCount: 1, accepted: ["sid", "qdep"] + unitKeys, words: ["ats"])
         return .addDevice(name: name.text, iommu: iommu, sid: sid, ats: ats, queueDepth: UInt16(qdep))
     }
 
