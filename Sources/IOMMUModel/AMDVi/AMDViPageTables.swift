@@ -7,7 +7,8 @@ enum AMDViPageTables: PageTableFamily {
     static let hostRadix = AMDViPagingRules.hostFormat()
     static let guestRadix = AMDViPagingRules.guestFormat()
 
-    static func radix(stage: Int, granuleShift: Int) -> RadixFormat { stage == 1 ? guestRadix : hostRadix }
+    /// Stage 2 is the host (v1) table, stage 1 the guest (v2) table.
+    static func radix(stage: Int, granuleShift: Int) -> RadixFormat { stage == 2 ? hostRadix : guestRadix }
 
     static func label(_ f: PageTableFormat) -> String { f == .amdV1 ? "AMD-Vi host (v1)" : "AMD-Vi guest (v2, x86-64)" }
 

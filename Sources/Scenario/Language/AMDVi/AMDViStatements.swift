@@ -6,13 +6,6 @@ import IOMMUModel
 extension Statements {
     static let amdviKeywords = ["amdvi", "dte", "dte-set", "gcr3", "cmdbuf"]
 
-    /// `space NAME amd-v1|amd-v2 levels=N [in V1SPACE] [root=ADDR]` formats.
-    static let amdviTableFormats: [TableFormatSyntax] = [("amd-v1", PageTableFormat.amdV1), ("amd-v2", .amdV2)].map { keyword, format in
-        TableFormatSyntax(keyword: keyword, options: ["levels"]) { a, _ throws(LineError) in
-            (format, Int(min(try a.requireNumber("levels"), 64)))
-        }
-    }
-
     static let amdviHelp: [(String, String)] = [
         ("amdvi [guest-levels=4|5] [iotlb=N] [dtc=N]", "create the AMD-Vi IOMMU, its device table and command buffer"),
         ("space NAME amd-v1 levels=1..5 [root=ADDR]  |  space NAME amd-v2 levels=4|5 [in V1SPACE]",
