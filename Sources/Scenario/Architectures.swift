@@ -12,17 +12,24 @@ enum Architectures {
         let keywords: [String]
         /// Parses a statement starting with one of `keywords` (nil: not one of them).
         let parse: @Sendable (String, inout Arguments) throws(LineError) -> MachineCommand?
+        /// The page-table formats `space NAME FORMAT …` takes for this architecture.
+        let tableFormats: [TableFormatSyntax]
     }
 
     static let all: [Registration] = [
         Registration(unit: VTdUnit.self, keywords: Statements.vtdKeywords,
-                     parse: { k, a throws(LineError) in try Statements.parseVTdStatement(k, &a) }),
+                     parse: { k, a throws(LineError) in try Statements.parseVTdStatement(k, &a) },
+                     tableFormats: Statements.vtdTableFormats),
         Registration(unit: SMMUv3Unit.self, keywords: Statements.smmuKeywords,
-                     parse: { k, a throws(LineError) in try Statements.parseSMMU(k, &a) }),
+                     parse: { k, a throws(LineError) in try Statements.parseSMMU(k, &a) },
+                     tableFormats: Statements.armTableFormats),
     ]
 
     /// The architecture whose statement starts with `keyword`.
     static func registration(forKeyword keyword: String) -> Registration? { all.first { $0.keywords.contains(keyword) } }
+
+    /// Every table format `space` takes, in registration order.
+    static let tableFormats: [TableFormatSyntax] = all.flatMap(\.tableFormats)
 
     /// The architecture with this name (`vtd`, `smmuv3`).
     static func unit(named name: String) -> (any IOMMU.Type)? { all.first { $0.unit.architecture.name == name }?.unit }

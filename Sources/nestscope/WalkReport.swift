@@ -52,23 +52,8 @@ enum WalkReport {
         return out
     }
 
-    static func label(_ k: ReferenceKind) -> String {
-        switch k {
-        case .rootEntry: return "root entry"
-        case .contextEntry: return "context entry"
-        case .pasidDirectoryEntry: return "PASID directory entry"
-        case .pasidEntry: return "PASID entry"
-        case .streamTableL1: return "stream table L1"
-        case .streamTableEntry: return "STE"
-        case .contextDescriptorL1: return "CD table L1"
-        case .contextDescriptor: return "CD"
-        case .deviceTableEntry: return "DTE"
-        case .gcr3Entry: return "GCR3 entry"
-        case .stage1: return "stage 1"
-        case .stage2: return "stage 2"
-        case .translation: return "TLB"
-        }
-    }
+    static func label(_ k: ReferenceKind) -> String { k.info.name }
+
 
     /// Configuration references by name; a stage-2 one says which structure fetch it translates (the next
     /// non-stage-2 reference: an L1CD or CD fetched through stage 2 on a nested SMMUv3) and its level.

@@ -20,7 +20,7 @@ import Testing
     /// the kernel's vendor drivers the host model calls, the page-table families the table builder
     /// uses (model), the benchmark suites (CLI).
     static let registrationTables: Set<String> = ["Sources/Scenario/Architectures.swift", "Sources/IOMMUModel/Codecs/StructureCatalog.swift",
-                                                  "Sources/IOMMUModel/Host/HostDrivers.swift", "Sources/IOMMUModel/Tables/PageTableFamilies.swift",
+                                                  "Sources/IOMMUModel/Host/HostDrivers.swift", "Sources/IOMMUModel/Interface/WalkVocabulary.swift",
                                                   "Sources/nestscope/Bench/BenchArchitectures.swift"]
 
     /// TEMPORARY EXCEPTIONS (walker branch, issue 12 item 2): none left; the table builder's formats

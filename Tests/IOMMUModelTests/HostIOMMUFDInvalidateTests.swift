@@ -119,7 +119,7 @@ import Testing
         let dev = UInt32(h.iommufdBind(fd, device: "smmu-dev")[output: "out_devid"] ?? 0)
         let ioas = UInt32(h.iommufdIOASAlloc(fd)[output: "out_ioas_id"] ?? 0)
         let parent = UInt32(h.iommufdHWPTAlloc(fd, .paging(devID: dev, ioas: ioas, nestParent: true))[output: "out_hwpt_id"] ?? 0)
-        let v = UInt32(h.iommufdVIOMMUAlloc(fd, IOMMUVIOMMUAllocRequest(devID: dev, hwptID: parent))[output: "out_viommu_id"] ?? 0)
+        let v = UInt32(h.iommufdVIOMMUAlloc(fd, IOMMUVIOMMUAllocRequest(type: IOMMUVIOMMUAllocRequest.typeArmSMMUv3, devID: dev, hwptID: parent))[output: "out_viommu_id"] ?? 0)
         _ = h.iommufdVDeviceAlloc(fd, IOMMUVDeviceAllocRequest(viommuID: v, devID: dev, virtID: 0x42))
         let n = UInt32(h.iommufdHWPTAlloc(fd, .smmuNested(devID: dev, viommu: v, vste: (0xb, 0)))[output: "out_hwpt_id"] ?? 0)
         return (h, fd, v, n)

@@ -330,7 +330,7 @@ import Testing
         let dev = id(h.iommufdBind(fd, device: "smmu-dev"), "out_devid")
         let ioas = id(h.iommufdIOASAlloc(fd), "out_ioas_id")
         let parent = id(h.iommufdHWPTAlloc(fd, .paging(devID: dev, ioas: ioas, nestParent: true)), "out_hwpt_id")
-        let v = id(h.iommufdVIOMMUAlloc(fd, IOMMUVIOMMUAllocRequest(devID: dev, hwptID: parent)), "out_viommu_id")
+        let v = id(h.iommufdVIOMMUAlloc(fd, IOMMUVIOMMUAllocRequest(type: IOMMUVIOMMUAllocRequest.typeArmSMMUv3, devID: dev, hwptID: parent)), "out_viommu_id")
         return (h, fd, dev, parent, v)
     }
 
@@ -345,13 +345,13 @@ import Testing
         var (h, fd, dev, parent, _) = smmuSetup()
         typealias V = IOMMUVIOMMUAllocRequest
         #expect(h.iommufdVIOMMUAlloc(fd, V(type: V.typeDefault, devID: dev, hwptID: parent)).errno == .EOPNOTSUPP)
-        #expect(h.iommufdVIOMMUAlloc(fd, V(flags: 1, devID: dev, hwptID: parent)).errno == .EOPNOTSUPP)
+        #expect(h.iommufdVIOMMUAlloc(fd, V(flags: 1, type: V.typeArmSMMUv3, devID: dev, hwptID: parent)).errno == .EOPNOTSUPP)
         let ioas = id(h.iommufdIOASAlloc(fd), "out_ioas_id")
         let plain = id(h.iommufdHWPTAlloc(fd, .paging(devID: dev, ioas: ioas)), "out_hwpt_id")
-        #expect(h.iommufdVIOMMUAlloc(fd, V(devID: dev, hwptID: plain)).errno == .EINVAL)
-        #expect(h.iommufdVIOMMUAlloc(fd, V(devID: dev, hwptID: ioas)).errno == .ENOENT)
+        #expect(h.iommufdVIOMMUAlloc(fd, V(type: V.typeArmSMMUv3, devID: dev, hwptID: plain)).errno == .EINVAL)
+        #expect(h.iommufdVIOMMUAlloc(fd, V(type: V.typeArmSMMUv3, devID: dev, hwptID: ioas)).errno == .ENOENT)
         let vdev = id(h.iommufdBind(fd, device: "vtd-dev"), "out_devid")
-        #expect(h.iommufdVIOMMUAlloc(fd, V(devID: vdev, hwptID: parent)).errno == .EOPNOTSUPP)
+        #expect(h.iommufdVIOMMUAlloc(fd, V(type: V.typeArmSMMUv3, devID: vdev, hwptID: parent)).errno == .EOPNOTSUPP)
         var (h2, fd2) = setup(smmu: SMMUUnitConfig(nesting: false))
         let d2 = id(h2.iommufdBind(fd2, device: "smmu-dev"), "out_devid")
         let io2 = id(h2.iommufdIOASAlloc(fd2), "out_ioas_id")

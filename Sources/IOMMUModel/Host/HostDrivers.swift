@@ -23,3 +23,9 @@ extension HostConfig {
         self.init(pageShift: pageShift, thpShift: thpShift, units: vtdUnits.map { $0 as any HostUnitConfig } + smmuUnits.map { $0 as any HostUnitConfig })
     }
 }
+
+/// The registered vendor drivers as the scenario language names their instances (`dmar=N`, `smmu=N`).
+public enum RegisteredHostDrivers {
+    /// Each driver's instance prefix and registry name, the first being a host device's default.
+    public static var instancePrefixes: [(prefix: String, driver: String)] { HostDrivers.all.map { ($0.instancePrefix, $0.name) } }
+}

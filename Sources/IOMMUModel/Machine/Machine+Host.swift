@@ -74,7 +74,7 @@ extension Machine {
                         throw .invalid("device \(name) already exists with source id \(hex(UInt64(existing.sid))), not \(hex(UInt64(sid)))")
                     }
                 } else {
-                    _ = try addDevice(Device(name: name, sid: sid, ats: ats))
+                    _ = try hardware.addDevice(Device(name: name, sid: sid, ats: ats))
                 }
             }
             return ("host device \(name)", r)
@@ -325,7 +325,10 @@ extension Machine {
             try hostModel.requireNewObjectName(name)
             let d = try hostModel.object(dev)
             let p = try hostModel.object(hwpt, iommufd: d.iommufd)
-            let r = hostModel.host.iommufdVIOMMUAlloc(d.iommufd, IOMMUVIOMMUAllocRequest(devID: d.id, hwptID: p.id))
+            // The VMM asks for its vendor's vIOMMU type (QEMU's arm-smmuv3 accel asks for ARM_SMMUV3).
+            let device = hostModel.host.iommufds[d.iommufd]?.device(d.id).flatMap { hostModel.host.devices[$0.name] }
+            let type = device.flatMap { HostDrivers.driver(for: $0.iommu) }?.viommuType ?? IOMMUVIOMMUAllocRequest.typeDefault
+            let r = hostModel.host.iommufdVIOMMUAlloc(d.iommufd, IOMMUVIOMMUAllocRequest(type: type, devID: d.id, hwptID: p.id))
             if let id = Machine.outputID(r, "out_viommu_id") { hostModel.links.objects[name] = .init(iommufd: d.iommufd, id: UInt32(id)) }
             return ("IOMMU_VIOMMU_ALLOC \(name)", r)
 

@@ -1,250 +1,67 @@
-/// Building page tables: what a kernel or guest driver does when it maps and unmaps. Entries are
-/// written as the hardware reads them; a guest's tables are written through its stage 2.
+/// The table builder's lookups and writes as the vendor drivers and the views use them: each
+/// passes the machine's memory to `TableBuilder`, which holds the logic.
 extension Machine {
-    mutating func createSpace(name: String, format: PageTableFormat, levels: Int, backing: TableBacking,
-                              root: UInt64?) throws(MachineError) -> StepOutcome {
-        guard spaces[name] == nil else { throw .duplicateName(kind: "address space", name: name) }
-        try PageTableFormat.validate(format, levels: levels)
-        if case .guest(let s2) = backing {
-            let backingSpace = try space(named: s2)
-            guard backingSpace.backing == .host else { throw .invalid("a guest's stage 2 (\(s2)) must live in host memory") }
-        }
-        let rootAddress: UInt64
-        if let r = root {
-            let page: UInt64 = 4096
-            guard Checked.isAligned(r, to: page) else { throw .invalid("root table address \(groupedHex(r)) is not 4 KiB aligned") }
-            let size = format.rootBytes(levels: levels)
-            guard Checked.isAligned(r, to: size) else { throw .invalid("root table address \(groupedHex(r)) is not aligned to its \(byteSizeLabel(size))") }
-            guard let last = Checked.lastByte(start: r, length: size) else {
-                throw .invalid("root table at \(groupedHex(r)) (\(byteSizeLabel(size))) runs past 2^64")
-            }
-            // A table pointer holds only the format's address field (VT-d bits 51:12, VMSAv8-64 47:g).
-            let fieldBits = 64 - format.radix.levels[2].tableAddress.leadingZeroBitCount
-            guard Checked.fits(last, bits: fieldBits) else {
-                throw .invalid("root table address \(groupedHex(r)) is beyond the \(fieldBits)-bit table address of \(format.label) entries")
-            }
-            reserveTableFrame(last - (page - 1), backing: backing)
-            rootAddress = r
-        } else {
-            rootAddress = try allocateTable(backing: backing, bytes: format.rootBytes(levels: levels))
-        }
-        if case .guest(let s2) = backing { _ = try guestToHost(rootAddress, stage2: s2, purpose: "root table of \(name)") }
-        storeSpace(name, AddressSpace(name: name, format: format, levels: levels, root: rootAddress, backing: backing))
-        let whereText: String
-        switch backing {
-        case .host: whereText = "HPA \(groupedHex(rootAddress))"
-        case .guest(let s2): whereText = "GPA \(groupedHex(rootAddress)) (guest memory behind \(s2))"
-        }
-        return StepOutcome(.ok, "\(name): \(levels)-level \(format.label) table, root at \(whereText)")
+    public var spaces: [String: AddressSpace] { tables.spaces }
+    public var spaceNames: [String] { tables.spaceNames }
+    /// The host table pool, from which the vendor drivers take root/context/PASID/stream tables.
+    public internal(set) var hostTables: FrameAllocator {
+        get { tables.hostTables }
+        _modify { yield &tables.hostTables }
     }
+    public var guestTables: [String: FrameAllocator] { tables.guestTables }
 
-    /// A zeroed table of `bytes` (a 4 KiB page, a 16/64 KiB Arm table, a concatenated root), aligned to its size.
-    mutating func allocateTable(backing: TableBacking, bytes: UInt64 = 4096) throws(MachineError) -> UInt64 {
-        let pages = Int((bytes + 4095) / 4096)
-        do {
-            switch backing {
-            case .host: return pages == 1 ? try hostTables.allocate() : try hostTables.allocate(pages: pages, alignment: bytes)
-            case .guest(let s2):
-                var pool = guestTables[s2] ?? FrameAllocator(name: "guest table pool of \(s2)", base: 0x10_0000, size: 0x1000_0000)
-                let a = pages == 1 ? try pool.allocate() : try pool.allocate(pages: pages, alignment: bytes)
-                guestTables[s2] = pool
-                return a
-            }
-        } catch { throw .memory(error) }
-    }
-
-    mutating func reserveTableFrame(_ address: UInt64, backing: TableBacking) {
-        switch backing {
-        case .host: hostTables.reserve(address)
-        case .guest(let s2):
-            var pool = guestTables[s2] ?? FrameAllocator(name: "guest table pool of \(s2)", base: 0x10_0000, size: 0x1000_0000)
-            pool.reserve(address)
-            guestTables[s2] = pool
-        }
-    }
+    public func space(named name: String) throws(MachineError) -> AddressSpace { try tables.space(named: name) }
 
     /// Translates a guest-physical address through a stage-2 space in software (no caches, no trace):
     /// what the host kernel does to reach guest memory.
     public func guestToHost(_ gpa: UInt64, stage2: String, purpose: String) throws(MachineError) -> UInt64 {
-        let s2 = try space(named: stage2)
-        guard let (leaf, level) = leafEntry(s2, input: gpa) else {
-            throw .invalid("GPA \(groupedHex(gpa)) (\(purpose)) is not mapped by stage 2 space \(stage2): map guest memory there first")
-        }
-        let shift = UInt64(s2.format.shift(level: level))
-        return s2.format.outputAddress(leaf, level: level) | (gpa & ((1 << shift) - 1))
+        try tables.guestToHost(gpa, stage2: stage2, purpose: purpose, memory: memory)
     }
 
     /// Host address of a table address in a space's backing.
     func hostAddress(_ address: UInt64, backing: TableBacking, purpose: String) throws(MachineError) -> UInt64 {
-        switch backing {
-        case .host: return address
-        case .guest(let s2): return try guestToHost(address, stage2: s2, purpose: purpose)
-        }
+        try tables.hostAddress(address, backing: backing, purpose: purpose, memory: memory)
     }
 
     /// Reads the entry at `address` in a backing (zero when a guest address is not mapped).
-    func readTable(_ address: UInt64, backing: TableBacking) -> UInt64 {
-        guard let h = try? hostAddress(address, backing: backing, purpose: "read") else { return 0 }
-        return memory.read64(h)
-    }
+    func readTable(_ address: UInt64, backing: TableBacking) -> UInt64 { tables.readTable(address, backing: backing, memory: memory) }
 
     /// The leaf entry translating `input` in a space, with its level; nil when not mapped.
-    public func leafEntry(_ s: AddressSpace, input: UInt64) -> (UInt64, Int)? {
-        var table = s.root
-        var level = s.levels
-        while level >= 1 {
-            let v = readTable(table + s.index(of: input, level: level) * 8, backing: s.backing)
-            guard s.format.isPresent(v) else { return nil }
-            if s.format.isLeaf(v, level: level) { return (v, level) }
-            table = s.format.outputAddress(v, level: level)
-            level -= 1
-        }
-        return nil
-    }
+    public func leafEntry(_ s: AddressSpace, input: UInt64) -> (UInt64, Int)? { tables.leafEntry(s, input: input, memory: memory) }
 
     /// Software translation of `input` through a space (for expectations and views).
-    public func softwareTranslate(_ spaceName: String, _ input: UInt64) -> UInt64? {
-        guard let s = spaces[spaceName], let (v, level) = leafEntry(s, input: input) else { return nil }
-        let shift = UInt64(s.format.shift(level: level))
-        return s.format.outputAddress(v, level: level) | (input & ((1 << shift) - 1))
-    }
+    public func softwareTranslate(_ spaceName: String, _ input: UInt64) -> UInt64? { tables.softwareTranslate(spaceName, input, memory: memory) }
 
     /// Address (in the backing) of the entry at `level` on the path of `input`, creating tables above
     /// it when `create` is set.
-    mutating func entryAddress(_ name: String, input: UInt64, level target: Int, create: Bool) throws(MachineError) -> UInt64 {
-        var s = try space(named: name)
-        var table = s.root
-        var level = s.levels
-        while level > target {
-            let ea = table + s.index(of: input, level: level) * 8
-            let v = readTable(ea, backing: s.backing)
-            if s.format.isPresent(v) {
-                if s.format.isLeaf(v, level: level) {
-                    throw .invalid("\(name): \(groupedHex(input)) is inside a \(sizeLabel(UInt8(s.format.shift(level: level)))) page mapped at level \(s.format.levelLabel(level)); unmap it first")
-                }
-                table = s.format.outputAddress(v, level: level)
-            } else {
-                guard create else { throw .invalid("\(name): no \(s.format.levelLabel(level - 1)) table on the path of \(groupedHex(input))") }
-                let next = try allocateTable(backing: s.backing, bytes: s.format.tableBytes)
-                try writeEntry(s, ea, s.format.tableEntry(next))
-                s.tableCount += 1
-                storeSpace(name, s)
-                table = next
-            }
-            level -= 1
-        }
-        return table + s.index(of: input, level: target) * 8
+    mutating func entryAddress(_ name: String, input: UInt64, level: Int, create: Bool) throws(MachineError) -> UInt64 {
+        try tables.entryAddress(name, input: input, level: level, create: create, memory: &hardware.memory)
     }
 
-    mutating func writeEntry(_ s: AddressSpace, _ address: UInt64, _ value: UInt64) throws(MachineError) {
-        let h = try hostAddress(address, backing: s.backing, purpose: "table entry of \(s.name)")
-        try writeHost(h, value)
+    /// A zeroed table of `bytes`, aligned to its size, from the backing's pool.
+    mutating func allocateTable(backing: TableBacking, bytes: UInt64 = 4096) throws(MachineError) -> UInt64 {
+        try tables.allocateTable(backing: backing, bytes: bytes)
     }
 
-    mutating func map(space name: String, input: UInt64, output: UInt64, size: UInt64, perms: Permissions,
+    mutating func reserveTableFrame(_ address: UInt64, backing: TableBacking) { tables.reserveTableFrame(address, backing: backing) }
+
+    /// The table commands, for the host's kernel drivers that map their domains' tables.
+    mutating func createSpace(name: String, format: PageTableFormat, levels: Int, backing: TableBacking,
+                              root: UInt64?) throws(MachineError) -> StepOutcome {
+        try tables.createSpace(name: name, format: format, levels: levels, backing: backing, root: root, memory: memory)
+    }
+
+    mutating func map(space: String, input: UInt64, output: UInt64, size: UInt64, perms: Permissions,
                       pageSize: UInt64?) throws(MachineError) -> StepOutcome {
-        let s = try space(named: name)
-        guard output &+ size >= output else { throw .invalid("map: output \(groupedHex(output)) + \(byteSizeLabel(size)) wraps past 2^64") }
-        let grain = s.format.tableBytes
-        guard size > 0, input & (grain - 1) == 0, output & (grain - 1) == 0, size & (grain - 1) == 0 else {
-            throw .invalid("map needs \(byteSizeLabel(grain))-aligned input, output and size (got \(groupedHex(input)) → \(groupedHex(output)), \(groupedHex(size)))")
-        }
-        if let why = s.format.problem(with: perms) { throw .invalid("\(name): \(why)") }
-        let limit = UInt64(1) << UInt64(min(s.inputBits, 63))
-        guard input < limit, size <= limit - input else {
-            throw .invalid("\(name) translates \(s.inputBits)-bit addresses; \(groupedHex(input))+\(byteSizeLabel(size)) is beyond")
-        }
-        var leafLevels = s.format.leafLevels(levels: s.levels)
-        if let p = pageSize {
-            guard let l = leafLevels.first(where: { UInt64(1) << UInt64(s.format.shift(level: $0)) == p }) else {
-                throw .invalid("\(name) cannot map \(byteSizeLabel(p)) pages (sizes: \(leafLevels.map { byteSizeLabel(1 << UInt64(s.format.shift(level: $0))) }.joined(separator: ", ")))")
-            }
-            guard input & (p - 1) == 0, output & (p - 1) == 0, size & (p - 1) == 0 else {
-                throw .invalid("\(byteSizeLabel(p)) pages need input, output and size aligned to \(byteSizeLabel(p))")
-            }
-            leafLevels = [l]
-        }
-        var offset: UInt64 = 0
-        var count = 0
-        while offset < size {
-            guard count < limits.leafEntriesPerCommand else {
-                throw .invalid("map would write more than \(limits.leafEntriesPerCommand) entries; map less at once or use larger pages (page=2M, 1G)")
-            }
-            let va = input + offset, pa = output + offset
-            let level = s.format.largestLeaf(input: va, output: pa, remaining: size - offset, among: leafLevels)
-            let ea = try entryAddress(name, input: va, level: level, create: true)
-            var cur = try space(named: name)
-            try writeEntry(cur, ea, s.format.leafEntry(pa, level: level, perms: perms))
-            cur.leafCount += 1
-            storeSpace(name, cur)
-            offset += UInt64(1) << UInt64(s.format.shift(level: level))
-            count += 1
-        }
-        return StepOutcome(.ok, "\(name): map \(groupedHex(input)) → \(groupedHex(output)) \(byteSizeLabel(size)) \(perms.label) (\(count) entr\(count == 1 ? "y" : "ies"))")
+        try tables.map(space: space, input: input, output: output, size: size, perms: perms, pageSize: pageSize,
+                       leafLimit: limits.leafEntriesPerCommand, memory: &hardware.memory)
     }
 
-    /// Clears the leaves in `[input, input + size)`. It walks the tables, not the addresses, so its cost
-    /// follows the entries present, not the size of the range (an unmap of 2^63 bytes is instant).
-    mutating func unmap(space name: String, input: UInt64, size: UInt64) throws(MachineError) -> StepOutcome {
-        let s = try space(named: name)
-        let grain = s.format.tableBytes
-        guard size > 0, Checked.isAligned(input, to: grain), Checked.isAligned(size, to: grain) else {
-            throw .invalid("unmap needs a \(byteSizeLabel(grain))-aligned address and size")
-        }
-        guard let last = Checked.lastByte(start: input, length: size) else {
-            throw .invalid("unmap: \(groupedHex(input)) + \(byteSizeLabel(size)) wraps past 2^64")
-        }
-        guard Checked.fits(last, bits: s.inputBits) else {
-            throw .invalid("\(name) translates \(s.inputBits)-bit addresses; \(groupedHex(input))+\(byteSizeLabel(size)) is beyond")
-        }
-        var cleared = 0
-        try unmapTable(s, table: s.root, level: s.levels, tableBase: 0, first: input, last: last, cleared: &cleared)
-        var cur = try space(named: name)
-        cur.leafCount = max(0, cur.leafCount - cleared)
-        storeSpace(name, cur)
-        return StepOutcome(.ok, "\(name): unmap \(groupedHex(input)) \(byteSizeLabel(size)) (\(cleared) entr\(cleared == 1 ? "y" : "ies") cleared, no invalidation)")
+    mutating func unmap(space: String, input: UInt64, size: UInt64) throws(MachineError) -> StepOutcome {
+        try tables.unmap(space: space, input: input, size: size, memory: &hardware.memory)
     }
 
-    /// Clears every leaf inside `[first, last]` under the table at `table` (which translates addresses
-    /// from `tableBase`), visiting only the entries whose span meets the range. A leaf the range
-    /// covers only in part is an error: unmapping inside a large page would split it.
-    mutating func unmapTable(_ s: AddressSpace, table: UInt64, level: Int, tableBase: UInt64, first: UInt64, last: UInt64,
-                             cleared: inout Int) throws(MachineError) {
-        let shift = UInt64(s.format.shift(level: level))
-        let spanMask = (UInt64(1) << shift) - 1
-        let firstIndex = s.index(of: first, level: level), lastIndex = s.index(of: last, level: level)
-        for i in firstIndex...lastIndex {
-            let ea = table + i * 8
-            let v = readTable(ea, backing: s.backing)
-            guard s.format.isPresent(v) else { continue }
-            let entryBase = tableBase | (i << shift)
-            let entryLast = entryBase | spanMask
-            if s.format.isLeaf(v, level: level) {
-                guard first <= entryBase && entryLast <= last else {
-                    throw .invalid("\(s.name): unmapping \(groupedHex(max(first, entryBase))) would split the \(byteSizeLabel(spanMask + 1)) page at level \(s.format.levelLabel(level))")
-                }
-                try writeEntry(s, ea, 0)
-                cleared += 1
-            } else {
-                try unmapTable(s, table: s.format.outputAddress(v, level: level), level: level - 1, tableBase: entryBase,
-                               first: max(first, entryBase), last: min(last, entryLast), cleared: &cleared)
-            }
-        }
-    }
-
-    /// `level` is numbered as the architecture does (VT-d 1 = 4 KiB entries; Arm 0-3 from the top).
-    mutating func setEntry(space name: String, input: UInt64, level userLevel: Int, value: UInt64) throws(MachineError) -> StepOutcome {
-        let s = try space(named: name)
-        let level = s.format.builderLevel(fromUser: userLevel)
-        guard (1...s.levels).contains(level) else {
-            throw .invalid("\(name) has levels \(s.format.levelLabel(s.levels))-\(s.format.levelLabel(1)), not \(userLevel)")
-        }
-        let ea = try entryAddress(name, input: input, level: level, create: false)
-        let old = readTable(ea, backing: s.backing)
-        let label = s.format.levelLabel(level)
-        try writeEntry(s, ea, value)
-        return StepOutcome(.ok, "\(name): \(label) entry for \(groupedHex(input)) \(hex(old)) → \(hex(value)) (no invalidation)")
-    }
+    mutating func storeSpace(_ name: String, _ space: AddressSpace?) { tables.storeSpace(name, space) }
 
     mutating func writeMemory(address: UInt64, value: UInt64, through: String?) throws(MachineError) -> StepOutcome {
         var h = address

@@ -1,34 +1,49 @@
-/// The page-table formats a named address space can use, with what the table builder needs to
-/// know of each: geometry, and how to make, recognise and read entries. This file holds the shared
-/// machinery; each family of formats describes itself in its architecture's folder as a
-/// `PageTableFamily` (VTd/VTdPageTables.swift, Codecs/LPAE/LPAEPageTables.swift), registered in
-/// PageTableFamilies.swift. Encodings come from the field tables (Codecs/), so the builder writes
-/// exactly what the decoders read.
+/// A page-table format a named address space can use, with what the table builder needs to know of
+/// it: geometry, and how to make, recognise and read entries. This file holds the shared machinery;
+/// each family of formats describes itself in its architecture's folder as a `PageTableFamily`
+/// (VTd/VTdPageTables.swift, Codecs/LPAE/LPAEPageTables.swift) and names its formats there
+/// (`.vtdSecondStage`, `.armStage2(…)`), so a new family needs no edit here. Encodings come from the
+/// field tables (Codecs/), so the builder writes exactly what the decoders read.
 ///
 /// The builder numbers levels from the bottom: level 1 holds the smallest pages, level `levels` is
 /// the root. VT-d numbers its levels the same way; an Arm level L is builder level 4 − L, and
 /// `levelLabel` turns it back into the architecture's name.
-public enum PageTableFormat: Sendable, Equatable {
-    /// VT-d first stage: x86-64 paging, 4 or 5 levels (vtd.md §8).
-    case vtdFirstStage
-    /// VT-d second stage: 3, 4 or 5 levels from AW (vtd.md §7).
-    case vtdSecondStage
-    /// VMSAv8-64 stage 1 (an SMMUv3 CD's TTB0): granule (CD.TG0) and input size 64 − T0SZ; the start
-    /// level follows from them (smmuv3.md §5e).
-    case armStage1(LPAEGranule, inputBits: Int)
-    /// VMSAv8-64 stage 2 (STE.S2TTB): granule (S2TG), input size 64 − S2T0SZ and start level (S2SL0);
-    /// a start level too shallow for the input size concatenates up to 16 root tables (smmuv3.md §5f, §5g).
-    case armStage2(LPAEGranule, inputBits: Int, startLevel: Int)
+public struct PageTableFormat: Sendable, Hashable {
+    /// The family that describes this format (its architecture's folder); equality compares it by identity.
+    let family: any PageTableFamily.Type
+    /// Which table of the family: 1 for a first stage / stage 1, 2 for a second stage / stage 2.
+    public let stage: Int
+    /// The family's own parameters (0 where a family has none): log2 of the granule, the input size
+    /// in bits and the start level, as the architecture numbers it (VMSAv8-64 CD.TG0/T0SZ, STE.S2SL0).
+    public let granuleShift: Int
+    public let inputBits: Int
+    public let startLevel: Int
+    /// The radix description, looked up once here: the table builder reads it several times for
+    /// every entry it writes (`map_1m_pages_s`), so not through a witness call each time.
+    public let radix: RadixFormat
+
+    /// A format of `family`; the family derives the radix description from the parameters.
+    init(family: any PageTableFamily.Type, stage: Int, granuleShift: Int = 12, inputBits: Int = 0, startLevel: Int = 0) {
+        self.family = family
+        self.stage = stage
+        self.granuleShift = granuleShift
+        self.inputBits = inputBits
+        self.startLevel = startLevel
+        self.radix = family.radix(stage: stage, granuleShift: granuleShift)
+    }
+
+    public static func == (a: PageTableFormat, b: PageTableFormat) -> Bool {
+        a.family == b.family && a.stage == b.stage && a.granuleShift == b.granuleShift
+            && a.inputBits == b.inputBits && a.startLevel == b.startLevel
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(ObjectIdentifier(family)); h.combine(stage); h.combine(granuleShift); h.combine(inputBits); h.combine(startLevel)
+    }
 
     /// "VT-d second stage", "Arm stage 2 (4K, 40-bit IPA)".
     public var label: String { family.label(self) }
 
-    /// The radix description the walkers use for this format: the builder reads and writes the same
-    /// present, leaf and address bits (each family's, from PageTableFamilies.swift).
-    public var radix: RadixFormat { familyRadix }
-
-    /// log2 of the smallest page (and of a table's size, except a concatenated or small root).
-    public var granuleShift: Int { radix.levels[1].shift }
     /// Index bits one full table resolves.
     public var bitsPerLevel: Int { radix.levels[1].indexMask.nonzeroBitCount }
 
@@ -111,6 +126,9 @@ public enum PageTableFormat: Sendable, Equatable {
 /// What one family of page-table formats gives the shared table builder: its names, its radix
 /// description and level rules, and how its entries are made, read and checked.
 protocol PageTableFamily {
+    /// The radix description of the family's table `stage` at this granule (the walkers and the
+    /// builder read and write the same present, leaf and address bits).
+    static func radix(stage: Int, granuleShift: Int) -> RadixFormat
     static func label(_ f: PageTableFormat) -> String
     /// The level count the format implies (nil when it is a free choice).
     static func fixedLevels(_ f: PageTableFormat) -> Int?

@@ -6,6 +6,8 @@ enum VTdPageTables: PageTableFamily {
     static let firstStageRadix = VTdPagingRules.format(firstStage: true, addressWidth: VTdFirstStagePTEFormat.maxAddressWidth)
     static let secondStageRadix = VTdPagingRules.format(firstStage: false, addressWidth: VTdSecondStagePTEFormat.maxAddressWidth)
 
+    static func radix(stage: Int, granuleShift: Int) -> RadixFormat { stage == 1 ? firstStageRadix : secondStageRadix }
+
     static func label(_ f: PageTableFormat) -> String { f == .vtdFirstStage ? "VT-d first stage (x86)" : "VT-d second stage" }
 
     /// The level count is the driver's choice (FSPM, AW).
@@ -79,4 +81,11 @@ enum VTdEntryBits {
     static let ssW = VTdSecondStagePTEFormat.w.runs[0].mask
     static let ssX = VTdSecondStagePTEFormat.x.runs[0].mask
     static let address = VTdFirstStagePTEFormat.table.runs[0].mask
+}
+
+extension PageTableFormat {
+    /// VT-d first stage: x86-64 paging, 4 or 5 levels (vtd.md §8).
+    public static let vtdFirstStage = PageTableFormat(family: VTdPageTables.self, stage: 1)
+    /// VT-d second stage: 3, 4 or 5 levels from AW (vtd.md §7).
+    public static let vtdSecondStage = PageTableFormat(family: VTdPageTables.self, stage: 2)
 }

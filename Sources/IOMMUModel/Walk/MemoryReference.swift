@@ -1,14 +1,3 @@
-/// What structure a reference read.
-public enum ReferenceKind: UInt8, Sendable {
-    case rootEntry, contextEntry, pasidDirectoryEntry, pasidEntry
-    case streamTableL1, streamTableEntry, contextDescriptorL1, contextDescriptor
-    /// AMD-Vi device table entry and GCR3 table entry.
-    case deviceTableEntry, gcr3Entry
-    case stage1, stage2
-    /// A finished translation taken from a TLB (IOTLB, SMMU TLB or device ATC).
-    case translation
-}
-
 /// Who supplied the value: memory, or a cache (then the reference cost no memory read).
 public enum ReferenceSource: UInt8, Sendable {
     case memory

@@ -51,7 +51,8 @@ extension Statements {
         ("exit PROC", "exit(2): the mm goes away with its locked_vm; later calls by PROC get ESRCH (open containers and iommufds stay open)"),
         ("fork PROC CHILD [pid=N]", "fork(2): CHILD gets a copy of PROC's mappings in a new mm with locked_vm and pinned_vm 0 (pins stay with the parent); it shares PROC's containers and iommufds, and what it maps is charged to it; out pid"),
         ("mmap PROC VADDR SIZE [hugetlb=2M|16M|1G|16G] [pfnmap=HPA]", "map memory into the process (anonymous by default); ENOMEM when it wraps past the top"),
-        ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [dmar=N|smmu=N|group=N]  |  host-device NAME mdev", "a PCI function the host can assign (behind dmar0 by default), or an mdev (an emulated IOMMU group: no domain, its vendor driver pins with vfio pin-pages)"),
+        ("host-device NAME sid=bb:dd.f [ats] [qdep=N] [\(unitKeys.map { "\($0)=N" }.joined(separator: "|"))]  |  host-device NAME mdev",
+         "a PCI function the host can assign (behind \(unitKeys[0])0 by default; group=N: an sPAPR PE), or an mdev (an emulated IOMMU group: no domain, its vendor driver pins with vfio pin-pages)"),
         ("vfio open C type1|type1v2|type1-nesting DEV[,DEV...] [by=PROC]  |  vfio open C spapr-v1|spapr-v2", "a VFIO container (VFIO_SET_IOMMU); out container"),
         ("vfio open C N DEV[,DEV...] [by=PROC]", "VFIO_SET_IOMMU with a raw type number: 1, 3, 6 as the names; 9 (VFIO_UNMAP_ALL) EINVAL from vfio_iommu_type1_open; a number no backend reports ENODEV"),
         ("vfio check-extension EXT [container=C]", "VFIO_CHECK_EXTENSION (EXT: type1, spapr, type1v2, dma-cc, eeh, type1-nesting, spapr-v2, noiommu, unmap-all, update-vaddr or a number); returns 1 or 0 (expect ret=1); without container= every registered backend is polled (no backend set)"),
@@ -231,6 +232,9 @@ extension Statements {
         return .mmap(process: name.text, vaddr: vaddr, length: size, backing: backing)
     }
 
+    /// The options naming the unit a host device sits behind: each vendor driver's instance prefix, then `group` (sPAPR).
+    static let unitKeys = RegisteredHostDrivers.instancePrefixes.map(\.prefix) + ["group"]
+
     static func parseHostDevice(_ a: inout Arguments) throws(LineError) -> HostCommand {
         let name = try a.positional(0, "a device name")
         // An mdev: its group is VFIO_EMULATED_IOMMU, with no IOMMU and no requester id of its own.
@@ -243,16 +247,19 @@ extension Statements {
         let sid = try parseSourceID(kv.value, column: sidToken.valueColumn)
         let qdep = try a.numberOption("qdep") ?? 0
         guard qdep <= 0xffff else { throw LineError(a.options["qdep"]?.valueColumn ?? 1, "qdep is a 16-bit queue depth") }
-        var iommu = HostIOMMURef.vtd(0)
+        let drivers = RegisteredHostDrivers.instancePrefixes
+        var iommu = HostIOMMURef.unit(driver: drivers[0].driver, index: 0)
         var chosen: [String] = []
-        for key in ["dmar", "smmu", "group"] {
+        for key in unitKeys {
             guard let v = try a.numberOption(key) else { continue }
             guard v < 1 << 16 else { throw LineError(a.options[key]?.valueColumn ?? 1, "\(key) index too large") }
             chosen.append(key)
-            iommu = key == "dmar" ? .vtd(Int(v)) : key == "smmu" ? .smmuv3(Int(v)) : .spapr(Int(v))
+            iommu = drivers.first { $0.prefix == key }.map { .unit(driver: $0.driver, index: Int(v)) } ?? .spapr(Int(v))
         }
-        if chosen.count > 1 { throw LineError(a.options[chosen[1]]?.column ?? 1, "host-device: give one of dmar=, smmu=, group=") }
-        try finishHost(a, positionalCount: 1, accepted: ["sid", "qdep", "dmar", "smmu", "group"], words: ["ats"])
+        if chosen.count > 1 {
+            throw LineError(a.options[chosen[1]]?.column ?? 1, "host-device: give one of \(unitKeys.map { $0 + "=" }.joined(separator: ", "))")
+        }
+        try finishHost(a, positionalCount: 1, accepted: ["sid", "qdep"] + unitKeys, words: ["ats"])
         return .addDevice(name: name.text, iommu: iommu, sid: sid, ats: ats, queueDepth: UInt16(qdep))
     }
 

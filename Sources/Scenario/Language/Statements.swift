@@ -65,15 +65,12 @@ enum Statements {
 
     static func parseSpace(_ a: inout Arguments) throws(LineError) -> MachineCommand {
         let name = try a.positional(0, "a space name")
-        let formatToken = try a.positional(1, "a table format (vtd-ss, vtd-fs, arm-s1, arm-s2)")
-        let format: PageTableFormat
-        switch formatToken.text.lowercased() {
-        case "vtd-ss": format = .vtdSecondStage
-        case "vtd-fs": format = .vtdFirstStage
-        case "arm-s1", "arm-s2": return try parseArmSpace(&a, name: name, formatToken: formatToken)
-        default: throw LineError(formatToken.column, "unknown table format '\(formatToken.text)' (vtd-ss, vtd-fs, arm-s1, arm-s2)")
+        let keywords = Architectures.tableFormats.map(\.keyword).joined(separator: ", ")
+        let formatToken = try a.positional(1, "a table format (\(keywords))")
+        guard let syntax = Architectures.tableFormats.first(where: { $0.keyword == formatToken.text.lowercased() }) else {
+            throw LineError(formatToken.column, "unknown table format '\(formatToken.text)' (\(keywords))")
         }
-        let levels = try a.requireNumber("levels")
+        let (format, levels) = try syntax.parse(&a, formatToken)
         var backing = TableBacking.host
         var count = 2
         if a.positionals.count > 2 {
@@ -84,8 +81,8 @@ enum Statements {
             count = 4
         }
         let root = try a.numberOption("root")
-        try a.finish(positionalCount: count, accepted: ["levels", "root"])
-        return .createSpace(name: name.text, format: format, levels: Int(min(levels, 64)), backing: backing, root: root)
+        try a.finish(positionalCount: count, accepted: syntax.options + ["root"])
+        return .createSpace(name: name.text, format: format, levels: levels, backing: backing, root: root)
     }
 
     static func parseGuestTables(_ a: inout Arguments) throws(LineError) -> MachineCommand {

@@ -53,22 +53,7 @@ struct WalkCells {
 
     /// What one reference was, in words: where it was read and what it says.
     func describe(_ r: MemoryReference) -> String {
-        let what: String
-        switch r.kind {
-        case .stage2: what = "stage-2 L\(r.level) entry for \(inputName(r)) \(groupedHex(r.input))"
-        case .stage1: what = "stage-1 L\(r.level) entry for \(inputName(r)) \(groupedHex(r.input))"
-        case .streamTableL1: what = "L1STD (level-1 stream table descriptor) for StreamID \(hex(r.input))"
-        case .streamTableEntry: what = "STE of StreamID \(hex(r.input)), dword 0"
-        case .contextDescriptorL1: what = "L1CD (level-1 CD table descriptor) for CD \(r.input)"
-        case .contextDescriptor: what = "CD \(r.input), dword 0"
-        case .rootEntry: what = "root entry"
-        case .contextEntry: what = "context entry"
-        case .pasidDirectoryEntry: what = "PASID directory entry"
-        case .pasidEntry: what = "PASID entry"
-        case .deviceTableEntry: what = "device table entry of DeviceID \(hex(r.input)), qword 0"
-        case .gcr3Entry: what = "GCR3 table entry for PASID \(hex(r.input))"
-        case .translation: what = "finished translation"
-        }
+        let what = r.kind.info.describe(r)
         let from: String
         let (g, h) = addressNames(r)
         if r.source == .memory {
@@ -88,13 +73,6 @@ struct WalkCells {
         return "\(value) read at \(h) \(groupedHex(r.hpa))"
     }
 
-    /// The name of what a page-table reference translates, from the structure it read (IOVA/GPA, VA/IPA).
-    private func inputName(_ r: MemoryReference) -> String {
-        if r.structure != .none { return r.structure.inputName }
-        let names = architecture?.addressNames ?? .iommu
-        return r.kind == .stage1 ? names.input : names.intermediate
-    }
-
     /// Intermediate and physical address names (GPA/HPA, IPA/PA), from the structure where the reference has one.
     private func addressNames(_ r: MemoryReference) -> (String, String) {
         if r.structure != .none { return (r.structure.intermediateName, r.structure.outputName) }
@@ -102,26 +80,9 @@ struct WalkCells {
         return (names.intermediate, names.output)
     }
 
-    /// True for entries read at a guest address (stage-1 tables, and the CD table and L1CDs behind stage 2).
-    private func guestSide(_ r: MemoryReference) -> Bool {
-        (r.kind == .stage1 || r.kind == .contextDescriptor || r.kind == .contextDescriptorL1) && r.gpa != r.hpa
-    }
+    /// True for entries read at a guest address (stage-1 tables, CD and GCR3 tables behind stage 2).
+    private func guestSide(_ r: MemoryReference) -> Bool { r.kind.info.guestMemory && r.gpa != r.hpa }
 
-    static func configLabel(_ k: ReferenceKind) -> String {
-        switch k {
-        case .rootEntry: "root"
-        case .contextEntry: "context"
-        case .pasidDirectoryEntry: "PASID dir"
-        case .pasidEntry: "PASID entry"
-        case .streamTableL1: "L1STD"
-        case .streamTableEntry: "STE"
-        case .contextDescriptorL1: "L1CD"
-        case .contextDescriptor: "CD"
-        case .deviceTableEntry: "DTE"
-        case .gcr3Entry: "GCR3"
-        case .stage1: "stage 1"
-        case .stage2: "stage 2"
-        case .translation: "TLB"
-        }
-    }
+    static func configLabel(_ k: ReferenceKind) -> String { k.info.shortName }
+
 }

@@ -471,7 +471,7 @@ public final class WalkPane: SessionPane {
         guard let req = decoderRequest(for: r), let kind = try? StructureCatalog.kind(named: req.kind),
               let d = try? kind.decode(req.words, params: req.params) else { return nil }
         var note = ""
-        if (r.kind == .streamTableEntry || r.kind == .contextDescriptor) && req.words.first != r.value {
+        if r.kind.info.decodeWords > 1 && req.words.first != r.value {
             note = "Memory now holds dword 0 = \(hex(req.words.first ?? 0)) (the walk read \(hex(r.value))); decoded as memory holds it now.\n"
         } else if let g = req.params["granule"] {
             note = "Decoded as a stage-\(req.params["stage"] ?? "?") level-\(req.params["level"] ?? "?") descriptor with the \(g) granule.\n"
@@ -484,21 +484,14 @@ public final class WalkPane: SessionPane {
     /// CDs read from memory at the address the walk used).
     private func decoderRequest(for r: MemoryReference) -> DecoderRequest? {
         let origin = "\(cursor.row >= 0 && (grid?.rows.indices.contains(cursor.row) ?? false) ? grid?.rows[cursor.row].label ?? "" : "config") \(cursorTitle())"
-        switch r.kind {
-        case .stage1, .stage2:
+        if r.kind.isTableEntry {
             guard r.structure != .none else { return nil }
             let (kind, params) = r.structure.decoderKind(userLevel: Int(r.level))
             return DecoderRequest(kind: kind, words: [r.value], params: params, origin: origin)
-        case .streamTableL1: return DecoderRequest(kind: "smmu-l1std", words: [r.value], origin: origin)
-        case .contextDescriptorL1: return DecoderRequest(kind: "smmu-l1cd", words: [r.value], origin: origin)
-        case .streamTableEntry: return DecoderRequest(kind: "smmu-ste", words: machine.memory.read(r.hpa, count: 8), origin: origin)
-        case .deviceTableEntry: return DecoderRequest(kind: "amdvi-dte", words: machine.memory.read(r.hpa, count: 4), origin: origin)
-        case .gcr3Entry: return DecoderRequest(kind: "amdvi-gcr3", words: [r.value], origin: origin)
-        case .contextDescriptor:
-            guard r.hpa != 0 else { return nil }
-            return DecoderRequest(kind: "smmu-cd", words: machine.memory.read(r.hpa, count: 8), origin: origin)
-        default: return nil
         }
+        let info = r.kind.info
+        guard let kind = info.decoderKind, info.decodeWords == 1 || r.hpa != 0 else { return nil }
+        return DecoderRequest(kind: kind, words: info.decodeWords == 1 ? [r.value] : machine.memory.read(r.hpa, count: info.decodeWords), origin: origin)
     }
 
     func decoderRequest() -> DecoderRequest? {

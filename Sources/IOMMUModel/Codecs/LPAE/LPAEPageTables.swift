@@ -3,30 +3,23 @@
 /// input size and start level, with up to 16 concatenated root tables, §5f, §5g), their entries
 /// made as io-pgtable-arm makes them. An Arm level L is builder level 4 − L.
 enum LPAEPageTables: PageTableFamily {
+    static func radix(stage: Int, granuleShift: Int) -> RadixFormat {
+        LPAERadixFormat.format(stage: stage, granule: LPAEGranule(rawValue: granuleShift) ?? .k4)
+    }
+
     static func label(_ f: PageTableFormat) -> String {
-        switch f {
-        case .armStage1(let g, let bits): return "Arm stage 1 (\(g), \(bits)-bit VA)"
-        case .armStage2(let g, let bits, let start):
-            let tables = LPAEGeometry.concatenatedTables(g, inputBits: bits, startLevel: start) ?? 1
-            return "Arm stage 2 (\(g), \(bits)-bit IPA\(tables > 1 ? ", \(tables) concatenated L\(start) tables" : ""))"
-        default: return "not an Arm format"
-        }
+        let g = f.granule ?? .k4
+        guard f.stage == 2 else { return "Arm stage 1 (\(g), \(f.inputBits)-bit VA)" }
+        let tables = LPAEGeometry.concatenatedTables(g, inputBits: f.inputBits, startLevel: f.startLevel) ?? 1
+        return "Arm stage 2 (\(g), \(f.inputBits)-bit IPA\(tables > 1 ? ", \(tables) concatenated L\(f.startLevel) tables" : ""))"
     }
 
     static func fixedLevels(_ f: PageTableFormat) -> Int? {
-        switch f {
-        case .armStage1(let g, let bits): return LPAEGeometry.startLevel(g, inputBits: bits).map { 4 - $0 }
-        case .armStage2(_, _, let start): return 4 - start
-        default: return nil
-        }
+        guard f.stage == 2 else { return LPAEGeometry.startLevel(f.granule ?? .k4, inputBits: f.inputBits).map { 4 - $0 } }
+        return 4 - f.startLevel
     }
 
-    static func inputBits(_ f: PageTableFormat, levels: Int) -> Int {
-        switch f {
-        case .armStage1(_, let bits), .armStage2(_, let bits, _): return bits
-        default: return f.radix.inputBits(rootLevel: levels)
-        }
-    }
+    static func inputBits(_ f: PageTableFormat, levels: Int) -> Int { f.inputBits }
 
     /// Pages at level 3 and blocks where the granule has them (LPAEGeometry.blockAllowed).
     static func leafLevels(_ f: PageTableFormat, levels: Int) -> [Int] {
@@ -38,7 +31,7 @@ enum LPAEPageTables: PageTableFamily {
     static func tableEntry(_ f: PageTableFormat, _ table: UInt64) -> UInt64 { table | LPAEEntryBits.valid | LPAEEntryBits.tableBit }
 
     static func problem(_ f: PageTableFormat, with perms: Permissions) -> String? {
-        if case .armStage1 = f, perms.contains(.write) && !perms.contains(.read) {
+        if f.stage == 1, perms.contains(.write) && !perms.contains(.read) {
             return "a VMSAv8-64 stage-1 descriptor cannot grant write without read (AP[2:1] has no write-only encoding)"
         }
         return nil
@@ -85,8 +78,8 @@ enum LPAEPageTables: PageTableFamily {
     /// The T0SZ/S2T0SZ ranges without SMMU_IDR3.STT, and a start level that covers the input with
     /// at most 16 concatenated tables, as an STE or CD would need to be legal (SMMUv3 5.2 S2SL0, 5.4 T0SZ).
     static func validate(_ f: PageTableFormat, levels: Int) throws(MachineError) {
-        switch f {
-        case .armStage1(let g, let bits):
+        let g = f.granule ?? .k4, bits = f.inputBits, start = f.startLevel
+        if f.stage == 1 {
             guard (25...48).contains(bits) else {
                 throw .invalid("Arm stage-1 input size is 25-48 bits (T0SZ 16-39 without SMMU_IDR3.STT), not \(bits)")
             }
@@ -94,7 +87,7 @@ enum LPAEPageTables: PageTableFamily {
                 throw .invalid("no \(g) stage-1 walk covers a \(bits)-bit VA")
             }
             guard levels == 4 - start else { throw .invalid("a \(bits)-bit \(g) stage 1 starts at level \(start): \(4 - start) levels, not \(levels)") }
-        case .armStage2(let g, let bits, let start):
+        } else {
             guard (25...48).contains(bits) else {
                 throw .invalid("Arm stage-2 input size is 25-48 bits (S2T0SZ 16-39 without SMMU_IDR3.STT), not \(bits)")
             }
@@ -105,27 +98,26 @@ enum LPAEPageTables: PageTableFamily {
                 throw .invalid("a \(bits)-bit IPA cannot start at level \(start) with the \(g) granule (more than \(LPAEGeometry.maxConcatenatedTables) concatenated tables, or no index bits left)")
             }
             guard levels == 4 - start else { throw .invalid("a stage 2 starting at level \(start) has \(4 - start) levels, not \(levels)") }
-        default:
-            throw .invalid("\(f.label) is not an Arm format")
         }
     }
 }
 
 extension PageTableFormat {
-    /// The Arm translation granule (nil for other families).
-    public var granule: LPAEGranule? {
-        switch self {
-        case .armStage1(let g, _), .armStage2(let g, _, _): return g
-        default: return nil
-        }
+    /// VMSAv8-64 stage 1 (an SMMUv3 CD's TTB0): granule (CD.TG0) and input size 64 − T0SZ; the start
+    /// level follows from them (smmuv3.md §5e).
+    public static func armStage1(_ g: LPAEGranule, inputBits: Int) -> PageTableFormat {
+        PageTableFormat(family: LPAEPageTables.self, stage: 1, granuleShift: g.shift, inputBits: inputBits)
     }
 
-    /// 1 or 2 for Arm stages (the LPAE decoder's `stage`), nil for other families.
-    public var armStage: Int? {
-        switch self {
-        case .armStage1: return 1
-        case .armStage2: return 2
-        default: return nil
-        }
+    /// VMSAv8-64 stage 2 (STE.S2TTB): granule (S2TG), input size 64 − S2T0SZ and start level (S2SL0);
+    /// a start level too shallow for the input size concatenates up to 16 root tables (smmuv3.md §5f, §5g).
+    public static func armStage2(_ g: LPAEGranule, inputBits: Int, startLevel: Int) -> PageTableFormat {
+        PageTableFormat(family: LPAEPageTables.self, stage: 2, granuleShift: g.shift, inputBits: inputBits, startLevel: startLevel)
     }
+
+    /// The Arm translation granule (nil for other families).
+    public var granule: LPAEGranule? { armStage != nil ? LPAEGranule(rawValue: granuleShift) : nil }
+
+    /// 1 or 2 for Arm stages (the LPAE decoder's `stage`), nil for other families.
+    public var armStage: Int? { family == LPAEPageTables.self ? stage : nil }
 }

@@ -15,6 +15,8 @@ protocol HostIOMMUDriver: Sendable {
     static var instancePrefix: String { get }
     /// The unit a default host has one of.
     static var defaultUnit: any HostUnitConfig { get }
+    /// The `IOMMU_VIOMMU_ALLOC` type this vendor's vIOMMU takes (`enum iommu_viommu_type`).
+    static var viommuType: UInt32 { get }
     /// `get_resv_regions`: the MSI window every IOAS or container of the device reserves.
     static var msiWindow: ClosedRange<UInt64> { get }
     /// "VT-d first-stage", "SMMUv3 stage-2" for the log.
@@ -151,6 +153,8 @@ extension HostIOMMUDriver {
     static func dirtyBit(_ format: DomainFormat) -> UInt64? { nil }
     static func dirtyUpdatesEnabled(_ m: inout Machine, device: String, pasid: UInt32) -> HostDomainID? { nil }
     static func setDirtyTracking(_ m: inout Machine, domain: HostDomainID, enable: Bool) throws(MachineError) -> [HostEffect] { [] }
+    /// IOMMU_VIOMMU_TYPE_DEFAULT: the core's own vIOMMU (no vendor data).
+    static var viommuType: UInt32 { IOMMUVIOMMUAllocRequest.typeDefault }
     static var hasDomainAllocNested: Bool { false }
     static var noNestedAllocNote: String { "" }
 

@@ -115,7 +115,7 @@ public struct IOMMUVIOMMUAllocRequest: Sendable, Equatable {
     public var type: UInt32
     public var devID: UInt32
     public var hwptID: UInt32
-    public init(flags: UInt32 = 0, type: UInt32 = typeArmSMMUv3, devID: UInt32, hwptID: UInt32) {
+    public init(flags: UInt32 = 0, type: UInt32, devID: UInt32, hwptID: UInt32) {
         self.flags = flags
         self.type = type
         self.devID = devID

@@ -116,9 +116,10 @@ extension Machine {
     /// VMID, VTCR fields from the table's geometry, S2AA64, S2R, S2PTW, write-back inner-shareable walks.
     func stage2Fields(_ s: AddressSpace, vmid: UInt16) throws(MachineError) -> [(String, UInt64)] {
         let c = try requireSMMU().configuration
-        guard case .armStage2(let g, let bits, let start) = s.format, s.backing == .host else {
+        guard s.format.armStage == 2, let g = s.format.granule, s.backing == .host else {
             throw .invalid("\(s.name) is not an Arm stage-2 table in host memory (space NAME arm-s2 ...)")
         }
+        let bits = s.format.inputBits, start = s.format.startLevel
         guard bits <= c.outputAddressBits, let sl0 = LPAEGeometry.sl0(g, startLevel: start) else {
             throw .invalid("\(s.name)'s \(bits)-bit IPA does not fit this SMMU's \(c.outputAddressBits)-bit IAS")
         }
@@ -229,7 +230,8 @@ extension Machine {
         var describe = "asid \(spec.asid)"
         if let name = spec.stage1 {
             let s = try space(named: name)
-            guard case .armStage1(let g, let bits) = s.format else { throw .invalid("\(name) is not an Arm stage-1 table (space NAME arm-s1 ...)") }
+            guard s.format.armStage == 1, let g = s.format.granule else { throw .invalid("\(name) is not an Arm stage-1 table (space NAME arm-s1 ...)") }
+            let bits = s.format.inputBits
             guard s.backing == backing else {
                 switch backing {
                 case .host: throw .invalid("a stage-1-only STE reads \(name)'s tables from host memory; create it without `in`")

@@ -3,6 +3,8 @@
 enum SMMUv3HostDriver: HostIOMMUDriver {
     static let name = "smmuv3"
     static let instancePrefix = "smmu"
+    /// IOMMU_VIOMMU_TYPE_ARM_SMMUV3 (include/uapi/linux/iommufd.h).
+    static let viommuType = IOMMUVIOMMUAllocRequest.typeArmSMMUv3
     static var defaultUnit: any HostUnitConfig { SMMUUnitConfig() }
     static var msiWindow: ClosedRange<UInt64> { SMMUUnitConfig.swMSIWindow }
     /// VMIDs of stage-2 domains (`arm_smmu_domain_finalise_s2`: ida from 1) and ASIDs of stage-1

@@ -76,8 +76,14 @@ extension Statements {
         return .smmuSetup(c)
     }
 
-    /// `space NAME arm-s1|arm-s2 granule=G ia=BITS [start=L] [in STAGE2] [root=ADDR]`, called from `parseSpace`.
-    static func parseArmSpace(_ a: inout Arguments, name: Token, formatToken: Token) throws(LineError) -> MachineCommand {
+    /// `space NAME arm-s1|arm-s2 granule=G ia=BITS [start=L] …`: the Arm table formats `space` takes.
+    static let armTableFormats: [TableFormatSyntax] = ["arm-s1", "arm-s2"].map { keyword in
+        TableFormatSyntax(keyword: keyword, options: ["granule", "ia", "start"]) { a, formatToken throws(LineError) in
+            try parseArmFormat(&a, formatToken: formatToken)
+        }
+    }
+
+    static func parseArmFormat(_ a: inout Arguments, formatToken: Token) throws(LineError) -> (PageTableFormat, Int) {
         guard let gt = a.option("granule"), let gkv = gt.keyValue else { throw LineError(a.endColumn + 1, "space: Arm tables need granule=4K|16K|64K") }
         guard let g = LPAEGranule(parameter: gkv.value) else { throw LineError(gt.valueColumn, "granule is 4K, 16K or 64K, got '\(gkv.value)'") }
         let bits = Int(min(try a.requireNumber("ia"), 64))
@@ -95,17 +101,7 @@ extension Statements {
         guard let levels = format.fixedLevels else {
             throw LineError(a.options["ia"]?.valueColumn ?? formatToken.column, "no \(g) walk covers a \(bits)-bit input")
         }
-        var backing = TableBacking.host
-        var count = 2
-        if a.positionals.count > 2 {
-            let word = a.positionals[2]
-            guard word.text == "in" else { throw LineError(word.column, "space: expected `in STAGE2` or options, got '\(word.text)'") }
-            backing = .guest(stage2: try a.positional(3, "the stage-2 space whose guest memory holds the tables").text)
-            count = 4
-        }
-        let root = try a.numberOption("root")
-        try a.finish(positionalCount: count, accepted: ["granule", "ia", "start", "root"])
-        return .createSpace(name: name.text, format: format, levels: levels, backing: backing, root: root)
+        return (format, levels)
     }
 
     static func parseSTE(_ a: inout Arguments) throws(LineError) -> MachineCommand {
