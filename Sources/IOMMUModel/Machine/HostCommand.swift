@@ -117,6 +117,10 @@ public enum HostCommand: Sendable, Equatable {
     /// Any modelled iommufd ioctl with its argument struct laid out byte by byte (`size`, members,
     /// trailing bytes), framed as `iommufd_fops_ioctl` frames it.
     case iommufdRaw(call: IOMMUFDRawCall, iommufd: String?, by: String?)
+    /// IOMMU_VFIO_IOAS: get (nil op word), set `ioas`, or clear the compat IOAS.
+    case iommufdVFIOIOAS(op: UInt16, ioas: String?, iommufd: String?)
+    /// The VFIO container ioctls on /dev/iommu (vfio_compat.c).
+    case iommufdCompat(iommufd: String?, request: IOMMUFDCompatRequest, by: String?)
     /// IOMMU_HWPT_INVALIDATE on a nested HWPT or a vIOMMU, with the vendor's entries.
     case iommufdInvalidate(target: String, request: HWPTInvalidateSpec)
 }
@@ -176,4 +180,12 @@ public struct HWPTInvalidateSpec: Sendable, Equatable {
         return IOMMUHWPTInvalidateRequest(hwptID: target, dataUptr: dataUptr ?? 0x7f00_0000_0000, dataType: dataType ?? type,
                                           entryLen: UInt32(len), entryNum: entryNum ?? UInt32(raw.count), reserved: reserved, data: data)
     }
+}
+
+/// A VFIO container ioctl sent to an iommufd (`iommufd_vfio_ioctl`).
+public enum IOMMUFDCompatRequest: Sendable, Equatable {
+    case checkExtension(UInt32)
+    case setIOMMU(UInt32)
+    case map(VFIODMAMap)
+    case unmap(VFIODMAUnmap)
 }

@@ -270,6 +270,29 @@ extension Machine {
                 return ("\(name) (raw, size \(usize))", HostState.respond(r, op: op, userSize: usize))
             }
 
+        case .iommufdVFIOIOAS(let op, let ioas, let fd):
+            var h = try hostModel.iommufd(fd)
+            var id: UInt32 = 0
+            if let name = ioas {
+                let o = try hostModel.object(name, iommufd: h)
+                h = o.iommufd
+                id = o.id
+            }
+            return ("IOMMU_VFIO_IOAS \(["GET", "SET", "CLEAR"][Int(min(op, 2))])", hostModel.host.iommufdVFIOIOAS(h, op: op, ioasID: id))
+
+        case .iommufdCompat(let fd, let req, let by):
+            let h = try hostModel.iommufd(fd)
+            switch req {
+            case .checkExtension(let e):
+                return ("VFIO_CHECK_EXTENSION on iommufd \(e)", hostModel.host.iommufdCompatCheckExtension(h, e))
+            case .setIOMMU(let t):
+                return ("VFIO_SET_IOMMU on iommufd \(t)", hostModel.host.iommufdCompatSetIOMMU(h, pid: (try? hostModel.pid(by)) ?? 0, type: t))
+            case .map(let m):
+                return ("VFIO_IOMMU_MAP_DMA on iommufd", hostModel.host.iommufdCompatMap(h, pid: try hostModel.pid(by), m))
+            case .unmap(let u):
+                return ("VFIO_IOMMU_UNMAP_DMA on iommufd", hostModel.host.iommufdCompatUnmap(h, u))
+            }
+
         case .iommufdGetHWInfo(let dev, let len, let inType, let flags):
             let d = try hostModel.object(dev)
             let q = IOMMUHWInfoRequest(devID: d.id, dataLen: len ?? 64, flags: flags ?? (inType == nil ? 0 : IOMMUHWInfoRequest.flagInputType), inDataType: inType ?? 0)

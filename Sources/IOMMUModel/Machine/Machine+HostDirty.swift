@@ -9,7 +9,12 @@ extension Machine {
               let d = driver.dirtyUpdatesEnabled(&self, device: device, pasid: pasid ?? 0),
               let rec = hostModel.links.domains[d], let bit = driver.dirtyBit(rec.format),
               let name = rec.space, let s = spaces[name], let leaf = hostLeaf(s, input: address) else { return }
-        if leaf.value & bit == 0 { try? writeEntry(s, leaf.address, leaf.value | bit) }
+        if leaf.value & bit == 0 { try? writeLeaf(s, leaf.address, leaf.value | bit) }
+    }
+
+    /// A leaf entry rewritten in place (the hardware's D-bit update, or its clearing).
+    mutating func writeLeaf(_ s: AddressSpace, _ address: UInt64, _ value: UInt64) throws(MachineError) {
+        try writeHost(try hostAddress(address, backing: s.backing, purpose: "leaf entry of \(s.name)"), value)
     }
 
     /// The leaf translating `input`: its entry address (in the backing), value, first input and size.
@@ -51,7 +56,7 @@ extension Machine {
                 if leaf.leaf {
                     if leaf.value & bit != 0 {
                         dirty.append(leaf.base...(leaf.base &+ leaf.size &- 1))
-                        if clear { try writeEntry(s, leaf.address, leaf.value & ~bit) }
+                        if clear { try writeLeaf(s, leaf.address, leaf.value & ~bit) }
                     }
                 }
                 let (next, o) = cur.addingReportingOverflow(step)

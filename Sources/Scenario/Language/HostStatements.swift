@@ -82,6 +82,9 @@ extension Statements {
         ("iommufd hw-info DEV [data-len=N] [type=N] [flags=N]", "IOMMU_GET_HW_INFO (buffer of N bytes, default 64; type= sets IOMMU_HW_INFO_FLAG_INPUT_TYPE: 1 VT-d, 2 SMMUv3); out data_len (the kernel's length), out_data_type, out_capabilities (1 = DIRTY_TRACKING), the vendor members the buffer received (VT-d flags, cap_reg, ecap_reg; SMMUv3 flags, idr0-idr5, iidr, aidr), trailing_zeroed"),
         ("iommufd raw OP [size=N] [MEMBER=V ...] [qwords=Q,...] [tail=Q,...] [in=ICTX] [by=PROC]",
          "any of \(IOMMUFDIoctls.all.map(\.word).joined(separator: ", ")) (or its IOMMU_* name or nr) with the struct laid out as given: members by their C names (__reserved too), qwords= the starting bytes, size= the size member (default sizeof), tail= the bytes after the kernel's struct; framed as iommufd_fops_ioctl: EINVAL below min_size, E2BIG for a non-zero tail, a zero tail or a short struct the same as the exact size; an unknown nr ENOTTY; outputs past size are not copied back"),
+        ("iommufd vfio-ioas get|set IOAS|clear [in=ICTX]", "IOMMU_VFIO_IOAS: the IOAS the VFIO container ioctls on /dev/iommu act on; get: out ioas_id (ENODEV when none)"),
+        ("iommufd vfio ICTX check-extension EXT | set-iommu N | map vaddr=VA iova=IOVA size=SIZE [r|w|rw] [argsz=N] [flags=N] [by=PROC] | unmap iova=IOVA size=SIZE | unmap all",
+         "the VFIO container ioctls served by iommufd (vfio_compat.c) on the compat IOAS: check-extension returns 1 for type1, type1v2, unmap-all (dma-cc by the domains); set-iommu takes 1 (huge pages off) or 3; map is an IOAS map at a fixed IOVA; unmap: out size"),
         ("iommufd option rlimit-mode=user|mm|get [in=ICTX] [by=PROC]  |  iommufd option IOAS huge-pages=on|off", "IOMMU_OPTION; get: out val64"),
         ("iommufd hwpt-alloc NAME dev=DEV pt=IOAS|HWPT|VIOMMU [nest-parent] [dirty-tracking] [data=vtd_s1 pgtbl=SPACE|GPA [addr-width=48|57] [sre] [wpe] [eafe] [s1-flags=N] [reserved=N] | data=arm_smmuv3 ste0=Q [ste1=Q] | data-type=N [data-qwords=Q,Q...]]",
          "IOMMU_HWPT_ALLOC: paging (nest parent) or nested HWPT; out out_hwpt_id"),
@@ -458,11 +461,12 @@ extension Statements {
     // MARK: iommufd
 
     static func parseIOMMUFD(_ a: inout Arguments) throws(LineError) -> HostCommand {
-        let sub = try subcommand(&a, ["open", "close", "bind", "ioas-alloc", "ioas-map", "ioas-unmap", "ioas-copy", "iova-ranges", "allow-iovas", "hw-info", "set-dirty", "get-dirty", "raw", "option", "hwpt-alloc", "viommu-alloc",
+        let sub = try subcommand(&a, ["open", "close", "bind", "ioas-alloc", "ioas-map", "ioas-unmap", "ioas-copy", "iova-ranges", "allow-iovas", "hw-info", "set-dirty", "get-dirty", "raw", "vfio-ioas", "vfio", "option", "hwpt-alloc", "viommu-alloc",
                                       "vdevice-alloc", "attach", "replace", "detach", "destroy", "invalidate"])
         let op = sub.text.lowercased()
         if op == "invalidate" { return try parseInvalidate(&a) }
         if op == "raw" { return try parseRaw(&a) }
+        if op == "vfio-ioas" || op == "vfio" { return try parseCompat(&a, op: op) }
         let by = byOption(&a)
         let fd = a.stringOption("in")
         if op == "option" { return try parseOption(&a, first: a.positionals.count > 1 ? a.positionals[1] : nil, fd: fd, by: by) }
@@ -551,6 +555,72 @@ extension Statements {
             try finishHost(a, positionalCount: 2, accepted: [])
             return .iommufdDestroy(object: name)
         }
+    }
+
+    /// `iommufd vfio-ioas get|set IOAS|clear [in=ICTX]` and `iommufd vfio ICTX check-extension EXT |
+    /// set-iommu N | map vaddr= iova= size= [r|w|rw] [argsz=] [flags=] [by=] | unmap iova= size= | unmap all`.
+    static func parseCompat(_ a: inout Arguments, op: String) throws(LineError) -> HostCommand {
+        let fd = a.stringOption("in")
+        let verb = try a.positional(1, op == "vfio-ioas" ? "get, set or clear" : "the iommufd")
+        if op == "vfio-ioas" {
+            switch verb.text.lowercased() {
+            case "get":
+                try finishHost(a, positionalCount: 2, accepted: ["in"])
+                return .iommufdVFIOIOAS(op: 0, ioas: nil, iommufd: fd)
+            case "set":
+                let ioas = try a.positional(2, "the IOAS")
+                try finishHost(a, positionalCount: 3, accepted: ["in"])
+                return .iommufdVFIOIOAS(op: 1, ioas: ioas.text, iommufd: fd)
+            case "clear":
+                try finishHost(a, positionalCount: 2, accepted: ["in"])
+                return .iommufdVFIOIOAS(op: 2, ioas: nil, iommufd: fd)
+            default:
+                if let n = try? HexInput.number(verb.text), n <= 0xffff {
+                    try finishHost(a, positionalCount: 2, accepted: ["in"])
+                    return .iommufdVFIOIOAS(op: UInt16(n), ioas: nil, iommufd: fd)
+                }
+                throw LineError(verb.column, "iommufd vfio-ioas: get, set IOAS, clear (or an op number)")
+            }
+        }
+        let ictx = verb.text
+        let by = a.stringOption("by")
+        let what = try a.positional(2, "check-extension, set-iommu, map or unmap")
+        let req: IOMMUFDCompatRequest
+        switch what.text.lowercased() {
+        case "check-extension", "set-iommu":
+            let t = try a.positional(3, "an extension or type")
+            let n: UInt32
+            if let v = VFIOExtension.names.first(where: { $0.0 == t.text.lowercased() })?.1 { n = v } else {
+                let v = try a.number(t, "type")
+                guard v <= UInt64(UInt32.max) else { throw LineError(t.column, "a 32-bit ioctl argument") }
+                n = UInt32(v)
+            }
+            try finishHost(a, positionalCount: 4, accepted: ["by"])
+            req = what.text.lowercased() == "set-iommu" ? .setIOMMU(n) : .checkExtension(n)
+        case "map":
+            let vaddr = try requireOption(&a, "vaddr", "VA")
+            let iova = try requireOption(&a, "iova", "IOVA")
+            let size = try requireOption(&a, "size", "SIZE")
+            let (r, w) = accessFlags(&a)
+            var flags = (r ? VFIODMAMap.flagRead : 0) | (w ? VFIODMAMap.flagWrite : 0)
+            if let f = try u32Option(&a, "flags") { flags = f }
+            let argsz = try u32Option(&a, "argsz") ?? 32
+            try finishHost(a, positionalCount: 3, accepted: ["vaddr", "iova", "size", "flags", "argsz", "by"], words: ["r", "w", "rw", "ro", "wo"])
+            req = .map(VFIODMAMap(argsz: argsz, flags: flags, vaddr: vaddr, iova: iova, size: size))
+        case "unmap":
+            let all = a.flag("all")
+            let iova = try a.numberOption("iova") ?? 0
+            let size = try a.numberOption("size") ?? 0
+            if !all && (a.options["iova"] == nil || a.options["size"] == nil) { throw LineError(lineEnd(a), "iommufd vfio ICTX unmap: expected iova=IOVA size=SIZE, or all") }
+            var flags = all ? VFIODMAUnmap.flagAll : 0
+            if let f = try u32Option(&a, "flags") { flags = f }
+            let argsz = try u32Option(&a, "argsz") ?? 24
+            try finishHost(a, positionalCount: 3, accepted: ["iova", "size", "flags", "argsz", "by"], words: ["all"])
+            req = .unmap(VFIODMAUnmap(argsz: argsz, flags: flags, iova: iova, size: size))
+        default:
+            throw LineError(what.column, "iommufd vfio: check-extension, set-iommu, map or unmap, not '\(what.text)'")
+        }
+        return .iommufdCompat(iommufd: ictx, request: req, by: by)
     }
 
     /// `iommufd raw OP [size=N] [qwords=Q,...] [tail=Q,...] [MEMBER=V ...] [in=ICTX] [by=PROC]`.

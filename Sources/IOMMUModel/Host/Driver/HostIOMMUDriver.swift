@@ -142,8 +142,6 @@ enum Type1InvalidateOutcome {
 }
 
 extension HostIOMMUDriver {
-    /// IOMMU_VIOMMU_TYPE_DEFAULT: the core's own vIOMMU (no vendor data).
-    static var viommuType: UInt32 { IOMMUVIOMMUAllocRequest.typeDefault }
     static func hwInfo(_ host: HostState, unit: HostIOMMURef) -> HostHWInfo? { nil }
     static func dirtyTrackingCapable(_ host: HostState, unit: HostIOMMURef) -> Bool { false }
     static var dirtyBitName: String { "no dirty bit" }
@@ -155,6 +153,8 @@ extension HostIOMMUDriver {
     static func dirtyBit(_ format: DomainFormat) -> UInt64? { nil }
     static func dirtyUpdatesEnabled(_ m: inout Machine, device: String, pasid: UInt32) -> HostDomainID? { nil }
     static func setDirtyTracking(_ m: inout Machine, domain: HostDomainID, enable: Bool) throws(MachineError) -> [HostEffect] { [] }
+    /// IOMMU_VIOMMU_TYPE_DEFAULT: the core's own vIOMMU (no vendor data).
+    static var viommuType: UInt32 { IOMMUVIOMMUAllocRequest.typeDefault }
     static var hasDomainAllocNested: Bool { false }
     static var noNestedAllocNote: String { "" }
 

@@ -161,6 +161,8 @@ public struct IOMMUFDContext: Sendable, Equatable {
     public internal(set) var objects: [UInt32: IOMMUFDObject] = [:]
     public internal(set) var pages: [Int: IOPTPages] = [:]
     var nextPages = 1
+    /// `ictx->vfio_ioas`: the IOAS the VFIO-compatibility ioctls work on (IOMMU_VFIO_IOAS).
+    public internal(set) var vfioIOAS: UInt32?
 
     public init(handle: Int) { self.handle = handle }
 
