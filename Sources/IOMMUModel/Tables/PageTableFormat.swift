@@ -126,7 +126,7 @@ public struct PageTableFormat: Sendable, Hashable {
 
 /// What one family of page-table formats gives the shared table builder: its names, its radix
 /// description and level rules, and how its entries are made, read and checked.
-protocol PageTableFamily {
+protocol PageTableFamily: Sendable {
     /// The radix description of the family's table `stage` at this granule (the walkers and the
     /// builder read and write the same present, leaf and address bits).
     static func radix(stage: Int, granuleShift: Int) -> RadixFormat
