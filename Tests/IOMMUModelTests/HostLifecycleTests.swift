@@ -49,7 +49,7 @@ import Testing
         let dev = id(h.iommufdBind(fd, device: "smmu-dev"), "out_devid")
         let ioas = id(h.iommufdIOASAlloc(fd), "out_ioas_id")
         let parent = id(h.iommufdHWPTAlloc(fd, .paging(devID: dev, ioas: ioas, nestParent: true)), "out_hwpt_id")
-        let v = id(h.iommufdVIOMMUAlloc(fd, IOMMUVIOMMUAllocRequest(devID: dev, hwptID: parent)), "out_viommu_id")
+        let v = id(h.iommufdVIOMMUAlloc(fd, IOMMUVIOMMUAllocRequest(type: IOMMUVIOMMUAllocRequest.typeArmSMMUv3, devID: dev, hwptID: parent)), "out_viommu_id")
         let vd = id(h.iommufdVDeviceAlloc(fd, IOMMUVDeviceAllocRequest(viommuID: v, devID: dev, virtID: 0x42)), "out_vdevice_id")
         _ = h.iommufdAttach(fd, devID: dev, ptID: parent)
         let ctx = h.iommufds[fd]!
