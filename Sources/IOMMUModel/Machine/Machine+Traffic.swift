@@ -3,7 +3,7 @@
 /// compared with a fresh walk of memory.
 extension Machine {
     /// The error every IOMMU command gives before a unit exists.
-    static let noIOMMU = MachineError.notConfigured("no IOMMU: add `vtd scalable` (or `vtd legacy`) or `smmu` first")
+    static let noIOMMU = MachineError.notConfigured("no IOMMU: set one up first (`vtd scalable`, `vtd legacy`, `smmu` or `amdvi`)")
 
     mutating func dma(device name: String, pasid: UInt32?, address: UInt64, access: Access, privileged: Bool) throws(MachineError) -> StepOutcome {
         let dev = try device(named: name)
