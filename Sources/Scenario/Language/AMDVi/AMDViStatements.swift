@@ -122,36 +122,8 @@ extension Statements {
     }
 
     static func amdCommand(_ tokens: [Token]) throws(LineError) -> [UInt64] {
-        let head = tokens[0]
-        if head.text.lowercased() == "raw" {
-            guard tokens.count == 3 else { throw LineError(head.column, "cmdbuf raw takes 2 qwords (a command is 16 bytes), got \(tokens.count - 1)") }
-            var words: [UInt64] = []
-            for t in tokens.dropFirst() {
-                do { words.append(try HexInput.qword(t.text)) } catch { throw LineError(t.column, "\(error)") }
-            }
-            return words
-        }
-        guard let kind = try? StructureCatalog.kind(named: amdCommandKind(head.text)), let (layout, _) = try? kind.encode([]) else {
-            let known = AMDViCommandFormat.all.map { String($0.kind.dropFirst("amdvi-cmd-".count)) }.joined(separator: ", ")
-            throw LineError(head.column, "unknown command '\(head.text)'; known: \(known) (or raw)")
-        }
-        var assignments: [(String, UInt64)] = []
-        for t in tokens.dropFirst() {
-            guard let kv = t.keyValue else {
-                // A bare flag name (`s`, `pde`, `gn`, `store`) sets it.
-                if let f = layout.field(named: t.text), f.width == 1 { assignments.append((f.name, 1)); continue }
-                throw LineError(t.column, "expected field=value, got '\(t.text)'")
-            }
-            guard let f = layout.field(named: kv.key) else {
-                throw LineError(t.column, "\(layout.kind) has no field '\(kv.key)'; fields: \(layout.fields.map(\.name).joined(separator: ", "))")
-            }
-            do { assignments.append((f.name, try f.parse(kv.value))) } catch { throw LineError(t.valueColumn, "\(error)") }
-        }
-        do {
-            let (_, words) = try kind.encode(assignments)
-            return words
-        } catch {
-            throw LineError(head.column, "\(error)")
-        }
+        // A bare flag name (`s`, `pde`, `gn`, `store`) sets it.
+        try namedQueueEntry(tokens, statement: "cmdbuf", wordNoun: "qwords", kind: amdCommandKind(tokens[0].text),
+                            known: AMDViCommandFormat.all.map { String($0.kind.dropFirst("amdvi-cmd-".count)) }, bareFlags: true)
     }
 }

@@ -205,34 +205,7 @@ extension Statements {
     }
 
     static func command(_ tokens: [Token]) throws(LineError) -> [UInt64] {
-        let head = tokens[0]
-        if head.text.lowercased() == "raw" {
-            guard tokens.count == 3 else { throw LineError(head.column, "cmd raw takes 2 dwords (a command is 16 bytes), got \(tokens.count - 1)") }
-            var words: [UInt64] = []
-            for t in tokens.dropFirst() {
-                do { words.append(try HexInput.qword(t.text)) } catch { throw LineError(t.column, "\(error)") }
-            }
-            return words
-        }
-        let kindName = commandKind(head.text)
-        guard let kind = try? StructureCatalog.kind(named: kindName), let (layout, _) = try? kind.encode([]) else {
-            let known = SMMUv3CommandFormat.all.map { String($0.kind.dropFirst("smmu-cmd-".count)) }.joined(separator: ", ")
-            throw LineError(head.column, "unknown command '\(head.text)'; known: \(known) (or raw)")
-        }
-        var assignments: [(String, UInt64)] = []
-        for t in tokens.dropFirst() {
-            guard let kv = t.keyValue else { throw LineError(t.column, "expected field=value, got '\(t.text)'") }
-            guard let f = layout.field(named: kv.key) else {
-                throw LineError(t.column, "\(layout.kind) has no field '\(kv.key)'; fields: \(layout.fields.map(\.name).joined(separator: ", "))")
-            }
-            // Names or numbers, read by the field itself (`tg=4k`, `cs=sev`).
-            do { assignments.append((f.name, try f.parse(kv.value))) } catch { throw LineError(t.valueColumn, "\(error)") }
-        }
-        do {
-            let (_, words) = try kind.encode(assignments)
-            return words
-        } catch {
-            throw LineError(head.column, "\(error)")
-        }
+        try namedQueueEntry(tokens, statement: "cmd", wordNoun: "dwords", kind: commandKind(tokens[0].text),
+                            known: SMMUv3CommandFormat.all.map { String($0.kind.dropFirst("smmu-cmd-".count)) })
     }
 }
